@@ -1,0 +1,22 @@
+package io.crmhistory.api.customer.command;
+
+import io.crmhistory.api.customer.ContactChannel;
+import io.crmhistory.api.customer.PurchaseLine;
+import io.crmhistory.api.money.Money;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** Records an order. Re-sending the same {@code orderId} with the same content is idempotent. */
+public record RecordPurchase(@TargetAggregateIdentifier String customerId,
+                             String orderId,
+                             OffsetDateTime occurredAt,
+                             Money amount,
+                             List<PurchaseLine> lines,
+                             ContactChannel channel) {
+
+    public RecordPurchase {
+        lines = lines == null ? List.of() : List.copyOf(lines);
+    }
+}
