@@ -1,0 +1,78 @@
+package io.crmhistory.platform.config;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.Profiles;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Contributes the defaults both applications share, as the lowest-precedence property source, so
+ * each application's own {@code application.properties}, the command line and the environment
+ * still override every one of them.
+ * <p>
+ * It also derives the embedded event store's JDBC URL from {@code crm.data-dir} when no
+ * {@code spring.datasource.url} is configured. It runs after the config data has been loaded, so
+ * a {@code --crm.data-dir} on the command line is honoured.
+ */
+public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+
+    static final String PROPERTY_SOURCE_NAME = "crmPlatformDefaults";
+    public static final String AXON_SERVER_PROFILE = "axonserver";
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        defaults.put("crm.data-dir", "./data");
+        // Jackson everywhere: events stay readable JSON in the store and across upcasters.
+        defaults.put("axon.serializer.general", "jackson");
+        defaults.put("axon.serializer.events", "jackson");
+        defaults.put("axon.serializer.messages", "jackson");
+        // Axon's update checker phones home every few seconds; a CRM must not.
+        defaults.put("axoniq.update-checker.disabled", "true");
+        defaults.put("axon.axonserver.enabled",
+                String.valueOf(environment.acceptsProfiles(Profiles.of(AXON_SERVER_PROFILE))));
+        defaults.put("spring.mvc.problemdetails.enabled", "true");
+        defaults.put("spring.jackson.serialization.write-dates-as-timestamps", "false");
+        // Keep the offset a client sent: "timestamps ISO-8601 with offset" survive a round trip.
+        defaults.put("spring.jackson.deserialization.adjust-dates-to-context-time-zone", "false");
+        defaults.put("spring.jackson.default-property-inclusion", "non_null");
+        defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus,metrics");
+        defaults.put("management.endpoint.health.probes.enabled", "true");
+        defaults.put("server.error.include-stacktrace", "never");
+        defaults.put("server.error.include-message", "never");
+        defaults.put("spring.threads.virtual.enabled", "false");
+
+        MapPropertySource source = new MapPropertySource(PROPERTY_SOURCE_NAME, defaults);
+        environment.getPropertySources().addLast(source);
+
+        if (!environment.containsProperty("spring.datasource.url")) {
+            String dataDir = environment.getProperty("crm.data-dir", "./data");
+            defaults.put("spring.datasource.url", embeddedEventStoreUrl(Path.of(dataDir)));
+            defaults.put("spring.datasource.username", "sa");
+            defaults.put("spring.datasource.password", "");
+        }
+    }
+
+    /**
+     * The embedded event store: an H2 file under the data directory. {@code AUTO_SERVER} lets the
+     * command side and the query side (two JVMs) share it; {@code WRITE_DELAY=0} makes H2 hand every
+     * commit to the operating system before the commit returns, so an acknowledged command's events
+     * survive the process being killed the next instant (H2 otherwise delays writes by 500 ms).
+     */
+    public static String embeddedEventStoreUrl(Path dataDir) {
+        Path file = dataDir.toAbsolutePath().normalize().resolve("eventstore");
+        return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;WRITE_DELAY=0";
+    }
+
+    @Override
+    public int getOrder() {
+        return ConfigDataEnvironmentPostProcessor.ORDER + 10;
+    }
+}

@@ -1,0 +1,78 @@
+package io.crmhistory.platform.rules;
+
+import io.crmhistory.api.rules.SegmentationRuleSet;
+
+import java.math.BigDecimal;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What makes a segmentation rule set publishable (SPEC section 6): four strictly increasing positive
+ * thresholds per score, at least one segment, unique non-blank names, a non-blank fallback, and
+ * every condition compiling in the {@link SegmentExpressions} sandbox.
+ */
+public final class SegmentationRuleSetValidator {
+
+    static final int THRESHOLDS = 4;
+    static final int MAX_NAME_LENGTH = 64;
+
+    private SegmentationRuleSetValidator() {
+    }
+
+    /** @throws InvalidRuleException naming the first field at fault */
+    public static void validate(SegmentationRuleSet ruleSet) {
+        if (ruleSet == null) {
+            throw new InvalidRuleException("body", "a rule set is required");
+        }
+        thresholds("recencyDays", ruleSet.recencyDays() == null ? null
+                : ruleSet.recencyDays().stream().map(v -> v == null ? null : BigDecimal.valueOf(v)).toList());
+        thresholds("frequencyOrders", ruleSet.frequencyOrders() == null ? null
+                : ruleSet.frequencyOrders().stream().map(v -> v == null ? null : BigDecimal.valueOf(v)).toList());
+        thresholds("monetary", ruleSet.monetary());
+        List<SegmentationRuleSet.SegmentRule> segments = ruleSet.segments();
+        if (segments == null || segments.isEmpty()) {
+            throw new InvalidRuleException("segments", "at least one segment is required");
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < segments.size(); i++) {
+            SegmentationRuleSet.SegmentRule segment = segments.get(i);
+            String field = "segments[" + i + "]";
+            if (segment == null) {
+                throw new InvalidRuleException(field, "a segment is required");
+            }
+            name(field + ".name", segment.name());
+            if (!names.add(segment.name().trim())) {
+                throw new InvalidRuleException(field + ".name", "'" + segment.name() + "' is used by an earlier segment");
+            }
+            SegmentExpressions.compile(field + ".when", segment.when());
+        }
+        name("fallback", ruleSet.fallback());
+    }
+
+    private static void name(String field, String name) {
+        if (name == null || name.isBlank()) {
+            throw new InvalidRuleException(field, "a name is required");
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            throw new InvalidRuleException(field, "a name has at most " + MAX_NAME_LENGTH + " characters");
+        }
+    }
+
+    private static void thresholds(String field, List<BigDecimal> values) {
+        if (values == null || values.size() != THRESHOLDS) {
+            throw new InvalidRuleException(field, "exactly " + THRESHOLDS + " thresholds are required");
+        }
+        BigDecimal previous = BigDecimal.ZERO;
+        for (int i = 0; i < values.size(); i++) {
+            BigDecimal value = values.get(i);
+            if (value == null || value.signum() <= 0) {
+                throw new InvalidRuleException(field + "[" + i + "]", "thresholds must be positive");
+            }
+            if (i > 0 && value.compareTo(previous) <= 0) {
+                throw new InvalidRuleException(field + "[" + i + "]", "thresholds must be strictly increasing");
+            }
+            previous = value;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.crmhistory.platform.security;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmhistory.platform.config.DataDirectory;
+import io.crmhistory.platform.config.PlatformAutoConfiguration;
+import io.crmhistory.platform.web.ProblemResponses;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Users, password encoding and the shared HTTP security of both applications. */
+@AutoConfiguration(after = PlatformAutoConfiguration.class, before = UserDetailsServiceAutoConfiguration.class)
+@EnableConfigurationProperties(CrmSecurityProperties.class)
+public class SecurityAutoConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(SecurityAutoConfiguration.class);
+
+    @Bean
+    @ConditionalOnMissingBean
+    PasswordEncoder passwordEncoder(CrmSecurityProperties properties) {
+        Map<String, PasswordEncoder> encoders = new HashMap<>();
+        // Also accept every encoding Spring knows, for pre-encoded configured passwords.
+        PasswordEncoder known = PasswordEncoderFactories.createDelegatingPasswordEncoder();
+        encoders.put("bcrypt", new BCryptPasswordEncoder(properties.bcryptStrength()));
+        DelegatingPasswordEncoder encoder = new DelegatingPasswordEncoder("bcrypt", encoders);
+        encoder.setDefaultPasswordEncoderForMatches(known);
+        return encoder;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    UserDetailsService crmUsers(CrmSecurityProperties properties, DataDirectory dataDirectory,
+                                PasswordEncoder passwordEncoder) {
+        List<UserDetails> users = new ArrayList<>();
+        if (properties.users().isEmpty()) {
+            Map<String, String> generated = GeneratedCredentials.loadOrCreate(dataDirectory);
+            generated.forEach((name, password) -> users.add(
+                    User.withUsername(name).password(passwordEncoder.encode(password))
+                            .roles(name.toUpperCase(Locale.ROOT)).build()));
+            // Where the passwords are, never the passwords themselves.
+            log.info("No users configured (crm.security.users.*): using one user per role ({}) with the "
+                    + "passwords in {}", String.join(", ", generated.keySet()),
+                    GeneratedCredentials.location(dataDirectory));
+        } else {
+            properties.users().forEach((name, user) -> users.add(toUserDetails(name, user, passwordEncoder)));
+        }
+        return new InMemoryUserDetailsManager(users);
+    }
+
+    private static UserDetails toUserDetails(String name, CrmSecurityProperties.User user, PasswordEncoder encoder) {
+        if (user.password() == null || user.password().isBlank()) {
+            throw new IllegalStateException("crm.security.users." + name + ".password is not set");
+        }
+        String[] roles = user.roles().stream()
+                .map(role -> role.trim().toUpperCase(Locale.ROOT))
+                .peek(role -> {
+                    if (!CrmRoles.ALL.contains(role)) {
+                        throw new IllegalStateException("crm.security.users." + name + ".roles: unknown role '"
+                                + role + "' (known: writer, reader, auditor, ops)");
+                    }
+                })
+                .toArray(String[]::new);
+        String password = user.password().startsWith("{") ? user.password() : encoder.encode(user.password());
+        return User.withUsername(name).password(password).roles(roles).build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    ProblemSecurityHandlers problemSecurityHandlers(ObjectMapper objectMapper) {
+        return new ProblemSecurityHandlers(new ProblemResponses(objectMapper));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    CrmHttpSecurity crmHttpSecurity(ProblemSecurityHandlers handlers) {
+        return new CrmHttpSecurity(handlers);
+    }
+}

@@ -1,0 +1,115 @@
+package io.crmhistory.platform.web;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+
+import java.math.BigDecimal;
+import java.time.temporal.Temporal;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Turns what Jackson reports about unreadable JSON into a {@link FieldProblem} a client can act on:
+ * the JSON path of the field, and what was expected there. Used for request bodies and for each
+ * line of an NDJSON import, so both say the same thing about the same mistake.
+ */
+public final class JsonProblems {
+
+    private JsonProblems() {
+    }
+
+    public static FieldProblem describe(Throwable cause) {
+        if (cause instanceof JsonParseException parse) {
+            return new FieldProblem("body", "malformed JSON" + at(parse.getLocation()) + ": " + parse.getOriginalMessage());
+        }
+        if (cause instanceof InvalidFormatException invalid) {
+            return new FieldProblem(pathOf(invalid), "'" + invalid.getValue() + "' is not a valid "
+                    + describeType(invalid.getTargetType()));
+        }
+        if (cause instanceof ValueInstantiationException instantiation) {
+            Throwable root = instantiation.getCause() == null ? instantiation : instantiation.getCause();
+            String message = root.getMessage() == null ? "is invalid" : root.getMessage();
+            // Objects.requireNonNull(value, "value") in a record reports just the component name.
+            return message.matches("[A-Za-z]+")
+                    ? new FieldProblem(join(pathOf(instantiation), message), "is required")
+                    : new FieldProblem(pathOf(instantiation), message);
+        }
+        if (cause instanceof MismatchedInputException mismatch) {
+            if (mismatch.getPath().isEmpty()) {
+                return new FieldProblem("body", "expected a JSON " + describeType(mismatch.getTargetType()));
+            }
+            return new FieldProblem(pathOf(mismatch), "expected a " + describeType(mismatch.getTargetType()));
+        }
+        if (cause instanceof JsonMappingException mapping) {
+            return new FieldProblem(pathOf(mapping), mapping.getOriginalMessage());
+        }
+        if (cause instanceof JsonProcessingException processing) {
+            return new FieldProblem("body", "malformed JSON" + at(processing.getLocation()) + ": "
+                    + processing.getOriginalMessage());
+        }
+        return new FieldProblem("body", "a JSON body is required");
+    }
+
+    /** The JSON path of the field Jackson stopped at, e.g. {@code lines[0].unitPrice.value}. */
+    public static String pathOf(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference reference : e.getPath()) {
+            if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            } else if (reference.getFieldName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(reference.getFieldName());
+            }
+        }
+        return path.isEmpty() ? "body" : path.toString();
+    }
+
+    public static String describeType(Class<?> type) {
+        if (type == null) {
+            return "value";
+        }
+        if (type.isEnum()) {
+            return "value (one of " + Arrays.stream(type.getEnumConstants()).map(Object::toString)
+                    .collect(Collectors.joining(", ")) + ")";
+        }
+        if (type == BigDecimal.class) {
+            return "decimal number (as a string, e.g. \"149.90\")";
+        }
+        if (Temporal.class.isAssignableFrom(type)) {
+            return "ISO-8601 timestamp with offset (e.g. 2026-01-01T10:00:00+01:00)";
+        }
+        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
+            return "number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "boolean";
+        }
+        if (type == String.class) {
+            return "string";
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "array";
+        }
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "object";
+        }
+        return type.getSimpleName();
+    }
+
+    private static String join(String path, String field) {
+        return "body".equals(path) ? field : path + "." + field;
+    }
+
+    private static String at(JsonLocation location) {
+        return location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+}

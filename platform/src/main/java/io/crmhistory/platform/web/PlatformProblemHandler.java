@@ -1,0 +1,182 @@
+package io.crmhistory.platform.web;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.crmhistory.platform.rules.InvalidRuleException;
+import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.lang.Nullable;
+import org.springframework.validation.FieldError;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.beans.TypeMismatchException;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The generic client errors of both applications as {@code application/problem+json}: what is
+ * wrong, and in which field. Built on Spring's {@link ResponseEntityExceptionHandler} (which already
+ * turns 405, 415, 404 and friends into problem details); this adds the field names Jackson and the
+ * validator know, and makes sure no exception reaches a client as a stack trace.
+ * <p>
+ * It runs last: each application's own advice (domain conflicts, unknown customers) comes first.
+ */
+@RestControllerAdvice
+@Order(Ordered.LOWEST_PRECEDENCE)
+public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(PlatformProblemHandler.class);
+
+    @ExceptionHandler(ClientInputException.class)
+    ProblemDetail clientInput(ClientInputException e, HttpServletRequest request) {
+        return decorate(ProblemResponses.withFields(e.status(), e.problems()), request);
+    }
+
+    @ExceptionHandler(InvalidRuleException.class)
+    ProblemDetail invalidRule(InvalidRuleException e, HttpServletRequest request) {
+        return decorate(ProblemResponses.withField(HttpStatus.BAD_REQUEST, e.field(), e.reason()), request);
+    }
+
+    /** Anything unexpected: a 500 that says where to look (the correlation id), never how the code failed. */
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception e, HttpServletRequest request) {
+        log.error("Unexpected failure handling {} {}", request.getMethod(), request.getRequestURI(), e);
+        return decorate(ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "The request could not be completed because of an internal error; quote the correlation id "
+                        + "when reporting it."), request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        BodySizeLimitFilter.PayloadTooLargeException tooLarge = causeOf(ex, BodySizeLimitFilter.PayloadTooLargeException.class);
+        if (tooLarge != null) {
+            return problem(tooLarge.problem(), request);
+        }
+        FieldProblem problem = JsonProblems.describe(ex.getCause());
+        return problem(ProblemResponses.withFields(HttpStatus.BAD_REQUEST, List.of(problem)), request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex, HttpHeaders headers,
+                                                                  HttpStatusCode status, WebRequest request) {
+        List<FieldProblem> problems = new ArrayList<>();
+        for (FieldError error : ex.getBindingResult().getFieldErrors()) {
+            problems.add(new FieldProblem(error.getField(), error.getDefaultMessage()));
+        }
+        ex.getBindingResult().getGlobalErrors().forEach(error ->
+                problems.add(new FieldProblem(error.getObjectName(), error.getDefaultMessage())));
+        return problem(ProblemResponses.withFields(HttpStatus.BAD_REQUEST, problems), request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
+                                                                            HttpHeaders headers, HttpStatusCode status,
+                                                                            WebRequest request) {
+        List<FieldProblem> problems = ex.getParameterValidationResults().stream()
+                .flatMap(result -> result.getResolvableErrors().stream().map(error -> new FieldProblem(
+                        result.getMethodParameter().getParameterName(), error.getDefaultMessage())))
+                .toList();
+        return problem(ProblemResponses.withFields(HttpStatus.BAD_REQUEST, problems), request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(TypeMismatchException ex, HttpHeaders headers,
+                                                        HttpStatusCode status, WebRequest request) {
+        String field = ex instanceof MethodArgumentTypeMismatchException mismatch ? mismatch.getName() : ex.getPropertyName();
+        String expected = ex.getRequiredType() == null ? "value" : JsonProblems.describeType(ex.getRequiredType());
+        return problem(ProblemResponses.withField(HttpStatus.BAD_REQUEST, field,
+                "'" + ex.getValue() + "' is not a valid " + expected), request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMissingServletRequestParameter(MissingServletRequestParameterException ex,
+                                                                          HttpHeaders headers, HttpStatusCode status,
+                                                                          WebRequest request) {
+        return problem(ProblemResponses.withField(HttpStatus.BAD_REQUEST, ex.getParameterName(), "is required"), request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpRequestMethodNotSupported(HttpRequestMethodNotSupportedException ex,
+                                                                         HttpHeaders headers, HttpStatusCode status,
+                                                                         WebRequest request) {
+        String allowed = ex.getSupportedHttpMethods() == null ? ""
+                : ex.getSupportedHttpMethods().stream().map(Object::toString).collect(Collectors.joining(", "));
+        ProblemDetail problem = ProblemResponses.withField(status, "method",
+                ex.getMethod() + " is not supported here" + (allowed.isEmpty() ? "" : "; allowed: " + allowed));
+        return handleExceptionInternal(ex, decorate(problem, request), headers, status, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException ex,
+                                                                     HttpHeaders headers, HttpStatusCode status,
+                                                                     WebRequest request) {
+        ProblemDetail problem = ProblemResponses.withField(status, "Content-Type",
+                (ex.getContentType() == null ? "missing" : "'" + ex.getContentType() + "' is not supported")
+                        + "; supported: " + ex.getSupportedMediaTypes().stream().map(Object::toString)
+                        .collect(Collectors.joining(", ")));
+        return handleExceptionInternal(ex, decorate(problem, request), headers, status, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(@Nullable Object body, HttpHeaders headers,
+                                                          HttpStatusCode statusCode, WebRequest request) {
+        if (body instanceof ProblemDetail problem) {
+            decorate(problem, request);
+        }
+        return super.createResponseEntity(body, headers, statusCode, request);
+    }
+
+    private ResponseEntity<Object> problem(ProblemDetail problem, WebRequest request) {
+        return ResponseEntity.status(problem.getStatus()).body(decorate(problem, request));
+    }
+
+    private static ProblemDetail decorate(ProblemDetail problem, WebRequest request) {
+        if (request instanceof NativeWebRequest nativeRequest) {
+            HttpServletRequest servletRequest = nativeRequest.getNativeRequest(HttpServletRequest.class);
+            if (servletRequest != null) {
+                ProblemResponses.decorate(problem, servletRequest);
+            }
+        }
+        return problem;
+    }
+
+    private static ProblemDetail decorate(ProblemDetail problem, HttpServletRequest request) {
+        ProblemResponses.decorate(problem, request);
+        return problem;
+    }
+
+    private static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
+    }
+}

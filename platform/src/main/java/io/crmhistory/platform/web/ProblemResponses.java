@@ -1,0 +1,55 @@
+package io.crmhistory.platform.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
+
+/** Builds the problem bodies of the whole application, so every error has the same shape. */
+public class ProblemResponses {
+
+    public static final String ERRORS = "errors";
+    public static final String CORRELATION_ID = "correlationId";
+
+    private final ObjectMapper objectMapper;
+
+    public ProblemResponses(ObjectMapper objectMapper) {
+        this.objectMapper = objectMapper;
+    }
+
+    /** A problem listing the fields at fault; its detail joins them for humans reading logs or curl output. */
+    public static ProblemDetail withFields(HttpStatusCode status, List<FieldProblem> problems) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, ClientInputException.summary(problems));
+        problem.setProperty(ERRORS, problems);
+        return problem;
+    }
+
+    public static ProblemDetail withField(HttpStatusCode status, String field, String reason) {
+        return withFields(status, List.of(new FieldProblem(field, reason)));
+    }
+
+    /** Writes a problem straight to the response, for filters that answer before Spring MVC does. */
+    public void write(HttpServletRequest request, HttpServletResponse response, ProblemDetail problem)
+            throws IOException {
+        decorate(problem, request);
+        response.setStatus(problem.getStatus());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        objectMapper.writeValue(response.getOutputStream(), problem);
+    }
+
+    static void decorate(ProblemDetail problem, HttpServletRequest request) {
+        if (problem.getInstance() == null) {
+            problem.setInstance(URI.create(request.getRequestURI()));
+        }
+        Object correlationId = request.getAttribute(CorrelationIdFilter.REQUEST_ATTRIBUTE);
+        if (correlationId != null) {
+            problem.setProperty(CORRELATION_ID, correlationId);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.crmhistory.platform.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.crmhistory.api.customer.command.RecordPurchase;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+class JsonProblemsTest {
+
+    private final ObjectMapper mapper = JsonMapper.builder().addModule(new JavaTimeModule()).build();
+
+    private FieldProblem problemReading(String json) {
+        return JsonProblems.describe(catchThrowable(() -> mapper.readValue(json, RecordPurchase.class)));
+    }
+
+    @Test
+    void malformedJsonNamesTheBodyAndWhere() {
+        FieldProblem problem = problemReading("{\"orderId\": \"o-1\",");
+        assertThat(problem.field()).isEqualTo("body");
+        assertThat(problem.reason()).startsWith("malformed JSON at line 1");
+    }
+
+    @Test
+    void unknownEnumValuesNameTheFieldAndTheAllowedValues() {
+        FieldProblem problem = problemReading("{\"channel\": \"PIGEON\"}");
+        assertThat(problem.field()).isEqualTo("channel");
+        assertThat(problem.reason()).contains("'PIGEON'", "EMAIL", "WEB");
+    }
+
+    @Test
+    void wrongTypesNameTheNestedPath() {
+        FieldProblem problem = problemReading(
+                "{\"lines\": [{\"sku\": \"a\", \"quantity\": \"many\", \"unitPrice\": {\"value\": \"1\", \"currency\": \"EUR\"}}]}");
+        assertThat(problem.field()).isEqualTo("lines[0].quantity");
+        assertThat(problem.reason()).contains("'many'", "number");
+    }
+
+    @Test
+    void badTimestampsSayWhatIsExpected() {
+        FieldProblem problem = problemReading("{\"occurredAt\": \"yesterday\"}");
+        assertThat(problem.field()).isEqualTo("occurredAt");
+        assertThat(problem.reason()).contains("ISO-8601");
+    }
+
+    @Test
+    void aMissingPartOfARecordIsNamed() {
+        FieldProblem problem = problemReading("{\"amount\": {\"currency\": \"EUR\"}}");
+        assertThat(problem.field()).isEqualTo("amount.value");
+        assertThat(problem.reason()).isEqualTo("is required");
+    }
+}
