@@ -50,6 +50,7 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
         defaults.put("spring.threads.virtual.enabled", "false");
 
         MapPropertySource source = new MapPropertySource(PROPERTY_SOURCE_NAME, defaults);
+        disableUpdateChecker(environment);
         environment.getPropertySources().addLast(source);
 
         if (!environment.containsProperty("spring.datasource.url")) {
@@ -57,6 +58,17 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
             defaults.put("spring.datasource.url", embeddedEventStoreUrl(Path.of(dataDir)));
             defaults.put("spring.datasource.username", "sa");
             defaults.put("spring.datasource.password", "");
+        }
+    }
+
+    /**
+     * Axon's update checker reads a JVM system property, not the Spring environment: mirror the
+     * setting there (opted out unless {@code axoniq.update-checker.disabled=false} is configured).
+     */
+    private static void disableUpdateChecker(ConfigurableEnvironment environment) {
+        String key = "axoniq.update-checker.disabled";
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, environment.getProperty(key, "true"));
         }
     }
 

@@ -1,0 +1,329 @@
+package io.crmhistory.command.customer;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import io.crmhistory.api.customer.CustomerStatus;
+import io.crmhistory.api.customer.PurchaseLine;
+import io.crmhistory.api.customer.command.ChangeStatus;
+import io.crmhistory.api.customer.command.CommandResult;
+import io.crmhistory.api.customer.command.RecordContact;
+import io.crmhistory.api.customer.command.RecordPurchase;
+import io.crmhistory.api.customer.command.RecordRefund;
+import io.crmhistory.api.customer.command.RegisterCustomer;
+import io.crmhistory.api.customer.command.UpdateProfile;
+import io.crmhistory.api.customer.event.ContactRecorded;
+import io.crmhistory.api.customer.event.CustomerProfileUpdated;
+import io.crmhistory.api.customer.event.CustomerRegistered;
+import io.crmhistory.api.customer.event.CustomerStatusChanged;
+import io.crmhistory.api.customer.event.PurchaseRecorded;
+import io.crmhistory.api.customer.event.RefundRecorded;
+import io.crmhistory.api.messaging.MetadataKeys;
+import io.crmhistory.api.money.Money;
+import io.crmhistory.command.customer.email.EmailClaims;
+import io.crmhistory.platform.web.ClientInputException;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.messaging.annotation.MetaDataValue;
+import org.axonframework.modelling.command.AggregateCreationPolicy;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.modelling.command.AggregateLifecycle;
+import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+/**
+ * A customer, event-sourced: every rule of SPEC section 4 that depends on what was recorded before
+ * (idempotent retries, the lifecycle, refund limits, email ownership) is decided here, guard clauses
+ * first, then {@code apply}. Input rules that need no history run before it is loaded
+ * ({@link CustomerCommandValidator}). Each handler answers a {@link CommandResult} carrying the
+ * customer's version after the command (the sequence number of its last event).
+ * <p>
+ * Fields are serialized by Jackson for snapshots, hence the field visibility.
+ */
+@Aggregate(snapshotTriggerDefinition = "customerSnapshotTrigger")
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
+        getterVisibility = JsonAutoDetect.Visibility.NONE, isGetterVisibility = JsonAutoDetect.Visibility.NONE)
+class Customer {
+
+    @AggregateIdentifier
+    private String customerId;
+    private CustomerRegistered registration;
+    private CustomerStatus status;
+    private String name;
+    private String email;
+    private String phone;
+    private String country;
+    private Map<String, ContactRecorded> contacts = new HashMap<>();
+    private Map<String, Order> orders = new HashMap<>();
+    private Map<String, RefundRecorded> refunds = new HashMap<>();
+    private CustomerStatusChanged lastManualStatusChange;
+    private Set<String> manualStatusChanges = new HashSet<>();
+
+    Customer() {
+        // for Axon (event sourcing and CREATE_IF_MISSING) and Jackson (snapshots)
+    }
+
+    /**
+     * Registration creates the customer; registering an existing id is a conflict, except that an
+     * import re-registering it with identical content is a duplicate (importing a file twice records
+     * nothing new).
+     */
+    @CommandHandler
+    @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
+    CommandResult handle(RegisterCustomer command, @MetaDataValue(MetadataKeys.SOURCE) String source,
+                         EmailClaims emailClaims, Clock clock) {
+        if (registration != null) {
+            if (MetadataKeys.SOURCE_IMPORT.equals(source) && sameRegistration(command)) {
+                return unchanged();
+            }
+            throw new CustomerConflictException("customerId", "customer '" + command.customerId() + "' is already registered");
+        }
+        String email = trimmed(command.email());
+        if (email != null) {
+            emailClaims.claim(command.customerId(), email);
+        }
+        apply(new CustomerRegistered(command.customerId(), command.name().trim(), email, trimmed(command.phone()),
+                command.country(), command.acquisitionChannel(),
+                command.registeredAt() != null ? command.registeredAt() : now(clock)));
+        return recorded();
+    }
+
+    /** Only fields that differ are recorded; an update that changes nothing records nothing. */
+    @CommandHandler
+    CommandResult handle(UpdateProfile command, EmailClaims emailClaims, Clock clock) {
+        String newName = changed(trimmed(command.name()), name);
+        String newEmail = changed(trimmed(command.email()), email);
+        String newPhone = changed(trimmed(command.phone()), phone);
+        String newCountry = changed(command.country(), country);
+        if (newName == null && newEmail == null && newPhone == null && newCountry == null) {
+            return unchanged();
+        }
+        if (newEmail != null) {
+            emailClaims.change(customerId, email, newEmail);
+        }
+        apply(new CustomerProfileUpdated(customerId, newName, newEmail, newPhone, newCountry, now(clock)));
+        return recorded();
+    }
+
+    @CommandHandler
+    CommandResult handle(RecordContact command) {
+        ContactRecorded earlier = contacts.get(command.contactId());
+        if (earlier != null) {
+            if (sameContact(earlier, command)) {
+                return unchanged();
+            }
+            throw new CustomerConflictException("contactId",
+                    "contact '" + command.contactId() + "' was already recorded with different content");
+        }
+        apply(new ContactRecorded(customerId, command.contactId(), command.channel(), command.direction(),
+                command.agent(), command.subject(), command.notes(), command.outcome(), command.occurredAt()));
+        return recorded();
+    }
+
+    /** A purchase by a customer who is not ACTIVE also records the move to ACTIVE, with the purchase as reason. */
+    @CommandHandler
+    CommandResult handle(RecordPurchase command) {
+        Order earlier = orders.get(command.orderId());
+        if (earlier != null) {
+            if (samePurchase(earlier.purchase(), command)) {
+                return unchanged();
+            }
+            throw new CustomerConflictException("orderId",
+                    "order '" + command.orderId() + "' was already recorded with different content");
+        }
+        apply(new PurchaseRecorded(customerId, command.orderId(), command.amount(), command.lines(),
+                command.channel(), command.occurredAt()));
+        if (status.becomesActiveOnPurchase()) {
+            apply(new CustomerStatusChanged(customerId, status, CustomerStatus.ACTIVE,
+                    "purchase " + command.orderId(), command.orderId(), command.occurredAt()));
+        }
+        return recorded();
+    }
+
+    /** Refunds never exceed what was paid for the order, summed over all its refunds. */
+    @CommandHandler
+    CommandResult handle(RecordRefund command) {
+        RefundRecorded earlier = refunds.get(command.refundId());
+        if (earlier != null) {
+            if (sameRefund(earlier, command)) {
+                return unchanged();
+            }
+            throw new CustomerConflictException("refundId",
+                    "refund '" + command.refundId() + "' was already recorded with different content");
+        }
+        Order order = orders.get(command.orderId());
+        if (order == null) {
+            throw new UnknownOrderException(customerId, command.orderId());
+        }
+        Money paid = order.purchase().amount();
+        if (!command.amount().sameCurrencyAs(paid)) {
+            throw new ClientInputException("amount.currency", "must be the order's currency " + paid.currency());
+        }
+        if (command.occurredAt().isBefore(order.purchase().occurredAt())) {
+            throw new CustomerConflictException("occurredAt", "a refund cannot precede its order, placed at "
+                    + order.purchase().occurredAt());
+        }
+        if (command.amount().compareAmount(order.refundable()) > 0) {
+            throw new CustomerConflictException("amount",
+                    "refunds would exceed the order: paid " + paid + ", already refunded " + order.refunded()
+                            + ", at most " + order.refundable() + " can still be refunded",
+                    Map.of("paid", paid, "refunded", order.refunded(), "refundable", order.refundable()));
+        }
+        apply(new RefundRecorded(customerId, command.orderId(), command.refundId(), command.amount(),
+                command.reason(), command.occurredAt()));
+        return recorded();
+    }
+
+    /**
+     * Manual lifecycle moves follow {@link CustomerStatus#allowedNext()}. Re-sending a change already
+     * recorded (same status, reason and effective time; without an effective time: the latest change,
+     * still in force) is an idempotent retry.
+     */
+    @CommandHandler
+    CommandResult handle(ChangeStatus command, Clock clock) {
+        if (isRetryOf(command)) {
+            return unchanged();
+        }
+        if (!status.canMoveTo(command.status())) {
+            List<String> allowed = status.allowedNext().stream().map(Enum::name).sorted().toList();
+            throw new CustomerConflictException("status",
+                    "cannot move from " + status + " to " + command.status() + "; allowed from " + status + ": "
+                            + (allowed.isEmpty() ? "none" : String.join(", ", allowed)),
+                    Map.of("currentStatus", status.name(), "allowedTransitions", allowed));
+        }
+        apply(new CustomerStatusChanged(customerId, status, command.status(), command.reason().trim(), null,
+                command.effectiveAt() != null ? command.effectiveAt() : now(clock)));
+        return recorded();
+    }
+
+    @EventSourcingHandler
+    void on(CustomerRegistered event) {
+        customerId = event.customerId();
+        registration = event;
+        status = CustomerStatus.LEAD;
+        name = event.name();
+        email = event.email();
+        phone = event.phone();
+        country = event.country();
+    }
+
+    @EventSourcingHandler
+    void on(CustomerProfileUpdated event) {
+        name = event.name() != null ? event.name() : name;
+        email = event.email() != null ? event.email() : email;
+        phone = event.phone() != null ? event.phone() : phone;
+        country = event.country() != null ? event.country() : country;
+    }
+
+    @EventSourcingHandler
+    void on(ContactRecorded event) {
+        contacts.put(event.contactId(), event);
+    }
+
+    @EventSourcingHandler
+    void on(PurchaseRecorded event) {
+        orders.put(event.orderId(), Order.placed(event));
+    }
+
+    @EventSourcingHandler
+    void on(RefundRecorded event) {
+        refunds.put(event.refundId(), event);
+        orders.computeIfPresent(event.orderId(), (id, order) -> order.refund(event.amount()));
+    }
+
+    @EventSourcingHandler
+    void on(CustomerStatusChanged event) {
+        status = event.to();
+        if (event.triggeredByOrderId() == null) {
+            lastManualStatusChange = event;
+            manualStatusChanges.add(statusChangeKey(event.to(), event.reason(), event.occurredAt()));
+        }
+    }
+
+    private boolean isRetryOf(ChangeStatus command) {
+        String reason = command.reason().trim();
+        if (command.effectiveAt() != null) {
+            return manualStatusChanges.contains(statusChangeKey(command.status(), reason, command.effectiveAt()));
+        }
+        return status == command.status() && lastManualStatusChange != null
+                && lastManualStatusChange.to() == command.status() && lastManualStatusChange.reason().equals(reason);
+    }
+
+    private static String statusChangeKey(CustomerStatus to, String reason, OffsetDateTime at) {
+        return to + "|" + at.toInstant() + "|" + reason;
+    }
+
+    private boolean sameRegistration(RegisterCustomer command) {
+        return registration.name().equals(command.name().trim())
+                && Objects.equals(registration.email(), trimmed(command.email()))
+                && Objects.equals(registration.phone(), trimmed(command.phone()))
+                && Objects.equals(registration.country(), command.country())
+                && Objects.equals(registration.acquisitionChannel(), command.acquisitionChannel())
+                && (command.registeredAt() == null || command.registeredAt().isEqual(registration.occurredAt()));
+    }
+
+    private static boolean sameContact(ContactRecorded earlier, RecordContact command) {
+        return earlier.channel() == command.channel()
+                && earlier.direction() == command.direction()
+                && earlier.occurredAt().isEqual(command.occurredAt())
+                && Objects.equals(earlier.agent(), command.agent())
+                && Objects.equals(earlier.subject(), command.subject())
+                && Objects.equals(earlier.notes(), command.notes())
+                && Objects.equals(earlier.outcome(), command.outcome());
+    }
+
+    private static boolean samePurchase(PurchaseRecorded earlier, RecordPurchase command) {
+        if (!earlier.amount().sameAmountAs(command.amount())
+                || !earlier.occurredAt().isEqual(command.occurredAt())
+                || earlier.channel() != command.channel()
+                || earlier.lines().size() != command.lines().size()) {
+            return false;
+        }
+        for (int i = 0; i < earlier.lines().size(); i++) {
+            PurchaseLine a = earlier.lines().get(i);
+            PurchaseLine b = command.lines().get(i);
+            if (!a.sku().equals(b.sku()) || a.quantity() != b.quantity() || !a.unitPrice().sameAmountAs(b.unitPrice())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sameRefund(RefundRecorded earlier, RecordRefund command) {
+        return earlier.orderId().equals(command.orderId())
+                && earlier.amount().sameAmountAs(command.amount())
+                && earlier.occurredAt().isEqual(command.occurredAt())
+                && Objects.equals(earlier.reason(), command.reason());
+    }
+
+    private static String changed(String requested, String current) {
+        return requested != null && !requested.equals(current) ? requested : null;
+    }
+
+    private static String trimmed(String value) {
+        return value == null ? null : value.trim();
+    }
+
+    private static OffsetDateTime now(Clock clock) {
+        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+
+    private CommandResult recorded() {
+        return new CommandResult(customerId, AggregateLifecycle.getVersion(), true);
+    }
+
+    private CommandResult unchanged() {
+        Long version = AggregateLifecycle.getVersion();
+        return new CommandResult(customerId, version == null ? -1 : version, false);
+    }
+}

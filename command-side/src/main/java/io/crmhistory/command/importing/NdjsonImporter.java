@@ -1,0 +1,171 @@
+package io.crmhistory.command.importing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmhistory.api.customer.command.CommandResult;
+import io.crmhistory.command.customer.CustomerConflictException;
+import io.crmhistory.command.customer.UnknownOrderException;
+import io.crmhistory.command.infrastructure.CommandDispatcher;
+import io.crmhistory.platform.web.ClientInputException;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Streams an NDJSON import: reads one line at a time (a file of any size never sits in memory),
+ * and hands each command to one of {@code crm.import.lanes} lanes chosen by customer id. A lane
+ * sends its commands one after another, so a customer's lines are recorded in file order, while
+ * different customers proceed in parallel. Lane queues are bounded: when they are full the reader
+ * waits, which in turn slows the upload (back-pressure instead of buffering).
+ */
+@Component
+class NdjsonImporter {
+
+    private static final Logger log = LoggerFactory.getLogger(NdjsonImporter.class);
+
+    private final CommandDispatcher commands;
+    private final ImportLineParser parser;
+    private final int laneCount;
+    private final int laneCapacity;
+
+    NdjsonImporter(CommandDispatcher commands, ObjectMapper mapper,
+                   @Value("${crm.import.lanes:4}") int laneCount,
+                   @Value("${crm.import.lane-capacity:256}") int laneCapacity) {
+        this.commands = commands;
+        this.parser = new ImportLineParser(mapper);
+        this.laneCount = laneCount;
+        this.laneCapacity = laneCapacity;
+    }
+
+    ImportReport importFrom(InputStream body, Map<String, String> metaData) throws IOException {
+        ImportTally tally = new ImportTally();
+        List<Lane> lanes = new ArrayList<>(laneCount);
+        for (int i = 0; i < laneCount; i++) {
+            lanes.add(new Lane(i, metaData, tally));
+        }
+        long started = System.nanoTime();
+        long lineNumber = 0;
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16)) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                lineNumber++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                ImportLineParser.Parsed parsed = parser.parse(line);
+                if (parsed.problem() != null) {
+                    tally.rejected(lineNumber, parsed.problem());
+                    continue;
+                }
+                lanes.get(Math.floorMod(parsed.customerId().hashCode(), laneCount)).put(new Task(lineNumber, parsed.command()));
+            }
+        } finally {
+            lanes.forEach(Lane::finish);
+            for (Lane lane : lanes) {
+                lane.join();
+            }
+        }
+        ImportReport report = tally.report();
+        log.info("Import of {} lines finished in {} ms: {} accepted, {} duplicates, {} rejected", lineNumber,
+                (System.nanoTime() - started) / 1_000_000, report.accepted(), report.duplicates(), report.rejected());
+        return report;
+    }
+
+    private record Task(long line, Object command) {
+        static final Task END = new Task(-1, null);
+    }
+
+    private final class Lane implements Runnable {
+
+        private final BlockingQueue<Task> queue = new ArrayBlockingQueue<>(laneCapacity);
+        private final Map<String, String> metaData;
+        private final ImportTally tally;
+        private final Thread thread;
+
+        Lane(int index, Map<String, String> metaData, ImportTally tally) {
+            this.metaData = metaData;
+            this.tally = tally;
+            this.thread = new Thread(this, "import-lane-" + index);
+            this.thread.start();
+        }
+
+        void put(Task task) {
+            try {
+                queue.put(task);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("import interrupted", e);
+            }
+        }
+
+        void finish() {
+            put(Task.END);
+        }
+
+        void join() {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void run() {
+            try {
+                for (Task task = queue.take(); task != Task.END; task = queue.take()) {
+                    record(task);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void record(Task task) {
+            try {
+                CommandResult result = commands.send(task.command(), metaData);
+                if (result.recorded()) {
+                    tally.accepted();
+                } else {
+                    tally.duplicate();
+                }
+            } catch (RuntimeException e) {
+                tally.rejected(task.line(), describe(e));
+            }
+        }
+    }
+
+    /** The same field and reason the HTTP call would have answered. */
+    static String describe(RuntimeException e) {
+        if (e instanceof ClientInputException input) {
+            return input.getMessage();
+        }
+        if (e instanceof CustomerConflictException conflict) {
+            return conflict.field() + ": " + conflict.reason();
+        }
+        if (e instanceof AggregateNotFoundException notFound) {
+            return "customerId: no customer '" + notFound.getAggregateIdentifier() + "' is registered";
+        }
+        if (e instanceof UnknownOrderException unknownOrder) {
+            return "orderId: " + unknownOrder.getMessage();
+        }
+        if (e instanceof ConcurrencyException) {
+            return "customerId: the customer was being changed concurrently; import the line again";
+        }
+        log.error("Import line failed unexpectedly", e);
+        return "internal error: the line could not be recorded; see the command side's log";
+    }
+}

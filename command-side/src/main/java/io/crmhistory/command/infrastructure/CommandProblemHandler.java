@@ -1,0 +1,61 @@
+package io.crmhistory.command.infrastructure;
+
+import io.crmhistory.command.customer.CustomerConflictException;
+import io.crmhistory.command.customer.UnknownOrderException;
+import io.crmhistory.platform.web.ProblemResponses;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+
+/** The command side's domain answers: unknown customer or order 404, conflicts with the record 409. */
+@RestControllerAdvice
+@Order(Ordered.HIGHEST_PRECEDENCE)
+class CommandProblemHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(CommandProblemHandler.class);
+
+    @ExceptionHandler(CustomerConflictException.class)
+    ProblemDetail conflict(CustomerConflictException e, HttpServletRequest request) {
+        ProblemDetail problem = ProblemResponses.withField(HttpStatus.CONFLICT, e.field(), e.reason());
+        e.details().forEach(problem::setProperty);
+        return withInstance(problem, request);
+    }
+
+    @ExceptionHandler(AggregateNotFoundException.class)
+    ProblemDetail unknownCustomer(AggregateNotFoundException e, HttpServletRequest request) {
+        return withInstance(ProblemResponses.withField(HttpStatus.NOT_FOUND, "customerId",
+                "no customer '" + e.getAggregateIdentifier() + "' is registered"), request);
+    }
+
+    @ExceptionHandler(UnknownOrderException.class)
+    ProblemDetail unknownOrder(UnknownOrderException e, HttpServletRequest request) {
+        return withInstance(ProblemResponses.withField(HttpStatus.NOT_FOUND, "orderId", e.getMessage()), request);
+    }
+
+    /** Still conflicting after the gateway's retries: the client may simply try again. */
+    @ExceptionHandler(ConcurrencyException.class)
+    ProblemDetail concurrentModification(ConcurrencyException e, HttpServletRequest request) {
+        log.warn("Command on {} gave up after concurrent modifications: {}", request.getRequestURI(), e.getMessage());
+        return withInstance(ProblemResponses.withField(HttpStatus.CONFLICT, "customerId",
+                "the customer was being changed concurrently; retry the request"), request);
+    }
+
+    private static ProblemDetail withInstance(ProblemDetail problem, HttpServletRequest request) {
+        problem.setInstance(URI.create(request.getRequestURI()));
+        Object correlationId = request.getAttribute(io.crmhistory.platform.web.CorrelationIdFilter.REQUEST_ATTRIBUTE);
+        if (correlationId != null) {
+            problem.setProperty(ProblemResponses.CORRELATION_ID, correlationId);
+        }
+        return problem;
+    }
+}
