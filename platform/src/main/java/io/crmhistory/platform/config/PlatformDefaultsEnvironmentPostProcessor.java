@@ -7,6 +7,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.Profiles;
+import org.springframework.core.env.PropertySource;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -53,11 +54,48 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
         disableUpdateChecker(environment);
         environment.getPropertySources().addLast(source);
 
-        if (!environment.containsProperty("spring.datasource.url")) {
-            String dataDir = environment.getProperty("crm.data-dir", "./data");
-            defaults.put("spring.datasource.url", embeddedEventStoreUrl(Path.of(dataDir)));
-            defaults.put("spring.datasource.username", "sa");
-            defaults.put("spring.datasource.password", "");
+        // Resolved when read, not now: properties added later (e.g. a test's dynamic data directory)
+        // still decide where the embedded event store lives.
+        environment.getPropertySources().addLast(new EmbeddedEventStoreUrl(environment));
+    }
+
+    /** {@code spring.datasource.url} derived from {@code crm.data-dir}, unless configured anywhere else. */
+    static final class EmbeddedEventStoreUrl extends PropertySource<Object> {
+
+        private static final String CONFIGURATION_PROPERTIES_VIEW = "configurationProperties";
+
+        private final ConfigurableEnvironment environment;
+
+        // The environment must not be the property source's "source": Boot would take it for a
+        // nested environment and iterate into it endlessly.
+        EmbeddedEventStoreUrl(ConfigurableEnvironment environment) {
+            super("crmEmbeddedEventStore", new Object());
+            this.environment = environment;
+        }
+
+        @Override
+        public Object getProperty(String name) {
+            if (!name.startsWith("spring.datasource.") || configuredElsewhere()) {
+                return null;
+            }
+            return switch (name) {
+                case "spring.datasource.url" ->
+                        embeddedEventStoreUrl(Path.of(environment.getProperty("crm.data-dir", "./data")));
+                case "spring.datasource.username" -> "sa";
+                case "spring.datasource.password" -> "";
+                default -> null;
+            };
+        }
+
+        private boolean configuredElsewhere() {
+            for (PropertySource<?> other : environment.getPropertySources()) {
+                // Boot's "configurationProperties" source is a view over all the others, this one included.
+                if (other != this && !CONFIGURATION_PROPERTIES_VIEW.equals(other.getName())
+                        && other.containsProperty("spring.datasource.url")) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
