@@ -1,0 +1,76 @@
+package io.crmhistory.query.directory;
+
+import io.crmhistory.platform.web.ClientInputException;
+import org.bson.types.Decimal128;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.function.Function;
+
+/** A listing order: one field, ascending or descending ({@code -} prefix), ties broken by customer id. */
+record CustomerSort(Field field, boolean descending) {
+
+    static final CustomerSort DEFAULT = new CustomerSort(Field.NAME, false);
+
+    enum Field {
+        NET_REVENUE("netRevenue", "netRevenue", state -> state.netRevenue().toPlainString(),
+                value -> new Decimal128(new BigDecimal(value))),
+        LAST_PURCHASE_AT("lastPurchaseAt", "lastPurchaseSort", state -> state.lastPurchaseSort().toString(),
+                value -> Date.from(Instant.parse(value))),
+        REGISTERED_AT("registeredAt", "registeredAt",
+                state -> (state.registeredAt() == null ? DirectoryState.NEVER : state.registeredAt()).toString(),
+                value -> Date.from(Instant.parse(value))),
+        NAME("name", "nameKey", DirectoryState::nameKey, value -> value);
+
+        private final String parameter;
+        private final String documentField;
+        private final Function<DirectoryState, String> cursorValue;
+        private final Function<String, Object> queryValue;
+
+        Field(String parameter, String documentField, Function<DirectoryState, String> cursorValue,
+              Function<String, Object> queryValue) {
+            this.parameter = parameter;
+            this.documentField = documentField;
+            this.cursorValue = cursorValue;
+            this.queryValue = queryValue;
+        }
+
+        String documentField() {
+            return documentField;
+        }
+    }
+
+    static CustomerSort parse(String sort) {
+        if (sort == null || sort.isBlank()) {
+            return DEFAULT;
+        }
+        String trimmed = sort.trim();
+        boolean descending = trimmed.startsWith("-");
+        String name = descending ? trimmed.substring(1) : trimmed;
+        return Arrays.stream(Field.values()).filter(field -> field.parameter.equals(name)).findFirst()
+                .map(field -> new CustomerSort(field, descending))
+                .orElseThrow(() -> new ClientInputException("sort", "'" + sort + "' is not one of netRevenue, "
+                        + "lastPurchaseAt, registeredAt, name (prefix - for descending)"));
+    }
+
+    /** What cursors issued for this order carry, so a cursor of another order is refused. */
+    String ordering() {
+        return (descending ? "-" : "") + field.parameter;
+    }
+
+    String cursorValue(DirectoryState state) {
+        return field.cursorValue.apply(state);
+    }
+
+    /** The cursor's sort value as stored in the document; a malformed one is a client error. */
+    Object queryValue(String cursorValue) {
+        try {
+            return field.queryValue.apply(cursorValue);
+        } catch (RuntimeException e) {
+            throw new ClientInputException("cursor", "is not a cursor issued by this listing; pass the nextCursor "
+                    + "of the previous page unchanged");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.crmhistory.query.directory;
+
+import io.crmhistory.api.customer.CustomerStatus;
+import io.crmhistory.api.customer.event.CustomerProfileUpdated;
+import io.crmhistory.api.customer.event.CustomerRegistered;
+import io.crmhistory.api.customer.event.CustomerStatusChanged;
+import io.crmhistory.api.customer.event.PurchaseRecorded;
+import io.crmhistory.api.customer.event.RefundRecorded;
+import io.crmhistory.query.projection.EventEnvelope;
+import io.crmhistory.query.projection.FxRates;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The meaning of each event for the customer's directory entry, as a pure function. Net revenue is
+ * converted to the base currency with the rates in force when the event is projected (the directory
+ * sorts by it); the value read model converts at read time, so after a rate change the directory is
+ * rebuilt to sort by the new figures.
+ */
+public final class DirectoryLogic {
+
+    private final FxRates fx;
+
+    public DirectoryLogic(FxRates fx) {
+        this.fx = fx;
+    }
+
+    public DirectoryState apply(DirectoryState state, EventEnvelope envelope) {
+        DirectoryState s = state != null ? state : DirectoryState.empty(envelope.customerId());
+        String name = s.name();
+        String email = s.email();
+        String phone = s.phone();
+        String country = s.country();
+        String acquisitionChannel = s.acquisitionChannel();
+        CustomerStatus status = s.status();
+        Instant registeredAt = s.registeredAt();
+        long orders = s.orderCount();
+        Map<String, BigDecimal> net = s.netPerCurrency();
+        Instant lastPurchaseAt = s.lastPurchaseAt();
+        if (envelope.event() instanceof CustomerRegistered registered) {
+            name = registered.name();
+            email = registered.email();
+            phone = registered.phone();
+            country = registered.country();
+            acquisitionChannel = registered.acquisitionChannel();
+            status = CustomerStatus.LEAD;
+            registeredAt = envelope.occurredAt();
+        } else if (envelope.event() instanceof CustomerProfileUpdated updated) {
+            name = updated.name() != null ? updated.name() : name;
+            email = updated.email() != null ? updated.email() : email;
+            phone = updated.phone() != null ? updated.phone() : phone;
+            country = updated.country() != null ? updated.country() : country;
+        } else if (envelope.event() instanceof CustomerStatusChanged changed) {
+            status = changed.to();
+        } else if (envelope.event() instanceof PurchaseRecorded purchase) {
+            orders++;
+            net = plus(net, purchase.amount().currency(), purchase.amount().value());
+            Instant at = envelope.occurredAt();
+            lastPurchaseAt = lastPurchaseAt == null || at.isAfter(lastPurchaseAt) ? at : lastPurchaseAt;
+        } else if (envelope.event() instanceof RefundRecorded refund) {
+            net = plus(net, refund.amount().currency(), refund.amount().value().negate());
+        }
+        return new DirectoryState(s.id(), envelope.sequence(), name, email, phone, country, acquisitionChannel, status,
+                registeredAt, orders, net, fx.sumInBase(net), lastPurchaseAt, key(name), key(email),
+                lastPurchaseAt == null ? DirectoryState.NEVER : lastPurchaseAt);
+    }
+
+    static String key(String text) {
+        return text == null ? "" : text.toLowerCase(Locale.ROOT);
+    }
+
+    private static Map<String, BigDecimal> plus(Map<String, BigDecimal> totals, String currency, BigDecimal amount) {
+        Map<String, BigDecimal> copy = new HashMap<>(totals);
+        copy.merge(currency, amount, BigDecimal::add);
+        return copy;
+    }
+}

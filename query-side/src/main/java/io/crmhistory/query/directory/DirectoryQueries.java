@@ -1,0 +1,122 @@
+package io.crmhistory.query.directory;
+
+import io.crmhistory.api.customer.query.CustomerPage;
+import io.crmhistory.api.customer.query.CustomerView;
+import io.crmhistory.api.customer.query.FindCustomer;
+import io.crmhistory.api.customer.query.ListCustomers;
+import io.crmhistory.platform.web.ClientInputException;
+import io.crmhistory.query.projection.FxRates;
+import io.crmhistory.query.projection.Projections;
+import io.crmhistory.query.projection.ReadModelVersions;
+import io.crmhistory.query.projection.UnknownCustomerException;
+import io.crmhistory.query.segment.SegmentMembership;
+import io.crmhistory.query.web.Cursors;
+import org.axonframework.queryhandling.QueryHandler;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Answers directory questions: one customer, and pages of customers filtered by segment, status and
+ * a name/email search, in any of the listing orders, with keyset cursors (stable under inserts, no
+ * skipped or repeated customers).
+ * <p>
+ * The search matches a case-insensitive substring of the stored lower-cased name or email with a regular
+ * expression, which works on the embedded server and on MongoDB alike (the embedded server has no
+ * {@code $text}); on a large MongoDB deployment a text or Atlas Search index would replace it.
+ */
+@Component
+class DirectoryQueries {
+
+    private final DirectoryStore store;
+    private final SegmentMembership segments;
+    private final ReadModelVersions versions;
+    private final FxRates fx;
+
+    DirectoryQueries(DirectoryStore store, SegmentMembership segments, ReadModelVersions versions, FxRates fx) {
+        this.store = store;
+        this.segments = segments;
+        this.versions = versions;
+        this.fx = fx;
+    }
+
+    @QueryHandler
+    CustomerView handle(FindCustomer query) {
+        DirectoryState state = versions.read(Projections.DIRECTORY, query.customerId(), query.minVersion(),
+                        () -> store.find(query.customerId()), DirectoryState::lastSequence)
+                .orElseThrow(() -> new UnknownCustomerException(query.customerId()));
+        return view(state, segments.segmentsOf(List.of(state.id())).get(state.id()));
+    }
+
+    boolean exists(String customerId) {
+        return store.find(customerId).isPresent();
+    }
+
+    @QueryHandler
+    CustomerPage handle(ListCustomers query) {
+        CustomerSort sort = CustomerSort.parse(query.sort());
+        Map<String, String> cursor = Cursors.decode(query.cursor(), sort.ordering());
+        List<Criteria> criteria = new ArrayList<>();
+        if (query.segment() != null) {
+            criteria.add(Criteria.where("_id").in(segments.members(query.segment())));
+        }
+        if (query.status() != null) {
+            criteria.add(Criteria.where("status").is(query.status().name()));
+        }
+        if (query.q() != null && !query.q().isBlank()) {
+            String contains = Pattern.quote(query.q().trim().toLowerCase(Locale.ROOT));
+            criteria.add(new Criteria().orOperator(Criteria.where("nameKey").regex(contains),
+                    Criteria.where("emailKey").regex(contains)));
+        }
+        String field = sort.field().documentField();
+        if (cursor != null) {
+            if (cursor.get("v") == null) {
+                throw new ClientInputException("cursor", "is not a cursor issued by this listing; pass the "
+                        + "nextCursor of the previous page unchanged");
+            }
+            Object value = sort.queryValue(cursor.get("v"));
+            String id = cursor.get("id");
+            criteria.add(sort.descending()
+                    ? new Criteria().orOperator(Criteria.where(field).lt(value),
+                            Criteria.where(field).is(value).and("_id").lt(id))
+                    : new Criteria().orOperator(Criteria.where(field).gt(value),
+                            Criteria.where(field).is(value).and("_id").gt(id)));
+        }
+        Query mongoQuery = new Query();
+        if (!criteria.isEmpty()) {
+            mongoQuery.addCriteria(new Criteria().andOperator(criteria));
+        }
+        Sort.Direction direction = sort.descending() ? Sort.Direction.DESC : Sort.Direction.ASC;
+        mongoQuery.with(Sort.by(direction, field).and(Sort.by(direction, "_id"))).limit(query.limit() + 1);
+        List<DirectoryState> found = store.find(mongoQuery);
+
+        List<DirectoryState> page = found.subList(0, Math.min(query.limit(), found.size()));
+        Map<String, CustomerView.SegmentRef> segmentOf = segments.segmentsOf(page.stream().map(DirectoryState::id).toList());
+        String nextCursor = null;
+        if (found.size() > query.limit()) {
+            DirectoryState last = page.get(page.size() - 1);
+            Map<String, String> position = new LinkedHashMap<>();
+            position.put("o", sort.ordering());
+            position.put("v", sort.cursorValue(last));
+            position.put("id", last.id());
+            nextCursor = Cursors.encode(position);
+        }
+        return new CustomerPage(page.stream().map(state -> view(state, segmentOf.get(state.id()))).toList(), nextCursor);
+    }
+
+    private CustomerView view(DirectoryState state, CustomerView.SegmentRef segment) {
+        return new CustomerView(state.id(), state.name(), state.email(), state.phone(), state.country(),
+                state.acquisitionChannel(), state.status(), state.registeredAt(), segment,
+                new CustomerView.ValueSummary(fx.baseCurrency(), fx.scaled(state.netRevenue()).toPlainString(),
+                        state.orderCount(), state.lastPurchaseAt()),
+                state.lastSequence());
+    }
+}

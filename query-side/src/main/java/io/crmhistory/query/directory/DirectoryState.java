@@ -1,0 +1,44 @@
+package io.crmhistory.query.directory;
+
+import io.crmhistory.api.customer.CustomerStatus;
+import io.crmhistory.query.projection.SequencedState;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A customer as the directory lists them: profile, status, registration, and the value figures it is
+ * sorted by. {@code nameKey} and {@code emailKey} are the lower-cased name and email the search and the
+ * name ordering use; {@code lastPurchaseSort} is {@code lastPurchaseAt} or {@link #NEVER}, so keyset
+ * paging never meets a missing value.
+ */
+public record DirectoryState(String id,
+                             long lastSequence,
+                             String name,
+                             String email,
+                             String phone,
+                             String country,
+                             String acquisitionChannel,
+                             CustomerStatus status,
+                             Instant registeredAt,
+                             long orderCount,
+                             Map<String, BigDecimal> netPerCurrency,
+                             BigDecimal netRevenue,
+                             Instant lastPurchaseAt,
+                             String nameKey,
+                             String emailKey,
+                             Instant lastPurchaseSort) implements SequencedState {
+
+    /** Sorts customers who never bought before every purchase date. */
+    public static final Instant NEVER = Instant.parse("0001-01-01T00:00:00Z");
+
+    public DirectoryState {
+        netPerCurrency = Map.copyOf(netPerCurrency);
+    }
+
+    public static DirectoryState empty(String customerId) {
+        return new DirectoryState(customerId, -1, null, null, null, null, null, CustomerStatus.LEAD, null, 0, Map.of(),
+                BigDecimal.ZERO, null, "", "", NEVER);
+    }
+}

@@ -1,0 +1,66 @@
+package io.crmhistory.query.history;
+
+import io.crmhistory.query.projection.MongoStateStore;
+import io.crmhistory.query.segment.SegmentChangeLog;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+
+/** The history read model's collections: one state per customer, one document per timeline item. */
+@Component
+class HistoryStore {
+
+    static final String COLLECTION = "history_customers";
+    static final String ITEMS = "history_items";
+
+    private final MongoTemplate mongo;
+    private final MongoStateStore<HistoryState> states;
+
+    HistoryStore(MongoTemplate mongo) {
+        this.mongo = mongo;
+        this.states = new MongoStateStore<>(mongo, HistoryState.class, COLLECTION, ITEMS,
+                document -> ((HistoryEntry) document).id());
+        mongo.indexOps(ITEMS).createIndex(new Index().on("customerId", Sort.Direction.ASC)
+                .on("occurredAt", Sort.Direction.ASC).on("_id", Sort.Direction.ASC));
+    }
+
+    MongoStateStore<HistoryState> states() {
+        return states;
+    }
+
+    Optional<HistoryState> find(String customerId) {
+        return states.find(customerId);
+    }
+
+    List<HistoryEntry> page(String customerId, Collection<String> types, Collection<String> channels, Instant from,
+                            Instant to, Instant afterAt, String afterId, boolean descending, int limit) {
+        Criteria criteria = Criteria.where("customerId").is(customerId);
+        if (!types.isEmpty()) {
+            criteria = criteria.and("type").in(types);
+        }
+        if (!channels.isEmpty()) {
+            criteria = criteria.and("channel").in(channels);
+        }
+        if (from != null && to != null) {
+            criteria = criteria.and("occurredAt").gte(Date.from(from)).lt(Date.from(to));
+        } else if (from != null) {
+            criteria = criteria.and("occurredAt").gte(Date.from(from));
+        } else if (to != null) {
+            criteria = criteria.and("occurredAt").lt(Date.from(to));
+        }
+        Query query = Query.query(afterAt == null ? criteria
+                : new Criteria().andOperator(criteria, SegmentChangeLog.after(afterAt, afterId, descending)));
+        Sort.Direction direction = descending ? Sort.Direction.DESC : Sort.Direction.ASC;
+        query.with(Sort.by(direction, "occurredAt").and(Sort.by(direction, "_id"))).limit(limit);
+        return mongo.find(query, HistoryEntry.class, ITEMS);
+    }
+}

@@ -1,0 +1,41 @@
+package io.crmhistory.query.infrastructure;
+
+import com.mongodb.client.MongoClient;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.extensions.mongo.DefaultMongoTemplate;
+import org.axonframework.extensions.mongo.eventsourcing.tokenstore.MongoTokenStore;
+import org.axonframework.serialization.Serializer;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.mongo.MongoConnectionDetails;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.mongodb.core.convert.MongoCustomConversions;
+
+/**
+ * MongoDB as the read models' store and as the home of the projections' tracking tokens, so that a
+ * read model and the position it reflects live in the same database (axon-mongo has no Spring Boot
+ * starter; without this bean Axon would quietly keep the tokens in the event store's database).
+ */
+@Configuration(proxyBeanMethods = false)
+class MongoConfiguration {
+
+    /** Money is aggregated ($sum, sorting by net revenue): stored as Decimal128, not as Spring Data's default string. */
+    @Bean
+    MongoCustomConversions mongoCustomConversions() {
+        return MongoCustomConversions.create(conversions ->
+                conversions.bigDecimal(MongoCustomConversions.BigDecimalRepresentation.DECIMAL128));
+    }
+
+    @Bean
+    TokenStore tokenStore(MongoClient client, MongoConnectionDetails connection,
+                          @Qualifier("serializer") Serializer serializer) {
+        String database = connection.getConnectionString().getDatabase();
+        return MongoTokenStore.builder()
+                .mongoTemplate(DefaultMongoTemplate.builder()
+                        .mongoDatabase(client, database == null ? EmbeddedMongoConfiguration.DATABASE : database)
+                        .build())
+                .serializer(serializer)
+                .ensureIndexes(true)
+                .build();
+    }
+}

@@ -1,0 +1,141 @@
+package io.crmhistory.query.projection;
+
+import io.crmhistory.api.customer.event.CustomerEvent;
+import io.crmhistory.api.customer.query.CustomerUpdated;
+import io.crmhistory.api.customer.query.FindCustomer;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.messaging.Message;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.axonframework.queryhandling.QueryUpdateEmitter;
+
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The batching, idempotent write path every customer read model shares.
+ * <ul>
+ *     <li>The first event of a batch loads the state of every customer the batch touches, in one query.</li>
+ *     <li>An event at or below the sequence a customer's state already reflects is skipped.</li>
+ *     <li>The last event of the batch writes every changed state (and side document) in one bulk write,
+ *     from inside the handler, so the writes complete <em>before</em> Axon stores the batch's token in
+ *     the unit of work's prepare-commit phase. A crash in between redelivers the batch, whose events
+ *     are then skipped.</li>
+ *     <li>After the commit, readers waiting for a version ({@code minVersion}) and subscribers of the
+ *     customer's live updates are told.</li>
+ * </ul>
+ */
+public final class CustomerProjector<S extends SequencedState> {
+
+    /** Where a read model keeps its states. */
+    public interface Store<S extends SequencedState> {
+
+        Map<String, S> load(Collection<String> customerIds);
+
+        void write(ProjectionBatch<S> batch);
+    }
+
+    /** The pure state logic plus, optionally, side documents for the batch. */
+    @FunctionalInterface
+    public interface Applier<S extends SequencedState> {
+
+        /** @param state the customer's state, or {@code null} before the first event */
+        S apply(S state, EventEnvelope envelope, ProjectionBatch<S> batch);
+    }
+
+    private final String readModel;
+    private final Store<S> store;
+    private final ReadModelVersions versions;
+    private final QueryUpdateEmitter updateEmitter;
+    private final String resourceKey;
+
+    public CustomerProjector(String readModel, Store<S> store, ReadModelVersions versions,
+                             QueryUpdateEmitter updateEmitter) {
+        this.readModel = readModel;
+        this.store = store;
+        this.versions = versions;
+        this.updateEmitter = updateEmitter;
+        this.resourceKey = CustomerProjector.class.getName() + "/" + readModel;
+    }
+
+    /** Applies one event through {@code applier}, unless the customer's state already reflects it. */
+    public void project(EventMessage<?> message, long sequence, Applier<S> applier) {
+        CustomerEvent event = (CustomerEvent) message.getPayload();
+        EventEnvelope envelope = new EventEnvelope(message.getIdentifier(), sequence, message.getTimestamp(), event);
+        ProjectionBatch<S> batch = currentBatch();
+        String customerId = event.customerId();
+        if (!batch.isLoaded(customerId)) {
+            batch.loaded(store.load(List.of(customerId)));
+        }
+        S state = batch.state(customerId);
+        if (state == null || sequence > state.lastSequence()) {
+            batch.put(applier.apply(state, envelope, batch));
+        }
+        if (isLastOfBatch()) {
+            flush();
+        }
+    }
+
+    /**
+     * Writes what the current batch changed so far and starts afresh (the next event reloads its
+     * customer): for handlers that must see the stored state, such as a re-evaluation of everyone.
+     */
+    public void flush() {
+        if (!CurrentUnitOfWork.isStarted()) {
+            return;
+        }
+        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
+        ProjectionBatch<S> batch = unitOfWork.getResource(resourceKey);
+        unitOfWork.resources().remove(resourceKey);
+        if (batch == null || batch.isEmpty()) {
+            return;
+        }
+        store.write(batch);
+        Map<String, Long> reached = batch.versions();
+        unitOfWork.afterCommit(committed -> versions.reached(readModel, reached));
+        if (!updateEmitter.activeSubscriptions().isEmpty()) {
+            // The emitter defers these to after the commit, too.
+            reached.forEach((customerId, version) -> updateEmitter.emit(FindCustomer.class,
+                    query -> query.customerId().equals(customerId),
+                    new CustomerUpdated(customerId, readModel, version)));
+        }
+    }
+
+    private ProjectionBatch<S> currentBatch() {
+        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
+        return unitOfWork.getOrComputeResource(resourceKey, key -> {
+            ProjectionBatch<S> batch = new ProjectionBatch<>();
+            batch.loaded(store.load(customersOf(unitOfWork)));
+            // Normally written by the batch's last event; this only catches a batch whose last event
+            // this read model did not handle (and then runs after the token was stored).
+            unitOfWork.onPrepareCommit(committing -> flush());
+            return batch;
+        });
+    }
+
+    private static Set<String> customersOf(UnitOfWork<?> unitOfWork) {
+        Set<String> customerIds = new LinkedHashSet<>();
+        List<? extends Message<?>> messages = unitOfWork instanceof BatchingUnitOfWork<?> batching
+                ? batching.getMessages() : List.of(unitOfWork.getMessage());
+        for (Message<?> message : messages) {
+            if (message.getPayload() instanceof CustomerEvent event) {
+                customerIds.add(event.customerId());
+            }
+        }
+        return customerIds;
+    }
+
+    private static boolean isLastOfBatch() {
+        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get();
+        return !(unitOfWork instanceof BatchingUnitOfWork<?> batching) || batching.isLastMessage();
+    }
+
+    /** The read model's name, as used for versions and live updates. */
+    public String readModel() {
+        return readModel;
+    }
+}

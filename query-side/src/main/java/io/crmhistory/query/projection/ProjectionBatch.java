@@ -1,0 +1,59 @@
+package io.crmhistory.query.projection;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one batch of events did to one read model: the customers' states as loaded and as changed, and
+ * side documents to upsert (history items, segment changes). Written in one bulk write per collection.
+ */
+public final class ProjectionBatch<S extends SequencedState> {
+
+    private final Map<String, S> loaded = new HashMap<>();
+    private final Map<String, S> changed = new LinkedHashMap<>();
+    private final List<Object> sideDocuments = new ArrayList<>();
+
+    void loaded(Map<String, S> states) {
+        loaded.putAll(states);
+    }
+
+    boolean isLoaded(String customerId) {
+        return loaded.containsKey(customerId) || changed.containsKey(customerId);
+    }
+
+    /** The customer's current state in this batch, or {@code null} when the read model has none yet. */
+    public S state(String customerId) {
+        S state = changed.get(customerId);
+        return state != null ? state : loaded.get(customerId);
+    }
+
+    void put(S state) {
+        changed.put(state.id(), state);
+    }
+
+    public void addSideDocument(Object document) {
+        sideDocuments.add(document);
+    }
+
+    public Collection<S> changedStates() {
+        return changed.values();
+    }
+
+    public List<Object> sideDocuments() {
+        return sideDocuments;
+    }
+
+    boolean isEmpty() {
+        return changed.isEmpty() && sideDocuments.isEmpty();
+    }
+
+    Map<String, Long> versions() {
+        Map<String, Long> versions = new HashMap<>();
+        changed.values().forEach(state -> versions.put(state.id(), state.lastSequence()));
+        return versions;
+    }
+}

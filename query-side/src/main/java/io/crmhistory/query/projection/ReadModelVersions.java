@@ -1,0 +1,97 @@
+package io.crmhistory.query.projection;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+
+/**
+ * Read-your-writes: a read may ask to wait until the read model reflects at least a given version of
+ * the customer (the {@code version} the command side answered). The projections of this instance
+ * signal each committed batch, so a waiting read wakes as soon as its version is written; it also
+ * re-reads at a short interval, so it works as well when another instance runs the projection.
+ * The wait is bounded by {@code crm.read.max-wait}; then {@link ReadModelBehindException} says how
+ * far the read model got, rather than answering with stale data.
+ */
+@Component
+public class ReadModelVersions {
+
+    /** Re-read at least this often, for projections running in another instance. */
+    private static final long POLL_MILLIS = 200;
+
+    private final Map<String, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+    private final Duration maxWait;
+
+    public ReadModelVersions(@Value("${crm.read.max-wait:5s}") Duration maxWait) {
+        this.maxWait = maxWait;
+    }
+
+    /** Called by the projections after a batch was committed. */
+    void reached(String readModel, Map<String, Long> versions) {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        versions.keySet().forEach(customerId -> {
+            CompletableFuture<Void> signal = waiting.remove(key(readModel, customerId));
+            if (signal != null) {
+                signal.complete(null);
+            }
+        });
+    }
+
+    /**
+     * Reads the customer's document, waiting for {@code minVersion} when it is given.
+     *
+     * @return the document, or empty when the customer is unknown to the read model (and no version was asked for)
+     * @throws ReadModelBehindException when {@code minVersion} was not reached in time
+     */
+    public <T> Optional<T> read(String readModel, String customerId, Long minVersion,
+                                Supplier<Optional<T>> read, ToLongFunction<T> versionOf) {
+        Optional<T> document = read.get();
+        if (minVersion == null || reached(document, versionOf, minVersion)) {
+            return document;
+        }
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        while (true) {
+            CompletableFuture<Void> signal = waiting.computeIfAbsent(key(readModel, customerId),
+                    key -> new CompletableFuture<>());
+            document = read.get();
+            if (reached(document, versionOf, minVersion)) {
+                return document;
+            }
+            long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (remaining <= 0) {
+                throw new ReadModelBehindException(readModel, customerId, minVersion,
+                        document.map(versionOf::applyAsLong).orElse(-1L), maxWait);
+            }
+            try {
+                signal.get(Math.min(remaining, POLL_MILLIS), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException pollAgain) {
+                // re-read below: the projection may run in another instance
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ReadModelBehindException(readModel, customerId, minVersion,
+                        document.map(versionOf::applyAsLong).orElse(-1L), maxWait);
+            } catch (ExecutionException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+    }
+
+    private static <T> boolean reached(Optional<T> document, ToLongFunction<T> versionOf, long minVersion) {
+        return document.isPresent() && versionOf.applyAsLong(document.get()) >= minVersion;
+    }
+
+    private static String key(String readModel, String customerId) {
+        return readModel + '\u0000' + customerId;
+    }
+}

@@ -1,0 +1,52 @@
+package io.crmhistory.query.segment;
+
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+
+/** The customers' segment changes, read in timeline order for the history. */
+@Component
+public class SegmentChangeLog {
+
+    private final SegmentStore store;
+
+    SegmentChangeLog(SegmentStore store) {
+        this.store = store;
+    }
+
+    /**
+     * Up to {@code limit} changes of the customer with {@code from <= occurredAt < to}, ordered by
+     * (occurredAt, id), strictly after (or, descending, before) the position {@code afterAt}/{@code afterId}.
+     */
+    public List<SegmentChange> page(String customerId, Instant from, Instant to, Instant afterAt, String afterId,
+                                    boolean descending, int limit) {
+        Criteria criteria = Criteria.where("customerId").is(customerId);
+        if (from != null && to != null) {
+            criteria = criteria.and("occurredAt").gte(Date.from(from)).lt(Date.from(to));
+        } else if (from != null) {
+            criteria = criteria.and("occurredAt").gte(Date.from(from));
+        } else if (to != null) {
+            criteria = criteria.and("occurredAt").lt(Date.from(to));
+        }
+        Query query = Query.query(afterAt == null ? criteria
+                : new Criteria().andOperator(criteria, after(afterAt, afterId, descending)));
+        Sort.Direction direction = descending ? Sort.Direction.DESC : Sort.Direction.ASC;
+        query.with(Sort.by(direction, "occurredAt").and(Sort.by(direction, "_id"))).limit(limit);
+        return store.mongo().find(query, SegmentChange.class, SegmentStore.CHANGES);
+    }
+
+    /** The keyset condition: strictly after (occurredAt, id) in the given direction. */
+    public static Criteria after(Instant at, String id, boolean descending) {
+        Date date = Date.from(at);
+        return descending
+                ? new Criteria().orOperator(Criteria.where("occurredAt").lt(date),
+                        Criteria.where("occurredAt").is(date).and("_id").lt(id))
+                : new Criteria().orOperator(Criteria.where("occurredAt").gt(date),
+                        Criteria.where("occurredAt").is(date).and("_id").gt(id));
+    }
+}

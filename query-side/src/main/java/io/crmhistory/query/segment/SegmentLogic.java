@@ -1,0 +1,72 @@
+package io.crmhistory.query.segment;
+
+import io.crmhistory.api.customer.event.ContactRecorded;
+import io.crmhistory.api.customer.event.CustomerRegistered;
+import io.crmhistory.api.customer.event.CustomerStatusChanged;
+import io.crmhistory.api.customer.event.PurchaseRecorded;
+import io.crmhistory.api.customer.event.RefundRecorded;
+import io.crmhistory.api.customer.CustomerStatus;
+import io.crmhistory.query.projection.EventEnvelope;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The meaning of each event for a customer's segment, as pure functions: {@link #apply} folds an
+ * event into the rule inputs, {@link #assess} evaluates a rule set at an instant. The live projection
+ * evaluates at the clock's now after every event; the audit's as-of replay evaluates at its instant.
+ */
+public final class SegmentLogic {
+
+    private SegmentLogic() {
+    }
+
+    /** Folds the event into the inputs; the assessment is left as it was (see {@link #assess}). */
+    public static SegmentState apply(SegmentState state, EventEnvelope envelope) {
+        SegmentState s = state != null ? state : SegmentState.empty(envelope.customerId());
+        CustomerStatus status = s.status();
+        long orders = s.orders();
+        Map<String, BigDecimal> net = s.netPerCurrency();
+        Instant lastPurchaseAt = s.lastPurchaseAt();
+        List<Instant> contacts = s.contacts();
+        if (envelope.event() instanceof CustomerRegistered) {
+            status = CustomerStatus.LEAD;
+        } else if (envelope.event() instanceof CustomerStatusChanged changed) {
+            status = changed.to();
+        } else if (envelope.event() instanceof PurchaseRecorded purchase) {
+            orders++;
+            net = plus(net, purchase.amount().currency(), purchase.amount().value());
+            Instant at = envelope.occurredAt();
+            lastPurchaseAt = lastPurchaseAt == null || at.isAfter(lastPurchaseAt) ? at : lastPurchaseAt;
+        } else if (envelope.event() instanceof RefundRecorded refund) {
+            net = plus(net, refund.amount().currency(), refund.amount().value().negate());
+        } else if (envelope.event() instanceof ContactRecorded) {
+            List<Instant> more = new ArrayList<>(contacts);
+            more.add(envelope.occurredAt());
+            contacts = more;
+        }
+        return new SegmentState(s.id(), envelope.sequence(), status, orders, net, lastPurchaseAt, contacts,
+                s.assessment(), s.since());
+    }
+
+    /**
+     * Evaluates {@code evaluator}'s rules at {@code now}; when the segment differs from the current one,
+     * {@code changedAt} becomes the new {@code since}.
+     */
+    public static SegmentState assess(SegmentState state, SegmentEvaluator evaluator, Instant now, Instant changedAt) {
+        SegmentAssessment assessment = evaluator.evaluate(state, now);
+        boolean moved = !Objects.equals(state.segment(), assessment.segment());
+        return state.withAssessment(assessment, moved ? changedAt : state.since());
+    }
+
+    private static Map<String, BigDecimal> plus(Map<String, BigDecimal> totals, String currency, BigDecimal amount) {
+        Map<String, BigDecimal> copy = new HashMap<>(totals);
+        copy.merge(currency, amount, BigDecimal::add);
+        return copy;
+    }
+}

@@ -1,0 +1,53 @@
+package io.crmhistory.query.segment;
+
+import io.crmhistory.api.customer.query.CustomerView;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.stereotype.Component;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What other read models' answers need to know of segments: who is in which, and which segments exist. */
+@Component
+public class SegmentMembership {
+
+    private final SegmentStore store;
+    private final RuleBook ruleBook;
+
+    SegmentMembership(SegmentStore store, RuleBook ruleBook) {
+        this.store = store;
+        this.ruleBook = ruleBook;
+    }
+
+    /** The segments of the rules in force, the fallback last. */
+    public List<String> segmentNames() {
+        return ruleBook.current().segmentNames();
+    }
+
+    /** The current segment of each of these customers that has one. */
+    public Map<String, CustomerView.SegmentRef> segmentsOf(Collection<String> customerIds) {
+        Map<String, CustomerView.SegmentRef> segments = new HashMap<>();
+        if (customerIds.isEmpty()) {
+            return segments;
+        }
+        Query query = Query.query(Criteria.where("_id").in(customerIds));
+        for (SegmentState state : store.mongo().find(query, SegmentState.class, SegmentStore.COLLECTION)) {
+            if (state.assessment() != null) {
+                segments.put(state.id(), new CustomerView.SegmentRef(state.assessment().segment(),
+                        state.assessment().ruleVersion()));
+            }
+        }
+        return segments;
+    }
+
+    /** The ids of the segment's members. */
+    public List<String> members(String segment) {
+        Query query = Query.query(Criteria.where(SegmentStore.SEGMENT_FIELD).is(segment));
+        query.fields().include("_id");
+        return store.mongo().find(query, org.bson.Document.class, SegmentStore.COLLECTION).stream()
+                .map(document -> document.getString("_id")).toList();
+    }
+}

@@ -1,0 +1,72 @@
+package io.crmhistory.query.segment;
+
+import io.crmhistory.api.customer.query.CustomerSegmentView;
+import io.crmhistory.api.customer.query.FindCustomerSegment;
+import io.crmhistory.api.customer.query.FindSegmentCounts;
+import io.crmhistory.api.customer.query.SegmentCounts;
+import io.crmhistory.query.projection.FxRates;
+import io.crmhistory.query.projection.Projections;
+import io.crmhistory.query.projection.ReadModelVersions;
+import io.crmhistory.query.projection.UnknownCustomerException;
+import org.axonframework.queryhandling.QueryHandler;
+import org.bson.Document;
+import org.springframework.data.mongodb.core.aggregation.Aggregation;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Answers segment questions, for REST and for Axon's query bus alike. */
+@Component
+class SegmentQueries {
+
+    private final SegmentStore store;
+    private final RuleBook ruleBook;
+    private final ReadModelVersions versions;
+    private final FxRates fx;
+
+    SegmentQueries(SegmentStore store, RuleBook ruleBook, ReadModelVersions versions, FxRates fx) {
+        this.store = store;
+        this.ruleBook = ruleBook;
+        this.versions = versions;
+        this.fx = fx;
+    }
+
+    @QueryHandler
+    CustomerSegmentView handle(FindCustomerSegment query) {
+        SegmentState state = versions.read(Projections.SEGMENT, query.customerId(), query.minVersion(),
+                        () -> store.find(query.customerId()), SegmentState::lastSequence)
+                .filter(found -> found.assessment() != null)
+                .orElseThrow(() -> new UnknownCustomerException(query.customerId()));
+        SegmentAssessment assessment = state.assessment();
+        return new CustomerSegmentView(state.id(), assessment.segment(), assessment.ruleVersion(), state.since(),
+                assessment.matchedRule(),
+                new CustomerSegmentView.Scores(assessment.recency(), assessment.frequency(), assessment.monetary()),
+                new CustomerSegmentView.Inputs(state.status(), state.orders(),
+                        fx.scaled(assessment.netRevenue()).toPlainString(), assessment.daysSinceLastPurchase(),
+                        assessment.contacts90d(), state.lastPurchaseAt()),
+                assessment.evaluatedAt(), state.lastSequence());
+    }
+
+    /** Every segment of the rules in force, in rule order with the fallback last, empty ones included. */
+    @QueryHandler
+    SegmentCounts handle(FindSegmentCounts query) {
+        SegmentEvaluator rules = ruleBook.current();
+        Map<String, Long> counts = new HashMap<>();
+        Aggregation countBySegment = Aggregation.newAggregation(
+                Aggregation.group(SegmentStore.SEGMENT_FIELD).count().as("count"));
+        for (Document row : store.mongo().aggregate(countBySegment, SegmentStore.COLLECTION, Document.class)) {
+            Object name = row.get("_id");
+            if (name != null) {
+                counts.put(name.toString(), ((Number) row.get("count")).longValue());
+            }
+        }
+        List<SegmentCounts.SegmentCount> segments = new ArrayList<>();
+        for (String name : rules.segmentNames()) {
+            segments.add(new SegmentCounts.SegmentCount(name, counts.getOrDefault(name, 0L)));
+        }
+        return new SegmentCounts(rules.version(), segments);
+    }
+}

@@ -1,0 +1,43 @@
+package io.crmhistory.query.segment;
+
+import io.crmhistory.api.customer.CustomerStatus;
+import io.crmhistory.query.projection.SequencedState;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the segment read model keeps of one customer: the inputs of the rules (status, orders, net
+ * revenue per currency, last purchase, contact times) and the latest assessment, with the moment the
+ * customer entered that segment ({@code since}).
+ */
+public record SegmentState(String id,
+                           long lastSequence,
+                           CustomerStatus status,
+                           long orders,
+                           Map<String, BigDecimal> netPerCurrency,
+                           Instant lastPurchaseAt,
+                           List<Instant> contacts,
+                           SegmentAssessment assessment,
+                           Instant since) implements SequencedState {
+
+    public SegmentState {
+        netPerCurrency = Map.copyOf(netPerCurrency);
+        contacts = List.copyOf(contacts);
+    }
+
+    public static SegmentState empty(String customerId) {
+        return new SegmentState(customerId, -1, CustomerStatus.LEAD, 0, Map.of(), null, List.of(), null, null);
+    }
+
+    public String segment() {
+        return assessment == null ? null : assessment.segment();
+    }
+
+    SegmentState withAssessment(SegmentAssessment newAssessment, Instant newSince) {
+        return new SegmentState(id, lastSequence, status, orders, netPerCurrency, lastPurchaseAt, contacts,
+                newAssessment, newSince);
+    }
+}

@@ -1,0 +1,37 @@
+package io.crmhistory.query.value;
+
+import io.crmhistory.api.customer.query.CustomerValueView;
+import io.crmhistory.api.customer.query.FindCustomerValue;
+import io.crmhistory.query.projection.FxRates;
+import io.crmhistory.query.projection.Projections;
+import io.crmhistory.query.projection.ReadModelVersions;
+import io.crmhistory.query.projection.UnknownCustomerException;
+import org.axonframework.queryhandling.QueryHandler;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+
+/** Answers value questions, for REST and for Axon's query bus alike. */
+@Component
+class ValueQueries {
+
+    private final ValueStore store;
+    private final ReadModelVersions versions;
+    private final FxRates fx;
+    private final Clock clock;
+
+    ValueQueries(ValueStore store, ReadModelVersions versions, FxRates fx, Clock clock) {
+        this.store = store;
+        this.versions = versions;
+        this.fx = fx;
+        this.clock = clock;
+    }
+
+    @QueryHandler
+    CustomerValueView handle(FindCustomerValue query) {
+        ValueState state = versions.read(Projections.VALUE, query.customerId(), query.minVersion(),
+                        () -> store.find(query.customerId()), ValueState::lastSequence)
+                .orElseThrow(() -> new UnknownCustomerException(query.customerId()));
+        return ValueLogic.view(state, fx, clock.instant());
+    }
+}

@@ -1,0 +1,58 @@
+package io.crmhistory.query.web;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmhistory.platform.web.ClientInputException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * Opaque keyset cursors: the position after the last item of a page (its sort value and id) plus the
+ * ordering it belongs to, as base64url JSON. A cursor from another ordering or listing is refused.
+ */
+public final class Cursors {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {
+    };
+
+    private Cursors() {
+    }
+
+    public static String encode(Map<String, String> position) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsBytes(position));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * @param ordering what the cursor must have been issued for (e.g. the sort), checked against its {@code o} field
+     * @return the position, or {@code null} when no cursor was given
+     */
+    public static Map<String, String> decode(String cursor, String ordering) {
+        if (cursor == null || cursor.isBlank()) {
+            return null;
+        }
+        Map<String, String> position;
+        try {
+            position = JSON.readValue(new String(Base64.getUrlDecoder().decode(cursor.trim()), StandardCharsets.UTF_8),
+                    FIELDS);
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            throw invalid();
+        }
+        if (position == null || !ordering.equals(position.get("o")) || position.get("id") == null) {
+            throw new ClientInputException("cursor", "was issued for another ordering or filter; "
+                    + "start again without a cursor");
+        }
+        return position;
+    }
+
+    private static ClientInputException invalid() {
+        return new ClientInputException("cursor", "is not a cursor issued by this listing; pass the nextCursor "
+                + "of the previous page unchanged");
+    }
+}
