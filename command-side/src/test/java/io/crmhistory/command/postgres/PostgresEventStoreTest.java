@@ -1,0 +1,79 @@
+package io.crmhistory.command.postgres;
+
+import io.crmhistory.api.customer.event.CustomerRegistered;
+import io.crmhistory.api.customer.event.PurchaseRecorded;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.RestTemplate;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventhandling.DomainEventMessage;
+import io.crmhistory.command.CommandSideApplication;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The command side on PostgreSQL ({@code CRM_TEST_POSTGRES_URL}, e.g.
+ * {@code jdbc:postgresql://127.0.0.1:5432/crm?user=crm&password=crm}); skipped when it is not set.
+ * It records a customer, stops, starts again on the same database and finds the customer as it was.
+ */
+class PostgresEventStoreTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void recordsAndReloadsACustomerOnPostgres() {
+        String url = System.getenv("CRM_TEST_POSTGRES_URL");
+        assumeTrue(url != null && !url.isBlank(), "CRM_TEST_POSTGRES_URL is not set");
+        String customerId = "pg-" + UUID.randomUUID();
+
+        try (ConfigurableApplicationContext app = start(url)) {
+            RestTemplate http = client(app);
+            http.postForEntity("/api/customers", json("{\"customerId\":\"" + customerId + "\",\"name\":\"Ada\",\"email\":\""
+                    + customerId + "@example.com\"}"), String.class);
+            http.postForEntity("/api/customers/" + customerId + "/purchases", json("{\"orderId\":\"o-1\","
+                    + "\"occurredAt\":\"2025-12-24T18:00:00+01:00\",\"amount\":{\"value\":\"10.00\",\"currency\":\"EUR\"}}"), String.class);
+        }
+        try (ConfigurableApplicationContext app = start(url)) {
+            List<? extends DomainEventMessage<?>> events = app.getBean(EventStore.class).readEvents(customerId, 0).asStream().toList();
+            assertThat(events).hasSize(3);
+            assertThat(events.get(0).getPayload()).isInstanceOf(CustomerRegistered.class);
+            assertThat(((PurchaseRecorded) events.get(1).getPayload()).amount().value()).isEqualByComparingTo("10.00");
+
+            RestTemplate http = client(app);
+            String retry = http.postForObject("/api/customers/" + customerId + "/purchases", json("{\"orderId\":\"o-1\","
+                    + "\"occurredAt\":\"2025-12-24T18:00:00+01:00\",\"amount\":{\"value\":\"10.00\",\"currency\":\"EUR\"}}"), String.class);
+            assertThat(retry).contains("\"recorded\":false", "\"version\":2");
+        }
+    }
+
+    private ConfigurableApplicationContext start(String url) {
+        return new SpringApplicationBuilder(CommandSideApplication.class).run(
+                "--server.port=0", "--spring.datasource.url=" + url, "--crm.data-dir=" + dataDir,
+                "--crm.clock.fixed=2026-01-01T00:00:00Z", "--crm.security.users.writer.password=writer-pw",
+                "--crm.security.users.writer.roles=writer", "--crm.security.bcrypt-strength=4");
+    }
+
+    private static RestTemplate client(ConfigurableApplicationContext app) {
+        String port = app.getEnvironment().getProperty("local.server.port");
+        RestTemplate http = new org.springframework.boot.web.client.RestTemplateBuilder()
+                .rootUri("http://localhost:" + port).basicAuthentication("writer", "writer-pw").build();
+        return http;
+    }
+
+    private static HttpEntity<String> json(String body) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        return new HttpEntity<>(body, headers);
+    }
+}
