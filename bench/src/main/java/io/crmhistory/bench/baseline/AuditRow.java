@@ -1,0 +1,16 @@
+package io.crmhistory.bench.baseline;
+
+import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.index.Indexed;
+import org.springframework.data.mongodb.core.mapping.Document;
+
+import java.time.Instant;
+
+/**
+ * One appended row per change, what such a service keeps for auditors. Its id is the change's own id
+ * where the command has one (contact, order, refund), which is also what makes retries idempotent.
+ */
+@Document("audit")
+record AuditRow(@Id String id, @Indexed String customerId, String type, Instant recordedAt, String principal,
+                Object command) {
+}

@@ -1,0 +1,78 @@
+package io.crmhistory.bench.run;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.HdrHistogram.Histogram;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * As-of reconstruction ({@code GET /api/audit/customers/{id}/state?asOf=}) of one customer with
+ * {@link BenchSize#asOfEvents()} events: registered, one purchase (and its move to ACTIVE), then contacts.
+ */
+final class AsOfScenario {
+
+    static final String PATH_PREFIX = "/api/audit/customers/";
+    private static final int REQUESTS = 30;
+
+    private AsOfScenario() {
+    }
+
+    static void run(BenchContext context, ApiSurface surface) {
+        String scenario = "as-of state of a customer with " + String.format("%,d", context.size().asOfEvents()) + " events";
+        if (!surface.has(PATH_PREFIX, "/state")) {
+            context.report().add(ScenarioResult.notAvailable(scenario, "n/a (audit API not yet built)"));
+            return;
+        }
+        String id = "asof-1";
+        Path file = context.scratch().resolve("asof.ndjson");
+        writeCustomer(file, id, context.size().asOfEvents());
+        HttpTarget.Response imported = context.product().postFile("/api/import", "application/x-ndjson", file);
+        if (!imported.ok()) {
+            throw new IllegalStateException("as-of customer import failed: " + imported.status() + " " + imported.body());
+        }
+        long head = EventStoreReader.head(EventStoreReader.sharedUrl(context.systems().productData()));
+        new ProjectionProbe(context.query()).awaitAll(head, Duration.ofMinutes(30));
+
+        context.systems().resetPeaks();
+        Histogram latencies = LoadDriver.newHistogram();
+        int status = 0;
+        for (int i = 0; i < REQUESTS; i++) {
+            long begin = System.nanoTime();
+            HttpTarget.Response response = context.query().get(PATH_PREFIX + id + "/state?asOf=" + ManagedProcess.CLOCK);
+            latencies.recordValue((System.nanoTime() - begin) / 1000);
+            status = response.status();
+        }
+        context.report().add(new ScenarioResult(scenario, REQUESTS + " sequential requests",
+                "", latencies, context.systems().peaks(), "last answer " + status));
+    }
+
+    private static void writeCustomer(Path file, String id, int events) {
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        Instant start = Instant.parse("2024-01-01T00:00:00Z");
+        try (BufferedWriter out = Files.newBufferedWriter(file)) {
+            ObjectNode register = json.objectNode().put("type", "RegisterCustomer").put("customerId", id)
+                    .put("name", "As-of customer").put("registeredAt", start.toString());
+            out.write(register + "\n");
+            ObjectNode purchase = json.objectNode().put("type", "RecordPurchase").put("customerId", id)
+                    .put("orderId", id + "-o1").put("occurredAt", start.plusSeconds(60).toString());
+            purchase.set("amount", json.objectNode().put("value", "49.90").put("currency", "USD"));
+            out.write(purchase + "\n");
+            // Registered + purchase + the move to ACTIVE are 3 events; the rest are contacts.
+            for (int k = 0; k < events - 3; k++) {
+                ObjectNode contact = json.objectNode().put("type", "RecordContact").put("customerId", id)
+                        .put("contactId", id + "-c" + k).put("channel", "EMAIL").put("direction", "OUTBOUND")
+                        .put("occurredAt", start.plusSeconds(3_600L * (k + 1)).toString()).put("subject", "newsletter");
+                out.write(contact + "\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.crmhistory.bench.run;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The runner's command line: {@code --size=smoke|medium|large}, optionally {@code --customers=N},
+ * {@code --commands=N}, {@code --read-seconds=N}, {@code --seed=N}, {@code --repo=DIR} (where the jars
+ * and the data set are found, default the working directory), {@code --scratch=DIR} (default a new
+ * temporary directory), {@code --report=FILE} (the table as Markdown), {@code --keep} (keep the scratch
+ * data), {@code --jfr} (record each side with Java Flight Recorder into the scratch directory).
+ */
+record BenchOptions(BenchSize size, long seed, Path repo, Path scratch, Path report, boolean keep, boolean jfr) {
+
+    private static final Set<String> KNOWN = Set.of("size", "customers", "commands", "read-seconds", "seed", "repo",
+            "scratch", "report", "keep", "jfr");
+
+    static BenchOptions parse(List<String> args) {
+        Map<String, String> values = new HashMap<>();
+        for (String arg : args) {
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+            }
+            int eq = arg.indexOf('=');
+            String key = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+            if (!KNOWN.contains(key)) {
+                throw new IllegalArgumentException("unknown option --" + key + " (known: " + String.join(", ", KNOWN) + ")");
+            }
+            values.put(key, eq < 0 ? "true" : arg.substring(eq + 1));
+        }
+        BenchSize size = BenchSize.named(values.getOrDefault("size", "smoke"));
+        if (values.containsKey("customers")) {
+            size = size.withImportCustomers(positive(values, "customers"));
+        }
+        if (values.containsKey("commands")) {
+            size = size.withIngestCommands(positive(values, "commands"));
+        }
+        if (values.containsKey("read-seconds")) {
+            size = size.withReadSeconds((int) positive(values, "read-seconds"));
+        }
+        Path repo = Path.of(values.getOrDefault("repo", ".")).toAbsolutePath().normalize();
+        return new BenchOptions(size,
+                Long.parseLong(values.getOrDefault("seed", "20260101")),
+                repo,
+                values.containsKey("scratch") ? Path.of(values.get("scratch")).toAbsolutePath() : null,
+                values.containsKey("report") ? Path.of(values.get("report")).toAbsolutePath() : null,
+                values.containsKey("keep"),
+                values.containsKey("jfr"));
+    }
+
+    Path cdnowMaster() {
+        return repo.resolve("../shared/datasets/cdnow/cdnow_master.csv").normalize();
+    }
+
+    Path jar(String module) {
+        return repo.resolve(module).resolve("target").resolve(module + ".jar");
+    }
+
+    private static long positive(Map<String, String> values, String key) {
+        long value = Long.parseLong(values.get(key).replace("_", ""));
+        if (value <= 0) {
+            throw new IllegalArgumentException("--" + key + " must be positive");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,110 @@
+package io.crmhistory.bench.run;
+
+import io.crmhistory.bench.workload.CdnowPatterns;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Runs every scenario in one go on a scratch data directory and prints the table:
+ * start the command side, the query side and the baseline; warm up; bulk import; catch-up; HTTP
+ * ingest at 1/4/16 clients on both systems (with the catch-up after the last product level);
+ * bcrypt's cost; query latency under ingest; as-of reconstruction; then, with the sides stopped,
+ * the raw read of the event store and the full rebuild of every projection.
+ */
+public final class BenchRunner {
+
+    private BenchRunner() {
+    }
+
+    public static void main(String[] args) {
+        BenchOptions options = BenchOptions.parse(List.of(args));
+        Machine machine = Machine.describe(options.repo());
+        Path scratch = scratch(options);
+        BenchContext.log("bench " + options.size() + " on " + machine.summary() + "; scratch " + scratch);
+        CdnowPatterns patterns = CdnowPatterns.load(options.cdnowMaster());
+        ReportTable report = new ReportTable();
+        try (Systems systems = new Systems(options, scratch)) {
+            BenchContext context = new BenchContext(options, patterns, systems, report, scratch);
+            systems.startCommandSide();
+            systems.startQuerySide(systems.productData());
+            systems.startBaseline();
+            ApiSurface querySurface = ApiSurface.of(context.query());
+
+            IngestScenario.warmUp(context);
+            ImportScenario.Outcome imported = ImportScenario.run(context);
+            long customers = imported.stats().of("RegisterCustomer") + IngestScenario.warmUpCustomers(context);
+            CatchUpScenario.run(context, "after bulk import", imported.endNanos(), customers, null);
+
+            IngestScenario.run(context, customers);
+            IngestScenario.authenticationCost(context);
+            QueryLoadScenario.run(context, imported.stats().of("RegisterCustomer"));
+            AsOfScenario.run(context, querySurface);
+            if (RebuildScenario.apiAvailable(querySurface)) {
+                RebuildScenario.viaApi(context);
+            }
+            systems.stop(Systems.BASELINE);
+            systems.stop(Systems.QUERY);
+            systems.stop(Systems.COMMAND);
+            RebuildScenario.ReadSpeed raw = RebuildScenario.rawRead(context);
+            if (!RebuildScenario.apiAvailable(querySurface)) {
+                RebuildScenario.freshQuerySide(context, raw);
+            }
+        } finally {
+            publish(report, machine, options, scratch);
+            if (!options.keep() && options.scratch() == null) {
+                deleteTree(scratch);
+            }
+        }
+    }
+
+    private static void publish(ReportTable report, Machine machine, BenchOptions options, Path scratch) {
+        String table = report.render();
+        String markdown = "Bench " + options.size() + ", seed " + options.seed() + "\n\n" + machine.summary()
+                + "\n\nMemory: peak RSS from /proc/<pid>/status VmHWM (reset per scenario) / peak heap in use "
+                + "from /actuator/metrics/jvm.memory.used (area heap, sampled each second); every JVM runs with "
+                + "-Xmx1g.\n\n" + table;
+        System.out.println();
+        System.out.println(markdown);
+        Path reportFile = options.report() != null ? options.report() : scratch.resolve("report.md");
+        try {
+            Files.createDirectories(reportFile.toAbsolutePath().getParent());
+            Files.writeString(reportFile, markdown);
+            BenchContext.log("report written to " + reportFile);
+        } catch (IOException e) {
+            BenchContext.log("could not write the report to " + reportFile + ": " + e.getMessage());
+        }
+    }
+
+    private static Path scratch(BenchOptions options) {
+        try {
+            if (options.scratch() != null) {
+                Files.createDirectories(options.scratch());
+                try (Stream<Path> entries = Files.list(options.scratch())) {
+                    if (entries.findAny().isPresent()) {
+                        throw new IllegalArgumentException("--scratch=" + options.scratch() + " must be empty");
+                    }
+                }
+                return options.scratch();
+            }
+            return Files.createTempDirectory("crm-bench-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            BenchContext.log("could not delete " + root + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.crmhistory.bench.run;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.axonframework.common.jdbc.ConnectionProvider;
+import org.axonframework.common.transaction.NoTransactionManager;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.serialization.json.JacksonSerializer;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Iterator;
+import java.util.stream.Stream;
+
+/**
+ * Reads the embedded event store (an H2 file) directly: its head position, and the whole stream through
+ * Axon's own {@link JdbcEventStorageEngine} with the payloads and metadata deserialized, which is the
+ * work every projection's processor does before any projection code runs.
+ */
+final class EventStoreReader {
+
+    private EventStoreReader() {
+    }
+
+    /** The event store file under a data directory, as the product opens it; shared with the running sides. */
+    static String sharedUrl(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("eventstore")
+                + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE";
+    }
+
+    /** A private copy's URL: opened only by the bench. */
+    static String privateUrl(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("eventstore") + ";ACCESS_MODE_DATA=r";
+    }
+
+    /** The highest global index in the store (-1 when empty). */
+    static long head(String url) {
+        try (Connection connection = DriverManager.getConnection(url, "sa", "");
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT MAX(globalIndex) FROM DomainEventEntry")) {
+            rows.next();
+            long head = rows.getLong(1);
+            return rows.wasNull() ? -1 : head;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the event store head at " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    record ReadResult(long events, long elapsedNanos) {
+        double perSecond() {
+            return events / (elapsedNanos / 1e9);
+        }
+    }
+
+    /** Streams every event from the start, deserializing payload and metadata, and counts them. */
+    static ReadResult readAll(String url) {
+        ObjectMapper mapper = new ObjectMapper().findAndRegisterModules()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        JacksonSerializer serializer = JacksonSerializer.builder().objectMapper(mapper).build();
+        ConnectionProvider connections = () -> DriverManager.getConnection(url, "sa", "");
+        JdbcEventStorageEngine engine = JdbcEventStorageEngine.builder()
+                .connectionProvider(connections)
+                .transactionManager(NoTransactionManager.INSTANCE)
+                .eventSerializer(serializer)
+                .snapshotSerializer(serializer)
+                .build();
+        long start = System.nanoTime();
+        long events = 0;
+        try (Stream<? extends TrackedEventMessage<?>> stream = engine.readEvents(null, false)) {
+            Iterator<? extends TrackedEventMessage<?>> iterator = stream.iterator();
+            while (iterator.hasNext()) {
+                TrackedEventMessage<?> event = iterator.next();
+                // Touch what a projection touches, so the lazy deserialization really happens.
+                if (event.getPayload() == null || event.getMetaData() == null) {
+                    throw new IllegalStateException("event " + event.getIdentifier() + " did not deserialize");
+                }
+                events++;
+            }
+        }
+        return new ReadResult(events, System.nanoTime() - start);
+    }
+}

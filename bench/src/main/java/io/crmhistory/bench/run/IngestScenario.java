@@ -1,0 +1,128 @@
+package io.crmhistory.bench.run;
+
+import io.crmhistory.bench.workload.WorkloadGenerator;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * HTTP ingest: the same commands (same generator seed and ids) sent with 1, 4 and 16 concurrent
+ * clients to the product's command side and to the baseline, each system with its own store, so the
+ * event-sourced write path shows as a ratio against the plain document update.
+ */
+final class IngestScenario {
+
+    static final List<Integer> CLIENTS = List.of(1, 4, 16);
+
+    private IngestScenario() {
+    }
+
+    /** Commands of a workload that is never cut short: enough customers to supply {@code commands}. */
+    static WorkloadGenerator workload(BenchContext context, String prefix, long seed, long commands) {
+        // About 9.5 commands per customer on average; the driver stops at the limit.
+        return new WorkloadGenerator(context.patterns(), seed, prefix, commands / 4 + 100);
+    }
+
+    /** Customers the warm-up registered on the product (the same ones on the baseline). */
+    static long warmUpCustomers(BenchContext context) {
+        WorkloadGenerator replay = workload(context, "warm", 7, warmUpCommands(context));
+        for (long i = 0; i < warmUpCommands(context) && replay.hasNext(); i++) {
+            replay.next();
+        }
+        return replay.stats().of("RegisterCustomer");
+    }
+
+    private static long warmUpCommands(BenchContext context) {
+        return Math.min(3_000, context.size().ingestCommands());
+    }
+
+    /** Warms both JVMs' JIT on the write path so the first measured level is not the slowest by default. */
+    static void warmUp(BenchContext context) {
+        long commands = warmUpCommands(context);
+        BenchContext.log("warming up both write paths with " + commands + " commands each");
+        for (HttpTarget target : List.of(context.product(), context.baseline())) {
+            LoadDriver.Result result = LoadDriver.run(target, workload(context, "warm", 7, commands), 4, commands,
+                    Long.MAX_VALUE);
+            if (result.errors() > 0) {
+                BenchContext.log("warm-up errors on " + target.name() + ": " + result.errorSamples());
+            }
+        }
+    }
+
+    /**
+     * Runs every concurrency level on the product, then on the baseline. Right after the product's last
+     * level, the projection catch-up is measured (before the baseline's load competes for the cores).
+     *
+     * @param customersBefore customers the product had registered before this scenario
+     */
+    static void run(BenchContext context, long customersBefore) {
+        long commands = context.size().ingestCommands();
+        long customers = customersBefore;
+        for (int clients : CLIENTS) {
+            String prefix = "h" + clients;
+            long seed = context.options().seed() + clients;
+            Measured product = measure(context, context.product(), prefix, seed, clients, commands);
+            customers += registrationsAmongFirst(context, prefix, seed, commands, product.result().completed());
+            if (clients == CLIENTS.get(CLIENTS.size() - 1)) {
+                LoadDriver.LastWrite last = product.result().lastWrite();
+                CatchUpScenario.run(context, "after HTTP ingest (" + clients + " clients)",
+                        last == null ? System.nanoTime() : last.ackedNanos(), customers, last);
+            }
+            Measured baseline = measure(context, context.baseline(), prefix, seed, clients, commands);
+            addRow(context, "HTTP ingest, product, " + clients + " client(s)", product,
+                    String.format("%.2f x baseline", product.result().perSecond() / baseline.result().perSecond()));
+            addRow(context, "HTTP ingest, baseline, " + clients + " client(s)", baseline, "");
+        }
+    }
+
+    private static long registrationsAmongFirst(BenchContext context, String prefix, long seed, long commands, long sent) {
+        WorkloadGenerator replay = workload(context, prefix, seed, commands);
+        for (long i = 0; i < sent && replay.hasNext(); i++) {
+            replay.next();
+        }
+        return replay.stats().of("RegisterCustomer");
+    }
+
+    /** What checking a bcrypt hash on every request costs (the product's default for plain-text passwords). */
+    static void authenticationCost(BenchContext context) {
+        long commands = Math.min(300, context.size().ingestCommands());
+        for (HttpTarget target : List.of(
+                context.systems().get(Systems.COMMAND).target(ManagedProcess.BCRYPT_USER, ManagedProcess.BCRYPT_PASSWORD),
+                context.systems().get(Systems.BASELINE).target(ManagedProcess.BCRYPT_USER, ManagedProcess.BCRYPT_PASSWORD))) {
+            context.systems().resetPeaks();
+            LoadDriver.Result result = LoadDriver.run(target, workload(context, "auth", 11, commands), 4, commands,
+                    Long.MAX_VALUE);
+            context.report().add(new ScenarioResult("HTTP ingest, " + label(target) + ", 4 clients, bcrypt user",
+                    String.format("%,d commands", result.completed()), ReportTable.count(result.perSecond()) + " cmd/s",
+                    result.latencies(), context.systems().peaks(),
+                    "password checked against a bcrypt(10) hash on every request" + errors(result)));
+        }
+    }
+
+    private static Measured measure(BenchContext context, HttpTarget target, String prefix, long seed,
+                                    int clients, long commands) {
+        BenchContext.log("HTTP ingest: " + commands + " commands, " + clients + " client(s) -> " + target.name());
+        context.systems().resetPeaks();
+        LoadDriver.Result result = LoadDriver.run(target, workload(context, prefix, seed, commands), clients, commands,
+                Long.MAX_VALUE);
+        return new Measured(result, context.systems().peaks());
+    }
+
+    private record Measured(LoadDriver.Result result, Map<String, ManagedProcess.Memory> peaks) {
+    }
+
+    private static void addRow(BenchContext context, String scenario, Measured measured, String note) {
+        LoadDriver.Result result = measured.result();
+        context.report().add(new ScenarioResult(scenario, String.format("%,d commands", result.completed()),
+                ReportTable.count(result.perSecond()) + " cmd/s", result.latencies(), measured.peaks(),
+                note + errors(result)));
+    }
+
+    private static String label(HttpTarget target) {
+        return target.name().equals(Systems.BASELINE) ? "baseline" : "product";
+    }
+
+    private static String errors(LoadDriver.Result result) {
+        return result.errors() == 0 ? "" : "; " + result.errors() + " errors, e.g. " + result.errorSamples();
+    }
+}

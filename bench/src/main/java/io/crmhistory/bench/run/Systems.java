@@ -1,0 +1,86 @@
+package io.crmhistory.bench.run;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.LinkedHashMap;
+
+/** The three JVMs under test and where their data lives; measures their memory per scenario. */
+final class Systems implements AutoCloseable {
+
+    static final String COMMAND = "command-side";
+    static final String QUERY = "query-side";
+    static final String BASELINE = "baseline";
+
+    private final BenchOptions options;
+    private final Path scratch;
+    private final Map<String, ManagedProcess> running = new LinkedHashMap<>();
+    private final MemorySampler sampler = new MemorySampler();
+
+    Systems(BenchOptions options, Path scratch) {
+        this.options = options;
+        this.scratch = scratch;
+    }
+
+    Path productData() {
+        return scratch.resolve("product");
+    }
+
+    Path baselineData() {
+        return scratch.resolve("baseline");
+    }
+
+    ManagedProcess startCommandSide() {
+        return start(COMMAND, options.jar(COMMAND), productData(), List.of());
+    }
+
+    ManagedProcess startQuerySide(Path dataDir) {
+        return start(QUERY, options.jar(QUERY), dataDir, List.of());
+    }
+
+    ManagedProcess startBaseline() {
+        // One jar, two entry points: BenchMain starts the baseline for the first argument "baseline".
+        return start(BASELINE, options.jar("bench"), baselineData(), List.of("baseline"));
+    }
+
+    private ManagedProcess start(String name, Path jar, Path dataDir, List<String> leadingArgs) {
+        List<String> jvm = new ArrayList<>();
+        if (options.jfr()) {
+            jvm.add("-XX:StartFlightRecording=filename=" + scratch.resolve(name + "-" + System.nanoTime() + ".jfr")
+                    + ",settings=profile,dumponexit=true");
+        }
+        ManagedProcess process = ManagedProcess.start(name, jar, dataDir, scratch, jvm, leadingArgs);
+        running.put(name, process);
+        sampler.watch(List.copyOf(running.values()));
+        return process;
+    }
+
+    ManagedProcess get(String name) {
+        return running.get(name);
+    }
+
+    void stop(String name) {
+        ManagedProcess process = running.remove(name);
+        if (process != null) {
+            process.close();
+        }
+        sampler.watch(List.copyOf(running.values()));
+    }
+
+    void resetPeaks() {
+        running.values().forEach(ManagedProcess::resetPeaks);
+    }
+
+    Map<String, ManagedProcess.Memory> peaks() {
+        Map<String, ManagedProcess.Memory> peaks = new LinkedHashMap<>();
+        running.forEach((name, process) -> peaks.put(name, process.peaks()));
+        return peaks;
+    }
+
+    @Override
+    public void close() {
+        sampler.close();
+        new ArrayList<>(running.keySet()).forEach(this::stop);
+    }
+}
