@@ -1,0 +1,480 @@
+package io.crmhistory.query.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmhistory.api.customer.ContactChannel;
+import io.crmhistory.api.customer.CustomerStatus;
+import io.crmhistory.api.customer.event.CustomerEvent;
+import io.crmhistory.query.projection.EventEnvelope;
+import io.crmhistory.query.projection.Events;
+import io.crmhistory.query.projection.Projections;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The query side as a client sees it: events appended to the real Axon JDBC event store (an H2 file in
+ * a temporary data directory), projected into the in-process MongoDB, read back over HTTP.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureObservability
+@ActiveProfiles("test")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class QuerySideHttpTest {
+
+    static final Path DATA_DIR = TemporaryDataDirectory.create();
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @DynamicPropertySource
+    static void dataDirectory(DynamicPropertyRegistry registry) {
+        registry.add("crm.data-dir", DATA_DIR::toString);
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    EventStore eventStore;
+    @Autowired
+    EventProcessingConfiguration processing;
+    @Autowired
+    TokenStore tokenStore;
+    @Autowired
+    MongoTemplate mongo;
+
+    @BeforeAll
+    void recordCustomers() {
+        append(Events.of("ada").registered("Ada Lovelace", "ada@example.com", "2025-06-01T09:00:00Z")
+                .contact("call-1", ContactChannel.PHONE, "2025-06-02T10:00:00Z")
+                .purchase("o-1", "1200.00", "EUR", "2025-11-20T12:00:00Z")
+                .status(CustomerStatus.LEAD, CustomerStatus.ACTIVE, "2025-11-20T12:00:00Z")
+                .refund("o-1", "r-1", "200.00", "EUR", "2025-11-25T12:00:00Z")
+                .purchase("o-2", "50.00", "USD", "2025-12-20T12:00:00Z"));
+        append(Events.of("grace").registered("Grace Hopper", "grace@navy.mil", "2025-01-01T00:00:00Z")
+                .purchase("g-1", "10.00", "EUR", "2024-06-01T00:00:00Z")
+                .status(CustomerStatus.LEAD, CustomerStatus.ACTIVE, "2024-06-01T00:00:00Z"));
+        for (int i = 0; i < 7; i++) {
+            append(Events.of("lead-" + i).registered("Lead " + i, "lead" + i + "@example.com",
+                    "2025-0" + (i + 1) + "-01T00:00:00Z"));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/customers/lead-6?minVersion=0", "reader").status == 200
+                && get("/api/customers/ada/value?minVersion=5", "reader").status == 200
+                && get("/api/customers/ada/history?minVersion=5", "reader").status == 200
+                && get("/api/customers/ada/segment?minVersion=5", "reader").status == 200);
+    }
+
+    @Test
+    void aCustomerIsReadWithProfileStatusSegmentAndValue() {
+        JsonNode ada = get("/api/customers/ada", "reader").json();
+
+        assertThat(ada.get("name").asText()).isEqualTo("Ada Lovelace");
+        assertThat(ada.get("status").asText()).isEqualTo("ACTIVE");
+        assertThat(ada.get("registeredAt").asText()).isEqualTo("2025-06-01T09:00:00Z");
+        assertThat(ada.get("segment").get("name").asText()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(ada.get("segment").get("ruleVersion").asInt()).isEqualTo(1);
+        assertThat(ada.get("value").get("netRevenue").asText()).isEqualTo("1046.00");
+        assertThat(ada.get("version").asLong()).isEqualTo(5);
+    }
+
+    @Test
+    void valueConvertsWithTheConfiguredRate() {
+        JsonNode value = get("/api/customers/ada/value", "reader").json();
+
+        assertThat(value.get("baseCurrency").asText()).isEqualTo("EUR");
+        assertThat(value.get("netRevenue").asText()).isEqualTo("1046.00");
+        assertThat(value.get("grossRevenue").asText()).isEqualTo("1246.00");
+        assertThat(value.get("refunded").asText()).isEqualTo("200.00");
+        assertThat(value.get("orderCount").asInt()).isEqualTo(2);
+        assertThat(value.get("refundCount").asInt()).isEqualTo(1);
+        assertThat(value.get("averageOrderValue").asText()).isEqualTo("623.00");
+        assertThat(value.get("revenueLast12Months").asText()).isEqualTo("1046.00");
+        assertThat(value.get("contactCount").asInt()).isEqualTo(1);
+        assertThat(value.get("perCurrency").get("USD").get("gross").asText()).isEqualTo("50.00");
+        assertThat(value.get("unconvertedCurrencies")).isEmpty();
+    }
+
+    @Test
+    void segmentShowsScoresInputsAndTheRuleThatMatched() {
+        JsonNode segment = get("/api/customers/grace/segment", "reader").json();
+
+        assertThat(segment.get("segment").asText()).isEqualTo("HIBERNATING");
+        assertThat(segment.get("matchedRule").asText()).isEqualTo("HIBERNATING");
+        assertThat(segment.get("scores").get("recency").asInt()).isEqualTo(1);
+        assertThat(segment.get("scores").get("frequency").asInt()).isEqualTo(1);
+        assertThat(segment.get("inputs").get("daysSinceLastPurchase").asLong()).isEqualTo(579);
+        assertThat(segment.get("evaluatedAt").asText()).isEqualTo("2026-01-01T00:00:00Z");
+    }
+
+    @Test
+    void segmentsAreCountedWithEmptyOnesListed() {
+        JsonNode counts = get("/api/segments", "reader").json();
+
+        assertThat(counts.get("ruleVersion").asInt()).isEqualTo(1);
+        Map<String, Integer> bySegment = new java.util.LinkedHashMap<>();
+        counts.get("segments").forEach(s -> bySegment.put(s.get("name").asText(), s.get("count").asInt()));
+        assertThat(bySegment.keySet()).containsExactly("CHURNED", "PROSPECT", "CHAMPIONS", "LOYAL", "NEW", "AT_RISK",
+                "HIBERNATING", "NEEDS_ATTENTION");
+        assertThat(bySegment).containsEntry("PROSPECT", 7).containsEntry("HIBERNATING", 1)
+                .containsEntry("NEEDS_ATTENTION", 1).containsEntry("CHAMPIONS", 0);
+
+        JsonNode members = get("/api/segments/PROSPECT/customers?limit=5", "reader").json();
+        assertThat(members.get("items")).hasSize(5);
+        assertThat(get("/api/segments/NOPE/customers", "reader").status).isEqualTo(404);
+    }
+
+    @Test
+    void historyIsATimelineWithRunningNetRevenueAndSegmentChanges() {
+        JsonNode items = get("/api/customers/ada/history?order=asc", "reader").json().get("items");
+        List<String> types = new ArrayList<>();
+        items.forEach(item -> types.add(item.get("type").asText()));
+
+        assertThat(types).containsSubsequence("REGISTERED", "CONTACT", "PURCHASE", "STATUS_CHANGED", "REFUND", "PURCHASE");
+        assertThat(types).contains("SEGMENT_CHANGED");
+        JsonNode lastPurchase = null;
+        for (JsonNode item : items) {
+            if (item.get("type").asText().equals("PURCHASE")) {
+                lastPurchase = item;
+            }
+        }
+        assertThat(lastPurchase.get("details").get("runningNetRevenue").get("value").asText()).isEqualTo("1046.00");
+        assertThat(lastPurchase.get("sequence").asLong()).isEqualTo(5);
+        assertThat(lastPurchase.get("eventId").asText()).isNotBlank();
+
+        JsonNode contacts = get("/api/customers/ada/history?types=CONTACT,PURCHASE&channels=PHONE", "reader").json();
+        assertThat(contacts.get("items")).hasSize(1);
+        JsonNode window = get("/api/customers/ada/history?from=2025-11-21T00:00:00Z&to=2025-12-31T00:00:00%2B01:00"
+                + "&types=REFUND,PURCHASE", "reader").json();
+        assertThat(window.get("items")).extracting(item -> item.get("type").asText()).containsExactly("PURCHASE", "REFUND");
+    }
+
+    @Test
+    void historyPagesWithCursorsInBothOrders() {
+        for (String order : List.of("asc", "desc")) {
+            List<String> all = ids(get("/api/customers/ada/history?order=" + order + "&limit=500", "reader").json());
+            List<String> paged = new ArrayList<>();
+            String cursor = null;
+            do {
+                JsonNode page = get("/api/customers/ada/history?order=" + order + "&limit=2"
+                        + (cursor == null ? "" : "&cursor=" + cursor), "reader").json();
+                page.get("items").forEach(item -> paged.add(item.get("type").asText() + "@" + item.get("sequence")));
+                cursor = page.hasNonNull("nextCursor") ? page.get("nextCursor").asText() : null;
+            } while (cursor != null);
+            assertThat(paged).as(order).isEqualTo(all);
+            assertThat(all).hasSizeGreaterThan(6);
+        }
+    }
+
+    @Test
+    void customersAreListedFilteredSearchedAndPagedInEveryOrder() {
+        JsonNode byRevenue = get("/api/customers?sort=-netRevenue&limit=2", "reader").json();
+        assertThat(byRevenue.get("items").get(0).get("customerId").asText()).isEqualTo("ada");
+        assertThat(byRevenue.get("items").get(1).get("customerId").asText()).isEqualTo("grace");
+
+        assertThat(get("/api/customers?q=HOPPER", "reader").json().get("items"))
+                .extracting(item -> item.get("customerId").asText()).containsExactly("grace");
+        assertThat(get("/api/customers?q=navy.mil", "reader").json().get("items")).hasSize(1);
+        assertThat(get("/api/customers?status=active", "reader").json().get("items")).hasSize(2);
+        assertThat(get("/api/customers?segment=PROSPECT", "reader").json().get("items")).hasSize(7);
+
+        for (String sort : List.of("name", "-name", "registeredAt", "-registeredAt", "lastPurchaseAt", "-lastPurchaseAt",
+                "netRevenue", "-netRevenue")) {
+            List<String> all = customerIds(get("/api/customers?limit=500&sort=" + sort, "reader").json());
+            List<String> paged = new ArrayList<>();
+            String cursor = null;
+            do {
+                JsonNode page = get("/api/customers?limit=3&sort=" + sort + (cursor == null ? "" : "&cursor=" + cursor),
+                        "reader").json();
+                paged.addAll(customerIds(page));
+                cursor = page.hasNonNull("nextCursor") ? page.get("nextCursor").asText() : null;
+            } while (cursor != null);
+            assertThat(paged).as(sort).isEqualTo(all).hasSizeGreaterThanOrEqualTo(9).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void everyBadParameterIsAProblemNamingIt() {
+        assertProblem(get("/api/customers?sort=shoeSize", "reader"), 400, "sort");
+        assertProblem(get("/api/customers?limit=0", "reader"), 400, "limit");
+        assertProblem(get("/api/customers?limit=501", "reader"), 400, "limit");
+        assertProblem(get("/api/customers?limit=ten", "reader"), 400, "limit");
+        assertProblem(get("/api/customers?cursor=garbage", "reader"), 400, "cursor");
+        Response firstByName = get("/api/customers?limit=1&sort=name", "reader");
+        assertThat(firstByName.json().has("nextCursor")).as(firstByName.body).isTrue();
+        String nameCursor = firstByName.json().get("nextCursor").asText();
+        assertProblem(get("/api/customers?sort=netRevenue&cursor=" + nameCursor, "reader"), 400, "cursor");
+        assertProblem(get("/api/customers?status=SLEEPY", "reader"), 400, "status");
+        assertProblem(get("/api/customers?segment=WHALES", "reader"), 400, "segment");
+        assertProblem(get("/api/customers/ada/history?types=PARTY", "reader"), 400, "types");
+        assertProblem(get("/api/customers/ada/history?channels=PIGEON", "reader"), 400, "channels");
+        assertProblem(get("/api/customers/ada/history?from=yesterday", "reader"), 400, "from");
+        assertProblem(get("/api/customers/ada/history?order=sideways", "reader"), 400, "order");
+        assertProblem(get("/api/customers/ada/value?minVersion=-1", "reader"), 400, "minVersion");
+        assertProblem(get("/api/customers/nobody", "reader"), 404, "customerId");
+        assertProblem(get("/api/customers/nobody/history", "reader"), 404, "customerId");
+        assertProblem(get("/api/customers/nobody/value", "reader"), 404, "customerId");
+        assertProblem(get("/api/customers/nobody/segment", "reader"), 404, "customerId");
+    }
+
+    @Test
+    void readsNeedTheReaderRole() {
+        assertProblem(get("/api/customers/ada", null), 401, "Authorization");
+        assertProblem(get("/api/customers/ada", "writer"), 403, "Authorization");
+        assertThat(get("/actuator/prometheus", "reader").status).isEqualTo(403);
+        assertThat(get("/actuator/health", null).status).isEqualTo(200);
+    }
+
+    @Test
+    void aReadWaitsForTheVersionItWasAskedForAndSaysWhenItRunsOut() {
+        CompletableFuture<Response> waiting = CompletableFuture.supplyAsync(
+                () -> get("/api/customers/late/value?minVersion=1", "reader"));
+        append(Events.of("late").registered("Late Comer", null, "2025-12-01T00:00:00Z")
+                .purchase("l-1", "5.00", "EUR", "2025-12-02T00:00:00Z"));
+
+        Response response = waiting.join();
+        assertThat(response.status).as(response.body).isEqualTo(200);
+        assertThat(response.json().get("orderCount").asInt()).isEqualTo(1);
+
+        Response tooNew = get("/api/customers/ada/history?minVersion=99", "reader");
+        assertProblem(tooNew, 503, "minVersion");
+        assertThat(tooNew.headers.firstValue("Retry-After")).contains("1");
+        assertThat(tooNew.json().get("reachedVersion").asLong()).isEqualTo(5);
+
+        HttpRequest withHeader = request("/api/customers/ada/segment", "reader").header("X-Min-Version", "99").build();
+        assertThat(send(withHeader).status).isEqualTo(503);
+    }
+
+    @Test
+    void replayingEveryProjectionGivesTheSameDocumentsAndRedeliveryNeverDoubleCounts() {
+        awaitCaughtUp();
+        Map<String, List<Document>> before = snapshot();
+
+        for (String projection : Projections.ALL) {
+            StreamingEventProcessor processor = processor(projection);
+            processor.shutDown();
+            // As after a crash between the documents' write and the token's: everything is delivered again.
+            tokenStore.storeToken(eventStore.createTailToken(), projection, 0);
+            processor.start();
+        }
+        awaitCaughtUp();
+        assertSameDocuments(before, snapshot());
+
+        for (String projection : Projections.ALL) {
+            StreamingEventProcessor processor = processor(projection);
+            processor.shutDown();
+            processor.resetTokens();
+            processor.start();
+        }
+        awaitCaughtUp();
+        assertSameDocuments(before, snapshot());
+        assertThat(get("/api/customers/ada/value", "reader").json().get("orderCount").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void liveUpdatesOfACustomerArriveAsServerSentEvents() throws Exception {
+        append(Events.of("live").registered("Live Wire", null, "2025-12-01T00:00:00Z"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/customers/live", "reader").status == 200);
+
+        HttpResponse<java.io.InputStream> stream = HTTP.send(request("/api/customers/live/updates", "reader")
+                .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        BufferedReader reader = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8));
+        CompletableFuture<List<String>> lines = CompletableFuture.supplyAsync(() -> {
+            List<String> seen = new ArrayList<>();
+            try {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    seen.add(line);
+                    if (line.contains("\"readModel\"") && line.contains("\"version\":1")) {
+                        return seen;
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return seen;
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> !lines.isDone()
+                && HTTP.send(request("/api/customers/live", "reader").build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode() == 200);
+        appendOne("live", 1, Events.of("live").registered("Live Wire", null, "2025-12-01T00:00:00Z")
+                .purchase("w-1", "1.00", "EUR", "2025-12-03T00:00:00Z").last());
+
+        List<String> received = lines.get(20, TimeUnit.SECONDS);
+        stream.body().close();
+        assertThat(received).anyMatch(line -> line.equals("event:customer"));
+        assertThat(received).anyMatch(line -> line.startsWith("data:") && line.contains("\"customerId\":\"live\"")
+                && line.contains("\"version\":1"));
+    }
+
+    @Test
+    void metricsAndHealthReportEveryProjection() {
+        awaitCaughtUp();
+        String metrics = get("/actuator/prometheus", "ops").body;
+        for (String projection : Projections.ALL) {
+            assertThat(metrics).contains("crm_projection_lag{projection=\"" + projection + "\"}");
+            assertThat(metrics).contains("crm_projection_position{projection=\"" + projection + "\"}");
+            assertThat(metrics).contains("crm_projection_events_per_second{projection=\"" + projection + "\"}");
+        }
+        JsonNode health = get("/actuator/health", "ops").json();
+        assertThat(health.get("status").asText()).isEqualTo("UP");
+        assertThat(health.get("components").get("projections").get("details").get("history").get("lag").asLong())
+                .isZero();
+        assertThat(health.get("components").get("mongo").get("status").asText()).isEqualTo("UP");
+        assertThat(get("/v3/api-docs", null).body).contains("/api/customers/{customerId}/history");
+    }
+
+    // --- helpers ---
+
+    private void awaitCaughtUp() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> Projections.ALL.stream().allMatch(projection -> {
+            StreamingEventProcessor processor = processor(projection);
+            long head = eventStore.createHeadToken().position().orElse(-1);
+            return processor.isRunning() && !processor.processingStatus().isEmpty()
+                    && processor.processingStatus().values().stream().allMatch(status ->
+                    status.getTrackingToken() != null && status.getTrackingToken().position().orElse(-1) >= head);
+        }));
+    }
+
+    private static void assertSameDocuments(Map<String, List<Document>> expected, Map<String, List<Document>> actual) {
+        expected.forEach((collection, documents) ->
+                assertThat(actual.get(collection)).as(collection).containsExactlyElementsOf(documents));
+    }
+
+    private Map<String, List<Document>> snapshot() {
+        Map<String, List<Document>> documents = new java.util.TreeMap<>();
+        for (String collection : List.of("history_customers", "history_items", "value_customers", "segment_customers",
+                "segment_changes", "directory_customers")) {
+            documents.put(collection, mongo.find(new Query().with(Sort.by("_id")), Document.class, collection));
+        }
+        return documents;
+    }
+
+    private StreamingEventProcessor processor(String projection) {
+        return processing.eventProcessor(projection, StreamingEventProcessor.class).orElseThrow();
+    }
+
+    private void append(Events events) {
+        for (EventEnvelope envelope : events.envelopes()) {
+            appendOne(envelope.customerId(), envelope.sequence(), envelope);
+        }
+    }
+
+    private void appendOne(String customerId, long sequence, EventEnvelope envelope) {
+        CustomerEvent event = envelope.event();
+        eventStore.publish(new GenericDomainEventMessage<>("Customer", customerId, sequence, event,
+                Map.of("principal", "test", "source", "api")));
+    }
+
+    private static List<String> ids(JsonNode page) {
+        List<String> ids = new ArrayList<>();
+        page.get("items").forEach(item -> ids.add(item.get("type").asText() + "@" + item.get("sequence")));
+        return ids;
+    }
+
+    private static List<String> customerIds(JsonNode page) {
+        List<String> ids = new ArrayList<>();
+        page.get("items").forEach(item -> ids.add(item.get("customerId").asText()));
+        return ids;
+    }
+
+    private static void assertProblem(Response response, int status, String field) {
+        assertThat(response.status).as(response.body).isEqualTo(status);
+        assertThat(response.headers.firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(response.json().get("errors").get(0).get("field").asText()).isEqualTo(field);
+    }
+
+    private HttpRequest.Builder request(String path, String user) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(30));
+        if (user != null) {
+            builder.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (user + ":" + user + "-secret").getBytes(StandardCharsets.UTF_8)));
+        }
+        return builder;
+    }
+
+    private Response get(String path, String user) {
+        return send(request(path, user).GET().build());
+    }
+
+    private static Response send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body(), response.headers());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    record Response(int status, String body, java.net.http.HttpHeaders headers) {
+        JsonNode json() {
+            try {
+                return JSON.readTree(body);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("not JSON: " + body, e);
+            }
+        }
+    }
+
+    /** One temporary data directory per test JVM (the Spring context is shared), removed when the JVM exits. */
+    static final class TemporaryDataDirectory {
+
+        static Path create() {
+            try {
+                Path dir = Files.createTempDirectory("query-side-test");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(dir)));
+                return dir;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        private static void deleteRecursively(Path dir) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (java.io.IOException ignored) {
+                // best effort at exit
+            }
+        }
+    }
+}
