@@ -70,11 +70,15 @@ public final class ValueLogic {
      * currency without a rate are left out of them and listed in {@code unconvertedCurrencies}),
      * {@code revenueLast12Months} over purchases and refunds whose business time falls in
      * {@code (now - 12 months, now]}. {@code averageOrderValue} divides the converted gross revenue by
-     * the number of converted orders, and is {@code null} without any.
+     * the number of converted orders, and is {@code null} without any. Each figure converts its own
+     * per-currency totals, like every other read model converts net revenue, so the segment's, the
+     * directory's and this net revenue always agree (gross minus refunded may differ from it by a
+     * rounding unit when a rate applies).
      */
     public static CustomerValueView view(ValueState state, FxRates fx, Instant now) {
         Map<String, BigDecimal> gross = new HashMap<>();
         Map<String, BigDecimal> refunded = new HashMap<>();
+        Map<String, BigDecimal> net = new HashMap<>();
         Map<String, CustomerValueView.CurrencyTotals> perCurrency = new TreeMap<>();
         long orders = 0;
         long convertedOrders = 0;
@@ -83,6 +87,7 @@ public final class ValueLogic {
             ValueState.Totals totals = entry.getValue();
             gross.put(entry.getKey(), totals.gross());
             refunded.put(entry.getKey(), totals.refunded());
+            net.put(entry.getKey(), totals.net());
             orders += totals.orders();
             refunds += totals.refunds();
             if (fx.converts(entry.getKey())) {
@@ -97,7 +102,7 @@ public final class ValueLogic {
         BigDecimal average = convertedOrders == 0 ? null
                 : grossBase.divide(BigDecimal.valueOf(convertedOrders), fx.minorDigits(), RoundingMode.HALF_EVEN);
         return new CustomerValueView(state.id(), fx.baseCurrency(),
-                grossBase.subtract(refundedBase).toPlainString(), grossBase.toPlainString(),
+                fx.sumInBase(net).toPlainString(), grossBase.toPlainString(),
                 refundedBase.toPlainString(), orders, refunds, average == null ? null : average.toPlainString(),
                 state.firstPurchaseAt(), state.lastPurchaseAt(),
                 fx.sumInBase(netSince(state, windowStart(now), now)).toPlainString(),
