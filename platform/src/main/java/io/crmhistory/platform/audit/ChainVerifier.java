@@ -1,0 +1,61 @@
+package io.crmhistory.platform.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+
+/**
+ * Recomputes an aggregate's chain from its stored rows, in the order given (by sequence number), and
+ * reports the first row that does not hold: a changed payload, type, revision or business time
+ * (recomputed hash differs), a changed metadata hash, a missing or renumbered row (sequence not the
+ * previous one plus one), or a row moved elsewhere in the chain (its {@code previousHash} is not its
+ * predecessor's hash, and its sequence is part of its hash).
+ */
+public final class ChainVerifier {
+
+    private ChainVerifier() {
+    }
+
+    public static ChainVerification verify(List<StoredEvent> rows) {
+        String previousHash = null;
+        long expectedSequence = 0;
+        long checked = 0;
+        for (StoredEvent row : rows) {
+            if (row.sequence() != expectedSequence) {
+                return ChainVerification.broken(checked, expectedSequence, row.sequence() > expectedSequence
+                        ? "event " + expectedSequence + " is missing" : "event " + row.sequence() + " is out of order", previousHash);
+            }
+            JsonNode metadata;
+            JsonNode payload;
+            try {
+                metadata = CanonicalJson.parse(row.metadata());
+                payload = CanonicalJson.parse(row.payload());
+            } catch (RuntimeException notJson) {
+                return ChainVerification.broken(checked, row.sequence(), "payload or metadata is not JSON", previousHash);
+            }
+            String storedHash = text(metadata, EventHashChain.HASH);
+            if (storedHash == null) {
+                return ChainVerification.broken(checked, row.sequence(), "no hash in the metadata", previousHash);
+            }
+            String storedPrevious = text(metadata, EventHashChain.PREVIOUS_HASH);
+            if (!java.util.Objects.equals(storedPrevious, previousHash)) {
+                return ChainVerification.broken(checked, row.sequence(), "previousHash does not link to event "
+                        + (row.sequence() - 1), previousHash);
+            }
+            String recomputed = EventHashChain.next(previousHash, row.sequence(), row.type(), row.revision(), payload,
+                    EventHashChain.occurredAt(payload));
+            if (!recomputed.equals(storedHash)) {
+                return ChainVerification.broken(checked, row.sequence(), "content does not match its hash", previousHash);
+            }
+            previousHash = storedHash;
+            expectedSequence++;
+            checked++;
+        }
+        return ChainVerification.valid(checked, previousHash);
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}

@@ -1,0 +1,20 @@
+package io.crmhistory.platform.privacy;
+
+import javax.crypto.SecretKey;
+import java.util.Optional;
+
+/** Each customer's data key (AES-256): created on first use, gone for good once destroyed. */
+public interface CustomerKeyStore {
+
+    /** The customer's key, or empty when it was never created or has been destroyed. */
+    Optional<SecretKey> find(String customerId);
+
+    /** The customer's key, created (and stored) when there is none. */
+    SecretKey findOrCreate(String customerId);
+
+    /** Destroys the customer's key, within the caller's transaction when there is one. */
+    void destroy(String customerId);
+
+    /** Forgets any copy of the key held in memory (another process destroyed it). */
+    void evict(String customerId);
+}

@@ -1,0 +1,158 @@
+package io.crmhistory.platform.privacy;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import javax.crypto.Cipher;
+import javax.crypto.KeyGenerator;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Data keys in the {@code customer_keys} table of the event store's database, each wrapped with the
+ * master key (AES-256-GCM, random IV, the customer id as associated data so a wrapped key cannot be
+ * moved to another customer). Unwrapped keys are cached in memory, bounded in number and time (a
+ * key destroyed by the other application disappears from this cache after at most
+ * {@code keyTtl} even if nobody evicts it).
+ * <p>
+ * A key is created in a transaction of its own, committed before the first value is encrypted with
+ * it: a rolled-back command leaves at worst an unused key, never data under a key that was not kept.
+ * Destruction runs in the caller's transaction (the erasure command's, with its event).
+ */
+public class JdbcCustomerKeyStore implements CustomerKeyStore {
+
+    static final String TABLE = "customer_keys";
+    private static final int IV_BYTES = 12;
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate ownTransaction;
+    private final SecretKey masterKey;
+    private final Clock clock;
+    private final Cache<String, SecretKey> cache;
+    private final SecureRandom random = new SecureRandom();
+
+    public JdbcCustomerKeyStore(JdbcTemplate jdbc, PlatformTransactionManager transactions, SecretKey masterKey, Clock clock,
+                                long cacheSize, Duration keyTtl) {
+        this.jdbc = jdbc;
+        this.ownTransaction = new TransactionTemplate(transactions);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.masterKey = masterKey;
+        this.clock = clock;
+        this.cache = Caffeine.newBuilder().maximumSize(cacheSize).expireAfterWrite(keyTtl).build();
+    }
+
+    @Override
+    public Optional<SecretKey> find(String customerId) {
+        SecretKey cached = cache.getIfPresent(customerId);
+        if (cached != null) {
+            return Optional.of(cached);
+        }
+        Optional<SecretKey> stored = load(customerId);
+        stored.ifPresent(key -> cache.put(customerId, key));
+        return stored;
+    }
+
+    @Override
+    public SecretKey findOrCreate(String customerId) {
+        return find(customerId).orElseGet(() -> create(customerId));
+    }
+
+    @Override
+    public void destroy(String customerId) {
+        jdbc.update("DELETE FROM " + TABLE + " WHERE customer_id = ?", customerId);
+        cache.invalidate(customerId);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            // a concurrent reader may have cached the key again before the delete committed
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    cache.invalidate(customerId);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void evict(String customerId) {
+        cache.invalidate(customerId);
+    }
+
+    private SecretKey create(String customerId) {
+        SecretKey key = newDataKey();
+        try {
+            ownTransaction.executeWithoutResult(status -> jdbc.update(
+                    "INSERT INTO " + TABLE + " (customer_id, wrapped_key, created_at) VALUES (?, ?, ?)",
+                    customerId, wrap(customerId, key), Timestamp.from(clock.instant())));
+        } catch (DuplicateKeyException createdConcurrently) {
+            return load(customerId).orElseThrow(() -> new IllegalStateException(
+                    "the key of customer " + customerId + " was created and destroyed concurrently"));
+        }
+        cache.put(customerId, key);
+        return key;
+    }
+
+    private Optional<SecretKey> load(String customerId) {
+        List<String> wrapped = jdbc.queryForList("SELECT wrapped_key FROM " + TABLE + " WHERE customer_id = ?",
+                String.class, customerId);
+        return wrapped.stream().findFirst().map(w -> unwrap(customerId, w));
+    }
+
+    private String wrap(String customerId, SecretKey key) {
+        byte[] iv = new byte[IV_BYTES];
+        random.nextBytes(iv);
+        try {
+            byte[] sealed = masterCipher(Cipher.ENCRYPT_MODE, iv, customerId).doFinal(key.getEncoded());
+            return Base64.getEncoder().encodeToString(ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot wrap a data key", e);
+        }
+    }
+
+    private SecretKey unwrap(String customerId, String wrapped) {
+        byte[] sealed = Base64.getDecoder().decode(wrapped);
+        try {
+            byte[] key = masterCipher(Cipher.DECRYPT_MODE, Arrays.copyOf(sealed, IV_BYTES), customerId)
+                    .doFinal(sealed, IV_BYTES, sealed.length - IV_BYTES);
+            return new SecretKeySpec(key, "AES");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the key of customer " + customerId
+                    + " does not unwrap: another master key (crm.security.master-key / master.key) than the one it was made with?");
+        }
+    }
+
+    private Cipher masterCipher(int mode, byte[] iv, String customerId) throws GeneralSecurityException {
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(mode, masterKey, new GCMParameterSpec(128, iv));
+        cipher.updateAAD(("customer-key\u0000" + customerId).getBytes(StandardCharsets.UTF_8));
+        return cipher;
+    }
+
+    private static SecretKey newDataKey() {
+        try {
+            KeyGenerator generator = KeyGenerator.getInstance("AES");
+            generator.init(256);
+            return generator.generateKey();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256 is part of every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.crmhistory.platform.privacy;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Encrypts personal fields with the customer's own data key (crypto-shredding: destroying the key
+ * erases every copy of the data at once, events included). Values are AES-256-GCM with a random
+ * 96-bit IV per value and the customer id and field name as associated data, written as
+ * {@code pd:v1:<base64(iv | ciphertext | tag)>}, so they fit the String fields of the events.
+ */
+public class PersonalDataProtector {
+
+    static final String PREFIX = "pd:v1:";
+    private static final int IV_BYTES = 12;
+    private static final int TAG_BITS = 128;
+
+    private final CustomerKeyStore keys;
+    private final Supplier<byte[]> ivs;
+
+    public PersonalDataProtector(CustomerKeyStore keys) {
+        this(keys, randomIvs(new SecureRandom()));
+    }
+
+    /**
+     * @param ivs a fresh 12-byte IV for every call; only tests that compare whole events pin it, since
+     *            reusing an IV under one key breaks GCM
+     */
+    public PersonalDataProtector(CustomerKeyStore keys, Supplier<byte[]> ivs) {
+        this.keys = keys;
+        this.ivs = ivs;
+    }
+
+    /** The stored form of {@code plaintext} as {@code field} of {@code customerId}; null stays null. */
+    public String protect(String customerId, String field, String plaintext) {
+        if (plaintext == null) {
+            return null;
+        }
+        byte[] iv = ivs.get();
+        if (iv.length != IV_BYTES) {
+            throw new IllegalStateException("an IV has " + IV_BYTES + " bytes");
+        }
+        try {
+            Cipher cipher = cipher(Cipher.ENCRYPT_MODE, keys.findOrCreate(customerId), iv, customerId, field);
+            byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
+            return PREFIX + Base64.getEncoder().encodeToString(ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM encryption failed", e);
+        }
+    }
+
+    /**
+     * The plaintext of a stored value: empty for null and once the customer's key is destroyed
+     * (erased). A value that is not protected is answered as it is.
+     *
+     * @throws IllegalStateException when the value does not authenticate (altered, or moved from another
+     *                               customer or field); the message never contains the value
+     */
+    public Optional<String> reveal(String customerId, String field, String stored) {
+        if (stored == null) {
+            return Optional.empty();
+        }
+        if (!isProtected(stored)) {
+            return Optional.of(stored);
+        }
+        Optional<SecretKey> key = keys.find(customerId);
+        if (key.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            byte[] sealed = Base64.getDecoder().decode(stored.substring(PREFIX.length()));
+            if (sealed.length < IV_BYTES + TAG_BITS / 8) {
+                throw new IllegalStateException("protected " + field + " of customer " + customerId + " is truncated");
+            }
+            Cipher cipher = cipher(Cipher.DECRYPT_MODE, key.get(), java.util.Arrays.copyOf(sealed, IV_BYTES), customerId, field);
+            return Optional.of(new String(cipher.doFinal(sealed, IV_BYTES, sealed.length - IV_BYTES), StandardCharsets.UTF_8));
+        } catch (AEADBadTagException | IllegalArgumentException e) {
+            throw new IllegalStateException("protected " + field + " of customer " + customerId + " does not authenticate");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM decryption failed", e);
+        }
+    }
+
+    /** Whether a stored value is one this protector wrote. */
+    public boolean isProtected(String stored) {
+        return stored != null && stored.startsWith(PREFIX);
+    }
+
+    /** Destroys the customer's key (within the caller's transaction): every value protected for them becomes unreadable. */
+    public void forget(String customerId) {
+        keys.destroy(customerId);
+    }
+
+    /** Drops a key cached in this process after another process destroyed it. */
+    public void evict(String customerId) {
+        keys.evict(customerId);
+    }
+
+    private static Cipher cipher(int mode, SecretKey key, byte[] iv, String customerId, String field)
+            throws GeneralSecurityException {
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, iv));
+        cipher.updateAAD((customerId + '\u0000' + field).getBytes(StandardCharsets.UTF_8));
+        return cipher;
+    }
+
+    private static Supplier<byte[]> randomIvs(SecureRandom random) {
+        return () -> {
+            byte[] iv = new byte[IV_BYTES];
+            random.nextBytes(iv);
+            return iv;
+        };
+    }
+}

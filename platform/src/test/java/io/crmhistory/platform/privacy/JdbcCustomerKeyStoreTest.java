@@ -1,0 +1,117 @@
+package io.crmhistory.platform.privacy;
+
+import io.crmhistory.platform.config.DataDirectory;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import javax.crypto.SecretKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The key store on H2: keys stored wrapped, found again, destroyed with the caller's transaction. */
+class JdbcCustomerKeyStoreTest {
+
+    @TempDir
+    Path dataDir;
+
+    private JdbcTemplate jdbc;
+    private DataSourceTransactionManager transactions;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        jdbc = new JdbcTemplate(dataSource);
+        transactions = new DataSourceTransactionManager(dataSource);
+        new PrivacyAutoConfiguration().customerKeyStore(jdbc, transactions, new DataDirectory(dataDir), Clock.systemUTC(),
+                "", 10, Duration.ofMinutes(5));
+    }
+
+    private JdbcCustomerKeyStore store(String masterKey) {
+        return new JdbcCustomerKeyStore(jdbc, transactions, MasterKey.load(masterKey, new DataDirectory(dataDir)),
+                Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), 10, Duration.ofMinutes(5));
+    }
+
+    @Test
+    void aKeyIsStoredWrappedAndFoundAgainByAnotherInstance() {
+        SecretKey key = store("").findOrCreate("c-1");
+
+        String wrapped = jdbc.queryForObject("SELECT wrapped_key FROM customer_keys WHERE customer_id = 'c-1'", String.class);
+        assertThat(java.util.HexFormat.of().formatHex(Base64.getDecoder().decode(wrapped)))
+                .doesNotContain(java.util.HexFormat.of().formatHex(key.getEncoded()));
+        assertThat(store("").find("c-1")).hasValueSatisfying(found -> assertThat(found.getEncoded()).isEqualTo(key.getEncoded()));
+        assertThat(store("").findOrCreate("c-1").getEncoded()).isEqualTo(key.getEncoded());
+    }
+
+    @Test
+    void theGeneratedMasterKeyIsOwnerOnlyAndSharedByBothSides() throws Exception {
+        store("").findOrCreate("c-1");
+        Path file = dataDir.resolve(MasterKey.FILE);
+
+        assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+                PosixFilePermission.OWNER_WRITE);
+        assertThat(MasterKey.load("", new DataDirectory(dataDir)).getEncoded())
+                .isEqualTo(Base64.getDecoder().decode(Files.readString(file).trim()));
+    }
+
+    @Test
+    void aConfiguredMasterKeyMustBe32Bytes() {
+        assertThatThrownBy(() -> store(Base64.getEncoder().encodeToString(new byte[16])))
+                .hasMessageContaining("32 bytes");
+    }
+
+    @Test
+    void anotherMasterKeyCannotUnwrapTheKeys() {
+        store(Base64.getEncoder().encodeToString(new byte[32])).findOrCreate("c-1");
+        byte[] other = new byte[32];
+        other[0] = 1;
+
+        assertThatThrownBy(() -> store(Base64.getEncoder().encodeToString(other)).find("c-1"))
+                .hasMessageContaining("another master key");
+    }
+
+    @Test
+    void destructionCommitsOrRollsBackWithTheCallersTransaction() {
+        JdbcCustomerKeyStore store = store("");
+        store.findOrCreate("c-1");
+
+        TransactionTemplate transaction = new TransactionTemplate(transactions);
+        transaction.executeWithoutResult(status -> {
+            store.destroy("c-1");
+            status.setRollbackOnly();
+        });
+        assertThat(store.find("c-1")).isPresent();
+
+        transaction.executeWithoutResult(status -> store.destroy("c-1"));
+        assertThat(store.find("c-1")).isEmpty();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM customer_keys", Integer.class)).isZero();
+    }
+
+    @Test
+    void aKeyCreatedDuringARolledBackTransactionIsStillKeptForTheDataEncryptedWithIt() {
+        JdbcCustomerKeyStore store = store("");
+        TransactionTemplate transaction = new TransactionTemplate(transactions);
+        SecretKey[] created = new SecretKey[1];
+        transaction.executeWithoutResult(status -> {
+            created[0] = store.findOrCreate("c-1");
+            status.setRollbackOnly();
+        });
+
+        assertThat(store("").find("c-1")).hasValueSatisfying(k -> assertThat(k.getEncoded()).isEqualTo(created[0].getEncoded()));
+    }
+}
