@@ -5,6 +5,7 @@ import org.springframework.data.mongodb.core.index.Indexed;
 import org.springframework.data.mongodb.core.mapping.Document;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * One appended row per change, what such a service keeps for auditors. Its id is the change's own id
@@ -12,5 +13,5 @@ import java.time.Instant;
  */
 @Document("audit")
 record AuditRow(@Id String id, @Indexed String customerId, String type, Instant recordedAt, String principal,
-                Object command) {
+                Map<String, Object> command) {
 }

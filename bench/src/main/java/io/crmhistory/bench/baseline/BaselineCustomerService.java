@@ -7,6 +7,8 @@ import io.crmhistory.api.customer.command.RecordPurchase;
 import io.crmhistory.api.customer.command.RecordRefund;
 import io.crmhistory.api.customer.command.RegisterCustomer;
 import io.crmhistory.api.customer.command.UpdateProfile;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhistory.api.money.Money;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
@@ -17,6 +19,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Map;
 
 /**
  * Load, check, mutate, save, append: the customer rules the product enforces (unknown customer,
@@ -28,11 +31,13 @@ class BaselineCustomerService {
 
     private final CustomerRepository customers;
     private final AuditRepository audit;
+    private final ObjectMapper json;
     private final Clock clock = Clock.systemUTC();
 
-    BaselineCustomerService(CustomerRepository customers, AuditRepository audit) {
+    BaselineCustomerService(CustomerRepository customers, AuditRepository audit, ObjectMapper json) {
         this.customers = customers;
         this.audit = audit;
+        this.json = json;
     }
 
     Answer register(RegisterCustomer command, String principal) {
@@ -168,7 +173,9 @@ class BaselineCustomerService {
     /** False when a row with this id exists: the change was recorded before (an idempotent retry). */
     private boolean append(String id, String customerId, String type, String principal, Object command) {
         try {
-            audit.insert(new AuditRow(id, customerId, type, clock.instant(), principal, command));
+            // The command as the client sent it (dates as ISO strings), not as Java types the driver cannot encode.
+            Map<String, Object> body = json.convertValue(command, new TypeReference<>() { });
+            audit.insert(new AuditRow(id, customerId, type, clock.instant(), principal, body));
             return true;
         } catch (DuplicateKeyException e) {
             return false;

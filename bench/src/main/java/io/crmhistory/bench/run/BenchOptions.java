@@ -8,14 +8,15 @@ import java.util.Set;
 
 /**
  * The runner's command line: {@code --size=smoke|medium|large}, optionally {@code --customers=N},
- * {@code --commands=N}, {@code --read-seconds=N}, {@code --seed=N}, {@code --repo=DIR} (where the jars
- * and the data set are found, default the working directory), {@code --scratch=DIR} (default a new
+ * {@code --commands=N}, {@code --read-seconds=N}, {@code --seed=N}, {@code --repo=DIR} (the checkout whose
+ * module jars ({@code <module>/target/<module>.jar}) are run, default the working directory), {@code --datasets=DIR} (default
+ * {@code <repo>/../shared/datasets}), {@code --scratch=DIR} (default a new
  * temporary directory), {@code --report=FILE} (the table as Markdown), {@code --keep} (keep the scratch
  * data), {@code --jfr} (record each side with Java Flight Recorder into the scratch directory).
  */
-record BenchOptions(BenchSize size, long seed, Path repo, Path scratch, Path report, boolean keep, boolean jfr) {
+record BenchOptions(BenchSize size, long seed, Path repo, Path datasets, Path scratch, Path report, boolean keep, boolean jfr) {
 
-    private static final Set<String> KNOWN = Set.of("size", "customers", "commands", "read-seconds", "seed", "repo",
+    private static final Set<String> KNOWN = Set.of("size", "customers", "commands", "read-seconds", "seed", "repo", "datasets",
             "scratch", "report", "keep", "jfr");
 
     static BenchOptions parse(List<String> args) {
@@ -45,6 +46,7 @@ record BenchOptions(BenchSize size, long seed, Path repo, Path scratch, Path rep
         return new BenchOptions(size,
                 Long.parseLong(values.getOrDefault("seed", "20260101")),
                 repo,
+                Path.of(values.getOrDefault("datasets", repo.resolve("../shared/datasets").toString())).toAbsolutePath().normalize(),
                 values.containsKey("scratch") ? Path.of(values.get("scratch")).toAbsolutePath() : null,
                 values.containsKey("report") ? Path.of(values.get("report")).toAbsolutePath() : null,
                 values.containsKey("keep"),
@@ -52,7 +54,7 @@ record BenchOptions(BenchSize size, long seed, Path repo, Path scratch, Path rep
     }
 
     Path cdnowMaster() {
-        return repo.resolve("../shared/datasets/cdnow/cdnow_master.csv").normalize();
+        return datasets.resolve("cdnow/cdnow_master.csv");
     }
 
     Path jar(String module) {

@@ -24,7 +24,8 @@ public final class BenchRunner {
 
     public static void main(String[] args) {
         BenchOptions options = BenchOptions.parse(List.of(args));
-        Machine machine = Machine.describe(options.repo());
+        // The commit is the working directory's: the jars may come from an export of it (--repo).
+        Machine machine = Machine.describe(Path.of("").toAbsolutePath());
         Path scratch = scratch(options);
         BenchContext.log("bench " + options.size() + " on " + machine.summary() + "; scratch " + scratch);
         CdnowPatterns patterns = CdnowPatterns.load(options.cdnowMaster());
@@ -42,7 +43,7 @@ public final class BenchRunner {
             CatchUpScenario.run(context, "after bulk import", imported.endNanos(), customers, null);
 
             IngestScenario.run(context, customers);
-            IngestScenario.authenticationCost(context);
+            AuthenticationCost.run(context);
             QueryLoadScenario.run(context, imported.stats().of("RegisterCustomer"));
             AsOfScenario.run(context, querySurface);
             if (RebuildScenario.apiAvailable(querySurface)) {

@@ -83,22 +83,6 @@ final class IngestScenario {
         return replay.stats().of("RegisterCustomer");
     }
 
-    /** What checking a bcrypt hash on every request costs (the product's default for plain-text passwords). */
-    static void authenticationCost(BenchContext context) {
-        long commands = Math.min(300, context.size().ingestCommands());
-        for (HttpTarget target : List.of(
-                context.systems().get(Systems.COMMAND).target(ManagedProcess.BCRYPT_USER, ManagedProcess.BCRYPT_PASSWORD),
-                context.systems().get(Systems.BASELINE).target(ManagedProcess.BCRYPT_USER, ManagedProcess.BCRYPT_PASSWORD))) {
-            context.systems().resetPeaks();
-            LoadDriver.Result result = LoadDriver.run(target, workload(context, "auth", 11, commands), 4, commands,
-                    Long.MAX_VALUE);
-            context.report().add(new ScenarioResult("HTTP ingest, " + label(target) + ", 4 clients, bcrypt user",
-                    String.format("%,d commands", result.completed()), ReportTable.count(result.perSecond()) + " cmd/s",
-                    result.latencies(), context.systems().peaks(),
-                    "password checked against a bcrypt(10) hash on every request" + errors(result)));
-        }
-    }
-
     private static Measured measure(BenchContext context, HttpTarget target, String prefix, long seed,
                                     int clients, long commands) {
         BenchContext.log("HTTP ingest: " + commands + " commands, " + clients + " client(s) -> " + target.name());
@@ -116,10 +100,6 @@ final class IngestScenario {
         context.report().add(new ScenarioResult(scenario, String.format("%,d commands", result.completed()),
                 ReportTable.count(result.perSecond()) + " cmd/s", result.latencies(), measured.peaks(),
                 note + errors(result)));
-    }
-
-    private static String label(HttpTarget target) {
-        return target.name().equals(Systems.BASELINE) ? "baseline" : "product";
     }
 
     private static String errors(LoadDriver.Result result) {

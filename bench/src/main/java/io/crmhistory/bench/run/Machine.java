@@ -10,9 +10,10 @@ import java.time.ZoneOffset;
 /** What the figures were measured on and against: cores, memory, JVM, date and the commit. */
 record Machine(int cores, String memory, String java, LocalDate date, String commit) {
 
-    static Machine describe(Path repo) {
+    /** @param checkout the git checkout the benchmarked code comes from */
+    static Machine describe(Path checkout) {
         return new Machine(Runtime.getRuntime().availableProcessors(), memTotal(), System.getProperty("java.vm.name")
-                + " " + System.getProperty("java.version"), LocalDate.now(ZoneOffset.UTC), commit(repo));
+                + " " + System.getProperty("java.version"), LocalDate.now(ZoneOffset.UTC), commit(checkout));
     }
 
     String summary() {

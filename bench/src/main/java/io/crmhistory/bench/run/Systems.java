@@ -21,6 +21,8 @@ final class Systems implements AutoCloseable {
     Systems(BenchOptions options, Path scratch) {
         this.options = options;
         this.scratch = scratch;
+        // A bench stopped with Ctrl-C must not leave JVMs behind holding the scratch data directory.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stop-systems"));
     }
 
     Path productData() {
@@ -41,7 +43,15 @@ final class Systems implements AutoCloseable {
 
     ManagedProcess startBaseline() {
         // One jar, two entry points: BenchMain starts the baseline for the first argument "baseline".
-        return start(BASELINE, options.jar("bench"), baselineData(), List.of("baseline"));
+        return start(BASELINE, ownJar(), baselineData(), List.of("baseline"));
+    }
+
+    /** The jar this runner was started from ({@code java -jar bench.jar}), else the checkout's. */
+    private Path ownJar() {
+        String classPath = System.getProperty("java.class.path", "");
+        return classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)
+                ? Path.of(classPath).toAbsolutePath()
+                : options.jar("bench");
     }
 
     private ManagedProcess start(String name, Path jar, Path dataDir, List<String> leadingArgs) {
@@ -60,7 +70,7 @@ final class Systems implements AutoCloseable {
         return running.get(name);
     }
 
-    void stop(String name) {
+    synchronized void stop(String name) {
         ManagedProcess process = running.remove(name);
         if (process != null) {
             process.close();
@@ -79,7 +89,7 @@ final class Systems implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         sampler.close();
         new ArrayList<>(running.keySet()).forEach(this::stop);
     }
