@@ -5,12 +5,14 @@ import io.crmhistory.api.customer.CustomerStatus;
 import io.crmhistory.api.customer.PurchaseLine;
 import io.crmhistory.api.customer.command.ChangeStatus;
 import io.crmhistory.api.customer.command.CommandResult;
+import io.crmhistory.api.customer.command.ErasePersonalData;
 import io.crmhistory.api.customer.command.RecordContact;
 import io.crmhistory.api.customer.command.RecordPurchase;
 import io.crmhistory.api.customer.command.RecordRefund;
 import io.crmhistory.api.customer.command.RegisterCustomer;
 import io.crmhistory.api.customer.command.UpdateProfile;
 import io.crmhistory.api.customer.event.ContactRecorded;
+import io.crmhistory.api.customer.event.CustomerPersonalDataErased;
 import io.crmhistory.api.customer.event.CustomerProfileUpdated;
 import io.crmhistory.api.customer.event.CustomerRegistered;
 import io.crmhistory.api.customer.event.CustomerStatusChanged;
@@ -19,9 +21,13 @@ import io.crmhistory.api.customer.event.RefundRecorded;
 import io.crmhistory.api.messaging.MetadataKeys;
 import io.crmhistory.api.money.Money;
 import io.crmhistory.command.customer.email.EmailClaims;
+import io.crmhistory.platform.audit.EventHashChain;
+import io.crmhistory.platform.privacy.PersonalDataProtector;
+import io.crmhistory.platform.privacy.PersonalFields;
 import io.crmhistory.platform.web.ClientInputException;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.annotation.MetaDataValue;
 import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
@@ -48,6 +54,15 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * ({@link CustomerCommandValidator}). Each handler answers a {@link CommandResult} carrying the
  * customer's version after the command (the sequence number of its last event).
  * <p>
+ * Personal fields (name, email, phone, a contact's subject, notes and outcome) are encrypted with the
+ * customer's data key before they go into an event ({@link PersonalDataProtector}), and the state
+ * keeps them only in that form, so snapshots hold no plaintext either; comparisons reveal them on
+ * demand. After {@link CustomerPersonalDataErased} the key is gone and no new personal data is
+ * accepted: commands carrying some are refused (409), the others still work.
+ * <p>
+ * Every event carries in its metadata its link in the customer's hash chain ({@link EventHashChain}):
+ * the state keeps the last hash, snapshots included.
+ * <p>
  * Fields are serialized by Jackson for snapshots, hence the field visibility.
  */
 @Aggregate(snapshotTriggerDefinition = "customerSnapshotTrigger")
@@ -68,6 +83,8 @@ class Customer {
     private Map<String, RefundRecorded> refunds = new HashMap<>();
     private CustomerStatusChanged lastManualStatusChange;
     private Set<String> manualStatusChanges = new HashSet<>();
+    private boolean erased;
+    private String lastHash;
 
     Customer() {
         // for Axon (event sourcing and CREATE_IF_MISSING) and Jackson (snapshots)
@@ -81,9 +98,9 @@ class Customer {
     @CommandHandler
     @CreationPolicy(AggregateCreationPolicy.CREATE_IF_MISSING)
     CommandResult handle(RegisterCustomer command, @MetaDataValue(MetadataKeys.SOURCE) String source,
-                         EmailClaims emailClaims, Clock clock) {
+                         EmailClaims emailClaims, Clock clock, PersonalDataProtector protector, EventHashChain chain) {
         if (registration != null) {
-            if (MetadataKeys.SOURCE_IMPORT.equals(source) && sameRegistration(command)) {
+            if (MetadataKeys.SOURCE_IMPORT.equals(source) && !erased && sameRegistration(command, protector)) {
                 return unchanged();
             }
             throw new CustomerConflictException("customerId", "customer '" + command.customerId() + "' is already registered");
@@ -92,47 +109,62 @@ class Customer {
         if (email != null) {
             emailClaims.claim(command.customerId(), email);
         }
-        apply(new CustomerRegistered(command.customerId(), command.name().trim(), email, trimmed(command.phone()),
+        String id = command.customerId();
+        record(new CustomerRegistered(id, protector.protect(id, PersonalFields.NAME, command.name().trim()),
+                protector.protect(id, PersonalFields.EMAIL, email),
+                protector.protect(id, PersonalFields.PHONE, trimmed(command.phone())),
                 command.country(), command.acquisitionChannel(),
-                command.registeredAt() != null ? command.registeredAt() : now(clock)));
+                command.registeredAt() != null ? command.registeredAt() : now(clock)), chain);
         return recorded();
     }
 
     /** Only fields that differ are recorded; an update that changes nothing records nothing. */
     @CommandHandler
-    CommandResult handle(UpdateProfile command, EmailClaims emailClaims, Clock clock) {
-        String newName = changed(trimmed(command.name()), name);
-        String newEmail = changed(trimmed(command.email()), email);
-        String newPhone = changed(trimmed(command.phone()), phone);
+    CommandResult handle(UpdateProfile command, EmailClaims emailClaims, Clock clock, PersonalDataProtector protector,
+                         EventHashChain chain) {
+        refuseIfErased(PersonalFields.NAME, command.name());
+        refuseIfErased(PersonalFields.EMAIL, command.email());
+        refuseIfErased(PersonalFields.PHONE, command.phone());
+        String currentEmail = reveal(protector, PersonalFields.EMAIL, email);
+        String newName = changed(trimmed(command.name()), reveal(protector, PersonalFields.NAME, name));
+        String newEmail = changed(trimmed(command.email()), currentEmail);
+        String newPhone = changed(trimmed(command.phone()), reveal(protector, PersonalFields.PHONE, phone));
         String newCountry = changed(command.country(), country);
         if (newName == null && newEmail == null && newPhone == null && newCountry == null) {
             return unchanged();
         }
         if (newEmail != null) {
-            emailClaims.change(customerId, email, newEmail);
+            emailClaims.change(customerId, currentEmail, newEmail);
         }
-        apply(new CustomerProfileUpdated(customerId, newName, newEmail, newPhone, newCountry, now(clock)));
+        record(new CustomerProfileUpdated(customerId, protector.protect(customerId, PersonalFields.NAME, newName),
+                protector.protect(customerId, PersonalFields.EMAIL, newEmail),
+                protector.protect(customerId, PersonalFields.PHONE, newPhone), newCountry, now(clock)), chain);
         return recorded();
     }
 
     @CommandHandler
-    CommandResult handle(RecordContact command) {
+    CommandResult handle(RecordContact command, PersonalDataProtector protector, EventHashChain chain) {
+        refuseIfErased(PersonalFields.SUBJECT, command.subject());
+        refuseIfErased(PersonalFields.NOTES, command.notes());
+        refuseIfErased(PersonalFields.OUTCOME, command.outcome());
         ContactRecorded earlier = contacts.get(command.contactId());
         if (earlier != null) {
-            if (sameContact(earlier, command)) {
+            if (sameContact(earlier, command, protector)) {
                 return unchanged();
             }
             throw new CustomerConflictException("contactId",
                     "contact '" + command.contactId() + "' was already recorded with different content");
         }
-        apply(new ContactRecorded(customerId, command.contactId(), command.channel(), command.direction(),
-                command.agent(), command.subject(), command.notes(), command.outcome(), command.occurredAt()));
+        record(new ContactRecorded(customerId, command.contactId(), command.channel(), command.direction(),
+                command.agent(), protector.protect(customerId, PersonalFields.SUBJECT, command.subject()),
+                protector.protect(customerId, PersonalFields.NOTES, command.notes()),
+                protector.protect(customerId, PersonalFields.OUTCOME, command.outcome()), command.occurredAt()), chain);
         return recorded();
     }
 
     /** A purchase by a customer who is not ACTIVE also records the move to ACTIVE, with the purchase as reason. */
     @CommandHandler
-    CommandResult handle(RecordPurchase command) {
+    CommandResult handle(RecordPurchase command, EventHashChain chain) {
         Order earlier = orders.get(command.orderId());
         if (earlier != null) {
             if (samePurchase(earlier.purchase(), command)) {
@@ -141,18 +173,18 @@ class Customer {
             throw new CustomerConflictException("orderId",
                     "order '" + command.orderId() + "' was already recorded with different content");
         }
-        apply(new PurchaseRecorded(customerId, command.orderId(), command.amount(), command.lines(),
-                command.channel(), command.occurredAt()));
+        record(new PurchaseRecorded(customerId, command.orderId(), command.amount(), command.lines(),
+                command.channel(), command.occurredAt()), chain);
         if (status.becomesActiveOnPurchase()) {
-            apply(new CustomerStatusChanged(customerId, status, CustomerStatus.ACTIVE,
-                    "purchase " + command.orderId(), command.orderId(), command.occurredAt()));
+            record(new CustomerStatusChanged(customerId, status, CustomerStatus.ACTIVE,
+                    "purchase " + command.orderId(), command.orderId(), command.occurredAt()), chain);
         }
         return recorded();
     }
 
     /** Refunds never exceed what was paid for the order, summed over all its refunds. */
     @CommandHandler
-    CommandResult handle(RecordRefund command) {
+    CommandResult handle(RecordRefund command, EventHashChain chain) {
         RefundRecorded earlier = refunds.get(command.refundId());
         if (earlier != null) {
             if (sameRefund(earlier, command)) {
@@ -179,8 +211,8 @@ class Customer {
                             + ", at most " + order.refundable() + " can still be refunded",
                     Map.of("paid", paid, "refunded", order.refunded(), "refundable", order.refundable()));
         }
-        apply(new RefundRecorded(customerId, command.orderId(), command.refundId(), command.amount(),
-                command.reason(), command.occurredAt()));
+        record(new RefundRecorded(customerId, command.orderId(), command.refundId(), command.amount(),
+                command.reason(), command.occurredAt()), chain);
         return recorded();
     }
 
@@ -190,7 +222,7 @@ class Customer {
      * still in force) is an idempotent retry.
      */
     @CommandHandler
-    CommandResult handle(ChangeStatus command, Clock clock) {
+    CommandResult handle(ChangeStatus command, Clock clock, EventHashChain chain) {
         if (isRetryOf(command)) {
             return unchanged();
         }
@@ -201,13 +233,31 @@ class Customer {
                             + (allowed.isEmpty() ? "none" : String.join(", ", allowed)),
                     Map.of("currentStatus", status.name(), "allowedTransitions", allowed));
         }
-        apply(new CustomerStatusChanged(customerId, status, command.status(), command.reason().trim(), null,
-                command.effectiveAt() != null ? command.effectiveAt() : now(clock)));
+        record(new CustomerStatusChanged(customerId, status, command.status(), command.reason().trim(), null,
+                command.effectiveAt() != null ? command.effectiveAt() : now(clock)), chain);
+        return recorded();
+    }
+
+    /**
+     * Erasure releases the customer's email claims and destroys their data key, in the transaction
+     * that appends the event. Erasing again is an idempotent retry (nothing recorded, key destruction
+     * repeated in case an earlier attempt's key survived elsewhere).
+     */
+    @CommandHandler
+    CommandResult handle(ErasePersonalData command, EmailClaims emailClaims, PersonalDataProtector protector,
+                         EventHashChain chain, Clock clock) {
+        emailClaims.releaseAll(customerId);
+        protector.forget(customerId);
+        if (erased) {
+            return unchanged();
+        }
+        record(new CustomerPersonalDataErased(customerId, command.reason().trim(), now(clock)), chain);
         return recorded();
     }
 
     @EventSourcingHandler
-    void on(CustomerRegistered event) {
+    void on(CustomerRegistered event, @MetaDataValue(EventHashChain.HASH) String hash) {
+        lastHash = hash;
         customerId = event.customerId();
         registration = event;
         status = CustomerStatus.LEAD;
@@ -218,7 +268,8 @@ class Customer {
     }
 
     @EventSourcingHandler
-    void on(CustomerProfileUpdated event) {
+    void on(CustomerProfileUpdated event, @MetaDataValue(EventHashChain.HASH) String hash) {
+        lastHash = hash;
         name = event.name() != null ? event.name() : name;
         email = event.email() != null ? event.email() : email;
         phone = event.phone() != null ? event.phone() : phone;
@@ -226,28 +277,68 @@ class Customer {
     }
 
     @EventSourcingHandler
-    void on(ContactRecorded event) {
+    void on(ContactRecorded event, @MetaDataValue(EventHashChain.HASH) String hash) {
+        lastHash = hash;
         contacts.put(event.contactId(), event);
     }
 
     @EventSourcingHandler
-    void on(PurchaseRecorded event) {
+    void on(PurchaseRecorded event, @MetaDataValue(EventHashChain.HASH) String hash) {
+        lastHash = hash;
         orders.put(event.orderId(), Order.placed(event));
     }
 
     @EventSourcingHandler
-    void on(RefundRecorded event) {
+    void on(RefundRecorded event, @MetaDataValue(EventHashChain.HASH) String hash) {
+        lastHash = hash;
         refunds.put(event.refundId(), event);
         orders.computeIfPresent(event.orderId(), (id, order) -> order.refund(event.amount()));
     }
 
     @EventSourcingHandler
-    void on(CustomerStatusChanged event) {
+    void on(CustomerStatusChanged event, @MetaDataValue(EventHashChain.HASH) String hash) {
+        lastHash = hash;
         status = event.to();
         if (event.triggeredByOrderId() == null) {
             lastManualStatusChange = event;
             manualStatusChanges.add(statusChangeKey(event.to(), event.reason(), event.occurredAt()));
         }
+    }
+
+    /** What is left is what is not personal: contacts keep their facts, not their words. */
+    @EventSourcingHandler
+    void on(CustomerPersonalDataErased event, @MetaDataValue(EventHashChain.HASH) String hash) {
+        lastHash = hash;
+        erased = true;
+        name = null;
+        email = null;
+        phone = null;
+        registration = new CustomerRegistered(registration.customerId(), null, null, null, registration.country(),
+                registration.acquisitionChannel(), registration.occurredAt());
+        contacts.replaceAll((id, c) -> new ContactRecorded(c.customerId(), c.contactId(), c.channel(), c.direction(),
+                c.agent(), null, null, null, c.occurredAt()));
+    }
+
+    /** Applies {@code event} as the next link of the customer's hash chain. */
+    private void record(Object event, EventHashChain chain) {
+        Long version = AggregateLifecycle.getVersion();
+        long sequence = version == null ? 0 : version + 1;
+        String hash = chain.hashOf(lastHash, sequence, event);
+        MetaData link = lastHash == null
+                ? MetaData.with(EventHashChain.HASH, hash)
+                : MetaData.with(EventHashChain.HASH, hash).and(EventHashChain.PREVIOUS_HASH, lastHash);
+        apply(event, link);
+    }
+
+    private void refuseIfErased(String field, String value) {
+        if (erased && value != null) {
+            throw new CustomerConflictException(field,
+                    "the customer's personal data was erased; no new personal data is recorded for them");
+        }
+    }
+
+    private String reveal(PersonalDataProtector protector, String field, String stored) {
+        return stored == null ? null : protector.reveal(customerId, field, stored).orElse(null);
     }
 
     private boolean isRetryOf(ChangeStatus command) {
@@ -263,23 +354,23 @@ class Customer {
         return to + "|" + at.toInstant() + "|" + reason;
     }
 
-    private boolean sameRegistration(RegisterCustomer command) {
-        return registration.name().equals(command.name().trim())
-                && Objects.equals(registration.email(), trimmed(command.email()))
-                && Objects.equals(registration.phone(), trimmed(command.phone()))
+    private boolean sameRegistration(RegisterCustomer command, PersonalDataProtector protector) {
+        return command.name().trim().equals(reveal(protector, PersonalFields.NAME, registration.name()))
+                && Objects.equals(reveal(protector, PersonalFields.EMAIL, registration.email()), trimmed(command.email()))
+                && Objects.equals(reveal(protector, PersonalFields.PHONE, registration.phone()), trimmed(command.phone()))
                 && Objects.equals(registration.country(), command.country())
                 && Objects.equals(registration.acquisitionChannel(), command.acquisitionChannel())
                 && (command.registeredAt() == null || command.registeredAt().isEqual(registration.occurredAt()));
     }
 
-    private static boolean sameContact(ContactRecorded earlier, RecordContact command) {
+    private boolean sameContact(ContactRecorded earlier, RecordContact command, PersonalDataProtector protector) {
         return earlier.channel() == command.channel()
                 && earlier.direction() == command.direction()
                 && earlier.occurredAt().isEqual(command.occurredAt())
                 && Objects.equals(earlier.agent(), command.agent())
-                && Objects.equals(earlier.subject(), command.subject())
-                && Objects.equals(earlier.notes(), command.notes())
-                && Objects.equals(earlier.outcome(), command.outcome());
+                && Objects.equals(reveal(protector, PersonalFields.SUBJECT, earlier.subject()), command.subject())
+                && Objects.equals(reveal(protector, PersonalFields.NOTES, earlier.notes()), command.notes())
+                && Objects.equals(reveal(protector, PersonalFields.OUTCOME, earlier.outcome()), command.outcome());
     }
 
     private static boolean samePurchase(PurchaseRecorded earlier, RecordPurchase command) {

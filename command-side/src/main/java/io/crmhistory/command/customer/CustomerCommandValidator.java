@@ -5,6 +5,7 @@ import io.crmhistory.api.customer.command.ChangeStatus;
 import io.crmhistory.api.customer.command.RecordContact;
 import io.crmhistory.api.customer.command.RecordPurchase;
 import io.crmhistory.api.customer.command.RecordRefund;
+import io.crmhistory.api.customer.command.ErasePersonalData;
 import io.crmhistory.api.customer.command.RegisterCustomer;
 import io.crmhistory.api.customer.command.UpdateProfile;
 import io.crmhistory.api.money.Money;
@@ -68,6 +69,8 @@ public final class CustomerCommandValidator {
             validator.refund(c);
         } else if (command instanceof ChangeStatus c) {
             validator.status(c);
+        } else if (command instanceof ErasePersonalData c) {
+            validator.erase(c);
         }
         if (!validator.problems.isEmpty()) {
             throw new ClientInputException(HttpStatus.BAD_REQUEST, validator.problems);
@@ -130,6 +133,11 @@ public final class CustomerCommandValidator {
             problem("amount.value", "must be positive");
         }
         optional("reason", c.reason(), MAX_SUBJECT);
+    }
+
+    private void erase(ErasePersonalData c) {
+        id("customerId", c.customerId());
+        required("reason", c.reason(), MAX_SUBJECT);
     }
 
     private void status(ChangeStatus c) {
@@ -241,13 +249,14 @@ public final class CustomerCommandValidator {
         }
         String trimmed = email.trim();
         if (trimmed.length() > MAX_EMAIL || !EMAIL.matcher(trimmed).matches()) {
-            problem("email", "'" + email + "' is not an email address");
+            // personal data is never echoed (responses and logs): the field name says enough
+            problem("email", "is not an email address");
         }
     }
 
     private void phone(String phone) {
         if (phone != null && !PHONE.matcher(phone.trim()).matches()) {
-            problem("phone", "'" + phone + "' is not a phone number (digits, spaces, + ( ) . / -)");
+            problem("phone", "is not a phone number (digits, spaces, + ( ) . / -)");
         }
     }
 

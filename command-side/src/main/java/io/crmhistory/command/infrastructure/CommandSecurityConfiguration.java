@@ -15,6 +15,8 @@ class CommandSecurityConfiguration {
     @Bean
     SecurityFilterChain commandSideSecurity(HttpSecurity http, CrmHttpSecurity crm) throws Exception {
         return crm.build(http, rules -> rules
+                // erasure is an operator's decision, not a writer's (first match wins)
+                .requestMatchers(HttpMethod.DELETE, "/api/customers/*/personal-data").hasRole(CrmRoles.OPS)
                 .requestMatchers("/api/customers", "/api/customers/**").hasRole(CrmRoles.WRITER)
                 .requestMatchers("/api/import").hasRole(CrmRoles.WRITER)
                 .requestMatchers(HttpMethod.PUT, "/api/segmentation-rules").hasRole(CrmRoles.OPS)

@@ -16,13 +16,13 @@ class CustomerSnapshotTest {
     @Test
     void aSnapshotRestoresTheWholeState() {
         Customer customer = new Customer();
-        customer.on(CustomerTest.registered());
-        customer.on(CustomerTest.contacted("k-1", "parcel late"));
-        customer.on(CustomerTest.purchased("o-1", "100.00"));
-        customer.on(CustomerTest.activatedBy("o-1", CustomerStatus.LEAD));
-        customer.on(CustomerTest.refunded("r-1", "40.00"));
+        customer.on(CustomerTest.registered(), "h0");
+        customer.on(CustomerTest.contacted("k-1", "parcel late"), "h1");
+        customer.on(CustomerTest.purchased("o-1", "100.00"), "h2");
+        customer.on(CustomerTest.activatedBy("o-1", CustomerStatus.LEAD), "h3");
+        customer.on(CustomerTest.refunded("r-1", "40.00"), "h4");
         customer.on(new CustomerStatusChanged(CustomerTest.ID, CustomerStatus.ACTIVE, CustomerStatus.INACTIVE, "quiet",
-                null, CustomerTest.MONDAY.plusDays(9)));
+                null, CustomerTest.MONDAY.plusDays(9)), "h5");
 
         ObjectMapper mapper = Jackson2ObjectMapperBuilder.json()
                 // as the application configures it (platform defaults): ISO strings that keep their offset

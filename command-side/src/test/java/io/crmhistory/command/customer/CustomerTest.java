@@ -21,6 +21,7 @@ import io.crmhistory.api.messaging.MetadataKeys;
 import io.crmhistory.api.money.Money;
 import io.crmhistory.platform.web.ClientInputException;
 import io.crmhistory.platform.web.FieldProblem;
+import io.crmhistory.platform.privacy.PersonalDataProtector;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,6 +42,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static io.crmhistory.command.customer.DeterministicProtection.sealed;
+import static io.crmhistory.platform.privacy.PersonalFields.EMAIL;
+import static io.crmhistory.platform.privacy.PersonalFields.NAME;
+import static io.crmhistory.platform.privacy.PersonalFields.NOTES;
+import static io.crmhistory.platform.privacy.PersonalFields.OUTCOME;
+import static io.crmhistory.platform.privacy.PersonalFields.PHONE;
+import static io.crmhistory.platform.privacy.PersonalFields.SUBJECT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every rule of SPEC section 4 the customer aggregate decides, as given / when / then. */
@@ -53,6 +61,7 @@ class CustomerTest {
 
     private FixtureConfiguration<Customer> fixture;
     private InMemoryEmailClaims emailClaims;
+    private PersonalDataProtector protector;
 
     @BeforeEach
     void setUp() {
@@ -60,11 +69,15 @@ class CustomerTest {
         fixture = new AggregateTestFixture<>(Customer.class);
         fixture.registerInjectableResource(emailClaims);
         fixture.registerInjectableResource(CLOCK);
+        protector = DeterministicProtection.protector();
+        fixture.registerInjectableResource(protector);
+        fixture.registerInjectableResource(DeterministicProtection.chain());
         fixture.registerCommandHandlerInterceptor(new CommandValidationInterceptor(CLOCK));
     }
 
     static CustomerRegistered registered() {
-        return new CustomerRegistered(ID, "Ada Lovelace", "ada@example.com", null, "GB", "web", MONDAY);
+        return new CustomerRegistered(ID, sealed(NAME, "Ada Lovelace"), sealed(EMAIL, "ada@example.com"), null, "GB", "web",
+                MONDAY);
     }
 
     static RegisterCustomer register() {
@@ -101,8 +114,8 @@ class CustomerTest {
     }
 
     static ContactRecorded contacted(String contactId, String notes) {
-        return new ContactRecorded(ID, contactId, ContactChannel.PHONE, ContactDirection.INBOUND, "agent-7", "delivery",
-                notes, "resolved", MONDAY);
+        return new ContactRecorded(ID, contactId, ContactChannel.PHONE, ContactDirection.INBOUND, "agent-7",
+                sealed(SUBJECT, "delivery"), sealed(NOTES, notes), sealed(OUTCOME, "resolved"), MONDAY);
     }
 
     /** A Hamcrest matcher running AssertJ checks on the exception, for {@code expectException}. */
@@ -141,7 +154,7 @@ class CustomerTest {
         void registrationWithoutADateHappensNow() {
             fixture.givenNoPriorActivity()
                     .when(new RegisterCustomer(ID, "Ada", null, null, null, null, null))
-                    .expectEvents(new CustomerRegistered(ID, "Ada", null, null, null, null, NOW));
+                    .expectEvents(new CustomerRegistered(ID, sealed(NAME, "Ada"), null, null, null, null, NOW));
         }
 
         @Test
@@ -177,7 +190,7 @@ class CustomerTest {
                     .when(register())
                     .expectNoEvents()
                     .expectException(CustomerConflictException.class)
-                    .expectExceptionMessage("email: 'ada@example.com' belongs to another customer");
+                    .expectExceptionMessage("email: the address belongs to another customer");
         }
 
         @Test
@@ -205,7 +218,7 @@ class CustomerTest {
         void onlyChangedFieldsAreRecorded() {
             fixture.given(registered())
                     .when(new UpdateProfile(ID, "Ada Lovelace", null, "+44 20 7946 0000", "FR"))
-                    .expectEvents(new CustomerProfileUpdated(ID, null, null, "+44 20 7946 0000", "FR", NOW))
+                    .expectEvents(new CustomerProfileUpdated(ID, null, null, sealed(PHONE, "+44 20 7946 0000"), "FR", NOW))
                     .expectResultMessagePayload(new CommandResult(ID, 1, true));
         }
 
@@ -222,7 +235,7 @@ class CustomerTest {
             emailClaims.claim(ID, "ada@example.com");
             fixture.given(registered())
                     .when(new UpdateProfile(ID, null, "ada@lovelace.org", null, null))
-                    .expectEvents(new CustomerProfileUpdated(ID, null, "ada@lovelace.org", null, null, NOW));
+                    .expectEvents(new CustomerProfileUpdated(ID, null, sealed(EMAIL, "ada@lovelace.org"), null, null, NOW));
             assertThat(emailClaims.owners).containsOnlyKeys("ada@lovelace.org");
         }
 

@@ -14,8 +14,13 @@ class InMemoryEmailClaims implements EmailClaims {
     public void claim(String customerId, String email) {
         String owner = owners.putIfAbsent(EmailClaims.normalize(email), customerId);
         if (owner != null && !owner.equals(customerId)) {
-            throw new CustomerConflictException("email", "'" + email + "' belongs to another customer");
+            throw new CustomerConflictException("email", "the address belongs to another customer");
         }
+    }
+
+    @Override
+    public void releaseAll(String customerId) {
+        owners.values().removeIf(customerId::equals);
     }
 
     @Override

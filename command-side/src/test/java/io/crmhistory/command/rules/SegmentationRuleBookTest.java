@@ -4,6 +4,10 @@ import io.crmhistory.api.messaging.MetadataKeys;
 import io.crmhistory.api.rules.PublishSegmentationRules;
 import io.crmhistory.api.rules.SegmentationRuleSet;
 import io.crmhistory.api.rules.SegmentationRulesPublished;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.crmhistory.platform.audit.EventHashChain;
 import io.crmhistory.platform.rules.InvalidRuleException;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
@@ -35,6 +39,8 @@ class SegmentationRuleBookTest {
     void setUp() {
         fixture = new AggregateTestFixture<>(SegmentationRuleBook.class);
         fixture.registerInjectableResource(CLOCK);
+        fixture.registerInjectableResource(new EventHashChain(JsonMapper.builder().addModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build()));
     }
 
     @Test

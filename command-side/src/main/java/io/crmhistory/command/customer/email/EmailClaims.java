@@ -28,6 +28,9 @@ public interface EmailClaims {
     /** Gives up the customer's claim on {@code email}, if it holds it. */
     void release(String customerId, String email);
 
+    /** Gives up every claim of the customer (erasure): their addresses can be registered by others. */
+    void releaseAll(String customerId);
+
     /** Addresses that differ only in case or surrounding spaces are the same address. */
     static String normalize(String email) {
         return email.trim().toLowerCase(Locale.ROOT);

@@ -31,12 +31,12 @@ class JdbcEmailClaims implements EmailClaims {
             if (owners.get(0).equals(customerId)) {
                 return;
             }
-            throw taken(email);
+            throw taken();
         }
         try {
             jdbc.update("INSERT INTO email_claims (email_hash, customer_id) VALUES (?, ?)", hash, customerId);
         } catch (DuplicateKeyException claimedConcurrently) {
-            throw taken(email);
+            throw taken();
         }
     }
 
@@ -45,7 +45,13 @@ class JdbcEmailClaims implements EmailClaims {
         jdbc.update("DELETE FROM email_claims WHERE email_hash = ? AND customer_id = ?", hasher.hash(email), customerId);
     }
 
-    private static CustomerConflictException taken(String email) {
-        return new CustomerConflictException("email", "'" + email + "' belongs to another customer");
+    @Override
+    public void releaseAll(String customerId) {
+        jdbc.update("DELETE FROM email_claims WHERE customer_id = ?", customerId);
+    }
+
+    /** Never names the address: problem details and logs carry no personal data. */
+    private static CustomerConflictException taken() {
+        return new CustomerConflictException("email", "the address belongs to another customer");
     }
 }

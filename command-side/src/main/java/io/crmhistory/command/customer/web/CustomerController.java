@@ -1,6 +1,7 @@
 package io.crmhistory.command.customer.web;
 
 import io.crmhistory.api.customer.command.ChangeStatus;
+import io.crmhistory.api.customer.command.ErasePersonalData;
 import io.crmhistory.api.customer.command.RecordContact;
 import io.crmhistory.api.customer.command.RecordPurchase;
 import io.crmhistory.api.customer.command.RecordRefund;
@@ -15,6 +16,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -104,6 +106,15 @@ class CustomerController {
         requireBody(body);
         return send(new ChangeStatus(customerId, body.status(), body.reason(), body.effectiveAt()))
                 .withStatus(body.status());
+    }
+
+    @DeleteMapping("/{customerId}/personal-data")
+    @Operation(summary = "Erase the customer's personal data (role ops)", description = "Destroys the customer's data key: "
+            + "name, email, phone and contact texts of every event become unreadable; the email can be registered again. "
+            + "Purchases, refunds and status stay. Erasing again answers 200 with recorded=false. 404 unknown customer.")
+    CommandResponse erasePersonalData(@PathVariable String customerId, @RequestBody CustomerRequests.ErasePersonalData body) {
+        requireBody(body);
+        return send(new ErasePersonalData(customerId, body.reason()));
     }
 
     private CommandResponse send(Object command) {

@@ -33,6 +33,10 @@ final class CustomerRequests {
     record Refund(String refundId, Money amount, OffsetDateTime occurredAt, String reason) {
     }
 
+    /** Why the personal data is erased (e.g. the ticket of the request); kept in the clear, so no personal data. */
+    record ErasePersonalData(String reason) {
+    }
+
     record ChangeStatus(CustomerStatus status, String reason, OffsetDateTime effectiveAt) {
     }
 }
