@@ -10,6 +10,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.jdbc.JdbcTemplateAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -18,7 +19,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * aggregate hashes is byte for byte the payload the store keeps; and, on a JDBC event store, the
  * verifier over the raw table.
  */
-@AutoConfiguration(after = {AxonAutoConfiguration.class, JdbcAutoConfiguration.class})
+@AutoConfiguration(after = {AxonAutoConfiguration.class, JdbcAutoConfiguration.class, JdbcTemplateAutoConfiguration.class})
 public class AuditAutoConfiguration {
 
     @Bean
