@@ -13,6 +13,12 @@ import org.springframework.web.client.RestTemplate;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventhandling.DomainEventMessage;
 import io.crmhistory.command.CommandSideApplication;
+import io.crmhistory.platform.audit.ChainVerification;
+import io.crmhistory.platform.audit.JdbcEventChains;
+import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.nio.charset.StandardCharsets;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -54,6 +60,47 @@ class PostgresEventStoreTest {
             String retry = http.postForObject("/api/customers/" + customerId + "/purchases", json("{\"orderId\":\"o-1\","
                     + "\"occurredAt\":\"2025-12-24T18:00:00+01:00\",\"amount\":{\"value\":\"10.00\",\"currency\":\"EUR\"}}"), String.class);
             assertThat(retry).contains("\"recorded\":false", "\"version\":2");
+        }
+    }
+
+    /** The hash chain on PostgreSQL's own byte representation: valid as written, tampering found. */
+    @Test
+    void tamperingWithStoredEventsIsFoundOnPostgres() {
+        String url = System.getenv("CRM_TEST_POSTGRES_URL");
+        assumeTrue(url != null && !url.isBlank(), "CRM_TEST_POSTGRES_URL is not set");
+
+        try (ConfigurableApplicationContext app = start(url)) {
+            RestTemplate http = client(app);
+            JdbcEventChains chains = app.getBean(JdbcEventChains.class);
+            EventSchema schema = app.getBean(EventSchema.class);
+            JdbcTemplate jdbc = app.getBean(JdbcTemplate.class);
+            String where = " WHERE " + schema.aggregateIdentifierColumn() + " = ? AND " + schema.sequenceNumberColumn() + " = ?";
+            String[] ids = new String[3];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = "pg-" + UUID.randomUUID();
+                http.postForEntity("/api/customers", json("{\"customerId\":\"" + ids[i] + "\",\"name\":\"Ada\"}"), String.class);
+                http.postForEntity("/api/customers/" + ids[i] + "/purchases", json("{\"orderId\":\"o-1\","
+                        + "\"occurredAt\":\"2025-12-24T18:00:00+01:00\",\"amount\":{\"value\":\"10.00\",\"currency\":\"EUR\"}}"),
+                        String.class);
+                assertThat(chains.verify(ids[i]).valid()).isTrue();
+                assertThat(chains.verify(ids[i]).events()).isEqualTo(3);
+            }
+
+            byte[] payload = jdbc.queryForObject("SELECT " + schema.payloadColumn() + " FROM " + schema.domainEventTable() + where,
+                    byte[].class, ids[0], 1L);
+            jdbc.update("UPDATE " + schema.domainEventTable() + " SET " + schema.payloadColumn() + " = ?" + where,
+                    new String(payload, StandardCharsets.UTF_8).replace("10.00", "1.00").getBytes(StandardCharsets.UTF_8), ids[0], 1L);
+            jdbc.update("DELETE FROM " + schema.domainEventTable() + where, ids[1], 1L);
+            String swap = "UPDATE " + schema.domainEventTable() + " SET " + schema.sequenceNumberColumn() + " = ?" + where;
+            jdbc.update(swap, -1L, ids[2], 1L);
+            jdbc.update(swap, 1L, ids[2], 2L);
+            jdbc.update(swap, 2L, ids[2], -1L);
+
+            for (String id : ids) {
+                ChainVerification verification = chains.verify(id);
+                assertThat(verification.valid()).as(id).isFalse();
+                assertThat(verification.firstInvalidSequence()).as(id).isEqualTo(1L);
+            }
         }
     }
 
