@@ -3,6 +3,7 @@ package io.crmhistory.platform.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Recomputes an aggregate's chain from its stored rows, in the order given (by sequence number), and
@@ -38,7 +39,7 @@ public final class ChainVerifier {
                 return ChainVerification.broken(checked, row.sequence(), "no hash in the metadata", previousHash);
             }
             String storedPrevious = text(metadata, EventHashChain.PREVIOUS_HASH);
-            if (!java.util.Objects.equals(storedPrevious, previousHash)) {
+            if (!Objects.equals(storedPrevious, previousHash)) {
                 return ChainVerification.broken(checked, row.sequence(), "previousHash does not link to event "
                         + (row.sequence() - 1), previousHash);
             }

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -81,7 +82,7 @@ public class PersonalDataProtector {
             if (sealed.length < IV_BYTES + TAG_BITS / 8) {
                 throw new IllegalStateException("protected " + field + " of customer " + customerId + " is truncated");
             }
-            Cipher cipher = cipher(Cipher.DECRYPT_MODE, key.get(), java.util.Arrays.copyOf(sealed, IV_BYTES), customerId, field);
+            Cipher cipher = cipher(Cipher.DECRYPT_MODE, key.get(), Arrays.copyOf(sealed, IV_BYTES), customerId, field);
             return Optional.of(new String(cipher.doFinal(sealed, IV_BYTES, sealed.length - IV_BYTES), StandardCharsets.UTF_8));
         } catch (AEADBadTagException | IllegalArgumentException e) {
             throw new IllegalStateException("protected " + field + " of customer " + customerId + " does not authenticate");
