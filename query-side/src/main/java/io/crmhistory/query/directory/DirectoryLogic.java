@@ -1,6 +1,7 @@
 package io.crmhistory.query.directory;
 
 import io.crmhistory.api.customer.CustomerStatus;
+import io.crmhistory.api.customer.event.CustomerPersonalDataErased;
 import io.crmhistory.api.customer.event.CustomerProfileUpdated;
 import io.crmhistory.api.customer.event.CustomerRegistered;
 import io.crmhistory.api.customer.event.CustomerStatusChanged;
@@ -41,6 +42,7 @@ public final class DirectoryLogic {
         long orders = s.orderCount();
         Map<String, BigDecimal> net = s.netPerCurrency();
         Instant lastPurchaseAt = s.lastPurchaseAt();
+        boolean erased = s.personalDataErased();
         if (envelope.event() instanceof CustomerRegistered registered) {
             name = registered.name();
             email = registered.email();
@@ -63,10 +65,15 @@ public final class DirectoryLogic {
             lastPurchaseAt = lastPurchaseAt == null || at.isAfter(lastPurchaseAt) ? at : lastPurchaseAt;
         } else if (envelope.event() instanceof RefundRecorded refund) {
             net = plus(net, refund.amount().currency(), refund.amount().value().negate());
+        } else if (envelope.event() instanceof CustomerPersonalDataErased) {
+            name = null;
+            email = null;
+            phone = null;
+            erased = true;
         }
         return new DirectoryState(s.id(), envelope.sequence(), name, email, phone, country, acquisitionChannel, status,
                 registeredAt, orders, net, fx.sumInBase(net), lastPurchaseAt, key(name), key(email),
-                lastPurchaseAt == null ? DirectoryState.NEVER : lastPurchaseAt);
+                lastPurchaseAt == null ? DirectoryState.NEVER : lastPurchaseAt, erased);
     }
 
     static String key(String text) {

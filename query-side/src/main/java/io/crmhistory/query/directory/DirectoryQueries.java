@@ -117,6 +117,6 @@ class DirectoryQueries {
                 state.acquisitionChannel(), state.status(), state.registeredAt(), segment,
                 new CustomerView.ValueSummary(fx.baseCurrency(), fx.scaled(state.netRevenue()).toPlainString(),
                         state.orderCount(), state.lastPurchaseAt()),
-                state.lastSequence());
+                state.personalDataErased(), state.lastSequence());
     }
 }

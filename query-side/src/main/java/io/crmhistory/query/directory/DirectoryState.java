@@ -11,7 +11,8 @@ import java.util.Map;
  * A customer as the directory lists them: profile, status, registration, and the value figures it is
  * sorted by. {@code nameKey} and {@code emailKey} are the lower-cased name and email the search and the
  * name ordering use; {@code lastPurchaseSort} is {@code lastPurchaseAt} or {@link #NEVER}, so keyset
- * paging never meets a missing value.
+ * paging never meets a missing value. {@code personalDataErased} marks a customer whose personal data
+ * was erased on request: name, email and phone are gone from the entry for good.
  */
 public record DirectoryState(String id,
                              long lastSequence,
@@ -28,7 +29,8 @@ public record DirectoryState(String id,
                              Instant lastPurchaseAt,
                              String nameKey,
                              String emailKey,
-                             Instant lastPurchaseSort) implements SequencedState {
+                             Instant lastPurchaseSort,
+                             boolean personalDataErased) implements SequencedState {
 
     /** Sorts customers who never bought before every purchase date. */
     public static final Instant NEVER = Instant.parse("0001-01-01T00:00:00Z");
@@ -39,6 +41,6 @@ public record DirectoryState(String id,
 
     public static DirectoryState empty(String customerId) {
         return new DirectoryState(customerId, -1, null, null, null, null, null, CustomerStatus.LEAD, null, 0, Map.of(),
-                BigDecimal.ZERO, null, "", "", NEVER);
+                BigDecimal.ZERO, null, "", "", NEVER, false);
     }
 }

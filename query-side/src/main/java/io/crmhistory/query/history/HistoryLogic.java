@@ -2,6 +2,7 @@ package io.crmhistory.query.history;
 
 import io.crmhistory.api.customer.PurchaseLine;
 import io.crmhistory.api.customer.event.ContactRecorded;
+import io.crmhistory.api.customer.event.CustomerPersonalDataErased;
 import io.crmhistory.api.customer.event.CustomerProfileUpdated;
 import io.crmhistory.api.customer.event.CustomerRegistered;
 import io.crmhistory.api.customer.event.CustomerStatusChanged;
@@ -91,6 +92,10 @@ public final class HistoryLogic {
             put(details, "to", changed.to().name());
             put(details, "reason", changed.reason());
             put(details, "triggeredByOrderId", changed.triggeredByOrderId());
+        } else if (envelope.event() instanceof CustomerPersonalDataErased erased) {
+            // The erasure itself stays in the timeline: who asked is in the audit trail, why is here.
+            type = HistoryItemType.PERSONAL_DATA_ERASED;
+            put(details, "reason", erased.reason());
         } else {
             throw new IllegalArgumentException("no history item for " + envelope.event().getClass().getName());
         }

@@ -1,5 +1,6 @@
 package io.crmhistory.query.history;
 
+import io.crmhistory.platform.privacy.PersonalFields;
 import io.crmhistory.query.projection.MongoStateStore;
 import io.crmhistory.query.segment.SegmentChangeLog;
 import org.springframework.data.domain.Sort;
@@ -7,6 +8,7 @@ import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
@@ -21,6 +23,8 @@ class HistoryStore {
 
     static final String COLLECTION = "history_customers";
     static final String ITEMS = "history_items";
+    private static final List<String> PERSONAL_DETAILS = List.of(PersonalFields.NAME, PersonalFields.EMAIL,
+            PersonalFields.PHONE, PersonalFields.SUBJECT, PersonalFields.NOTES, PersonalFields.OUTCOME);
 
     private final MongoTemplate mongo;
     private final MongoStateStore<HistoryState> states;
@@ -31,6 +35,16 @@ class HistoryStore {
                 document -> ((HistoryEntry) document).id());
         mongo.indexOps(ITEMS).createIndex(new Index().on("customerId", Sort.Direction.ASC)
                 .on("occurredAt", Sort.Direction.ASC).on("_id", Sort.Direction.ASC));
+    }
+
+    /**
+     * Removes the personal fields from every timeline item of the customer (their plaintext was
+     * revealed when the items were written), so nothing personal stays in the read model after an erasure.
+     */
+    void erasePersonalData(String customerId) {
+        Update update = new Update();
+        PERSONAL_DETAILS.forEach(field -> update.unset("details." + field));
+        mongo.updateMulti(Query.query(Criteria.where("customerId").is(customerId)), update, ITEMS);
     }
 
     MongoStateStore<HistoryState> states() {

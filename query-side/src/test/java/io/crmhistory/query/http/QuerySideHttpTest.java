@@ -144,6 +144,7 @@ class QuerySideHttpTest {
 
     @Test
     void segmentsAreCountedWithEmptyOnesListed() {
+        awaitCaughtUp();
         JsonNode counts = get("/api/segments", "reader").json();
 
         assertThat(counts.get("ruleVersion").asInt()).isEqualTo(1);
@@ -151,7 +152,11 @@ class QuerySideHttpTest {
         counts.get("segments").forEach(s -> bySegment.put(s.get("name").asText(), s.get("count").asInt()));
         assertThat(bySegment.keySet()).containsExactly("CHURNED", "PROSPECT", "CHAMPIONS", "LOYAL", "NEW", "AT_RISK",
                 "HIBERNATING", "NEEDS_ATTENTION");
-        assertThat(bySegment).containsEntry("PROSPECT", 7).containsEntry("HIBERNATING", 1)
+        // Other tests of this class register further prospects ("late", "live"), in an order JUnit chooses:
+        // the count must equal the members listed, and include at least the seven leads recorded up front.
+        int prospectsListed = get("/api/customers?segment=PROSPECT&limit=500", "reader").json().get("items").size();
+        assertThat(prospectsListed).isGreaterThanOrEqualTo(7);
+        assertThat(bySegment).containsEntry("PROSPECT", prospectsListed).containsEntry("HIBERNATING", 1)
                 .containsEntry("NEEDS_ATTENTION", 1).containsEntry("CHAMPIONS", 0);
 
         JsonNode members = get("/api/segments/PROSPECT/customers?limit=5", "reader").json();

@@ -8,6 +8,8 @@ import java.time.Instant;
  * A customer as listed and looked up: profile, lifecycle status, current segment and value summary.
  * {@code segment} is {@code null} until the segment read model has seen the customer.
  *
+ * @param personalDataErased whether the customer's personal data was erased on request: name, email
+ *                           and phone are then absent for good
  * @param version the customer's last event sequence the directory reflects
  */
 public record CustomerView(String customerId,
@@ -20,6 +22,7 @@ public record CustomerView(String customerId,
                            Instant registeredAt,
                            SegmentRef segment,
                            ValueSummary value,
+                           boolean personalDataErased,
                            long version) {
 
     /** The segment the customer is in and the rule version that put them there. */

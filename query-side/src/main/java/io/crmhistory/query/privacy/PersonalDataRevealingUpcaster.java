@@ -1,0 +1,88 @@
+package io.crmhistory.query.privacy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmhistory.api.customer.event.ContactRecorded;
+import io.crmhistory.api.customer.event.CustomerProfileUpdated;
+import io.crmhistory.api.customer.event.CustomerRegistered;
+import io.crmhistory.platform.privacy.PersonalDataProtector;
+import io.crmhistory.platform.privacy.PersonalFields;
+import org.axonframework.serialization.upcasting.event.IntermediateEventRepresentation;
+import org.axonframework.serialization.upcasting.event.SingleEventUpcaster;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reveals the personal fields of customer events as the query side reads them from the store, so
+ * every projection, live or replaying, sees plaintext while the customer's key exists and nothing
+ * once it was destroyed by an erasure (the field is then absent, never the ciphertext). The stored
+ * events keep their ciphertext, and the revision is unchanged: this is a view of the same event.
+ * <p>
+ * Only the query side registers it; the command side decides on the stored (protected) form.
+ */
+@Component
+class PersonalDataRevealingUpcaster extends SingleEventUpcaster {
+
+    private static final Logger log = LoggerFactory.getLogger(PersonalDataRevealingUpcaster.class);
+
+    private static final Map<String, List<String>> PERSONAL_FIELDS = Map.of(
+            CustomerRegistered.class.getName(), List.of(PersonalFields.NAME, PersonalFields.EMAIL, PersonalFields.PHONE),
+            CustomerProfileUpdated.class.getName(), List.of(PersonalFields.NAME, PersonalFields.EMAIL, PersonalFields.PHONE),
+            ContactRecorded.class.getName(), List.of(PersonalFields.SUBJECT, PersonalFields.NOTES, PersonalFields.OUTCOME));
+
+    private final PersonalDataProtector protector;
+
+    PersonalDataRevealingUpcaster(PersonalDataProtector protector) {
+        this.protector = protector;
+    }
+
+    @Override
+    protected boolean canUpcast(IntermediateEventRepresentation representation) {
+        return PERSONAL_FIELDS.containsKey(representation.getType().getName());
+    }
+
+    @Override
+    protected IntermediateEventRepresentation doUpcast(IntermediateEventRepresentation representation) {
+        List<String> fields = PERSONAL_FIELDS.get(representation.getType().getName());
+        return representation.upcastPayload(representation.getType(), JsonNode.class,
+                payload -> reveal(payload, fields));
+    }
+
+    private JsonNode reveal(JsonNode payload, List<String> fields) {
+        if (!(payload instanceof ObjectNode object) || !object.hasNonNull("customerId")) {
+            return payload;
+        }
+        ObjectNode revealed = object.deepCopy();
+        String customerId = object.get("customerId").asText();
+        for (String field : fields) {
+            JsonNode stored = object.get(field);
+            if (stored == null || !stored.isTextual()) {
+                continue;
+            }
+            Optional<String> plaintext = revealOrForget(customerId, field, stored.asText());
+            if (plaintext.isPresent()) {
+                revealed.put(field, plaintext.get());
+            } else {
+                revealed.remove(field);
+            }
+        }
+        return revealed;
+    }
+
+    private Optional<String> revealOrForget(String customerId, String field, String stored) {
+        try {
+            return protector.reveal(customerId, field, stored);
+        } catch (IllegalStateException e) {
+            // A value that does not authenticate was altered in the store (verify names the event);
+            // the projection carries on without it rather than stall every customer behind it.
+            log.warn("Personal field '{}' of customer '{}' does not authenticate and is left out: {}",
+                    field, customerId, e.getMessage());
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package io.crmhistory.query.privacy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmhistory.api.customer.ContactChannel;
+import io.crmhistory.api.customer.ContactDirection;
+import io.crmhistory.api.customer.event.ContactRecorded;
+import io.crmhistory.api.customer.event.CustomerEvent;
+import io.crmhistory.api.customer.event.CustomerPersonalDataErased;
+import io.crmhistory.api.customer.event.CustomerRegistered;
+import io.crmhistory.platform.privacy.PersonalDataProtector;
+import io.crmhistory.platform.privacy.PersonalFields;
+import io.crmhistory.query.projection.Events;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Events written as the command side writes them (personal fields protected with the customer's
+ * key) are read in plaintext while the key exists; after an erasure (key destroyed, erasure event
+ * recorded) no read shows them and the read models keep no copy.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+class PersonalDataErasureTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @DynamicPropertySource
+    static void dataDirectory(DynamicPropertyRegistry registry) throws IOException {
+        registry.add("crm.data-dir", Files.createTempDirectory("query-privacy-test")::toString);
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    EventStore eventStore;
+    @Autowired
+    PersonalDataProtector protector;
+    @Autowired
+    MongoTemplate mongo;
+
+    @Test
+    void personalFieldsAreReadableUntilErasedAndGoneFromEveryReadModelAfterwards() throws Exception {
+        String id = "erin";
+        append(id, 0, new CustomerRegistered(id, protect(id, PersonalFields.NAME, "Erin Erased"),
+                protect(id, PersonalFields.EMAIL, "erin@example.com"), protect(id, PersonalFields.PHONE, "+49 30 1234"),
+                "DE", "web", Events.at("2025-05-01T00:00:00Z")));
+        append(id, 1, new ContactRecorded(id, "c-1", ContactChannel.EMAIL, ContactDirection.INBOUND, "agent-7",
+                protect(id, PersonalFields.SUBJECT, "Erin's complaint"), protect(id, PersonalFields.NOTES, "call Erin back"),
+                null, Events.at("2025-05-02T00:00:00Z")));
+
+        JsonNode before = awaitJson("/api/customers/" + id + "?minVersion=1");
+        assertThat(before.get("name").asText()).isEqualTo("Erin Erased");
+        assertThat(before.get("email").asText()).isEqualTo("erin@example.com");
+        assertThat(before.get("personalDataErased").asBoolean()).isFalse();
+        JsonNode contactBefore = awaitJson("/api/customers/" + id + "/history?types=CONTACT&minVersion=1").get("items").get(0);
+        assertThat(contactBefore.get("details").get("notes").asText()).isEqualTo("call Erin back");
+
+        protector.forget(id);
+        append(id, 2, new CustomerPersonalDataErased(id, "data subject request", Events.at("2025-06-01T00:00:00Z")));
+
+        JsonNode after = awaitJson("/api/customers/" + id + "?minVersion=2");
+        assertThat(after.has("name")).isFalse();
+        assertThat(after.has("email")).isFalse();
+        assertThat(after.has("phone")).isFalse();
+        assertThat(after.get("country").asText()).as("non-personal facts stay").isEqualTo("DE");
+        assertThat(after.get("personalDataErased").asBoolean()).isTrue();
+
+        JsonNode history = awaitJson("/api/customers/" + id + "/history?order=asc&minVersion=2");
+        List<String> types = new ArrayList<>();
+        history.get("items").forEach(item -> types.add(item.get("type").asText()));
+        assertThat(types).containsSubsequence("REGISTERED", "CONTACT", "PERSONAL_DATA_ERASED");
+        assertThat(history.toString()).doesNotContain("Erin", "erin@example.com", "+49 30 1234", "complaint");
+        assertThat(history.toString()).contains("agent-7");
+
+        assertThat(everyReadModelDocument()).doesNotContain("Erin", "erin@example.com", "call Erin back");
+        assertThat(get("/api/customers?q=erin").body()).doesNotContain("\"erin\"");
+    }
+
+    private String everyReadModelDocument() {
+        StringBuilder all = new StringBuilder();
+        for (String collection : mongo.getCollectionNames()) {
+            mongo.getCollection(collection).find().forEach((Document document) -> all.append(document.toJson()));
+        }
+        return all.toString();
+    }
+
+    private String protect(String customerId, String field, String plaintext) {
+        return protector.protect(customerId, field, plaintext);
+    }
+
+    private void append(String customerId, long sequence, CustomerEvent event) {
+        eventStore.publish(new GenericDomainEventMessage<>("Customer", customerId, sequence, event,
+                Map.of("principal", "test", "source", "api")));
+    }
+
+    private JsonNode awaitJson(String path) {
+        HttpResponse<String>[] last = new HttpResponse[1];
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            last[0] = get(path);
+            return last[0].statusCode() == 200;
+        });
+        try {
+            return JSON.readTree(last[0].body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Authorization", "Basic " + Base64.getEncoder()
+                                .encodeToString("reader:reader-secret".getBytes(StandardCharsets.UTF_8)))
+                        .timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
