@@ -1,5 +1,6 @@
 package io.crmhistory.platform.security;
 
+import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AuthorizeHttpRequestsConfigurer;
@@ -26,9 +27,11 @@ import org.springframework.security.web.SecurityFilterChain;
 public class CrmHttpSecurity {
 
     private final ProblemSecurityHandlers handlers;
+    private final AuthenticationManager authentication;
 
-    public CrmHttpSecurity(ProblemSecurityHandlers handlers) {
+    public CrmHttpSecurity(ProblemSecurityHandlers handlers, AuthenticationManager authentication) {
         this.handlers = handlers;
+        this.authentication = authentication;
     }
 
     public SecurityFilterChain build(
@@ -38,6 +41,7 @@ public class CrmHttpSecurity {
         http
                 // A stateless JSON API authenticated per request: no cookies, so no CSRF exposure.
                 .csrf(AbstractHttpConfigurer::disable)
+                .authenticationManager(authentication)
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(basic -> basic.realmName(ProblemSecurityHandlers.REALM).authenticationEntryPoint(handlers))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(handlers).accessDeniedHandler(handlers))

@@ -10,7 +10,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -20,6 +23,7 @@ import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -90,7 +94,10 @@ public class SecurityAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    CrmHttpSecurity crmHttpSecurity(ProblemSecurityHandlers handlers) {
-        return new CrmHttpSecurity(handlers);
+    CrmHttpSecurity crmHttpSecurity(ProblemSecurityHandlers handlers, UserDetailsService users, PasswordEncoder passwords,
+                                    @Value("${crm.security.verified-credentials-ttl:5m}") Duration verifiedTtl) {
+        DaoAuthenticationProvider verifier = new DaoAuthenticationProvider(users);
+        verifier.setPasswordEncoder(passwords);
+        return new CrmHttpSecurity(handlers, new ProviderManager(new VerifiedCredentialsCache(verifier, verifiedTtl, 10_000)));
     }
 }
