@@ -8,7 +8,8 @@ import java.util.Arrays;
 /**
  * The bench jar's two entry points: {@code java -jar bench.jar [--size=...]} runs the benchmark;
  * {@code java -jar bench.jar baseline [--server.port=...]} is how the runner starts the baseline
- * application as its own JVM.
+ * application as its own JVM; {@code java -jar bench.jar read-events <data-dir>} times the raw read of
+ * a (stopped) data directory's event store on its own, for profiling.
  */
 public final class BenchMain {
 
@@ -18,6 +19,8 @@ public final class BenchMain {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("baseline")) {
             BaselineApplication.main(Arrays.copyOfRange(args, 1, args.length));
+        } else if (args.length == 2 && args[0].equals("read-events")) {
+            BenchRunner.readEvents(java.nio.file.Path.of(args[1]));
         } else {
             BenchRunner.main(args);
         }

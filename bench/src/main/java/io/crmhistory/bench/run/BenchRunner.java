@@ -64,6 +64,16 @@ public final class BenchRunner {
         }
     }
 
+    /** Reads a stopped data directory's event store twice and prints the speed of each pass. */
+    public static void readEvents(Path dataDir) {
+        String url = EventStoreReader.privateUrl(dataDir);
+        for (int pass = 1; pass <= 2; pass++) {
+            EventStoreReader.ReadResult result = EventStoreReader.readAll(url);
+            BenchContext.log(String.format("pass %d: %,d events in %.1f s, %s events/s", pass, result.events(),
+                    result.elapsedNanos() / 1e9, ReportTable.count(result.perSecond())));
+        }
+    }
+
     private static void publish(ReportTable report, Machine machine, BenchOptions options, Path scratch) {
         String table = report.render();
         String markdown = "Bench " + options.size() + ", seed " + options.seed() + "\n\n" + machine.summary()

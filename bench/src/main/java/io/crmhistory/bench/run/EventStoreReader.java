@@ -7,6 +7,7 @@ import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.serialization.json.JacksonSerializer;
+import org.h2.jdbcx.JdbcConnectionPool;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -62,13 +63,24 @@ final class EventStoreReader {
         ObjectMapper mapper = new ObjectMapper().findAndRegisterModules()
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         JacksonSerializer serializer = JacksonSerializer.builder().objectMapper(mapper).build();
-        ConnectionProvider connections = () -> DriverManager.getConnection(url, "sa", "");
+        // Pooled, as the product's DataSource is: the engine asks for a connection per batch, and a bare
+        // DriverManager connection would reopen the whole database file each time.
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
+        ConnectionProvider connections = pool::getConnection;
         JdbcEventStorageEngine engine = JdbcEventStorageEngine.builder()
                 .connectionProvider(connections)
                 .transactionManager(NoTransactionManager.INSTANCE)
                 .eventSerializer(serializer)
                 .snapshotSerializer(serializer)
                 .build();
+        try {
+            return timedRead(engine);
+        } finally {
+            pool.dispose();
+        }
+    }
+
+    private static ReadResult timedRead(JdbcEventStorageEngine engine) {
         long start = System.nanoTime();
         long events = 0;
         try (Stream<? extends TrackedEventMessage<?>> stream = engine.readEvents(null, false)) {
