@@ -113,10 +113,6 @@ class DirectoryQueries {
     }
 
     private CustomerView view(DirectoryState state, CustomerView.SegmentRef segment) {
-        return new CustomerView(state.id(), state.name(), state.email(), state.phone(), state.country(),
-                state.acquisitionChannel(), state.status(), state.registeredAt(), segment,
-                new CustomerView.ValueSummary(fx.baseCurrency(), fx.scaled(state.netRevenue()).toPlainString(),
-                        state.orderCount(), state.lastPurchaseAt()),
-                state.personalDataErased(), state.lastSequence());
+        return DirectoryLogic.view(state, segment, fx);
     }
 }

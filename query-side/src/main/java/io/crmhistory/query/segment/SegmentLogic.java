@@ -6,6 +6,8 @@ import io.crmhistory.api.customer.event.CustomerStatusChanged;
 import io.crmhistory.api.customer.event.PurchaseRecorded;
 import io.crmhistory.api.customer.event.RefundRecorded;
 import io.crmhistory.api.customer.CustomerStatus;
+import io.crmhistory.api.customer.query.CustomerSegmentView;
+import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.query.projection.EventEnvelope;
 
 import java.math.BigDecimal;
@@ -62,6 +64,21 @@ public final class SegmentLogic {
         SegmentAssessment assessment = evaluator.evaluate(state, now);
         boolean moved = !Objects.equals(state.segment(), assessment.segment());
         return state.withAssessment(assessment, moved ? changedAt : state.since());
+    }
+
+    /**
+     * The assessed customer as {@code GET /api/customers/{id}/segment} shows them (why: scores, inputs, the
+     * rule that matched), for the live read model and the audit's as-of alike.
+     */
+    public static CustomerSegmentView view(SegmentState state, FxRates fx) {
+        SegmentAssessment assessment = state.assessment();
+        return new CustomerSegmentView(state.id(), assessment.segment(), assessment.ruleVersion(), state.since(),
+                assessment.matchedRule(),
+                new CustomerSegmentView.Scores(assessment.recency(), assessment.frequency(), assessment.monetary()),
+                new CustomerSegmentView.Inputs(state.status(), state.orders(),
+                        fx.scaled(assessment.netRevenue()).toPlainString(), assessment.daysSinceLastPurchase(),
+                        assessment.contacts90d(), state.lastPurchaseAt()),
+                assessment.evaluatedAt(), state.lastSequence());
     }
 
     private static Map<String, BigDecimal> plus(Map<String, BigDecimal> totals, String currency, BigDecimal amount) {

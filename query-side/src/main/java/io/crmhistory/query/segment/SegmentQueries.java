@@ -40,14 +40,7 @@ class SegmentQueries {
                         () -> store.find(query.customerId()), SegmentState::lastSequence)
                 .filter(found -> found.assessment() != null)
                 .orElseThrow(() -> new UnknownCustomerException(query.customerId()));
-        SegmentAssessment assessment = state.assessment();
-        return new CustomerSegmentView(state.id(), assessment.segment(), assessment.ruleVersion(), state.since(),
-                assessment.matchedRule(),
-                new CustomerSegmentView.Scores(assessment.recency(), assessment.frequency(), assessment.monetary()),
-                new CustomerSegmentView.Inputs(state.status(), state.orders(),
-                        fx.scaled(assessment.netRevenue()).toPlainString(), assessment.daysSinceLastPurchase(),
-                        assessment.contacts90d(), state.lastPurchaseAt()),
-                assessment.evaluatedAt(), state.lastSequence());
+        return SegmentLogic.view(state, fx);
     }
 
     /** Every segment of the rules in force, in rule order with the fallback last, empty ones included. */

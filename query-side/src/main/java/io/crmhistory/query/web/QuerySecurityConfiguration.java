@@ -5,6 +5,7 @@ import io.crmhistory.platform.security.CrmRoles;
 import jakarta.servlet.DispatcherType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 
@@ -18,6 +19,10 @@ class QuerySecurityConfiguration {
                 // The asynchronous dispatch of a streaming response (server-sent events) continues a
                 // request that was authorised when it arrived.
                 .dispatcherTypeMatchers(DispatcherType.ASYNC).permitAll()
+                .requestMatchers(HttpMethod.GET, "/api/audit/access-log").hasRole(CrmRoles.OPS)
+                .requestMatchers("/api/audit/**").hasRole(CrmRoles.AUDITOR)
+                .requestMatchers(HttpMethod.GET, "/api/segmentation-rules")
+                .hasAnyRole(CrmRoles.READER, CrmRoles.AUDITOR, CrmRoles.OPS)
                 .requestMatchers("/api/**").hasRole(CrmRoles.READER)
                 .requestMatchers("/actuator/**").hasRole(CrmRoles.OPS));
     }

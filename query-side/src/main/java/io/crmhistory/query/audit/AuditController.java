@@ -1,0 +1,103 @@
+package io.crmhistory.query.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmhistory.api.customer.query.AuditedEvent;
+import io.crmhistory.api.customer.query.ChainVerificationView;
+import io.crmhistory.api.customer.query.CustomerStateAsOf;
+import io.crmhistory.platform.web.ClientInputException;
+import io.crmhistory.platform.web.CorrelationIdFilter;
+import io.crmhistory.query.web.Parameters;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
+
+import java.security.Principal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Iterator;
+
+/**
+ * The auditors' calls (role auditor). Each is written to the audit-access log before it answers; a call
+ * refused for bad input or an unknown customer reads nothing and is not logged.
+ */
+@RestController
+class AuditController {
+
+    static final String EVENTS = "events";
+    static final String STATE = "state";
+    static final String VERIFY = "verify";
+
+    private final AuditQueries queries;
+    private final AccessLog accessLog;
+    private final EventExport export;
+    private final Clock clock;
+
+    AuditController(AuditQueries queries, AccessLog accessLog, ObjectMapper json, Clock clock) {
+        this.queries = queries;
+        this.accessLog = accessLog;
+        this.export = new EventExport(json);
+        this.clock = clock;
+    }
+
+    /**
+     * @param from  inclusive, business time, ISO-8601 with offset
+     * @param to    exclusive
+     * @param types comma-separated event type names, e.g. {@code PurchaseRecorded,RefundRecorded}
+     */
+    @GetMapping("/api/audit/customers/{customerId}/events")
+    ResponseEntity<StreamingResponseBody> events(@PathVariable String customerId,
+                                                 @RequestParam(required = false) String from,
+                                                 @RequestParam(required = false) String to,
+                                                 @RequestParam(required = false) String types,
+                                                 @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept,
+                                                 Principal principal, HttpServletRequest request) {
+        String id = Parameters.customerId(customerId);
+        EventFilter filter = EventFilter.parse(from, to, types);
+        ExportFormat format = ExportFormat.negotiate(accept);
+        Iterator<AuditedEvent> events = queries.events(id, filter, export);
+        logAccess(principal, EVENTS, id, request);
+        StreamingResponseBody body = out -> export.write(format, id, events, out);
+        return ResponseEntity.ok().contentType(format.mediaType()).body(body);
+    }
+
+    /**
+     * @param asOf ISO-8601 with offset, not in the future; the clock's now when absent
+     * @param axis {@code recorded} (default) or {@code occurred}
+     */
+    @GetMapping("/api/audit/customers/{customerId}/state")
+    CustomerStateAsOf state(@PathVariable String customerId,
+                            @RequestParam(required = false) String asOf,
+                            @RequestParam(required = false) String axis,
+                            Principal principal, HttpServletRequest request) {
+        String id = Parameters.customerId(customerId);
+        Instant now = clock.instant();
+        Instant at = Parameters.instant("asOf", asOf);
+        if (at != null && at.isAfter(now)) {
+            throw new ClientInputException("asOf", "is in the future (now is " + now + "); leave it out to ask about now");
+        }
+        Axis chosen = Parameters.choice("axis", axis, Axis.RECORDED, Axis::parse, Axis.NAMES);
+        CustomerStateAsOf state = queries.stateAsOf(id, at == null ? now : at, chosen);
+        logAccess(principal, STATE, id, request);
+        return state;
+    }
+
+    @GetMapping("/api/audit/customers/{customerId}/verify")
+    ChainVerificationView verify(@PathVariable String customerId, Principal principal, HttpServletRequest request) {
+        String id = Parameters.customerId(customerId);
+        ChainVerificationView verification = queries.verify(id);
+        logAccess(principal, VERIFY, id, request);
+        return verification;
+    }
+
+    private void logAccess(Principal principal, String call, String customerId, HttpServletRequest request) {
+        Object correlationId = request.getAttribute(CorrelationIdFilter.REQUEST_ATTRIBUTE);
+        accessLog.record(principal.getName(), call, customerId, request.getQueryString(),
+                correlationId == null ? null : correlationId.toString());
+    }
+}

@@ -1,0 +1,87 @@
+package io.crmhistory.query.audit;
+
+import io.crmhistory.api.customer.query.AuditedEvent;
+import io.crmhistory.api.customer.query.ChainVerificationView;
+import io.crmhistory.api.customer.query.CustomerStateAsOf;
+import io.crmhistory.platform.audit.ChainVerification;
+import io.crmhistory.platform.audit.ChainVerifier;
+import io.crmhistory.platform.audit.JdbcEventChains;
+import io.crmhistory.platform.audit.StoredEvent;
+import io.crmhistory.platform.web.ClientInputException;
+import io.crmhistory.platform.web.FieldProblem;
+import io.crmhistory.query.projection.EventEnvelope;
+import io.crmhistory.query.projection.FxRates;
+import io.crmhistory.query.projection.UnknownCustomerException;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.DomainEventStream;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/** The auditors' questions about one customer, answered from the event store itself, never from read models. */
+@Component
+class AuditQueries {
+
+    private static final String CUSTOMER_EVENT_PACKAGE = "io.crmhistory.api.customer.event.";
+
+    private final CustomerEventStreams streams;
+    private final RuleVersions ruleVersions;
+    private final AsOfReplay replay;
+    private final ObjectProvider<JdbcEventChains> chains;
+
+    AuditQueries(CustomerEventStreams streams, RuleVersions ruleVersions, FxRates fx,
+                 ObjectProvider<JdbcEventChains> chains) {
+        this.streams = streams;
+        this.ruleVersions = ruleVersions;
+        this.replay = new AsOfReplay(fx);
+        this.chains = chains;
+    }
+
+    /**
+     * The customer's events the filter keeps, in sequence order, read as they are consumed.
+     *
+     * @throws UnknownCustomerException at once, before anything is streamed
+     */
+    Iterator<AuditedEvent> events(String customerId, EventFilter filter, EventExport export) {
+        DomainEventStream stream = streams.open(customerId);
+        return stream.asStream().filter(filter::test).<AuditedEvent>map(export::audited).iterator();
+    }
+
+    CustomerStateAsOf stateAsOf(String customerId, Instant asOf, Axis axis) {
+        DomainEventStream stream = streams.open(customerId);
+        List<EventEnvelope> included = new ArrayList<>();
+        while (stream.hasNext()) {
+            DomainEventMessage<?> message = stream.next();
+            EventEnvelope envelope = CustomerEventStreams.envelope(message);
+            if (axis.includes(envelope, asOf)) {
+                included.add(envelope);
+            }
+        }
+        CustomerStateAsOf state = replay.replay(customerId, included, axis, asOf, ruleVersions.inForceAt(asOf, axis));
+        if (state == null) {
+            throw new ClientInputException(HttpStatus.NOT_FOUND, List.of(new FieldProblem("asOf",
+                    "customer '" + customerId + "' was not registered by " + asOf + " (axis " + axis.label() + ")")));
+        }
+        return state;
+    }
+
+    ChainVerificationView verify(String customerId) {
+        JdbcEventChains jdbc = chains.getIfAvailable();
+        if (jdbc == null) {
+            throw new ClientInputException(HttpStatus.NOT_IMPLEMENTED, List.of(new FieldProblem("customerId",
+                    "chain verification reads the JDBC event store's table; this deployment's event store is not JDBC")));
+        }
+        List<StoredEvent> rows = jdbc.rows(customerId);
+        if (rows.isEmpty() || !rows.get(0).type().startsWith(CUSTOMER_EVENT_PACKAGE)) {
+            throw new UnknownCustomerException(customerId);
+        }
+        ChainVerification verification = ChainVerifier.verify(rows);
+        return new ChainVerificationView(customerId, verification.valid(), verification.events(),
+                verification.firstInvalidSequence(), verification.reason(), verification.headHash());
+    }
+}

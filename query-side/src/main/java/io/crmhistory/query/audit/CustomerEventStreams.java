@@ -1,0 +1,45 @@
+package io.crmhistory.query.audit;
+
+import io.crmhistory.api.customer.event.CustomerEvent;
+import io.crmhistory.query.projection.EventEnvelope;
+import io.crmhistory.query.projection.UnknownCustomerException;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.DomainEventStream;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.springframework.stereotype.Component;
+
+/**
+ * A customer's events straight from the event store, in sequence order, read lazily in the storage
+ * engine's batches (a long stream is never held in memory whole) and through the upcasters, so personal
+ * fields arrive revealed, or absent once erased.
+ * <p>
+ * Read from sequence 0 on purpose: {@code readEvents(id)} would start from the command side's latest
+ * snapshot, whose payload is the aggregate's state, not an event.
+ */
+@Component
+class CustomerEventStreams {
+
+    /** The aggregate type the command side stores customer events under. */
+    static final String CUSTOMER = "Customer";
+
+    private final EventStore eventStore;
+
+    CustomerEventStreams(EventStore eventStore) {
+        this.eventStore = eventStore;
+    }
+
+    /** @throws UnknownCustomerException when the store holds no customer with this id */
+    DomainEventStream open(String customerId) {
+        DomainEventStream stream = eventStore.readEvents(customerId, 0);
+        DomainEventMessage<?> first = stream.peek();
+        if (first == null || !CUSTOMER.equals(first.getType())) {
+            throw new UnknownCustomerException(customerId);
+        }
+        return stream;
+    }
+
+    static EventEnvelope envelope(DomainEventMessage<?> message) {
+        return new EventEnvelope(message.getIdentifier(), message.getSequenceNumber(), message.getTimestamp(),
+                (CustomerEvent) message.getPayload());
+    }
+}

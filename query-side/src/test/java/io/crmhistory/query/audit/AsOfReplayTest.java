@@ -1,0 +1,97 @@
+package io.crmhistory.query.audit;
+
+import io.crmhistory.api.customer.ContactChannel;
+import io.crmhistory.api.customer.CustomerStatus;
+import io.crmhistory.api.customer.query.CustomerStateAsOf;
+import io.crmhistory.api.rules.SegmentationRuleSet;
+import io.crmhistory.query.projection.EventEnvelope;
+import io.crmhistory.query.projection.Events;
+import io.crmhistory.query.projection.FxRates;
+import io.crmhistory.query.segment.SegmentEvaluator;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AsOfReplayTest {
+
+    static final FxRates FX = new FxRates("EUR", Map.of("USD", new BigDecimal("0.92")));
+    static final SegmentEvaluator DEFAULT_RULES = new SegmentEvaluator(1, SegmentationRuleSet.DEFAULT, FX);
+    final AsOfReplay replay = new AsOfReplay(FX);
+
+    @Test
+    void onTheOccurredAxisEventsFoldInBusinessTimeOrderWithTheRegistrationFirst() {
+        List<EventEnvelope> events = Events.of("bob")
+                .registered("Bob", null, "2025-03-01T00:00:00Z")
+                .status(CustomerStatus.LEAD, CustomerStatus.ACTIVE, "2025-04-01T00:00:00Z")
+                .status(CustomerStatus.ACTIVE, CustomerStatus.CHURNED, "2025-05-01T00:00:00Z")
+                // recorded last, happened first: a purchase from before the registration, imported
+                .purchase("o-1", "20.00", "EUR", "2025-01-01T00:00:00Z")
+                .envelopes();
+        Instant asOf = Instant.parse("2025-06-01T00:00:00Z");
+
+        CustomerStateAsOf state = replay.replay("bob", events, Axis.OCCURRED, asOf, DEFAULT_RULES);
+
+        assertThat(state.customer().status()).isEqualTo(CustomerStatus.CHURNED);
+        assertThat(state.customer().registeredAt()).isEqualTo(Instant.parse("2025-03-01T00:00:00Z"));
+        assertThat(state.value().orderCount()).isEqualTo(1);
+        assertThat(state.segment().segment()).isEqualTo("CHURNED");
+        assertThat(state.segment().since()).isEqualTo(Instant.parse("2025-05-01T00:00:00Z"));
+    }
+
+    @Test
+    void withoutItsRegistrationTheCustomerDidNotExistYet() {
+        List<EventEnvelope> purchaseOnly = Events.of("bob").registered("Bob", null, "2025-03-01T00:00:00Z")
+                .purchase("o-1", "20.00", "EUR", "2025-01-01T00:00:00Z").envelopes().subList(1, 2);
+
+        assertThat(replay.replay("bob", purchaseOnly, Axis.OCCURRED, Instant.parse("2025-02-01T00:00:00Z"),
+                DEFAULT_RULES)).isNull();
+        assertThat(replay.replay("bob", List.of(), Axis.RECORDED, Instant.parse("2025-02-01T00:00:00Z"),
+                DEFAULT_RULES)).isNull();
+    }
+
+    @Test
+    void valueAndRecencyAreMeasuredAtTheInstantAskedAbout() {
+        List<EventEnvelope> events = Events.of("eve").registered("Eve", null, "2024-01-01T00:00:00Z")
+                .purchase("o-1", "600.00", "EUR", "2024-02-01T00:00:00Z")
+                .purchase("o-2", "100.00", "USD", "2025-03-01T00:00:00Z")
+                .envelopes();
+
+        CustomerStateAsOf state = replay.replay("eve", events, Axis.RECORDED, Instant.parse("2025-03-02T00:00:00Z"),
+                DEFAULT_RULES);
+
+        assertThat(state.value().revenueLast12Months()).isEqualTo("92.00");
+        assertThat(state.value().netRevenue()).isEqualTo("692.00");
+        assertThat(state.segment().inputs().daysSinceLastPurchase()).isEqualTo(1);
+        assertThat(state.segment().scores().recency()).isEqualTo(5);
+        assertThat(state.segment().evaluatedAt()).isEqualTo(Instant.parse("2025-03-02T00:00:00Z"));
+    }
+
+    @Test
+    void tenThousandEventsFoldInMemory() {
+        Events events = Events.of("long").registered("Long", null, "2020-01-01T00:00:00Z");
+        Instant at = Instant.parse("2020-01-02T00:00:00Z");
+        for (int i = 1; i < 10_000; i++) {
+            at = at.plusSeconds(3_600);
+            if (i % 2 == 0) {
+                events.purchase("o-" + i, "10.00", "EUR", at.toString());
+            } else {
+                events.contact("c-" + i, ContactChannel.EMAIL, at.toString());
+            }
+        }
+        List<EventEnvelope> all = events.envelopes();
+        replay.replay("long", all, Axis.RECORDED, Instant.parse("2026-01-01T00:00:00Z"), DEFAULT_RULES);
+        long started = System.nanoTime();
+        CustomerStateAsOf state = replay.replay("long", all, Axis.RECORDED, Instant.parse("2026-01-01T00:00:00Z"),
+                DEFAULT_RULES);
+        System.out.println("fold of 10,000 events: " + (System.nanoTime() - started) / 1_000_000 + " ms");
+
+        assertThat(state.eventsApplied()).isEqualTo(10_000);
+        assertThat(state.value().orderCount()).isEqualTo(4_999);
+        assertThat(state.value().contactCount()).isEqualTo(5_000);
+    }
+}

@@ -1,0 +1,521 @@
+package io.crmhistory.query.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmhistory.api.customer.ContactChannel;
+import io.crmhistory.api.customer.ContactDirection;
+import io.crmhistory.api.customer.CustomerStatus;
+import io.crmhistory.api.customer.event.ContactRecorded;
+import io.crmhistory.api.customer.event.CustomerEvent;
+import io.crmhistory.api.customer.event.CustomerPersonalDataErased;
+import io.crmhistory.api.customer.event.CustomerRegistered;
+import io.crmhistory.api.rules.PublishSegmentationRules;
+import io.crmhistory.api.rules.SegmentationRuleSet;
+import io.crmhistory.api.rules.SegmentationRulesPublished;
+import io.crmhistory.platform.audit.EventHashChain;
+import io.crmhistory.platform.privacy.PersonalDataProtector;
+import io.crmhistory.platform.privacy.PersonalFields;
+import io.crmhistory.query.projection.EventEnvelope;
+import io.crmhistory.query.projection.Events;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The auditors' API over the real JDBC event store and embedded MongoDB: raw event export in three
+ * formats, state as of an instant on both axes (equal to the live read models at now), chain
+ * verification against tampering done directly in the table, and the access log every audit call leaves.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuditHttpTest {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditHttpTest.class);
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** The fixed clock of the test profile. */
+    static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+    /** When version 2 of the rules was published (business time and recorded time alike). */
+    static final Instant RULES_V2_AT = Instant.parse("2025-03-01T00:00:00Z");
+
+    @DynamicPropertySource
+    static void dataDirectory(DynamicPropertyRegistry registry) throws IOException {
+        registry.add("crm.data-dir", Files.createTempDirectory("query-audit-test")::toString);
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    EventStore eventStore;
+    @Autowired
+    EventHashChain chain;
+    @Autowired
+    PersonalDataProtector protector;
+    @Autowired
+    JdbcTemplate jdbc;
+
+    private final Map<String, String> lastHash = new HashMap<>();
+    private final Map<String, Long> nextSequence = new HashMap<>();
+
+    @BeforeAll
+    void recordHistory() {
+        // Big spenders become VIP from version 2 on: a rule change the as-of answer must respect.
+        List<SegmentationRuleSet.SegmentRule> segments = new ArrayList<>(SegmentationRuleSet.DEFAULT.segments());
+        segments.add(0, new SegmentationRuleSet.SegmentRule("VIP", "m >= 3"));
+        SegmentationRuleSet v2 = new SegmentationRuleSet(SegmentationRuleSet.DEFAULT.recencyDays(),
+                SegmentationRuleSet.DEFAULT.frequencyOrders(), SegmentationRuleSet.DEFAULT.monetary(), segments,
+                SegmentationRuleSet.DEFAULT.fallback());
+        eventStore.publish(new GenericDomainEventMessage<>("SegmentationRuleBook", PublishSegmentationRules.RULE_BOOK_ID,
+                0, new SegmentationRulesPublished(2, v2, "olga", Events.at(RULES_V2_AT.toString())),
+                Map.of("principal", "olga"), UUID.randomUUID().toString(), RULES_V2_AT));
+
+        // Recorded late: the 2024 purchase was only imported on 2025-06-10.
+        record("ada", Instant.parse("2025-01-10T00:00:00Z"), Events.of("ada")
+                .registered("Ada Lovelace", "ada@example.com", "2025-01-10T00:00:00Z")
+                .purchase("o-1", "800.00", "EUR", "2025-02-01T00:00:00Z")
+                .status(CustomerStatus.LEAD, CustomerStatus.ACTIVE, "2025-02-01T00:00:00Z")
+                .contact("c-1", ContactChannel.PHONE, "2025-05-01T00:00:00Z")
+                .refund("o-1", "r-1", "100.00", "EUR", "2025-05-02T00:00:00Z")
+                .purchase("o-0", "50.00", "USD", "2024-12-01T00:00:00Z"));
+    }
+
+    // --- events ---
+
+    @Test
+    void theEventStreamIsExportedAsJsonWithMetadataAndBusinessAndRecordedTime() {
+        JsonNode stream = get("/api/audit/customers/ada/events", "auditor").json();
+
+        assertThat(stream.get("customerId").asText()).isEqualTo("ada");
+        JsonNode events = stream.get("events");
+        assertThat(events).hasSize(6);
+        JsonNode first = events.get(0);
+        assertThat(first.get("sequence").asLong()).isZero();
+        assertThat(first.get("type").asText()).isEqualTo("CustomerRegistered");
+        assertThat(first.get("payloadType").asText()).isEqualTo(CustomerRegistered.class.getName());
+        assertThat(first.get("revision").asText()).isEqualTo("1");
+        assertThat(first.get("payload").get("name").asText()).isEqualTo("Ada Lovelace");
+        assertThat(first.get("metadata").get("principal").asText()).isEqualTo("importer");
+        assertThat(first.get("metadata").get("source").asText()).isEqualTo("import");
+        assertThat(first.get("metadata").get("hash").asText()).hasSize(64);
+        JsonNode late = events.get(5);
+        assertThat(late.get("occurredAt").asText()).isEqualTo("2024-12-01T00:00:00Z");
+        assertThat(late.get("recordedAt").asText()).isEqualTo("2025-06-10T00:00:00Z");
+        assertThat(late.get("metadata").get("previousHash").asText()).isEqualTo(events.get(4).get("metadata").get("hash").asText());
+    }
+
+    @Test
+    void theEventStreamIsFilteredByBusinessTimeAndType() {
+        JsonNode purchases = get("/api/audit/customers/ada/events?types=PurchaseRecorded,RefundRecorded"
+                + "&from=2025-01-01T00:00:00Z&to=2025-05-02T00:00:00%2B00:00", "auditor").json().get("events");
+
+        assertThat(purchases).extracting(event -> event.get("sequence").asLong()).containsExactly(1L);
+    }
+
+    @Test
+    void ndjsonStreamsOneEventPerLine() {
+        Response response = send(request("/api/audit/customers/ada/events?types=PurchaseRecorded", "auditor")
+                .header("Accept", "application/x-ndjson").build());
+
+        assertThat(response.status).isEqualTo(200);
+        assertThat(response.header("Content-Type")).startsWith("application/x-ndjson");
+        String[] lines = response.body.split("\n");
+        assertThat(lines).hasSize(2);
+        assertThat(json(lines[1]).get("payload").get("orderId").asText()).isEqualTo("o-0");
+    }
+
+    @Test
+    void csvIsOneQuotedRowPerEventUnderAHeader() {
+        Response response = send(request("/api/audit/customers/ada/events", "auditor")
+                .header("Accept", "text/csv, application/json;q=0.5").build());
+
+        assertThat(response.status).isEqualTo(200);
+        assertThat(response.header("Content-Type")).startsWith("text/csv");
+        String[] rows = response.body.split("\r\n");
+        assertThat(rows).hasSize(7);
+        assertThat(rows[0]).isEqualTo("sequence,type,revision,occurredAt,recordedAt,principal,correlationId,source,hash,"
+                + "eventId,payload");
+        assertThat(rows[2]).startsWith("1,PurchaseRecorded,1,2025-02-01T00:00:00Z,2025-02-01T00:00:00Z,importer,corr-ada,"
+                + "import,");
+        String payloadCell = rows[2].substring(rows[2].indexOf(",\"{") + 1);
+        assertThat(payloadCell).startsWith("\"{").endsWith("}\"");
+        JsonNode payload = json(payloadCell.substring(1, payloadCell.length() - 1).replace("\"\"", "\""));
+        assertThat(payload.get("orderId").asText()).isEqualTo("o-1");
+        assertThat(payload.get("customerId").asText()).isEqualTo("ada");
+    }
+
+    @Test
+    void badParametersUnknownCustomersAndOtherRolesAreProblems() {
+        assertProblem(get("/api/audit/customers/nobody/events", "auditor"), 404, "customerId");
+        assertProblem(send(request("/api/audit/customers/nobody/events", "auditor").header("Accept", "text/csv").build()),
+                404, "customerId");
+        assertProblem(get("/api/audit/customers/nobody/state", "auditor"), 404, "customerId");
+        assertProblem(get("/api/audit/customers/nobody/verify", "auditor"), 404, "customerId");
+        assertProblem(get("/api/audit/customers/ada/events?types=Party", "auditor"), 400, "types");
+        assertProblem(get("/api/audit/customers/ada/events?from=yesterday", "auditor"), 400, "from");
+        assertProblem(send(request("/api/audit/customers/ada/events", "auditor").header("Accept", "application/xml").build()),
+                406, "Accept");
+        assertProblem(get("/api/audit/customers/ada/state?asOf=2025-06-01", "auditor"), 400, "asOf");
+        assertProblem(get("/api/audit/customers/ada/state?asOf=2026-02-01T00:00:00Z", "auditor"), 400, "asOf");
+        assertProblem(get("/api/audit/customers/ada/state?axis=sideways", "auditor"), 400, "axis");
+        assertProblem(get("/api/audit/customers/ada/state?asOf=2025-01-01T00:00:00Z", "auditor"), 404, "asOf");
+        assertProblem(get("/api/audit/customers/segmentation-rules/events", "auditor"), 404, "customerId");
+        assertProblem(get("/api/audit/customers/ada/events", "reader"), 403, "Authorization");
+        assertProblem(get("/api/audit/customers/ada/verify", "ops"), 403, "Authorization");
+        assertProblem(get("/api/audit/customers/ada/state", null), 401, "Authorization");
+    }
+
+    // --- state as of ---
+
+    @Test
+    void theRecordedAxisShowsWhatTheSystemKnewThen() {
+        JsonNode state = get("/api/audit/customers/ada/state?asOf=2025-06-01T00:00:00Z", "auditor").json();
+
+        assertThat(state.get("axis").asText()).isEqualTo("recorded");
+        assertThat(state.get("eventsApplied").asLong()).isEqualTo(5);
+        assertThat(state.get("customer").get("status").asText()).isEqualTo("ACTIVE");
+        assertThat(state.get("value").get("netRevenue").asText()).isEqualTo("700.00");
+        assertThat(state.get("value").get("orderCount").asLong()).isEqualTo(1);
+        assertThat(state.get("value").get("asOf").asText()).isEqualTo("2025-06-01T00:00:00Z");
+        // m = 3 (net 700 >= 500): version 2 was in force on 2025-06-01
+        assertThat(state.get("segment").get("segment").asText()).isEqualTo("VIP");
+        assertThat(state.get("segment").get("ruleVersion").asInt()).isEqualTo(2);
+        assertThat(state.get("segment").get("matchedRule").asText()).isEqualTo("VIP");
+        assertThat(state.get("segment").get("evaluatedAt").asText()).isEqualTo("2025-06-01T00:00:00Z");
+        assertThat(state.get("segment").get("inputs").get("daysSinceLastPurchase").asLong()).isEqualTo(120);
+        assertThat(state.get("customer").get("segment").get("name").asText()).isEqualTo("VIP");
+    }
+
+    @Test
+    void theOccurredAxisShowsWhatHadHappenedAsKnownNow() {
+        JsonNode state = get("/api/audit/customers/ada/state?asOf=2025-01-31T00:00:00Z&axis=occurred", "auditor").json();
+
+        assertThat(state.get("axis").asText()).isEqualTo("occurred");
+        // the registration and the 2024 purchase recorded in June
+        assertThat(state.get("eventsApplied").asLong()).isEqualTo(2);
+        assertThat(state.get("value").get("perCurrency").get("USD").get("gross").asText()).isEqualTo("50.00");
+        assertThat(state.get("value").get("netRevenue").asText()).isEqualTo("46.00");
+        assertThat(state.get("segment").get("ruleVersion").asInt()).isEqualTo(1);
+        assertThat(state.get("segment").get("segment").asText()).isEqualTo("NEW");
+
+        JsonNode known = get("/api/audit/customers/ada/state?asOf=2025-01-31T00:00:00Z&axis=recorded", "auditor").json();
+        assertThat(known.get("eventsApplied").asLong()).isEqualTo(1);
+        assertThat(known.get("value").get("orderCount").asLong()).isZero();
+        assertThat(known.get("segment").get("segment").asText()).isEqualTo("PROSPECT");
+    }
+
+    /** Random histories (fixed seeds): the as-of answer at now equals what the live read models answer. */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233})
+    void asOfNowEqualsTheLiveReadModels(long seed) {
+        String id = "random-" + seed;
+        List<EventEnvelope> history = RandomHistories.of(id, new java.util.Random(seed));
+        for (EventEnvelope envelope : history) {
+            append(id, envelope.event(), envelope.recordedAt());
+        }
+        long version = history.size() - 1;
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                get("/api/customers/" + id + "/segment?minVersion=" + version, "reader").status == 200
+                        && get("/api/customers/" + id + "/value?minVersion=" + version, "reader").status == 200
+                        && get("/api/customers/" + id + "?minVersion=" + version, "reader").status == 200);
+
+        JsonNode asOf = get("/api/audit/customers/" + id + "/state", "auditor").json();
+
+        assertThat(asOf.get("asOf").asText()).isEqualTo(NOW.toString());
+        assertThat(asOf.get("customer")).isEqualTo(get("/api/customers/" + id, "reader").json());
+        assertThat(asOf.get("value")).isEqualTo(get("/api/customers/" + id + "/value", "reader").json());
+        assertThat(asOf.get("segment")).isEqualTo(get("/api/customers/" + id + "/segment", "reader").json());
+        JsonNode explicitNow = get("/api/audit/customers/" + id + "/state?asOf=" + NOW + "&axis=recorded", "auditor").json();
+        assertThat(explicitNow).isEqualTo(asOf);
+    }
+
+    @Test
+    void aLongHistoryIsReplayedInMemoryQuickly() {
+        String id = "long";
+        Events events = Events.of(id).registered("Long Story", null, "2020-01-01T00:00:00Z");
+        Instant at = Instant.parse("2020-01-02T00:00:00Z");
+        for (int i = 1; i < 10_000; i++) {
+            at = at.plusSeconds(3_600);
+            if (i % 2 == 0) {
+                events.purchase("o-" + i, "10.00", "EUR", at.toString());
+            } else {
+                events.contact("c-" + i, ContactChannel.EMAIL, at.toString());
+            }
+        }
+        List<GenericDomainEventMessage<?>> messages = new ArrayList<>();
+        for (EventEnvelope envelope : events.envelopes()) {
+            messages.add(new GenericDomainEventMessage<>("Customer", id, envelope.sequence(), envelope.event(),
+                    Map.of("principal", "importer", "source", "import"), UUID.randomUUID().toString(),
+                    envelope.occurredAt()));
+        }
+        eventStore.publish(messages);
+
+        get("/api/audit/customers/" + id + "/state", "auditor"); // warm-up
+        long started = System.nanoTime();
+        Response response = get("/api/audit/customers/" + id + "/state", "auditor");
+        long millis = (System.nanoTime() - started) / 1_000_000;
+
+        assertThat(response.status).isEqualTo(200);
+        assertThat(response.json().get("eventsApplied").asLong()).isEqualTo(10_000);
+        assertThat(response.json().get("value").get("orderCount").asLong()).isEqualTo(4_999);
+        log.info("As-of state of a customer with 10,000 events answered in {} ms", millis);
+    }
+
+    // --- verify ---
+
+    @Test
+    void anUntouchedChainVerifies() {
+        JsonNode verification = get("/api/audit/customers/ada/verify", "auditor").json();
+
+        assertThat(verification.get("valid").asBoolean()).isTrue();
+        assertThat(verification.get("events").asLong()).isEqualTo(6);
+        assertThat(verification.has("firstInvalidSequence")).isFalse();
+    }
+
+    @Test
+    void aChangedPayloadIsFound() {
+        recordChainedCustomer("t-payload");
+        String where = " WHERE aggregateIdentifier = 't-payload' AND sequenceNumber = 2";
+        byte[] payload = jdbc.queryForObject("SELECT payload FROM DomainEventEntry" + where, byte[].class);
+        String refund = new String(payload, StandardCharsets.UTF_8);
+        assertThat(refund).contains("100.00");
+        jdbc.update("UPDATE DomainEventEntry SET payload = ?" + where,
+                (Object) refund.replace("100.00", "900.00").getBytes(StandardCharsets.UTF_8));
+
+        assertBroken("t-payload", 2, "content does not match its hash");
+    }
+
+    @Test
+    void aDeletedEventIsFound() {
+        recordChainedCustomer("t-deleted");
+        jdbc.update("DELETE FROM DomainEventEntry WHERE aggregateIdentifier = ? AND sequenceNumber = 1", "t-deleted");
+
+        assertBroken("t-deleted", 1, "event 1 is missing");
+    }
+
+    @Test
+    void swappedEventsAreFound() {
+        recordChainedCustomer("t-swapped");
+        String sql = "UPDATE DomainEventEntry SET sequenceNumber = ? WHERE aggregateIdentifier = 't-swapped' "
+                + "AND sequenceNumber = ?";
+        jdbc.update(sql, -1, 1);
+        jdbc.update(sql, 1, 2);
+        jdbc.update(sql, 2, -1);
+
+        assertBroken("t-swapped", 1, null);
+    }
+
+    @Test
+    void anErasedCustomerStillVerifiesAndShowsNoPersonalData() {
+        String id = "erin";
+        append(id, new CustomerRegistered(id, protect(id, PersonalFields.NAME, "Erin Erased"),
+                protect(id, PersonalFields.EMAIL, "erin@example.com"), null, "DE", "web",
+                Events.at("2025-05-01T00:00:00Z")), Instant.parse("2025-05-01T00:00:00Z"));
+        append(id, new ContactRecorded(id, "c-1", ContactChannel.EMAIL, ContactDirection.INBOUND, "agent-7",
+                protect(id, PersonalFields.SUBJECT, "Erin's complaint"), null, null, Events.at("2025-05-02T00:00:00Z")),
+                Instant.parse("2025-05-02T00:00:00Z"));
+        assertThat(get("/api/audit/customers/erin/events", "auditor").body).contains("Erin Erased", "Erin's complaint");
+
+        protector.forget(id);
+        append(id, new CustomerPersonalDataErased(id, "data subject request", Events.at("2025-06-01T00:00:00Z")),
+                Instant.parse("2025-06-01T00:00:00Z"));
+
+        JsonNode verification = get("/api/audit/customers/erin/verify", "auditor").json();
+        assertThat(verification.get("valid").asBoolean()).isTrue();
+        assertThat(verification.get("events").asLong()).isEqualTo(3);
+        String exported = get("/api/audit/customers/erin/events", "auditor").body;
+        assertThat(exported).doesNotContain("Erin Erased", "erin@example.com", "complaint", "pd:v1:");
+        JsonNode registered = json(exported).get("events").get(0).get("payload");
+        assertThat(registered.has("name")).isFalse();
+        assertThat(registered.get("country").asText()).isEqualTo("DE");
+        JsonNode state = get("/api/audit/customers/erin/state", "auditor").json();
+        assertThat(state.get("customer").get("personalDataErased").asBoolean()).isTrue();
+        assertThat(state.get("customer").has("name") && !state.get("customer").get("name").isNull()).isFalse();
+    }
+
+    // --- rules and the access log ---
+
+    @Test
+    void everyRuleVersionIsListedWithWhoPublishedItAndWhen() {
+        for (String user : List.of("reader", "auditor", "ops")) {
+            JsonNode rules = get("/api/segmentation-rules", user).json();
+            assertThat(rules.get("currentVersion").asInt()).isEqualTo(2);
+            assertThat(rules.get("current").get("segments").get(0).get("name").asText()).isEqualTo("VIP");
+            JsonNode versions = rules.get("versions");
+            assertThat(versions).hasSize(2);
+            assertThat(versions.get(0).get("version").asInt()).isEqualTo(1);
+            assertThat(versions.get(0).get("publishedBy").asText()).isEqualTo("system");
+            assertThat(versions.get(0).hasNonNull("publishedAt")).isFalse();
+            assertThat(versions.get(1).get("publishedBy").asText()).isEqualTo("olga");
+            assertThat(versions.get(1).get("publishedAt").asText()).isEqualTo(RULES_V2_AT.toString());
+        }
+        assertProblem(get("/api/segmentation-rules", "writer"), 403, "Authorization");
+    }
+
+    @Test
+    void everyAuditCallLeavesATrailOnlyOpsCanRead() {
+        String id = "watched";
+        record(id, Instant.parse("2025-01-01T00:00:00Z"), Events.of(id).registered("Watched", null, "2025-01-01T00:00:00Z"));
+        send(request("/api/audit/customers/" + id + "/events?types=CustomerRegistered", "auditor")
+                .header("X-Correlation-Id", "look-1").build());
+        get("/api/audit/customers/" + id + "/state?axis=occurred", "auditor");
+        get("/api/audit/customers/" + id + "/verify", "auditor");
+        get("/api/audit/customers/" + id + "/events?types=Party", "auditor"); // refused: reads nothing, no trail
+
+        JsonNode log = get("/api/audit/access-log?customerId=" + id, "ops").json();
+        assertThat(log.get("items")).extracting(item -> item.get("call").asText())
+                .containsExactly("verify", "state", "events");
+        JsonNode events = log.get("items").get(2);
+        assertThat(events.get("principal").asText()).isEqualTo("auditor");
+        assertThat(events.get("parameters").asText()).isEqualTo("types=CustomerRegistered");
+        assertThat(events.get("correlationId").asText()).isEqualTo("look-1");
+        assertThat(events.get("at").asText()).isEqualTo(NOW.toString());
+
+        List<String> paged = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = get("/api/audit/access-log?limit=1&customerId=" + id + (cursor == null ? "" : "&cursor=" + cursor),
+                    "ops").json();
+            page.get("items").forEach(item -> paged.add(item.get("call").asText()));
+            cursor = page.hasNonNull("nextCursor") ? page.get("nextCursor").asText() : null;
+        } while (cursor != null);
+        assertThat(paged).containsExactly("verify", "state", "events");
+        assertThat(get("/api/audit/access-log?principal=nobody", "ops").json().get("items")).isEmpty();
+        assertThat(get("/api/audit/access-log?principal=auditor&to=" + NOW, "ops").json().get("items")).isEmpty();
+        assertProblem(get("/api/audit/access-log?cursor=garbage", "ops"), 400, "cursor");
+        assertProblem(get("/api/audit/access-log", "auditor"), 403, "Authorization");
+        assertProblem(get("/api/audit/access-log", "reader"), 403, "Authorization");
+    }
+
+    // --- helpers ---
+
+    private void recordChainedCustomer(String id) {
+        record(id, Instant.parse("2025-03-01T00:00:00Z"), Events.of(id).registered("Tampered " + id, null,
+                        "2025-03-01T00:00:00Z")
+                .purchase("o-1", "300.00", "EUR", "2025-03-02T00:00:00Z")
+                .refund("o-1", "r-1", "100.00", "EUR", "2025-03-03T00:00:00Z")
+                .contact("c-1", ContactChannel.CHAT, "2025-03-04T00:00:00Z"));
+        assertThat(get("/api/audit/customers/" + id + "/verify", "auditor").json().get("valid").asBoolean()).isTrue();
+    }
+
+    private void assertBroken(String id, long sequence, String reason) {
+        Response response = get("/api/audit/customers/" + id + "/verify", "auditor");
+        assertThat(response.status).isEqualTo(200);
+        JsonNode verification = response.json();
+        assertThat(verification.get("valid").asBoolean()).as(response.body).isFalse();
+        assertThat(verification.get("firstInvalidSequence").asLong()).as(response.body).isEqualTo(sequence);
+        if (reason != null) {
+            assertThat(verification.get("reason").asText()).isEqualTo(reason);
+        }
+    }
+
+    /** Appends the events, recorded at their business time except the ones recorded later (ada's import). */
+    private void record(String id, Instant importedAt, Events events) {
+        for (EventEnvelope envelope : events.envelopes()) {
+            Instant occurredAt = envelope.occurredAt();
+            append(id, envelope.event(), occurredAt.isBefore(importedAt) ? Instant.parse("2025-06-10T00:00:00Z") : occurredAt);
+        }
+    }
+
+    /** As the command side appends: the next sequence, chained to the previous event's hash. */
+    private void append(String id, CustomerEvent event, Instant recordedAt) {
+        long sequence = nextSequence.getOrDefault(id, 0L);
+        String previous = lastHash.get(id);
+        String hash = chain.hashOf(previous, sequence, event);
+        Map<String, Object> metadata = new HashMap<>(Map.of("principal", "importer", "source", "import",
+                "correlationId", "corr-" + id, EventHashChain.HASH, hash));
+        if (previous != null) {
+            metadata.put(EventHashChain.PREVIOUS_HASH, previous);
+        }
+        eventStore.publish(new GenericDomainEventMessage<>("Customer", id, sequence, event, metadata,
+                UUID.randomUUID().toString(), recordedAt));
+        lastHash.put(id, hash);
+        nextSequence.put(id, sequence + 1);
+    }
+
+    private String protect(String id, String field, String plaintext) {
+        return protector.protect(id, field, plaintext);
+    }
+
+    private static void assertProblem(Response response, int status, String field) {
+        assertThat(response.status).as(response.body).isEqualTo(status);
+        assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(response.json().get("errors").get(0).get("field").asText()).isEqualTo(field);
+    }
+
+    private HttpRequest.Builder request(String path, String user) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(30));
+        if (user != null) {
+            builder.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (user + ":" + user + "-secret").getBytes(StandardCharsets.UTF_8)));
+        }
+        return builder;
+    }
+
+    private Response get(String path, String user) {
+        return send(request(path, user).GET().build());
+    }
+
+    private static Response send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body(), response.headers());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("not JSON: " + text, e);
+        }
+    }
+
+    record Response(int status, String body, java.net.http.HttpHeaders headers) {
+        JsonNode json() {
+            return AuditHttpTest.json(body);
+        }
+
+        String header(String name) {
+            return headers.firstValue(name).orElse("");
+        }
+    }
+}

@@ -1,0 +1,7 @@
+package io.crmhistory.api.customer.query;
+
+import java.util.List;
+
+/** A page of the audit-access log, newest first; {@code nextCursor} is {@code null} on the last page. */
+public record AuditAccessPage(List<AuditAccess> items, String nextCursor) {
+}
