@@ -20,7 +20,7 @@ import java.util.Map;
 public final class SegmentEvaluator {
 
     /** The window of the {@code contacts90d} input. */
-    static final Duration CONTACT_WINDOW = Duration.ofDays(90);
+    public static final Duration CONTACT_WINDOW = Duration.ofDays(90);
 
     private final int version;
     private final SegmentationRuleSet rules;

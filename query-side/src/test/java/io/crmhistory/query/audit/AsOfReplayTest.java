@@ -10,7 +10,12 @@ import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.query.segment.SegmentEvaluator;
 import org.junit.jupiter.api.Test;
 
+import io.crmhistory.query.segment.SegmentLogic;
+import io.crmhistory.query.segment.SegmentState;
+
 import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.Random;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -93,5 +98,23 @@ class AsOfReplayTest {
         assertThat(state.eventsApplied()).isEqualTo(10_000);
         assertThat(state.value().orderCount()).isEqualTo(4_999);
         assertThat(state.value().contactCount()).isEqualTo(5_000);
+    }
+
+    @Test
+    void droppingContactsOutsideTheWindowChangesNoAssessment() {
+        Random random = new Random(7);
+        for (int history = 0; history < 50; history++) {
+            List<EventEnvelope> events = RandomHistories.of("h-" + history, random);
+            Instant asOf = Instant.parse("2026-01-01T00:00:00Z").minus(Duration.ofDays(random.nextInt(700)));
+            SegmentState full = null;
+            SegmentState trimmed = null;
+            for (EventEnvelope envelope : events) {
+                full = SegmentLogic.assess(SegmentLogic.apply(full, envelope), DEFAULT_RULES, asOf, envelope.occurredAt());
+                trimmed = SegmentLogic.assess(AsOfReplay.withinContactWindow(SegmentLogic.apply(trimmed, envelope),
+                        envelope, asOf), DEFAULT_RULES, asOf, envelope.occurredAt());
+                assertThat(trimmed.assessment()).isEqualTo(full.assessment());
+                assertThat(trimmed.since()).isEqualTo(full.since());
+            }
+        }
     }
 }

@@ -282,6 +282,9 @@ class AuditHttpTest {
         }
         eventStore.publish(messages);
 
+        // Measured once the live projections are done with these events, so the figure is the replay's own.
+        await().atMost(Duration.ofSeconds(120)).until(() ->
+                get("/api/customers/" + id + "/segment?minVersion=9999", "reader").status == 200);
         get("/api/audit/customers/" + id + "/state", "auditor"); // warm-up
         long started = System.nanoTime();
         Response response = get("/api/audit/customers/" + id + "/state", "auditor");
