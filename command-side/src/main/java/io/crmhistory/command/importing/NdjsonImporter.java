@@ -12,6 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -30,6 +32,10 @@ import java.util.concurrent.BlockingQueue;
  * sends its commands one after another, so a customer's lines are recorded in file order, while
  * different customers proceed in parallel. Lane queues are bounded: when they are full the reader
  * waits, which in turn slows the upload (back-pressure instead of buffering).
+ * <p>
+ * A lane records up to {@code crm.import.batch-size} queued lines in one database transaction, so
+ * the cost of a durable commit is shared by the batch instead of paid per line. The counts of a batch are taken only once
+ * it has committed, and the answer is sent after every batch has: what is reported accepted is on disk.
  */
 @Component
 class NdjsonImporter {
@@ -40,14 +46,19 @@ class NdjsonImporter {
     private final ImportLineParser parser;
     private final int laneCount;
     private final int laneCapacity;
+    private final int batchSize;
+    private final TransactionTemplate batchTransaction;
 
-    NdjsonImporter(CommandDispatcher commands, ObjectMapper mapper,
+    NdjsonImporter(CommandDispatcher commands, ObjectMapper mapper, PlatformTransactionManager transactions,
                    @Value("${crm.import.lanes:4}") int laneCount,
-                   @Value("${crm.import.lane-capacity:256}") int laneCapacity) {
+                   @Value("${crm.import.lane-capacity:256}") int laneCapacity,
+                   @Value("${crm.import.batch-size:100}") int batchSize) {
         this.commands = commands;
         this.parser = new ImportLineParser(mapper);
         this.laneCount = laneCount;
         this.laneCapacity = laneCapacity;
+        this.batchSize = batchSize;
+        this.batchTransaction = new TransactionTemplate(transactions);
     }
 
     ImportReport importFrom(InputStream body, Map<String, String> metaData) throws IOException {
@@ -125,27 +136,68 @@ class NdjsonImporter {
 
         @Override
         public void run() {
+            List<Task> batch = new ArrayList<>(batchSize);
             try {
-                for (Task task = queue.take(); task != Task.END; task = queue.take()) {
-                    record(task);
+                boolean ended = false;
+                while (!ended) {
+                    batch.add(queue.take());
+                    queue.drainTo(batch, batchSize - 1);
+                    ended = batch.remove(Task.END);
+                    if (!batch.isEmpty()) {
+                        recordInOneTransaction(batch);
+                        batch.clear();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
 
-        private void record(Task task) {
+        /**
+         * Records the batch in one transaction (each command joins it). When any line is rejected the
+         * whole transaction is rolled back and the batch is recorded again line by line, each in its
+         * own transaction: a failed statement must not take the other lines with it (PostgreSQL aborts
+         * the whole transaction after one), and rejections are rare in an import.
+         */
+        private void recordInOneTransaction(List<Task> batch) {
+            List<Runnable> outcomes = new ArrayList<>(batch.size());
+            boolean committed;
             try {
-                CommandResult result = commands.send(task.command(), metaData);
-                if (result.recorded()) {
-                    tally.accepted();
-                } else {
-                    tally.duplicate();
-                }
+                committed = Boolean.TRUE.equals(batchTransaction.execute(status -> {
+                    for (Task task : batch) {
+                        Outcome outcome = record(task);
+                        if (outcome.rejected()) {
+                            status.setRollbackOnly();
+                            return false;
+                        }
+                        outcomes.add(outcome.count());
+                    }
+                    return true;
+                }));
             } catch (RuntimeException e) {
-                tally.rejected(task.line(), describe(e));
+                log.warn("An import batch of {} lines could not be committed at once; recording it line by line", batch.size(), e);
+                committed = false;
+            }
+            if (committed) {
+                outcomes.forEach(Runnable::run);
+            } else {
+                batch.forEach(task -> record(task).count().run());
             }
         }
+
+        /** Sends the line's command; what it did is counted only once its transaction has committed. */
+        private Outcome record(Task task) {
+            try {
+                CommandResult result = commands.send(task.command(), metaData);
+                return new Outcome(false, result.recorded() ? tally::accepted : tally::duplicate);
+            } catch (RuntimeException e) {
+                String detail = describe(e);
+                return new Outcome(true, () -> tally.rejected(task.line(), detail));
+            }
+        }
+    }
+
+    private record Outcome(boolean rejected, Runnable count) {
     }
 
     /** The same field and reason the HTTP call would have answered. */
