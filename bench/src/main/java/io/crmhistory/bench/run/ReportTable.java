@@ -60,7 +60,7 @@ final class ReportTable {
     }
 
     static String count(double value) {
-        return String.format(Locale.ROOT, "%,.0f", value);
+        return String.format(Locale.ROOT, value < 100 ? "%,.1f" : "%,.0f", value);
     }
 
     private static void line(StringBuilder out, List<String> cells) {
