@@ -105,7 +105,10 @@ final class RebuildScenario {
     private static Path copyEventStore(Path from, Path to) {
         try (Stream<Path> files = Files.list(from)) {
             Files.createDirectories(to);
-            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("eventstore")).toList()) {
+            // Everything but the read models: the keys too (personal fields in the events are encrypted
+            // with keys that master.key wraps).
+            for (Path file : files.filter(f -> Files.isRegularFile(f)
+                    && !f.getFileName().toString().startsWith("readmodel")).toList()) {
                 Files.copy(file, to.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
             return to;
