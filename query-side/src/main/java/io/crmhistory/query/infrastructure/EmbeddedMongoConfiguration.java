@@ -6,6 +6,7 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import io.crmhistory.platform.config.DataDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.autoconfigure.mongo.MongoConnectionDetails;
@@ -15,7 +16,9 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -33,15 +36,44 @@ class EmbeddedMongoConfiguration {
     static final String FILE_NAME = "readmodel.mv";
     private static final Logger log = LoggerFactory.getLogger(EmbeddedMongoConfiguration.class);
 
-    @Bean(destroyMethod = "shutdown")
-    MongoServer embeddedMongoServer(DataDirectory dataDirectory) {
+    /**
+     * Closed by {@link #readModelFileGuard}, which records a clean close. The H2 backend writes a
+     * document and its index entries as separate steps, so a process killed in between leaves a file
+     * whose index and data disagree (an upsert then fails with a duplicate key, stalling a projection).
+     * Read models are derived data: a file that was not closed cleanly is discarded at the next start,
+     * together with the tokens beside it, and every projection is rebuilt from the event store.
+     */
+    @Bean(destroyMethod = "")
+    MongoServer embeddedMongoServer(DataDirectory dataDirectory) throws IOException {
         Path file = dataDirectory.resolve(FILE_NAME);
+        Path closedCleanly = closedCleanlyMarker(file);
+        if (Files.exists(file) && !Files.exists(closedCleanly)) {
+            log.warn("The read models in {} were not closed cleanly (the query side was killed or crashed); the "
+                    + "embedded store cannot vouch for them after that, so they are discarded and rebuilt from the "
+                    + "event store", file);
+            Files.delete(file);
+        }
+        Files.deleteIfExists(closedCleanly);
         MongoServer server = new MongoServer(new H2Backend(file.toString()));
         server.bind("127.0.0.1", 0);
         InetSocketAddress address = server.getLocalAddress();
         log.info("Read models in the embedded MongoDB-compatible server on {} (data in {}); set "
                 + "spring.data.mongodb.uri to use a MongoDB instead", address, file);
         return server;
+    }
+
+    /** Closes the embedded server last and then marks its file as closed cleanly. */
+    @Bean
+    DisposableBean readModelFileGuard(MongoServer server, DataDirectory dataDirectory) {
+        Path closedCleanly = closedCleanlyMarker(dataDirectory.resolve(FILE_NAME));
+        return () -> {
+            server.shutdown();
+            Files.createFile(closedCleanly);
+        };
+    }
+
+    private static Path closedCleanlyMarker(Path file) {
+        return file.resolveSibling(file.getFileName() + ".closed-cleanly");
     }
 
     /** Takes the place of Boot's property-based connection details, so the driver connects to the embedded server. */
