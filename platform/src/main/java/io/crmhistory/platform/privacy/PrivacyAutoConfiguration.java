@@ -22,7 +22,8 @@ import java.time.Duration;
 /**
  * Personal data protection for both applications: the key store in the event store's database
  * (its table created at start, idempotently and tolerant of the other application doing the same)
- * and the protector that encrypts and reveals personal fields.
+ * the protector that encrypts and reveals personal fields, and keys derived from the master key for other
+ * data at rest.
  * <p>
  * {@code crm.security.master-key} (base64, 32 bytes; default: generated {@code <data-dir>/master.key}),
  * {@code crm.privacy.key-cache-size} (default 10000 keys), {@code crm.privacy.key-cache-ttl}
@@ -44,6 +45,12 @@ public class PrivacyAutoConfiguration {
                                       @Value("${crm.privacy.key-cache-ttl:5m}") Duration cacheTtl) throws SQLException {
         createTable(jdbc);
         return new JdbcCustomerKeyStore(jdbc, transactions, MasterKey.load(masterKey, dataDirectory), clock, cacheSize, cacheTtl);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    DerivedKeys derivedKeys(DataDirectory dataDirectory, @Value("${crm.security.master-key:}") String masterKey) {
+        return new DerivedKeys(MasterKey.load(masterKey, dataDirectory));
     }
 
     @Bean

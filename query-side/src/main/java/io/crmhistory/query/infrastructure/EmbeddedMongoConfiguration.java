@@ -2,11 +2,14 @@ package io.crmhistory.query.infrastructure;
 
 import com.mongodb.ConnectionString;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import io.crmhistory.platform.config.DataDirectory;
+import io.crmhistory.platform.privacy.DerivedKeys;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.autoconfigure.mongo.MongoConnectionDetails;
@@ -20,11 +23,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * The embedded default for read models: with no {@code spring.data.mongodb.uri} (nor host) configured,
  * an in-process MongoDB-wire-compatible server ({@code mongo-java-server}) persisted with its H2 backend
- * at {@code <crm.data-dir>/readmodel.mv}, on a free loopback port. The real MongoDB driver and Spring Data
+ * at {@code <crm.data-dir>/readmodel-2.mv} (an MVStore file, cache {@code crm.readmodel.embedded.cache-size-mb}), on a free loopback port. The real MongoDB driver and Spring Data
  * talk to it exactly as they would to MongoDB, so the same code runs against a real MongoDB when a URI is
  * configured. Its limitations are listed in {@code docs/read-side.md}.
  */
@@ -33,28 +38,37 @@ import java.nio.file.Path;
 class EmbeddedMongoConfiguration {
 
     static final String DATABASE = "crm";
-    static final String FILE_NAME = "readmodel.mv";
+    static final String FILE_NAME = "readmodel-2.mv";
+    /**
+     * The file is encrypted (H2's AES file encryption, with a key derived from the master key): read models hold
+     * personal data, and an erasure scrubs the documents but H2 may keep their earlier versions in unused parts
+     * of the file for a while, so without it an erased email could still be found in the file's bytes.
+     */
+    static final String FILE_KEY_PURPOSE = "readmodel-file";
+    private static final List<String> EARLIER_FILE_NAMES = List.of("readmodel.mv");
     private static final Logger log = LoggerFactory.getLogger(EmbeddedMongoConfiguration.class);
 
     /**
-     * Closed by {@link #readModelFileGuard}, which records a clean close. The H2 backend writes a
-     * document and its index entries as separate steps, so a process killed in between leaves a file
-     * whose index and data disagree (an upsert then fails with a duplicate key, stalling a projection).
-     * Read models are derived data: a file that was not closed cleanly is discarded at the next start,
-     * together with the tokens beside it, and every projection is rebuilt from the event store.
+     * Closed by {@link #readModelFileGuard}. Every committed version of the file is consistent
+     * ({@link ReadModelBackend}), so after a crash the read models and their tokens are as of the last commit
+     * and the projections redo the rest from the event store. Only a file H2 cannot open at all is discarded,
+     * and then every projection is rebuilt from the event store.
      */
     @Bean(destroyMethod = "")
-    MongoServer embeddedMongoServer(DataDirectory dataDirectory) throws IOException {
+    MongoServer embeddedMongoServer(DataDirectory dataDirectory, DerivedKeys keys,
+                                    @Value("${crm.readmodel.embedded.encrypted:true}") boolean encrypted,
+                                    @Value("${crm.readmodel.embedded.cache-size-mb:64}") int cacheSizeMb,
+                                    @Value("${crm.readmodel.embedded.commit-interval:1s}") Duration commitInterval)
+            throws IOException {
+        discardEarlierFormats(dataDirectory);
         Path file = dataDirectory.resolve(FILE_NAME);
-        Path closedCleanly = closedCleanlyMarker(file);
-        if (Files.exists(file) && !Files.exists(closedCleanly)) {
-            log.warn("The read models in {} were not closed cleanly (the query side was killed or crashed); the "
-                    + "embedded store cannot vouch for them after that, so they are discarded and rebuilt from the "
-                    + "event store", file);
-            Files.delete(file);
+        MVStore.Builder builder = new MVStore.Builder().fileName(file.toString()).cacheSize(cacheSizeMb)
+                .autoCommitDisabled().autoCommitBufferSize(0);
+        if (encrypted) {
+            builder.encryptionKey(keys.derivePassword(FILE_KEY_PURPOSE));
         }
-        Files.deleteIfExists(closedCleanly);
-        MongoServer server = new MongoServer(new H2Backend(file.toString()));
+        MVStore store = openStore(builder, file);
+        MongoServer server = new MongoServer(new ReadModelBackend(store, commitInterval));
         server.bind("127.0.0.1", 0);
         InetSocketAddress address = server.getLocalAddress();
         log.info("Read models in the embedded MongoDB-compatible server on {} (data in {}); set "
@@ -62,18 +76,37 @@ class EmbeddedMongoConfiguration {
         return server;
     }
 
-    /** Closes the embedded server last and then marks its file as closed cleanly. */
-    @Bean
-    DisposableBean readModelFileGuard(MongoServer server, DataDirectory dataDirectory) {
-        Path closedCleanly = closedCleanlyMarker(dataDirectory.resolve(FILE_NAME));
-        return () -> {
-            server.shutdown();
-            Files.createFile(closedCleanly);
-        };
+    private static MVStore openStore(MVStore.Builder builder, Path file) throws IOException {
+        try {
+            return builder.open();
+        } catch (MVStoreException e) {
+            log.error("The read models in {} cannot be opened ({}); the file is discarded and every projection is "
+                    + "rebuilt from the event store", file, e.getMessage());
+            Files.delete(file);
+            return builder.open();
+        }
     }
 
-    private static Path closedCleanlyMarker(Path file) {
-        return file.resolveSibling(file.getFileName() + ".closed-cleanly");
+    /** Closes the embedded server last, committing what the projections wrote. */
+    @Bean
+    DisposableBean readModelFileGuard(MongoServer server) {
+        return server::shutdown;
+    }
+
+    /**
+     * Files of earlier versions stored documents and ordered index keys differently ({@link DocumentType},
+     * {@link IndexKeyType}), so they cannot be read by this one: they are discarded and rebuilt from the
+     * event store, together with the marker files the earlier version kept beside them.
+     */
+    private static void discardEarlierFormats(DataDirectory dataDirectory) throws IOException {
+        for (String earlier : EARLIER_FILE_NAMES) {
+            Path file = dataDirectory.resolve(earlier);
+            if (Files.deleteIfExists(file)) {
+                log.warn("Read models in {} were written by an earlier version; discarded, they are rebuilt from the "
+                        + "event store", file);
+            }
+            Files.deleteIfExists(file.resolveSibling(earlier + ".closed-cleanly"));
+        }
     }
 
     /** Takes the place of Boot's property-based connection details, so the driver connects to the embedded server. */

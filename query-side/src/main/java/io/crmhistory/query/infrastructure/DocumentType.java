@@ -1,0 +1,83 @@
+package io.crmhistory.query.infrastructure;
+
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
+import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.WriteBuffer;
+import org.h2.mvstore.type.BasicDataType;
+
+import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * The value type of the embedded server's document maps: documents stored as BSON, the format the server
+ * received them in, so they come back exactly as they went in. H2's default type would Java-serialize each
+ * document (class descriptors, a new object stream per document), which took more CPU than the projections.
+ */
+final class DocumentType extends BasicDataType<Document> {
+
+    static final DocumentType INSTANCE = new DocumentType();
+
+    /** Rough per-entry overhead in memory, for H2's cache accounting and page splitting. */
+    private static final int ENTRY_OVERHEAD = 48;
+
+    private DocumentType() {
+    }
+
+    @Override
+    public int getMemory(Document document) {
+        return estimate(document);
+    }
+
+    @Override
+    public void write(WriteBuffer buffer, Document document) {
+        ByteBuf bson = Unpooled.buffer(256);
+        try {
+            BsonEncoder.encodeDocument(document, bson);
+            int length = bson.readableBytes();
+            buffer.putVarInt(length);
+            buffer.put(bson.array(), bson.arrayOffset() + bson.readerIndex(), length);
+        } finally {
+            bson.release();
+        }
+    }
+
+    @Override
+    public Document read(ByteBuffer buffer) {
+        int length = DataUtils.readVarInt(buffer);
+        ByteBuffer bson = buffer.slice();
+        bson.limit(length);
+        buffer.position(buffer.position() + length);
+        return BsonDecoder.decodeBson(Unpooled.wrappedBuffer(bson));
+    }
+
+    @Override
+    public Document[] createStorage(int size) {
+        return new Document[size];
+    }
+
+    private static int estimate(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            int size = ENTRY_OVERHEAD;
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                size += ENTRY_OVERHEAD + 2 * String.valueOf(entry.getKey()).length() + estimate(entry.getValue());
+            }
+            return size;
+        }
+        if (value instanceof Collection<?> values) {
+            int size = ENTRY_OVERHEAD;
+            for (Object element : values) {
+                size += estimate(element);
+            }
+            return size;
+        }
+        if (value instanceof CharSequence text) {
+            return ENTRY_OVERHEAD + 2 * text.length();
+        }
+        return ENTRY_OVERHEAD;
+    }
+}

@@ -1,0 +1,158 @@
+package io.crmhistory.query.infrastructure;
+
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.DatabaseResolver;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.oplog.Oplog;
+import io.netty.channel.Channel;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * mongo-java-server's H2 backend, made cheaper and crash-consistent for the read models.
+ * <ul>
+ *     <li>Cheaper map types: index keys compared in value order ({@link IndexKeyType}) and documents stored as
+ *     BSON ({@link DocumentType}). The maps are opened here with those types before the H2 database asks for
+ *     them by name, and {@link MVStore#openMap(String)} hands back the map already open, so the index and
+ *     collection code itself is the library's.</li>
+ *     <li>Commits only between commands. The library updates a stored document in place and only then puts it
+ *     back, and H2's own background writer serializes pages whenever it likes: it could store half an update
+ *     (or fail on the map changing under it), and a file killed at such a moment held a document without its
+ *     index entry. Here the store is opened without auto-commit and committed at a fixed interval while no
+ *     command that writes is running (a read-write lock: writing commands share it, a commit takes it alone),
+ *     so every committed version of the file is the state between two whole commands. A crash loses at most the
+ *     last interval, which the projections redo from their tokens (stored in the same file, so never ahead of
+ *     the documents they describe).</li>
+ * </ul>
+ */
+final class ReadModelBackend extends H2Backend {
+
+    private static final Logger log = LoggerFactory.getLogger(ReadModelBackend.class);
+
+    /** Commands that never change the store, so they need not wait for a commit. */
+    private static final Set<String> READ_ONLY_COMMANDS = Set.of("find", "getMore", "count", "distinct",
+            "listCollections", "listIndexes", "killCursors", "ping", "hello", "isMaster", "ismaster", "buildInfo",
+            "buildinfo", "dbStats", "collStats", "serverStatus", "getLastError", "endSessions");
+
+    private final ReentrantReadWriteLock commits = new ReentrantReadWriteLock();
+    private final ScheduledExecutorService committer;
+
+    /** @param store opened with auto-commit disabled; this backend commits it */
+    ReadModelBackend(MVStore store, Duration commitInterval) {
+        super(store);
+        this.committer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "readmodel-commit");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long millis = commitInterval.toMillis();
+        committer.scheduleWithFixedDelay(this::commitQuietly, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void commit() {
+        Lock exclusive = commits.writeLock();
+        exclusive.lock();
+        try {
+            if (!getMvStore().isClosed() && getMvStore().hasUnsavedChanges()) {
+                getMvStore().commit();
+            }
+        } finally {
+            exclusive.unlock();
+        }
+    }
+
+    private void commitQuietly() {
+        try {
+            commit();
+        } catch (RuntimeException e) {
+            log.error("Could not commit the embedded read models to {}; retrying at the next interval", this, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        committer.shutdown();
+        Lock exclusive = commits.writeLock();
+        exclusive.lock();
+        try {
+            super.close();
+        } finally {
+            exclusive.unlock();
+        }
+    }
+
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        return new Database(databaseName);
+    }
+
+    private static void requireType(Object type, Class<?> expected, MVMap<?, ?> map) {
+        if (!expected.isInstance(type)) {
+            throw new IllegalStateException("map " + map.getName() + " was opened before its " + expected.getSimpleName());
+        }
+    }
+
+    /**
+     * An inner class on purpose: H2Database's constructor already opens the existing collections and indexes,
+     * before any field of a subclass is assigned, while the enclosing backend (and its store) is reachable.
+     */
+    private final class Database extends H2Database {
+
+        Database(String databaseName) {
+            super(databaseName, getMvStore(), getCursorRegistry());
+        }
+
+        @Override
+        public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver resolver,
+                                      Oplog oplog) {
+            if (READ_ONLY_COMMANDS.contains(command)) {
+                return super.handleCommand(channel, command, query, resolver, oplog);
+            }
+            Lock shared = commits.readLock();
+            shared.lock();
+            try {
+                return super.handleCommand(channel, command, query, resolver, oplog);
+            } finally {
+                shared.unlock();
+            }
+        }
+
+        @Override
+        protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+            // H2Database names a collection's document map "databases.<database>.<collection>".
+            MVMap<Object, Document> map = getMvStore().openMap("databases." + getFullCollectionNamespace(collectionName),
+                    new MVMap.Builder<Object, Document>().valueType(DocumentType.INSTANCE));
+            requireType(map.getValueType(), DocumentType.class, map);
+            return super.openOrCreateCollection(collectionName, options);
+        }
+
+        @Override
+        protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys,
+                                                        boolean sparse) {
+            // H2Database names an index map "<database>.<collection>._index_<index>".
+            MVMap<KeyValue, Object> map = getMvStore().openMap(getFullCollectionNamespace(collectionName) + "._index_"
+                    + indexName, new MVMap.Builder<KeyValue, Object>().keyType(IndexKeyType.INSTANCE));
+            requireType(map.getKeyType(), IndexKeyType.class, map);
+            return super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
+        }
+    }
+}
