@@ -3,6 +3,7 @@ package io.crmhistory.query.audit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhistory.api.customer.query.AuditedEvent;
 import io.crmhistory.api.customer.query.ChainVerificationView;
+import io.crmhistory.api.rules.PublishSegmentationRules;
 import io.crmhistory.api.customer.query.CustomerStateAsOf;
 import io.crmhistory.platform.web.ClientInputException;
 import io.crmhistory.platform.web.CorrelationIdFilter;
@@ -92,6 +93,14 @@ class AuditController {
         String id = Parameters.customerId(customerId);
         ChainVerificationView verification = queries.verify(id);
         logAccess(principal, VERIFY, id, request);
+        return verification;
+    }
+
+    /** The same proof for the history of segmentation rules, which decides every customer's segment. */
+    @GetMapping("/api/audit/segmentation-rules/verify")
+    ChainVerificationView verifyRuleBook(Principal principal, HttpServletRequest request) {
+        ChainVerificationView verification = queries.verifyRuleBook();
+        logAccess(principal, VERIFY, PublishSegmentationRules.RULE_BOOK_ID, request);
         return verification;
     }
 

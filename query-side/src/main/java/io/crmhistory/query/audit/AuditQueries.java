@@ -3,6 +3,7 @@ package io.crmhistory.query.audit;
 import io.crmhistory.api.customer.query.AuditedEvent;
 import io.crmhistory.api.customer.query.ChainVerificationView;
 import io.crmhistory.api.customer.query.CustomerStateAsOf;
+import io.crmhistory.api.rules.PublishSegmentationRules;
 import io.crmhistory.platform.audit.ChainVerification;
 import io.crmhistory.platform.audit.ChainVerifier;
 import io.crmhistory.platform.audit.JdbcEventChains;
@@ -71,17 +72,33 @@ class AuditQueries {
     }
 
     ChainVerificationView verify(String customerId) {
-        JdbcEventChains jdbc = chains.getIfAvailable();
-        if (jdbc == null) {
-            throw new ClientInputException(HttpStatus.NOT_IMPLEMENTED, List.of(new FieldProblem("customerId",
-                    "chain verification reads the JDBC event store's table; this deployment's event store is not JDBC")));
-        }
-        List<StoredEvent> rows = jdbc.rows(customerId);
+        List<StoredEvent> rows = jdbcChains("customerId").rows(customerId);
         if (rows.isEmpty() || !rows.get(0).type().startsWith(CUSTOMER_EVENT_PACKAGE)) {
             throw new UnknownCustomerException(customerId);
         }
-        ChainVerification verification = ChainVerifier.verify(rows);
-        return new ChainVerificationView(customerId, verification.valid(), verification.events(),
+        return view(customerId, ChainVerifier.verify(rows));
+    }
+
+    /**
+     * The rule book's publications form a hash chain of their own; no publication yet (only the default
+     * version 1 in force) is an empty, valid chain.
+     */
+    ChainVerificationView verifyRuleBook() {
+        List<StoredEvent> rows = jdbcChains("ruleBook").rows(PublishSegmentationRules.RULE_BOOK_ID);
+        return view(null, ChainVerifier.verify(rows));
+    }
+
+    private JdbcEventChains jdbcChains(String field) {
+        JdbcEventChains jdbc = chains.getIfAvailable();
+        if (jdbc == null) {
+            throw new ClientInputException(HttpStatus.NOT_IMPLEMENTED, List.of(new FieldProblem(field,
+                    "chain verification reads the JDBC event store's table; this deployment's event store is not JDBC")));
+        }
+        return jdbc;
+    }
+
+    private static ChainVerificationView view(String id, ChainVerification verification) {
+        return new ChainVerificationView(id, verification.valid(), verification.events(),
                 verification.firstInvalidSequence(), verification.reason(), verification.headHash());
     }
 }

@@ -98,9 +98,11 @@ class AuditHttpTest {
         SegmentationRuleSet v2 = new SegmentationRuleSet(SegmentationRuleSet.DEFAULT.recencyDays(),
                 SegmentationRuleSet.DEFAULT.frequencyOrders(), SegmentationRuleSet.DEFAULT.monetary(), segments,
                 SegmentationRuleSet.DEFAULT.fallback());
+        SegmentationRulesPublished published = new SegmentationRulesPublished(2, v2, "olga",
+                Events.at(RULES_V2_AT.toString()));
         eventStore.publish(new GenericDomainEventMessage<>("SegmentationRuleBook", PublishSegmentationRules.RULE_BOOK_ID,
-                0, new SegmentationRulesPublished(2, v2, "olga", Events.at(RULES_V2_AT.toString())),
-                Map.of("principal", "olga"), UUID.randomUUID().toString(), RULES_V2_AT));
+                0, published, Map.of("principal", "olga", EventHashChain.HASH, chain.hashOf(null, 0, published)),
+                UUID.randomUUID().toString(), RULES_V2_AT));
 
         // Recorded late: the 2024 purchase was only imported on 2025-06-10.
         record("ada", Instant.parse("2025-01-10T00:00:00Z"), Events.of("ada")
@@ -318,6 +320,28 @@ class AuditHttpTest {
                 (Object) refund.replace("100.00", "900.00").getBytes(StandardCharsets.UTF_8));
 
         assertBroken("t-payload", 2, "content does not match its hash");
+    }
+
+    @Test
+    void theRuleBookChainVerifiesAndAnEditedRuleIsFound() {
+        JsonNode untouched = get("/api/audit/segmentation-rules/verify", "auditor").json();
+        assertThat(untouched.get("valid").asBoolean()).isTrue();
+        assertThat(untouched.get("events").asLong()).isEqualTo(1);
+
+        String where = " WHERE aggregateIdentifier = '" + PublishSegmentationRules.RULE_BOOK_ID + "' AND sequenceNumber = 0";
+        byte[] original = jdbc.queryForObject("SELECT payload FROM DomainEventEntry" + where, byte[].class);
+        String rules = new String(original, StandardCharsets.UTF_8);
+        assertThat(rules).contains("m >= 3");
+        try {
+            jdbc.update("UPDATE DomainEventEntry SET payload = ?" + where,
+                    (Object) rules.replace("m >= 3", "m >= 1").getBytes(StandardCharsets.UTF_8));
+            JsonNode edited = get("/api/audit/segmentation-rules/verify", "auditor").json();
+            assertThat(edited.get("valid").asBoolean()).isFalse();
+            assertThat(edited.get("firstInvalidSequence").asLong()).isZero();
+        } finally {
+            jdbc.update("UPDATE DomainEventEntry SET payload = ?" + where, (Object) original);
+        }
+        assertProblem(get("/api/audit/segmentation-rules/verify", "reader"), 403, "Authorization");
     }
 
     @Test
