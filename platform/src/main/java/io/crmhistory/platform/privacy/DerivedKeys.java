@@ -14,7 +14,7 @@ public final class DerivedKeys {
 
     private final SecretKey masterKey;
 
-    DerivedKeys(SecretKey masterKey) {
+    public DerivedKeys(SecretKey masterKey) {
         this.masterKey = masterKey;
     }
 

@@ -4,6 +4,7 @@ import com.mongodb.ConnectionString;
 import de.bwaldvogel.mongo.MongoServer;
 import io.crmhistory.platform.config.DataDirectory;
 import io.crmhistory.platform.privacy.DerivedKeys;
+import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
 import org.slf4j.Logger;
@@ -25,6 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The embedded default for read models: with no {@code spring.data.mongodb.uri} (nor host) configured,
@@ -45,13 +48,16 @@ class EmbeddedMongoConfiguration {
      * of the file for a while, so without it an erased email could still be found in the file's bytes.
      */
     static final String FILE_KEY_PURPOSE = "readmodel-file";
+    /** H2's errors for a file it cannot read (corrupt, truncated, foreign), as opposed to one it may not open (locked). */
+    private static final Set<Integer> UNREADABLE = Set.of(DataUtils.ERROR_FILE_CORRUPT, DataUtils.ERROR_READING_FAILED,
+            DataUtils.ERROR_UNSUPPORTED_FORMAT, DataUtils.ERROR_CHUNK_NOT_FOUND);
     private static final List<String> EARLIER_FILE_NAMES = List.of("readmodel.mv");
     private static final Logger log = LoggerFactory.getLogger(EmbeddedMongoConfiguration.class);
 
     /**
      * Closed by {@link #readModelFileGuard}. Every committed version of the file is consistent
      * ({@link ReadModelBackend}), so after a crash the read models and their tokens are as of the last commit
-     * and the projections redo the rest from the event store. Only a file H2 cannot open at all is discarded,
+     * and the projections redo the rest from the event store. Only a file H2 cannot read at all is discarded,
      * and then every projection is rebuilt from the event store.
      */
     @Bean(destroyMethod = "")
@@ -62,11 +68,12 @@ class EmbeddedMongoConfiguration {
             throws IOException {
         discardEarlierFormats(dataDirectory);
         Path file = dataDirectory.resolve(FILE_NAME);
-        MVStore.Builder builder = new MVStore.Builder().fileName(file.toString()).cacheSize(cacheSizeMb)
-                .autoCommitDisabled().autoCommitBufferSize(0);
-        if (encrypted) {
-            builder.encryptionKey(keys.derivePassword(FILE_KEY_PURPOSE));
-        }
+        // A new builder for each attempt: H2 wipes the encryption key it was given once it has used it.
+        Supplier<MVStore.Builder> builder = () -> {
+            MVStore.Builder options = new MVStore.Builder().fileName(file.toString()).cacheSize(cacheSizeMb)
+                    .autoCommitDisabled().autoCommitBufferSize(0);
+            return encrypted ? options.encryptionKey(keys.derivePassword(FILE_KEY_PURPOSE)) : options;
+        };
         MVStore store = openStore(builder, file);
         MongoServer server = new MongoServer(new ReadModelBackend(store, commitInterval));
         server.bind("127.0.0.1", 0);
@@ -76,14 +83,17 @@ class EmbeddedMongoConfiguration {
         return server;
     }
 
-    private static MVStore openStore(MVStore.Builder builder, Path file) throws IOException {
+    private static MVStore openStore(Supplier<MVStore.Builder> builder, Path file) throws IOException {
         try {
-            return builder.open();
+            return builder.get().open();
         } catch (MVStoreException e) {
+            if (!UNREADABLE.contains(e.getErrorCode())) {
+                throw e; // e.g. locked by another query side on the same data directory: never discard its file
+            }
             log.error("The read models in {} cannot be opened ({}); the file is discarded and every projection is "
                     + "rebuilt from the event store", file, e.getMessage());
             Files.delete(file);
-            return builder.open();
+            return builder.get().open();
         }
     }
 

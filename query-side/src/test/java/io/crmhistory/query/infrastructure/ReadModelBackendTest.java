@@ -98,6 +98,24 @@ class ReadModelBackendTest {
         }
     }
 
+    @Test
+    void aCleanCloseKeepsEverything() {
+        Path file = dir.resolve("closed.mv");
+        for (int round = 0; round < 3; round++) {
+            MVStore store = open(file);
+            ReadModelBackend backend = new ReadModelBackend(store, Duration.ofMillis(50));
+            MongoServer server = new MongoServer(backend);
+            InetSocketAddress address = server.bind();
+            try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
+                MongoCollection<org.bson.Document> customers = client.getDatabase("crm").getCollection("customers");
+                assertThat(customers.countDocuments()).isEqualTo(round * 2000L);
+                customers.insertMany(documents(round * 2000, round * 2000 + 2000));
+            }
+            server.shutdown();
+            assertThat(store.isClosed()).isTrue();
+        }
+    }
+
     private static MVStore open(Path file) {
         return new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().autoCommitBufferSize(0)
                 .encryptionKey("test-only".toCharArray()).open();

@@ -1,0 +1,77 @@
+package io.crmhistory.query.infrastructure;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import io.crmhistory.platform.config.DataDirectory;
+import io.crmhistory.platform.privacy.DerivedKeys;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.crypto.spec.SecretKeySpec;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EmbeddedMongoConfigurationTest {
+
+    @TempDir
+    Path dir;
+
+    private final DerivedKeys keys = new DerivedKeys(new SecretKeySpec(new byte[32], "AES"));
+
+    @Test
+    void readModelsSurviveRestartsEncryptedAndWithoutPlaintextInTheFile() throws Exception {
+        for (int start = 1; start <= 3; start++) {
+            MongoServer server = start();
+            try (MongoClient client = connect(server)) {
+                var customers = client.getDatabase("crm").getCollection("customers");
+                assertThat(customers.countDocuments()).as("documents kept from the earlier starts").isEqualTo(start - 1);
+                customers.insertOne(new Document("_id", "c-" + start).append("email", "ada.lovelace@example.com"));
+            }
+            server.shutdown();
+        }
+        byte[] file = Files.readAllBytes(dir.resolve(EmbeddedMongoConfiguration.FILE_NAME));
+        assertThat(new String(file, StandardCharsets.ISO_8859_1)).doesNotContain("ada.lovelace");
+    }
+
+    @Test
+    void aFileOfTheEarlierFormatIsDiscardedAndAnUnreadableOneRebuilt() throws Exception {
+        Files.writeString(dir.resolve("readmodel.mv"), "earlier format");
+        Files.writeString(dir.resolve(EmbeddedMongoConfiguration.FILE_NAME), "not an MVStore file at all, padded "
+                + "x".repeat(8192));
+
+        MongoServer server = start();
+        try (MongoClient client = connect(server)) {
+            var customers = client.getDatabase("crm").getCollection("customers");
+            assertThat(customers.countDocuments()).isZero();
+            customers.insertOne(new Document("_id", "c-1"));
+        } finally {
+            server.shutdown();
+        }
+        assertThat(dir.resolve("readmodel.mv")).doesNotExist();
+
+        // The file made in place of the unreadable one opens again (with the same key) and keeps its data.
+        MongoServer restarted = start();
+        try (MongoClient client = connect(restarted)) {
+            assertThat(client.getDatabase("crm").getCollection("customers").countDocuments()).isEqualTo(1);
+        } finally {
+            restarted.shutdown();
+        }
+    }
+
+    private MongoServer start() throws Exception {
+        return new EmbeddedMongoConfiguration().embeddedMongoServer(new DataDirectory(dir), keys, true, 16,
+                Duration.ofMillis(100));
+    }
+
+    private static MongoClient connect(MongoServer server) {
+        InetSocketAddress address = server.getLocalAddress();
+        return MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort());
+    }
+}
