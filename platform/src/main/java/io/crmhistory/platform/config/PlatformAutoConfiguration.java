@@ -1,5 +1,6 @@
 package io.crmhistory.platform.config;
 
+import org.axonframework.eventhandling.GenericEventMessage;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -24,8 +25,12 @@ public class PlatformAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     Clock clock(@Value("${crm.clock.fixed:}") String fixed) {
-        return fixed.isBlank()
+        Clock clock = fixed.isBlank()
                 ? Clock.systemUTC()
                 : Clock.fixed(Instant.parse(fixed), ZoneOffset.UTC);
+        // Axon stamps every event (its recorded time) from a clock of its own, a JVM-wide static; it reads this
+        // one too, so pinning time pins recorded times as well and the audit's recorded axis agrees with it.
+        GenericEventMessage.clock = clock;
+        return clock;
     }
 }

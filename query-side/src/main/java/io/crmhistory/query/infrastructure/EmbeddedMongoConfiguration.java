@@ -9,7 +9,6 @@ import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
@@ -55,12 +54,14 @@ class EmbeddedMongoConfiguration {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedMongoConfiguration.class);
 
     /**
-     * Closed by {@link #readModelFileGuard}. Every committed version of the file is consistent
+     * Shut down after everything that uses MongoDB (they depend on it), committing what they wrote; also when
+     * the application fails to start, so its threads do not keep the process (and the file's lock) alive.
+     * Every committed version of the file is consistent
      * ({@link ReadModelBackend}), so after a crash the read models and their tokens are as of the last commit
      * and the projections redo the rest from the event store. Only a file H2 cannot read at all is discarded,
      * and then every projection is rebuilt from the event store.
      */
-    @Bean(destroyMethod = "")
+    @Bean(destroyMethod = "shutdown")
     MongoServer embeddedMongoServer(DataDirectory dataDirectory, DerivedKeys keys,
                                     @Value("${crm.readmodel.embedded.encrypted:true}") boolean encrypted,
                                     @Value("${crm.readmodel.embedded.cache-size-mb:64}") int cacheSizeMb,
@@ -95,12 +96,6 @@ class EmbeddedMongoConfiguration {
             Files.delete(file);
             return builder.get().open();
         }
-    }
-
-    /** Closes the embedded server last, committing what the projections wrote. */
-    @Bean
-    DisposableBean readModelFileGuard(MongoServer server) {
-        return server::shutdown;
     }
 
     /**
