@@ -65,7 +65,7 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * <p>
  * Fields are serialized by Jackson for snapshots, hence the field visibility.
  */
-@Aggregate(snapshotTriggerDefinition = "customerSnapshotTrigger")
+@Aggregate(snapshotTriggerDefinition = "customerSnapshotTrigger", cache = "customerCache")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
         getterVisibility = JsonAutoDetect.Visibility.NONE, isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 class Customer {
