@@ -1,0 +1,94 @@
+package io.crmhistory.query.prediction;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.DoubleRange;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.AbstractMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class ForecastNumericsTest {
+
+    @Test
+    void hypergeometricMatchesClosedForms() {
+        for (double z : new double[] {0, 0.1, 0.5, 0.9, 0.99}) {
+            double logSeries = z == 0 ? 1 : -Math.log(1 - z) / z;
+            assertThat(Hypergeometric.f21(1, 1, 2, z)).as("2F1(1,1;2;%s)", z).isCloseTo(logSeries, within(1e-12));
+            assertThat(Hypergeometric.f21(2.5, 3, 3, z)).as("2F1(a,b;b;%s)", z)
+                    .isCloseTo(Math.pow(1 - z, -2.5), within(1e-9 * Math.pow(1 - z, -2.5)));
+            double w = Math.sqrt(z);
+            double arcsin = w == 0 ? 1 : Math.asin(w) / w;
+            assertThat(Hypergeometric.f21(0.5, 0.5, 1.5, z)).as("2F1(1/2,1/2;3/2;%s)", z).isCloseTo(arcsin, within(1e-12));
+        }
+    }
+
+    @Test
+    void hypergeometricRefusesArgumentsOutsideItsDomain() {
+        assertThatThrownBy(() -> Hypergeometric.f21(1, 1, 2, 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Hypergeometric.f21(1, 1, -2, 0.5)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void purchasesOnOneDayAreOneTransactionAndLaterOnesAreLeftOut() {
+        List<Map.Entry<Instant, BigDecimal>> purchases = List.of(
+                entry("2025-01-01T09:00:00Z", "10"), entry("2025-01-01T18:00:00Z", "5"),
+                entry("2025-01-15T10:00:00Z", "20"), entry("2025-01-29T23:59:59Z", "40"),
+                entry("2025-02-01T00:00:00Z", "1000"));
+
+        PurchaseSummary summary = PurchaseSummary.of(purchases, LocalDate.parse("2025-01-29"));
+
+        assertThat(summary.x()).isEqualTo(2);
+        assertThat(summary.tx()).isEqualTo(4.0);
+        assertThat(summary.t()).isEqualTo(4.0);
+        assertThat(summary.zbar()).isEqualTo(30.0);
+        assertThat(PurchaseSummary.of(purchases, LocalDate.parse("2024-12-31"))).isNull();
+    }
+
+    @Property(tries = 300)
+    void probabilityAliveIsAProbabilityAndOneWithoutRepeats(@ForAll("models") BgNbd model,
+                                                           @ForAll @IntRange(max = 50) int x,
+                                                           @ForAll @DoubleRange(min = 0, max = 1) double txShare,
+                                                           @ForAll @DoubleRange(min = 0.1, max = 200) double t) {
+        PurchaseSummary summary = new PurchaseSummary(x, x == 0 ? 0 : txShare * t, t, x == 0 ? 0 : 10);
+        double alive = model.probabilityAlive(summary);
+        assertThat(alive).isBetween(0.0, 1.0);
+        if (x == 0) {
+            assertThat(alive).isEqualTo(1.0);
+        }
+    }
+
+    @Property(tries = 300)
+    void expectedPurchasesAreNonNegativeAndGrowWithTheHorizon(@ForAll("models") BgNbd model,
+                                                             @ForAll @IntRange(max = 30) int x,
+                                                             @ForAll @DoubleRange(min = 0, max = 1) double txShare,
+                                                             @ForAll @DoubleRange(min = 0.1, max = 100) double t,
+                                                             @ForAll @DoubleRange(min = 0, max = 100) double horizon) {
+        PurchaseSummary summary = new PurchaseSummary(x, x == 0 ? 0 : txShare * t, t, x == 0 ? 0 : 10);
+        double shorter = model.expectedPurchases(horizon, summary);
+        double longer = model.expectedPurchases(horizon + 10, summary);
+        assertThat(shorter).isGreaterThanOrEqualTo(0);
+        assertThat(longer).isGreaterThanOrEqualTo(shorter - 1e-9);
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<BgNbd> models() {
+        net.jqwik.api.arbitraries.DoubleArbitrary positive = net.jqwik.api.Arbitraries.doubles().between(0.05, 10);
+        return net.jqwik.api.Combinators.combine(positive, positive, positive, positive)
+                .filter((r, alpha, a, b) -> Math.abs(a - 1) > 1e-3)
+                .as(BgNbd::new);
+    }
+
+    private static Map.Entry<Instant, BigDecimal> entry(String at, String amount) {
+        return new AbstractMap.SimpleEntry<>(Instant.parse(at), new BigDecimal(amount));
+    }
+}
