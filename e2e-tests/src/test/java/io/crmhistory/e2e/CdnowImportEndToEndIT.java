@@ -23,7 +23,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The real CDNOW purchase log imported through the command side, projected by the query side
@@ -97,6 +99,37 @@ class CdnowImportEndToEndIT {
         await("query side caught up").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(segmentCounts(reader)).isEqualTo(expected));
         assertEveryCustomersValueMatchesTheFile(reader);
+    }
+
+    @Test
+    @Order(4)
+    void theValueForecastFittedOnTheSampleReproducesThePublishedEstimates() {
+        assumeTrue(dataset.customers().size() == 2357, "the published estimates are for the 1-in-10 sample");
+        CrmClient ops = new CrmClient(querySide);
+
+        CrmClient.Response fit = ops.post("/api/ops/value-model/fit", """
+                {"calibrationEnd":"1997-09-30","horizonWeeks":39}""");
+
+        assertThat(fit.status()).as(fit.body()).isEqualTo(201);
+        JsonNode model = fit.json();
+        assertThat(model.get("bgNbd").get("r").asDouble()).isCloseTo(0.243, within(0.005));
+        assertThat(model.get("bgNbd").get("alpha").asDouble()).isCloseTo(4.414, within(0.005));
+        assertThat(model.get("bgNbd").get("a").asDouble()).isCloseTo(0.793, within(0.005));
+        assertThat(model.get("bgNbd").get("b").asDouble()).isCloseTo(2.426, within(0.005));
+        assertThat(model.get("bgNbdLogLikelihood").asDouble()).isCloseTo(-9582.4, within(0.05));
+        assertThat(model.get("gammaGamma").get("p").asDouble()).isCloseTo(6.25, within(0.005));
+        assertThat(model.get("gammaGamma").get("q").asDouble()).isCloseTo(3.74, within(0.005));
+        assertThat(model.get("gammaGamma").get("gamma").asDouble()).isCloseTo(15.44, within(0.01));
+        assertThat(model.get("customers").asInt()).isEqualTo(2357);
+
+        CrmClient.Response prediction = ops.get("/api/customers/cdnow-1/prediction?horizonWeeks=39&asOf=1997-09-30");
+        assertThat(prediction.status()).as(prediction.body()).isEqualTo(200);
+        JsonNode forecast = prediction.json();
+        assertThat(forecast.get("summary").get("x").asInt()).isEqualTo(2);
+        assertThat(forecast.get("summary").get("t_x").asDouble()).isCloseTo(30.43, within(0.005));
+        assertThat(forecast.get("summary").get("T").asDouble()).isCloseTo(38.86, within(0.005));
+        assertThat(forecast.get("expectedPurchases").asDouble()).isCloseTo(1.226, within(0.005));
+        assertThat(ops.get("/api/value-model").json().get("version").asInt()).isEqualTo(1);
     }
 
     @Test

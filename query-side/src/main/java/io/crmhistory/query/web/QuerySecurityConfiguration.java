@@ -23,6 +23,7 @@ class QuerySecurityConfiguration {
                 .requestMatchers("/api/audit/**").hasRole(CrmRoles.AUDITOR)
                 .requestMatchers(HttpMethod.GET, "/api/segmentation-rules")
                 .hasAnyRole(CrmRoles.READER, CrmRoles.AUDITOR, CrmRoles.OPS)
+                .requestMatchers("/api/ops/**").hasRole(CrmRoles.OPS)
                 .requestMatchers("/api/**").hasRole(CrmRoles.READER)
                 .requestMatchers("/actuator/**").hasRole(CrmRoles.OPS));
     }

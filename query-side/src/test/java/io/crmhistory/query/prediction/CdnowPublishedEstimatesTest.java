@@ -106,6 +106,16 @@ class CdnowPublishedEstimatesTest {
     }
 
     @Test
+    void theExactSummariesGiveTheSameEstimates() {
+        ModelFit.Fitted<BgNbd> fit = ModelFit.bgNbd(new ArrayList<>(fromTransactions.values()));
+
+        assertThat(fit.model().r()).isCloseTo(0.243, within(0.005));
+        assertThat(fit.model().alpha()).isCloseTo(4.414, within(0.005));
+        assertThat(fit.model().a()).isCloseTo(0.793, within(0.005));
+        assertThat(fit.model().b()).isCloseTo(2.426, within(0.005));
+    }
+
+    @Test
     void tooFewCustomersIsAClearError() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ModelFit.bgNbd(published.subList(0, 5)))
                 .isInstanceOf(ModelFit.FitException.class).hasMessageContaining("at least 20 customers");

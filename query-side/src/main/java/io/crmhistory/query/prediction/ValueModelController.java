@@ -1,0 +1,126 @@
+package io.crmhistory.query.prediction;
+
+import io.crmhistory.platform.web.ClientInputException;
+import io.crmhistory.platform.web.FieldProblem;
+import io.crmhistory.query.projection.UnknownCustomerException;
+import io.crmhistory.query.value.PurchaseHistories;
+import io.crmhistory.query.web.Parameters;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.security.Principal;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+/** Fitting the value forecast (ops), reading its versions and a customer's forecast (reader). */
+@RestController
+class ValueModelController {
+
+    static final int DEFAULT_HORIZON_WEEKS = 52;
+    /** Ten years: the models say nothing useful beyond, and 2F1 converges ever more slowly. */
+    static final int MAX_HORIZON_WEEKS = 520;
+
+    private final ValueModels models;
+    private final PurchaseHistories purchases;
+    private final Clock clock;
+
+    ValueModelController(ValueModels models, PurchaseHistories purchases, Clock clock) {
+        this.models = models;
+        this.purchases = purchases;
+        this.clock = clock;
+    }
+
+    /** @param request optional: {@code calibrationEnd} (YYYY-MM-DD, default today) and {@code horizonWeeks} (default 52) */
+    @PostMapping("/api/ops/value-model/fit")
+    ResponseEntity<ValueModelVersion> fit(@RequestBody(required = false) FitRequest request, Principal principal) {
+        FitRequest given = request == null ? new FitRequest(null, null) : request;
+        LocalDate calibrationEnd = date("calibrationEnd", given.calibrationEnd());
+        int horizon = horizon(given.horizonWeeks(), DEFAULT_HORIZON_WEEKS);
+        return ResponseEntity.status(HttpStatus.CREATED).body(models.fit(calibrationEnd, horizon, principal.getName()));
+    }
+
+    @GetMapping("/api/value-model")
+    ValueModelVersion current() {
+        return models.current().orElseThrow(ValueModelController::noModel);
+    }
+
+    @GetMapping("/api/value-model/versions")
+    List<ValueModelVersion> versions() {
+        return models.versions();
+    }
+
+    @GetMapping("/api/customers/{customerId}/prediction")
+    PredictionView prediction(@PathVariable String customerId, @RequestParam(required = false) Integer horizonWeeks,
+                              @RequestParam(required = false) String asOf) {
+        String id = Parameters.customerId(customerId);
+        LocalDate at = date("asOf", asOf);
+        ValueModelVersion model = models.current().orElseThrow(ValueModelController::noModel);
+        int horizon = horizon(horizonWeeks, model.horizonWeeks());
+        PurchaseSummary summary = purchases.of(id).map(history -> PurchaseSummary.of(history, at))
+                .orElseThrow(() -> new UnknownCustomerException(id));
+        if (summary == null) {
+            return new PredictionView(id, model.version(), at, horizon, null, null, null, null, null, model.baseCurrency());
+        }
+        double expectedPurchases = model.bgNbd().expectedPurchases(horizon, summary);
+        double orderValue = model.gammaGamma().expectedOrderValue(summary);
+        return new PredictionView(id, model.version(), at, horizon,
+                new PredictionView.Summary(summary.x(), round(summary.tx()), round(summary.t()), round(summary.zbar())),
+                model.bgNbd().probabilityAlive(summary), expectedPurchases, money(orderValue),
+                money(expectedPurchases * orderValue), model.baseCurrency());
+    }
+
+    private LocalDate date(String field, String value) {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        if (value == null || value.isBlank()) {
+            return today;
+        }
+        LocalDate date;
+        try {
+            date = LocalDate.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw new ClientInputException(field, "is not a date (YYYY-MM-DD): '" + value + "'");
+        }
+        if (date.isAfter(today)) {
+            throw new ClientInputException(field, "is in the future (today is " + today + ")");
+        }
+        return date;
+    }
+
+    private static int horizon(Integer weeks, int fallback) {
+        if (weeks == null) {
+            return fallback;
+        }
+        if (weeks < 1 || weeks > MAX_HORIZON_WEEKS) {
+            throw new ClientInputException("horizonWeeks", "must be between 1 and " + MAX_HORIZON_WEEKS);
+        }
+        return weeks;
+    }
+
+    private static ClientInputException noModel() {
+        return new ClientInputException(HttpStatus.NOT_FOUND, List.of(new FieldProblem("version",
+                "no value model has been fitted yet (POST /api/ops/value-model/fit, role ops)")));
+    }
+
+    private static String money(double amount) {
+        return BigDecimal.valueOf(amount).setScale(2, RoundingMode.HALF_EVEN).toPlainString();
+    }
+
+    private static double round(double value) {
+        return BigDecimal.valueOf(value).setScale(4, RoundingMode.HALF_EVEN).doubleValue();
+    }
+
+    /** The body of a fit request; both fields optional. */
+    record FitRequest(String calibrationEnd, Integer horizonWeeks) {
+    }
+}

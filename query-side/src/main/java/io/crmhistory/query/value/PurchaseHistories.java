@@ -1,0 +1,69 @@
+package io.crmhistory.query.value;
+
+import io.crmhistory.query.projection.FxRates;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.stereotype.Component;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/**
+ * Every customer's purchases (not refunds) with their business time and amount in the base currency, read from
+ * the value read model, for the value forecast. A purchase in a currency without a configured rate cannot be put
+ * on one scale with the others and is left out (as it is of every base-currency figure).
+ */
+@Component
+public class PurchaseHistories {
+
+    private static final int PAGE_SIZE = 1000;
+
+    private final MongoTemplate mongo;
+    private final FxRates fx;
+
+    PurchaseHistories(MongoTemplate mongo, FxRates fx) {
+        this.mongo = mongo;
+        this.fx = fx;
+    }
+
+    public String baseCurrency() {
+        return fx.baseCurrency();
+    }
+
+    /** Calls {@code each} with every customer's purchases, a page of customers at a time. */
+    public void forEach(BiConsumer<String, List<Map.Entry<Instant, BigDecimal>>> each) {
+        String afterId = null;
+        List<ValueState> page;
+        do {
+            Query query = afterId == null ? new Query() : Query.query(Criteria.where("_id").gt(afterId));
+            page = mongo.find(query.with(Sort.by("_id")).limit(PAGE_SIZE), ValueState.class, ValueStore.COLLECTION);
+            for (ValueState state : page) {
+                each.accept(state.id(), purchasesOf(state));
+                afterId = state.id();
+            }
+        } while (page.size() == PAGE_SIZE);
+    }
+
+    /** The customer's purchases; empty when the value read model does not know the customer. */
+    public Optional<List<Map.Entry<Instant, BigDecimal>>> of(String customerId) {
+        return Optional.ofNullable(mongo.findById(customerId, ValueState.class, ValueStore.COLLECTION))
+                .map(this::purchasesOf);
+    }
+
+    private List<Map.Entry<Instant, BigDecimal>> purchasesOf(ValueState state) {
+        return state.movements().stream()
+                // Refunds are the negative movements; a purchase of 0 (CDNOW has some) is still a transaction.
+                .filter(movement -> movement.amount().signum() >= 0)
+                .flatMap(movement -> fx.toBase(movement.currency(), movement.amount()).stream()
+                        .map(amount -> (Map.Entry<Instant, BigDecimal>) new AbstractMap.SimpleImmutableEntry<>(
+                                movement.at(), amount)))
+                .toList();
+    }
+}
