@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Where each projection stands: its processor's position in the event stream, the head of the store,
  * the lag between them and the events per second it is getting through (sampled every few seconds).
  * Published as gauges {@code crm.projection.position}, {@code crm.projection.head},
- * {@code crm.projection.lag} and {@code crm.projection.events.per.second} (tag {@code projection}), and
+ * {@code crm.projection.lag}, {@code crm.projection.progress} and {@code crm.projection.events.per.second}
+ * (tag {@code projection}), answered by {@code GET /api/ops/projections}, and
  * read by the health indicator.
  */
 @Component
@@ -49,6 +50,10 @@ public class ProjectionMonitor {
             Gauge.builder("crm.projection.lag", this, monitor -> monitor.lag(projection))
                     .tag("projection", projection).description("Events in the store the projection has not processed yet")
                     .register(registry);
+            Gauge.builder("crm.projection.progress", this,
+                            monitor -> progress(monitor.position(projection).orElse(-1), monitor.head()))
+                    .tag("projection", projection).description("Share of the store's events the projection has processed, 0 to 1")
+                    .register(registry);
             Gauge.builder("crm.projection.events.per.second", this, monitor -> monitor.rates.get(projection).perSecond)
                     .tag("projection", projection).description("Events processed per second, over the last sample")
                     .register(registry);
@@ -65,9 +70,12 @@ public class ProjectionMonitor {
         boolean running = processor.map(StreamingEventProcessor::isRunning).orElse(false);
         Optional<EventTrackerStatus> failed = processor.flatMap(p -> p.processingStatus().values().stream()
                 .filter(EventTrackerStatus::isErrorState).findFirst());
+        long position = position(projection).orElse(-1);
+        // The head is read at most once a second; a projection can be past that reading, never past the store.
+        long head = Math.max(head(), position);
         return new Status(projection, running, failed.isPresent() || processor.map(StreamingEventProcessor::isError).orElse(false),
                 failed.map(status -> String.valueOf(status.getError())).orElse(null),
-                position(projection).orElse(-1), head(), lag(projection), rates.get(projection).perSecond);
+                position, head, head < 0 ? 0 : head - position, rates.get(projection).perSecond);
     }
 
     /** Samples positions for the events-per-second figures. */
@@ -80,6 +88,14 @@ public class ProjectionMonitor {
                 rates.get(projection).sample(position.getAsLong(), now);
             }
         }
+    }
+
+    /** Events processed over events in the store (global indexes start at 0); 1 for an empty store. */
+    static double progress(long position, long head) {
+        if (head < 0) {
+            return 1;
+        }
+        return Math.min(1, Math.max(0, (position + 1) / (double) (head + 1)));
     }
 
     OptionalLong position(String projection) {

@@ -356,7 +356,20 @@ class QuerySideHttpTest {
             assertThat(metrics).contains("crm_projection_lag{projection=\"" + projection + "\"}");
             assertThat(metrics).contains("crm_projection_position{projection=\"" + projection + "\"}");
             assertThat(metrics).contains("crm_projection_events_per_second{projection=\"" + projection + "\"}");
+            assertThat(metrics).contains("crm_projection_progress{projection=\"" + projection + "\"} 1.0");
         }
+        JsonNode projections = get("/api/ops/projections", "ops").json();
+        assertThat(projections).hasSize(Projections.ALL.size());
+        for (JsonNode projection : projections) {
+            assertThat(projection.get("status").asText()).as(projection.toString()).isEqualTo("LIVE");
+            assertThat(projection.get("version").asInt()).isEqualTo(1);
+            assertThat(projection.get("lag").asLong()).isZero();
+            assertThat(projection.get("position").asLong()).isEqualTo(projection.get("headPosition").asLong());
+            assertThat(projection.get("progress").asDouble()).isEqualTo(1.0);
+            assertThat(projection.get("eta").asText()).isEqualTo("PT0S");
+            assertThat(projection.has("eventsPerSecond")).isTrue();
+        }
+        assertThat(get("/api/ops/projections", "reader").status).isEqualTo(403);
         JsonNode health = get("/actuator/health", "ops").json();
         assertThat(health.get("status").asText()).isEqualTo("UP");
         assertThat(health.get("components").get("projections").get("details").get("history").get("lag").asLong())
