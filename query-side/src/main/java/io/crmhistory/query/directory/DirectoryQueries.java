@@ -36,13 +36,13 @@ import java.util.regex.Pattern;
 @Component
 class DirectoryQueries {
 
-    private final DirectoryStore store;
+    private final DirectoryReadModel readModel;
     private final SegmentMembership segments;
     private final ReadModelVersions versions;
     private final FxRates fx;
 
-    DirectoryQueries(DirectoryStore store, SegmentMembership segments, ReadModelVersions versions, FxRates fx) {
-        this.store = store;
+    DirectoryQueries(DirectoryReadModel readModel, SegmentMembership segments, ReadModelVersions versions, FxRates fx) {
+        this.readModel = readModel;
         this.segments = segments;
         this.versions = versions;
         this.fx = fx;
@@ -51,13 +51,13 @@ class DirectoryQueries {
     @QueryHandler
     CustomerView handle(FindCustomer query) {
         DirectoryState state = versions.read(Projections.DIRECTORY, query.customerId(), query.minVersion(),
-                        () -> store.find(query.customerId()), DirectoryState::lastSequence)
+                        () -> readModel.live().find(query.customerId()), DirectoryState::lastSequence)
                 .orElseThrow(() -> new UnknownCustomerException(query.customerId()));
         return view(state, segments.segmentsOf(List.of(state.id())).get(state.id()));
     }
 
     boolean exists(String customerId) {
-        return store.find(customerId).isPresent();
+        return readModel.live().find(customerId).isPresent();
     }
 
     @QueryHandler
@@ -96,7 +96,7 @@ class DirectoryQueries {
         }
         Sort.Direction direction = sort.descending() ? Sort.Direction.DESC : Sort.Direction.ASC;
         mongoQuery.with(Sort.by(direction, field).and(Sort.by(direction, "_id"))).limit(query.limit() + 1);
-        List<DirectoryState> found = store.find(mongoQuery);
+        List<DirectoryState> found = readModel.live().find(mongoQuery);
 
         List<DirectoryState> page = found.subList(0, Math.min(query.limit(), found.size()));
         Map<String, CustomerView.SegmentRef> segmentOf = segments.segmentsOf(page.stream().map(DirectoryState::id).toList());

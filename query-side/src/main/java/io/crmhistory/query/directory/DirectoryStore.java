@@ -1,32 +1,34 @@
 package io.crmhistory.query.directory;
 
 import io.crmhistory.query.projection.MongoStateStore;
+import io.crmhistory.query.projection.ProjectionVersion;
+import io.crmhistory.query.projection.ReadModelStore;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Query;
-import org.springframework.stereotype.Component;
 
 import java.util.List;
 import java.util.Optional;
 
-/** The directory's collection, indexed for every listing order. */
-@Component
-class DirectoryStore {
+/** One version of the directory's collection, indexed for every listing order. */
+final class DirectoryStore implements ReadModelStore {
 
     static final String COLLECTION = "directory_customers";
 
     private final MongoTemplate mongo;
+    private final String collection;
     private final MongoStateStore<DirectoryState> states;
 
-    DirectoryStore(MongoTemplate mongo) {
+    DirectoryStore(MongoTemplate mongo, ProjectionVersion version) {
         this.mongo = mongo;
-        this.states = new MongoStateStore<>(mongo, DirectoryState.class, COLLECTION);
+        this.collection = version.collection(COLLECTION);
+        this.states = new MongoStateStore<>(mongo, DirectoryState.class, collection);
         for (CustomerSort.Field field : CustomerSort.Field.values()) {
-            mongo.indexOps(COLLECTION).createIndex(new Index().on(field.documentField(), Sort.Direction.ASC)
+            mongo.indexOps(collection).createIndex(new Index().on(field.documentField(), Sort.Direction.ASC)
                     .on("_id", Sort.Direction.ASC));
         }
-        mongo.indexOps(COLLECTION).createIndex(new Index().on("status", Sort.Direction.ASC));
+        mongo.indexOps(collection).createIndex(new Index().on("status", Sort.Direction.ASC));
     }
 
     MongoStateStore<DirectoryState> states() {
@@ -38,6 +40,11 @@ class DirectoryStore {
     }
 
     List<DirectoryState> find(Query query) {
-        return mongo.find(query, DirectoryState.class, COLLECTION);
+        return mongo.find(query, DirectoryState.class, collection);
+    }
+
+    @Override
+    public List<String> collections() {
+        return List.of(collection);
     }
 }

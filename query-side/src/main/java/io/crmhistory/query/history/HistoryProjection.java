@@ -3,34 +3,31 @@ package io.crmhistory.query.history;
 import io.crmhistory.api.customer.event.CustomerEvent;
 import io.crmhistory.api.customer.event.CustomerPersonalDataErased;
 import io.crmhistory.platform.privacy.PersonalDataProtector;
+import io.crmhistory.query.projection.BatchedProjection;
 import io.crmhistory.query.projection.CustomerProjector;
 import io.crmhistory.query.projection.FxRates;
-import io.crmhistory.query.projection.Projections;
+import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.ReadModelVersions;
-import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
-import org.springframework.stereotype.Component;
+import java.util.function.BooleanSupplier;
 
-/** Turns every customer event into a timeline item. */
-@Component
-@ProcessingGroup(Projections.HISTORY)
-class HistoryProjection {
+/** Turns every customer event into a timeline item, in one version of the history. */
+class HistoryProjection implements BatchedProjection {
 
     private final HistoryStore store;
     private final FxRates fx;
     private final PersonalDataProtector protector;
     private final CustomerProjector<HistoryState> projector;
 
-    HistoryProjection(HistoryStore store, FxRates fx, ReadModelVersions versions, QueryUpdateEmitter updateEmitter,
-                      PersonalDataProtector protector) {
+    HistoryProjection(ProjectionVersion version, HistoryStore store, FxRates fx, ReadModelVersions versions,
+                      QueryUpdateEmitter updateEmitter, PersonalDataProtector protector, BooleanSupplier live) {
         this.store = store;
         this.protector = protector;
         this.fx = fx;
-        this.projector = new CustomerProjector<>(Projections.HISTORY, store.states(), versions, updateEmitter);
+        this.projector = new CustomerProjector<>(version, store.states(), versions, updateEmitter, live);
     }
 
     @EventHandler
@@ -49,8 +46,8 @@ class HistoryProjection {
         });
     }
 
-    @ResetHandler
-    void reset() {
-        store.states().clear();
+    @Override
+    public void endOfBatch() {
+        projector.endOfBatch();
     }
 }

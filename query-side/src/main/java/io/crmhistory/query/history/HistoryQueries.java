@@ -30,12 +30,12 @@ import java.util.stream.Collectors;
 @Component
 class HistoryQueries {
 
-    private final HistoryStore store;
+    private final HistoryReadModel readModel;
     private final SegmentChangeLog segmentChanges;
     private final ReadModelVersions versions;
 
-    HistoryQueries(HistoryStore store, SegmentChangeLog segmentChanges, ReadModelVersions versions) {
-        this.store = store;
+    HistoryQueries(HistoryReadModel readModel, SegmentChangeLog segmentChanges, ReadModelVersions versions) {
+        this.readModel = readModel;
         this.segmentChanges = segmentChanges;
         this.versions = versions;
     }
@@ -43,7 +43,7 @@ class HistoryQueries {
     @QueryHandler
     HistoryPage handle(FindCustomerHistory query) {
         String customerId = query.customerId();
-        versions.read(Projections.HISTORY, customerId, query.minVersion(), () -> store.find(customerId),
+        versions.read(Projections.HISTORY, customerId, query.minVersion(), () -> readModel.live().find(customerId),
                         HistoryState::lastSequence)
                 .orElseThrow(() -> new UnknownCustomerException(customerId));
         String ordering = query.descending() ? "history-desc" : "history-asc";
@@ -56,7 +56,7 @@ class HistoryQueries {
                 .map(Enum::name).collect(Collectors.toSet());
         List<Positioned> merged = new ArrayList<>();
         if (query.types().isEmpty() || !eventTypes.isEmpty()) {
-            store.page(customerId, eventTypes, query.channels(), query.from(), query.to(), afterAt, afterId,
+            readModel.live().page(customerId, eventTypes, query.channels(), query.from(), query.to(), afterAt, afterId,
                     query.descending(), fetch).forEach(entry -> merged.add(new Positioned(entry.occurredAt(),
                     entry.id(), toItem(entry))));
         }

@@ -2,6 +2,8 @@ package io.crmhistory.query.history;
 
 import io.crmhistory.platform.privacy.PersonalFields;
 import io.crmhistory.query.projection.MongoStateStore;
+import io.crmhistory.query.projection.ProjectionVersion;
+import io.crmhistory.query.projection.ReadModelStore;
 import io.crmhistory.query.segment.SegmentChangeLog;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -9,7 +11,6 @@ import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
-import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.util.Collection;
@@ -17,9 +18,8 @@ import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 
-/** The history read model's collections: one state per customer, one document per timeline item. */
-@Component
-class HistoryStore {
+/** One version of the history read model's collections: one state per customer, one document per timeline item. */
+final class HistoryStore implements ReadModelStore {
 
     static final String COLLECTION = "history_customers";
     static final String ITEMS = "history_items";
@@ -27,13 +27,17 @@ class HistoryStore {
             PersonalFields.PHONE, PersonalFields.SUBJECT, PersonalFields.NOTES, PersonalFields.OUTCOME);
 
     private final MongoTemplate mongo;
+    private final String collection;
+    private final String items;
     private final MongoStateStore<HistoryState> states;
 
-    HistoryStore(MongoTemplate mongo) {
+    HistoryStore(MongoTemplate mongo, ProjectionVersion version) {
         this.mongo = mongo;
-        this.states = new MongoStateStore<>(mongo, HistoryState.class, COLLECTION, ITEMS,
+        this.collection = version.collection(COLLECTION);
+        this.items = version.collection(ITEMS);
+        this.states = new MongoStateStore<>(mongo, HistoryState.class, collection, items,
                 document -> ((HistoryEntry) document).id());
-        mongo.indexOps(ITEMS).createIndex(new Index().on("customerId", Sort.Direction.ASC)
+        mongo.indexOps(items).createIndex(new Index().on("customerId", Sort.Direction.ASC)
                 .on("occurredAt", Sort.Direction.ASC).on("_id", Sort.Direction.ASC));
     }
 
@@ -44,7 +48,12 @@ class HistoryStore {
     void erasePersonalData(String customerId) {
         Update update = new Update();
         PERSONAL_DETAILS.forEach(field -> update.unset("details." + field));
-        mongo.updateMulti(Query.query(Criteria.where("customerId").is(customerId)), update, ITEMS);
+        mongo.updateMulti(Query.query(Criteria.where("customerId").is(customerId)), update, items);
+    }
+
+    @Override
+    public List<String> collections() {
+        return List.of(collection, items);
     }
 
     MongoStateStore<HistoryState> states() {
@@ -75,6 +84,6 @@ class HistoryStore {
                 : new Criteria().andOperator(criteria, SegmentChangeLog.after(afterAt, afterId, descending)));
         Sort.Direction direction = descending ? Sort.Direction.DESC : Sort.Direction.ASC;
         query.with(Sort.by(direction, "occurredAt").and(Sort.by(direction, "_id"))).limit(limit);
-        return mongo.find(query, HistoryEntry.class, ITEMS);
+        return mongo.find(query, HistoryEntry.class, items);
     }
 }

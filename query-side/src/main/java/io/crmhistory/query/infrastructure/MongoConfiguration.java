@@ -26,14 +26,21 @@ class MongoConfiguration {
                 conversions.bigDecimal(MongoCustomConversions.BigDecimalRepresentation.DECIMAL128));
     }
 
+    /** Axon's access to the tracking-token and dead-letter collections. */
     @Bean
-    TokenStore tokenStore(MongoClient client, MongoConnectionDetails connection,
-                          @Qualifier("serializer") Serializer serializer) {
+    org.axonframework.extensions.mongo.MongoTemplate axonMongoTemplate(MongoClient client,
+                                                                       MongoConnectionDetails connection) {
         String database = connection.getConnectionString().getDatabase();
+        return DefaultMongoTemplate.builder()
+                .mongoDatabase(client, database == null ? EmbeddedMongoConfiguration.DATABASE : database)
+                .build();
+    }
+
+    @Bean
+    TokenStore tokenStore(org.axonframework.extensions.mongo.MongoTemplate axonMongoTemplate,
+                          @Qualifier("serializer") Serializer serializer) {
         return MongoTokenStore.builder()
-                .mongoTemplate(DefaultMongoTemplate.builder()
-                        .mongoDatabase(client, database == null ? EmbeddedMongoConfiguration.DATABASE : database)
-                        .build())
+                .mongoTemplate(axonMongoTemplate)
                 .serializer(serializer)
                 .ensureIndexes(true)
                 .build();

@@ -1,28 +1,31 @@
 package io.crmhistory.query.ops;
 
-import io.crmhistory.query.projection.Projections;
+import io.crmhistory.query.projection.ProjectionCatalog;
+import io.crmhistory.query.projection.ProjectionProcessors;
+import io.crmhistory.query.projection.ProjectionVersion;
+import io.crmhistory.query.projection.ReadModel;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
-import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Where each projection stands: its processor's position in the event stream, the head of the store,
- * the lag between them and the events per second it is getting through (sampled every few seconds).
- * Published as gauges {@code crm.projection.position}, {@code crm.projection.head},
- * {@code crm.projection.lag}, {@code crm.projection.progress} and {@code crm.projection.events.per.second}
- * (tag {@code projection}), answered by {@code GET /api/ops/projections}, and
- * read by the health indicator.
+ * Where each read-model version stands: its processor's position in the event stream, the head of the
+ * store, the lag between them, the events per second it is getting through (sampled every few seconds) and
+ * its dead letters. Published as gauges {@code crm.projection.position}, {@code .lag}, {@code .progress},
+ * {@code .events.per.second} and {@code .version} (tags {@code projection} and {@code role}: {@code live}, or
+ * {@code rebuild} for the version being built beside it; NaN while there is none), {@code crm.projection.head}
+ * and {@code crm.projection.dead.letters}; answered by {@code GET /api/ops/projections} and read by the
+ * health indicator.
  */
 @Component
 public class ProjectionMonitor {
@@ -30,64 +33,103 @@ public class ProjectionMonitor {
     /** How long a read of the store's head is reused (it is one query against the event store). */
     private static final long HEAD_CACHE_NANOS = 1_000_000_000L;
 
-    private final EventProcessingConfiguration processing;
+    public enum Role { LIVE, REBUILD }
+
+    /** The state of one version of a projection, as the health indicator and operators see it. */
+    public record Status(ProjectionVersion version, Role role, boolean running, boolean caughtUp, boolean error,
+                         String errorMessage, long position, long head, long lag, double eventsPerSecond,
+                         long deadLetters) {
+
+        public double progress() {
+            return ProjectionMonitor.progress(position, head);
+        }
+    }
+
+    private final ProjectionProcessors processors;
+    private final ProjectionCatalog catalog;
     private final EventStore eventStore;
     private final Map<String, Rate> rates = new ConcurrentHashMap<>();
     private volatile long headPosition = -1;
     private volatile long headReadAt;
 
-    ProjectionMonitor(EventProcessingConfiguration processing, EventStore eventStore, MeterRegistry registry) {
-        this.processing = processing;
+    ProjectionMonitor(ProjectionProcessors processors, ProjectionCatalog catalog, EventStore eventStore,
+                      MeterRegistry registry) {
+        this.processors = processors;
+        this.catalog = catalog;
         this.eventStore = eventStore;
-        for (String projection : Projections.ALL) {
-            rates.put(projection, new Rate());
-            Gauge.builder("crm.projection.position", this, monitor -> monitor.position(projection).orElse(-1))
-                    .tag("projection", projection).description("Global index of the last event the projection processed")
-                    .register(registry);
+        for (ReadModel<?> model : processors.readModels()) {
+            String projection = model.name();
             Gauge.builder("crm.projection.head", this, ProjectionMonitor::head)
                     .tag("projection", projection).description("Global index of the newest event in the store")
                     .register(registry);
-            Gauge.builder("crm.projection.lag", this, monitor -> monitor.lag(projection))
-                    .tag("projection", projection).description("Events in the store the projection has not processed yet")
+            Gauge.builder("crm.projection.dead.letters", this, monitor -> monitor.status(projection, Role.LIVE)
+                            .map(Status::deadLetters).orElse(0L))
+                    .tag("projection", projection)
+                    .description("Events of the live version waiting in its dead-letter queue")
                     .register(registry);
-            Gauge.builder("crm.projection.progress", this,
-                            monitor -> progress(monitor.position(projection).orElse(-1), monitor.head()))
-                    .tag("projection", projection).description("Share of the store's events the projection has processed, 0 to 1")
-                    .register(registry);
-            Gauge.builder("crm.projection.events.per.second", this, monitor -> monitor.rates.get(projection).perSecond)
-                    .tag("projection", projection).description("Events processed per second, over the last sample")
-                    .register(registry);
+            for (Role role : Role.values()) {
+                gauge(registry, "crm.projection.version", projection, role, "Version number of the read model",
+                        status -> status.version().version());
+                gauge(registry, "crm.projection.position", projection, role,
+                        "Global index of the last event the projection processed", Status::position);
+                gauge(registry, "crm.projection.lag", projection, role,
+                        "Events in the store the projection has not processed yet", Status::lag);
+                gauge(registry, "crm.projection.progress", projection, role,
+                        "Share of the store's events the projection has processed, 0 to 1", Status::progress);
+                gauge(registry, "crm.projection.events.per.second", projection, role,
+                        "Events processed per second, over the last sample", Status::eventsPerSecond);
+            }
         }
     }
 
-    /** The state of one projection, as the health indicator and operators see it. */
-    public record Status(String projection, boolean running, boolean error, String errorMessage, long position,
-                         long head, long lag, double eventsPerSecond) {
+    private void gauge(MeterRegistry registry, String name, String projection, Role role, String description,
+                       java.util.function.ToDoubleFunction<Status> figure) {
+        Gauge.builder(name, this, monitor -> monitor.status(projection, role).map(figure::applyAsDouble)
+                        .orElse(Double.NaN))
+                .tag("projection", projection).tag("role", role.name().toLowerCase()).description(description)
+                .register(registry);
     }
 
-    public Status status(String projection) {
-        Optional<StreamingEventProcessor> processor = processor(projection);
-        boolean running = processor.map(StreamingEventProcessor::isRunning).orElse(false);
-        Optional<EventTrackerStatus> failed = processor.flatMap(p -> p.processingStatus().values().stream()
-                .filter(EventTrackerStatus::isErrorState).findFirst());
-        long position = position(projection).orElse(-1);
+    /** The live version's status, or the rebuilt version's while a rebuild runs (empty when none runs). */
+    public Optional<Status> status(String projection, Role role) {
+        ProjectionCatalog.Entry entry = catalog.entry(projection);
+        if (role == Role.LIVE) {
+            return Optional.of(status(new ProjectionVersion(projection, entry.live()), role));
+        }
+        return entry.rebuildingVersion().map(version -> status(version, role));
+    }
+
+    public Status status(ProjectionVersion version, Role role) {
+        Optional<ProjectionProcessors.Running> running = processors.running(version);
+        long head = head();
+        Map<Integer, EventTrackerStatus> segments = running.map(r -> r.processor().processingStatus()).orElse(Map.of());
+        Optional<EventTrackerStatus> failed = segments.values().stream().filter(EventTrackerStatus::isErrorState).findFirst();
+        long position = position(segments).orElse(-1);
         // The head is read at most once a second; a projection can be past that reading, never past the store.
-        long head = Math.max(head(), position);
-        return new Status(projection, running, failed.isPresent() || processor.map(StreamingEventProcessor::isError).orElse(false),
+        head = Math.max(head, position);
+        boolean isRunning = running.map(r -> r.processor().isRunning()).orElse(false);
+        boolean caughtUp = !segments.isEmpty() && segments.values().stream().allMatch(EventTrackerStatus::isCaughtUp);
+        long deadLetters = running.map(r -> r.deadLetters().size()).orElse(0L);
+        return new Status(version, role, isRunning, caughtUp,
+                failed.isPresent() || running.map(r -> r.processor().isError()).orElse(false),
                 failed.map(status -> String.valueOf(status.getError())).orElse(null),
-                position, head, head < 0 ? 0 : head - position, rates.get(projection).perSecond);
+                position, head, head < 0 ? 0 : head - position, rate(version).perSecond, deadLetters);
     }
 
     /** Samples positions for the events-per-second figures. */
     @Scheduled(fixedRateString = "${crm.projections.rate-sample-interval:5000}")
     void sample() {
         long now = System.nanoTime();
-        for (String projection : Projections.ALL) {
-            OptionalLong position = position(projection);
-            if (position.isPresent()) {
-                rates.get(projection).sample(position.getAsLong(), now);
-            }
+        for (ReadModel<?> model : processors.readModels()) {
+            ProjectionCatalog.Entry entry = catalog.entry(model.name());
+            sample(new ProjectionVersion(model.name(), entry.live()), now);
+            entry.rebuildingVersion().ifPresent(version -> sample(version, now));
         }
+    }
+
+    private void sample(ProjectionVersion version, long now) {
+        processors.running(version).ifPresent(running -> position(running.processor().processingStatus())
+                .ifPresent(position -> rate(version).sample(position, now)));
     }
 
     /** Events processed over events in the store (global indexes start at 0); 1 for an empty store. */
@@ -98,25 +140,14 @@ public class ProjectionMonitor {
         return Math.min(1, Math.max(0, (position + 1) / (double) (head + 1)));
     }
 
-    OptionalLong position(String projection) {
-        return processor(projection)
-                .map(p -> p.processingStatus().values().stream()
-                        .map(EventTrackerStatus::getTrackingToken)
-                        .filter(java.util.Objects::nonNull)
-                        .map(TrackingToken::position)
-                        .filter(OptionalLong::isPresent)
-                        .mapToLong(OptionalLong::getAsLong)
-                        .max())
-                .orElse(OptionalLong.empty());
-    }
-
-    long lag(String projection) {
-        long head = head();
-        OptionalLong position = position(projection);
-        if (head < 0) {
-            return 0;
-        }
-        return Math.max(0, head - position.orElse(-1));
+    private static OptionalLong position(Map<Integer, EventTrackerStatus> segments) {
+        return segments.values().stream()
+                .map(EventTrackerStatus::getTrackingToken)
+                .filter(Objects::nonNull)
+                .map(TrackingToken::position)
+                .filter(OptionalLong::isPresent)
+                .mapToLong(OptionalLong::getAsLong)
+                .max();
     }
 
     long head() {
@@ -129,8 +160,14 @@ public class ProjectionMonitor {
         return headPosition;
     }
 
-    private Optional<StreamingEventProcessor> processor(String projection) {
-        return processing.eventProcessor(projection, StreamingEventProcessor.class);
+    /** The store's head, read now (for deciding that a rebuild has caught up). */
+    long freshHead() {
+        headReadAt = 0;
+        return head();
+    }
+
+    private Rate rate(ProjectionVersion version) {
+        return rates.computeIfAbsent(version.processorName(), name -> new Rate());
     }
 
     private static final class Rate {

@@ -1,45 +1,107 @@
 package io.crmhistory.query.ops;
 
-import io.crmhistory.query.projection.Projections;
+import io.crmhistory.query.projection.ProjectionCatalog;
+import io.crmhistory.query.projection.ProjectionProcessors;
+import io.crmhistory.query.projection.ProjectionVersion;
+import io.crmhistory.query.projection.ReadModel;
+import io.crmhistory.query.segment.SegmentReadModel;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.net.URI;
+import java.security.Principal;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where every projection stands (role ops), as SPEC section 5 lists it. Each read model has one version so far,
- * the live one, so the status is LIVE (caught up), CATCHING_UP or FAILED; REBUILDING comes with rebuilds beside
- * the live version (issue 5).
+ * Where every projection stands (role ops), as SPEC section 5 lists it: one row per live version (LIVE when
+ * caught up, CATCHING_UP, or FAILED) and one per version being rebuilt beside it (REBUILDING or FAILED), with
+ * the segment row carrying the progress of the last re-evaluation of every customer. Rebuilds are started
+ * and cancelled here.
  */
 @RestController
 class ProjectionsController {
 
+    private final ProjectionProcessors processors;
+    private final ProjectionCatalog catalog;
     private final ProjectionMonitor monitor;
+    private final Rebuilds rebuilds;
+    private final SegmentReadModel segments;
 
-    ProjectionsController(ProjectionMonitor monitor) {
+    ProjectionsController(ProjectionProcessors processors, ProjectionCatalog catalog, ProjectionMonitor monitor,
+                          Rebuilds rebuilds, SegmentReadModel segments) {
+        this.processors = processors;
+        this.catalog = catalog;
         this.monitor = monitor;
+        this.rebuilds = rebuilds;
+        this.segments = segments;
     }
 
     @GetMapping("/api/ops/projections")
     List<ProjectionView> projections() {
-        return Projections.ALL.stream().map(name -> ProjectionView.of(monitor.status(name))).toList();
+        List<ProjectionView> views = new ArrayList<>();
+        for (ReadModel<?> model : processors.readModels()) {
+            views.addAll(views(model.name()));
+        }
+        return views;
     }
 
-    /** {@code eta} is an ISO-8601 duration, absent while nothing is being processed and the projection is behind. */
+    @GetMapping("/api/ops/projections/{name}")
+    List<ProjectionView> projection(@PathVariable String name) {
+        rebuilds.readModel(name);
+        return views(name);
+    }
+
+    @PostMapping("/api/ops/projections/{name}/rebuild")
+    ResponseEntity<ProjectionView> rebuild(@PathVariable String name, Principal principal) {
+        ProjectionVersion version = rebuilds.start(name, principal.getName());
+        return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/api/ops/projections/" + name))
+                .body(view(monitor.status(version, ProjectionMonitor.Role.REBUILD)));
+    }
+
+    @DeleteMapping("/api/ops/projections/{name}/rebuild")
+    ProjectionView cancel(@PathVariable String name, Principal principal) {
+        ProjectionVersion cancelled = rebuilds.cancel(name, principal.getName());
+        return new ProjectionView(name, cancelled.version(), "CANCELLED", -1, -1, 0, 0, 0, null, null, null, 0, null);
+    }
+
+    private List<ProjectionView> views(String name) {
+        List<ProjectionView> views = new ArrayList<>();
+        monitor.status(name, ProjectionMonitor.Role.LIVE).map(this::view).ifPresent(views::add);
+        monitor.status(name, ProjectionMonitor.Role.REBUILD).map(this::view).ifPresent(views::add);
+        return views;
+    }
+
+    private ProjectionView view(ProjectionMonitor.Status status) {
+        String name = status.version().projection();
+        String state = status.error() || !status.running() ? "FAILED"
+                : status.role() == ProjectionMonitor.Role.REBUILD ? "REBUILDING"
+                : status.lag() == 0 ? "LIVE" : "CATCHING_UP";
+        String eta = status.lag() == 0 ? Duration.ZERO.toString()
+                : status.eventsPerSecond() > 0
+                ? Duration.ofSeconds((long) Math.ceil(status.lag() / status.eventsPerSecond())).toString() : null;
+        ProjectionCatalog.Entry entry = catalog.entry(name);
+        boolean rebuild = status.role() == ProjectionMonitor.Role.REBUILD;
+        return new ProjectionView(name, status.version().version(), state, status.position(), status.head(),
+                status.lag(), status.progress(), status.eventsPerSecond(), eta,
+                rebuild ? entry.requestedBy() : null, rebuild ? entry.requestedAt() : null, status.deadLetters(),
+                name.equals(segments.name()) && !rebuild ? segments.reevaluation().orElse(null) : null);
+    }
+
+    /**
+     * {@code eta} is an ISO-8601 duration, absent while nothing is being processed and the projection is behind;
+     * {@code requestedBy}/{@code requestedAt} name who started a rebuild; {@code reevaluation} is the segments'
+     * last re-evaluation of every customer (after new rules, or the daily one), in this instance.
+     */
     record ProjectionView(String name, int version, String status, long position, long headPosition, long lag,
-                          double progress, double eventsPerSecond, String eta) {
-
-        static final int LIVE_VERSION = 1;
-
-        static ProjectionView of(ProjectionMonitor.Status status) {
-            String state = status.error() || !status.running() ? "FAILED" : status.lag() == 0 ? "LIVE" : "CATCHING_UP";
-            String eta = status.lag() == 0 ? Duration.ZERO.toString()
-                    : status.eventsPerSecond() > 0
-                    ? Duration.ofSeconds((long) Math.ceil(status.lag() / status.eventsPerSecond())).toString() : null;
-            return new ProjectionView(status.projection(), LIVE_VERSION, state, status.position(), status.head(),
-                    status.lag(), ProjectionMonitor.progress(status.position(), status.head()), status.eventsPerSecond(),
-                    eta);
-        }
+                          double progress, double eventsPerSecond, String eta, String requestedBy, Instant requestedAt,
+                          long deadLetters, SegmentReadModel.ReevaluationStatus reevaluation) {
     }
 }

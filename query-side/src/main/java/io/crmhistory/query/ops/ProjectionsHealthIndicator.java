@@ -1,6 +1,7 @@
 package io.crmhistory.query.ops;
 
-import io.crmhistory.query.projection.Projections;
+import io.crmhistory.query.projection.ProjectionProcessors;
+import io.crmhistory.query.projection.ReadModel;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.stereotype.Component;
@@ -9,42 +10,54 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code projections} in {@code /actuator/health}: DOWN when a projection's processor is not running
- * or has failed (it retries on its own; the error says why), UP otherwise, with each projection's
- * position, the head of the store and the lag. A lag alone is not unhealthy: it is a projection
- * catching up, and reads that need the newest data say so with {@code minVersion}.
+ * {@code projections} in {@code /actuator/health}: DOWN when a live projection's processor is not running or
+ * has failed (it retries on its own; the error says why), UP otherwise, with each projection's version,
+ * position, the head of the store, the lag, its dead letters and any rebuild beside it. A lag alone is not
+ * unhealthy (it is a projection catching up; reads that need the newest data say so with
+ * {@code minVersion}), nor are dead letters: the rest of the customers are served, and ops handle the letters.
  */
 @Component("projections")
 class ProjectionsHealthIndicator extends AbstractHealthIndicator {
 
+    private final ProjectionProcessors processors;
     private final ProjectionMonitor monitor;
 
-    ProjectionsHealthIndicator(ProjectionMonitor monitor) {
+    ProjectionsHealthIndicator(ProjectionProcessors processors, ProjectionMonitor monitor) {
         super("Projections health check failed");
+        this.processors = processors;
         this.monitor = monitor;
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         boolean healthy = true;
-        for (String projection : Projections.ALL) {
-            ProjectionMonitor.Status status = monitor.status(projection);
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("running", status.running());
-            details.put("position", status.position());
-            details.put("head", status.head());
-            details.put("lag", status.lag());
-            details.put("eventsPerSecond", status.eventsPerSecond());
-            if (status.error()) {
-                details.put("error", status.errorMessage());
-            }
+        for (ReadModel<?> model : processors.readModels()) {
+            ProjectionMonitor.Status status = monitor.status(model.name(), ProjectionMonitor.Role.LIVE).orElseThrow();
+            Map<String, Object> details = details(status);
+            monitor.status(model.name(), ProjectionMonitor.Role.REBUILD)
+                    .ifPresent(rebuild -> details.put("rebuild", details(rebuild)));
             healthy &= status.running() && !status.error();
-            builder.withDetail(projection, details);
+            builder.withDetail(model.name(), details);
         }
         if (healthy) {
             builder.up();
         } else {
             builder.down();
         }
+    }
+
+    private static Map<String, Object> details(ProjectionMonitor.Status status) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("version", status.version().version());
+        details.put("running", status.running());
+        details.put("position", status.position());
+        details.put("head", status.head());
+        details.put("lag", status.lag());
+        details.put("eventsPerSecond", status.eventsPerSecond());
+        details.put("deadLetters", status.deadLetters());
+        if (status.error()) {
+            details.put("error", status.errorMessage());
+        }
+        return details;
     }
 }

@@ -15,18 +15,21 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The batching, idempotent write path every customer read model shares.
  * <ul>
  *     <li>The first event of a batch loads the state of every customer the batch touches, in one query.</li>
  *     <li>An event at or below the sequence a customer's state already reflects is skipped.</li>
- *     <li>The last event of the batch writes every changed state (and side document) in one bulk write,
- *     from inside the handler, so the writes complete <em>before</em> Axon stores the batch's token in
- *     the unit of work's prepare-commit phase. A crash in between redelivers the batch, whose events
- *     are then skipped.</li>
- *     <li>After the commit, readers waiting for a version ({@code minVersion}) and subscribers of the
- *     customer's live updates are told.</li>
+ *     <li>After the batch's last event the processor's interceptor ({@link #endOfBatch}) writes every changed
+ *     state (and side document) in one bulk write, so the writes complete <em>before</em> Axon stores the
+ *     batch's token in the unit of work's prepare-commit phase. A crash in between redelivers the batch,
+ *     whose events are then skipped. The interceptor runs outside the dead-lettering invoker, so a failed
+ *     write rolls the batch back instead of dead-lettering an innocent event. Outside a batch (a dead
+ *     letter being retried) each event is written at once.</li>
+ *     <li>After the commit, readers waiting for a version ({@code minVersion}) are told, and, for the live
+ *     version only, subscribers of the customer's live updates.</li>
  * </ul>
  */
 public final class CustomerProjector<S extends SequencedState> {
@@ -51,15 +54,18 @@ public final class CustomerProjector<S extends SequencedState> {
     private final Store<S> store;
     private final ReadModelVersions versions;
     private final QueryUpdateEmitter updateEmitter;
+    private final BooleanSupplier live;
     private final String resourceKey;
 
-    public CustomerProjector(String readModel, Store<S> store, ReadModelVersions versions,
-                             QueryUpdateEmitter updateEmitter) {
-        this.readModel = readModel;
+    /** @param live whether this version answers reads now (a version being rebuilt announces no updates) */
+    public CustomerProjector(ProjectionVersion version, Store<S> store, ReadModelVersions versions,
+                             QueryUpdateEmitter updateEmitter, BooleanSupplier live) {
+        this.readModel = version.projection();
         this.store = store;
         this.versions = versions;
         this.updateEmitter = updateEmitter;
-        this.resourceKey = CustomerProjector.class.getName() + "/" + readModel;
+        this.live = live;
+        this.resourceKey = CustomerProjector.class.getName() + "/" + version.processorName();
     }
 
     /** Applies one event through {@code applier}, unless the customer's state already reflects it. */
@@ -69,13 +75,21 @@ public final class CustomerProjector<S extends SequencedState> {
         ProjectionBatch<S> batch = currentBatch();
         String customerId = event.customerId();
         if (!batch.isLoaded(customerId)) {
-            batch.loaded(store.load(List.of(customerId)));
+            batch.loaded(load(List.of(customerId)));
         }
         S state = batch.state(customerId);
         if (state == null || sequence > state.lastSequence()) {
             batch.put(applier.apply(state, envelope, batch));
         }
-        if (isLastOfBatch()) {
+        if (!(CurrentUnitOfWork.get() instanceof BatchingUnitOfWork<?>)) {
+            flush();
+        }
+    }
+
+    /** Called by the processor's interceptor after each event: writes the batch after its last one. */
+    public void endOfBatch() {
+        if (CurrentUnitOfWork.isStarted() && CurrentUnitOfWork.get() instanceof BatchingUnitOfWork<?> batching
+                && batching.isLastMessage()) {
             flush();
         }
     }
@@ -94,10 +108,14 @@ public final class CustomerProjector<S extends SequencedState> {
         if (batch == null || batch.isEmpty()) {
             return;
         }
-        store.write(batch);
+        try {
+            store.write(batch);
+        } catch (RuntimeException e) {
+            throw new ReadModelWriteException(e);
+        }
         Map<String, Long> reached = batch.versions();
         unitOfWork.afterCommit(committed -> versions.reached(readModel, reached));
-        if (!updateEmitter.activeSubscriptions().isEmpty()) {
+        if (live.getAsBoolean() && !updateEmitter.activeSubscriptions().isEmpty()) {
             // The emitter defers these to after the commit, too.
             reached.forEach((customerId, version) -> updateEmitter.emit(FindCustomer.class,
                     query -> query.customerId().equals(customerId),
@@ -109,12 +127,17 @@ public final class CustomerProjector<S extends SequencedState> {
         UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
         return unitOfWork.getOrComputeResource(resourceKey, key -> {
             ProjectionBatch<S> batch = new ProjectionBatch<>();
-            batch.loaded(store.load(customersOf(unitOfWork)));
-            // Normally written by the batch's last event; this only catches a batch whose last event
-            // this read model did not handle (and then runs after the token was stored).
-            unitOfWork.onPrepareCommit(committing -> flush());
+            batch.loaded(load(customersOf(unitOfWork)));
             return batch;
         });
+    }
+
+    private Map<String, S> load(Collection<String> customerIds) {
+        try {
+            return store.load(customerIds);
+        } catch (RuntimeException e) {
+            throw new ReadModelWriteException(e);
+        }
     }
 
     private static Set<String> customersOf(UnitOfWork<?> unitOfWork) {
@@ -127,11 +150,6 @@ public final class CustomerProjector<S extends SequencedState> {
             }
         }
         return customerIds;
-    }
-
-    private static boolean isLastOfBatch() {
-        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get();
-        return !(unitOfWork instanceof BatchingUnitOfWork<?> batching) || batching.isLastMessage();
     }
 
     /** The read model's name, as used for versions and live updates. */

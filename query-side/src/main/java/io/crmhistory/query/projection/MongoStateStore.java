@@ -83,14 +83,6 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
         side.execute();
     }
 
-    /** Forgets everything, for a rebuild from the first event. */
-    public void clear() {
-        mongo.remove(new Query(), collection);
-        if (sideCollection != null) {
-            mongo.remove(new Query(), sideCollection);
-        }
-    }
-
     private static Query byId(String id) {
         return Query.query(Criteria.where("_id").is(id));
     }

@@ -6,29 +6,29 @@ import io.crmhistory.query.projection.FxRates;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Query;
-import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 
 /**
  * The segmentation rules in force, as the segment projection has seen them published: version 1
  * ({@link SegmentationRuleSet#DEFAULT}) until a later version arrives. Later versions are kept in
- * {@value #COLLECTION}, beside the segment read model they shaped, and rebuilt with it.
+ * {@value #COLLECTION} (of the read model's version), beside the segments they shaped, and rebuilt with them.
  */
-@Component
-class RuleBook {
+final class RuleBook {
 
     static final String COLLECTION = "segment_rules";
 
     private final MongoTemplate mongo;
+    private final String collection;
     private final FxRates fx;
     private volatile SegmentEvaluator current;
 
-    RuleBook(MongoTemplate mongo, FxRates fx) {
+    RuleBook(MongoTemplate mongo, String collection, FxRates fx) {
         this.mongo = mongo;
+        this.collection = collection;
         this.fx = fx;
         PublishedRules latest = mongo.findOne(new Query().with(Sort.by(Sort.Direction.DESC, "_id")).limit(1),
-                PublishedRules.class, COLLECTION);
+                PublishedRules.class, collection);
         this.current = latest == null ? defaults() : new SegmentEvaluator(latest.id(), latest.ruleSet(), fx);
     }
 
@@ -43,14 +43,13 @@ class RuleBook {
         }
         SegmentEvaluator next = new SegmentEvaluator(published.version(), published.ruleSet(), fx);
         mongo.save(new PublishedRules(published.version(), published.ruleSet(), published.publishedBy(),
-                published.occurredAt().toInstant()), COLLECTION);
+                published.occurredAt().toInstant()), collection);
         current = next;
         return true;
     }
 
-    void reset() {
-        mongo.remove(new Query(), COLLECTION);
-        current = defaults();
+    String collection() {
+        return collection;
     }
 
     private SegmentEvaluator defaults() {

@@ -13,10 +13,10 @@ import java.util.List;
 @Component
 public class SegmentChangeLog {
 
-    private final SegmentStore store;
+    private final SegmentReadModel readModel;
 
-    SegmentChangeLog(SegmentStore store) {
-        this.store = store;
+    SegmentChangeLog(SegmentReadModel readModel) {
+        this.readModel = readModel;
     }
 
     /**
@@ -37,7 +37,8 @@ public class SegmentChangeLog {
                 : new Criteria().andOperator(criteria, after(afterAt, afterId, descending)));
         Sort.Direction direction = descending ? Sort.Direction.DESC : Sort.Direction.ASC;
         query.with(Sort.by(direction, "occurredAt").and(Sort.by(direction, "_id"))).limit(limit);
-        return store.mongo().find(query, SegmentChange.class, SegmentStore.CHANGES);
+        SegmentStore store = readModel.live();
+        return store.mongo().find(query, SegmentChange.class, store.changes());
     }
 
     /** The keyset condition: strictly after (occurredAt, id) in the given direction. */

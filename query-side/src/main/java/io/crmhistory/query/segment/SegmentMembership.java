@@ -14,17 +14,15 @@ import java.util.Map;
 @Component
 public class SegmentMembership {
 
-    private final SegmentStore store;
-    private final RuleBook ruleBook;
+    private final SegmentReadModel readModel;
 
-    SegmentMembership(SegmentStore store, RuleBook ruleBook) {
-        this.store = store;
-        this.ruleBook = ruleBook;
+    SegmentMembership(SegmentReadModel readModel) {
+        this.readModel = readModel;
     }
 
     /** The segments of the rules in force, the fallback last. */
     public List<String> segmentNames() {
-        return ruleBook.current().segmentNames();
+        return readModel.live().ruleBook().current().segmentNames();
     }
 
     /** The current segment of each of these customers that has one. */
@@ -33,8 +31,9 @@ public class SegmentMembership {
         if (customerIds.isEmpty()) {
             return segments;
         }
+        SegmentStore store = readModel.live();
         Query query = Query.query(Criteria.where("_id").in(customerIds));
-        for (SegmentState state : store.mongo().find(query, SegmentState.class, SegmentStore.COLLECTION)) {
+        for (SegmentState state : store.mongo().find(query, SegmentState.class, store.collection())) {
             if (state.assessment() != null) {
                 segments.put(state.id(), new CustomerView.SegmentRef(state.assessment().segment(),
                         state.assessment().ruleVersion()));
@@ -45,9 +44,10 @@ public class SegmentMembership {
 
     /** The ids of the segment's members. */
     public List<String> members(String segment) {
+        SegmentStore store = readModel.live();
         Query query = Query.query(Criteria.where(SegmentStore.SEGMENT_FIELD).is(segment));
         query.fields().include("_id");
-        return store.mongo().find(query, org.bson.Document.class, SegmentStore.COLLECTION).stream()
+        return store.mongo().find(query, org.bson.Document.class, store.collection()).stream()
                 .map(document -> document.getString("_id")).toList();
     }
 }

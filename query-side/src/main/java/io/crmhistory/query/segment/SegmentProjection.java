@@ -2,52 +2,47 @@ package io.crmhistory.query.segment;
 
 import io.crmhistory.api.customer.event.CustomerEvent;
 import io.crmhistory.api.rules.SegmentationRulesPublished;
+import io.crmhistory.query.projection.BatchedProjection;
 import io.crmhistory.query.projection.CustomerProjector;
-import io.crmhistory.query.projection.Projections;
+import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.ReadModelVersions;
-import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 
 /**
- * Keeps each customer's segment: after every event the inputs are folded in and the rules in force are
- * evaluated at the clock's now; a move to another segment is recorded as a {@link SegmentChange}.
- * A newly published rule set re-evaluates every customer.
+ * Keeps each customer's segment in one version of the segment read model: after every event the inputs are
+ * folded in and the rules in force are evaluated at the clock's now; a move to another segment is recorded as
+ * a {@link SegmentChange}. A newly published rule set re-evaluates every customer.
  */
-@Component
-@ProcessingGroup(Projections.SEGMENT)
-class SegmentProjection {
+class SegmentProjection implements BatchedProjection {
 
     private static final Logger log = LoggerFactory.getLogger(SegmentProjection.class);
 
     private final SegmentStore store;
-    private final RuleBook ruleBook;
     private final SegmentReevaluation reevaluation;
     private final Clock clock;
     private final CustomerProjector<SegmentState> projector;
 
-    SegmentProjection(SegmentStore store, RuleBook ruleBook, SegmentReevaluation reevaluation, Clock clock,
-                      ReadModelVersions versions, QueryUpdateEmitter updateEmitter) {
+    SegmentProjection(ProjectionVersion version, SegmentStore store, SegmentReevaluation reevaluation, Clock clock,
+                      ReadModelVersions versions, QueryUpdateEmitter updateEmitter, BooleanSupplier live) {
         this.store = store;
-        this.ruleBook = ruleBook;
         this.reevaluation = reevaluation;
         this.clock = clock;
-        this.projector = new CustomerProjector<>(Projections.SEGMENT, store.states(), versions, updateEmitter);
+        this.projector = new CustomerProjector<>(version, store.states(), versions, updateEmitter, live);
     }
 
     @EventHandler
     void on(CustomerEvent event, EventMessage<?> message, @SequenceNumber long sequence) {
         projector.project(message, sequence, (state, envelope, batch) -> {
-            SegmentState assessed = SegmentLogic.assess(SegmentLogic.apply(state, envelope), ruleBook.current(),
+            SegmentState assessed = SegmentLogic.assess(SegmentLogic.apply(state, envelope), store.ruleBook().current(),
                     clock.instant(), envelope.occurredAt());
             String before = state == null ? null : state.segment();
             if (!Objects.equals(before, assessed.segment())) {
@@ -62,16 +57,15 @@ class SegmentProjection {
     void on(SegmentationRulesPublished published) {
         // Customers' events earlier in this batch are written first, so the re-evaluation sees them.
         projector.flush();
-        if (ruleBook.publish(published)) {
+        if (store.ruleBook().publish(published)) {
             log.info("Segmentation rules version {} published by {}: re-evaluating every customer",
                     published.version(), published.publishedBy());
-            reevaluation.reevaluateAll(SegmentChange.RULES, clock.instant());
+            reevaluation.reevaluateAll(store, SegmentChange.RULES, clock.instant());
         }
     }
 
-    @ResetHandler
-    void reset() {
-        store.states().clear();
-        ruleBook.reset();
+    @Override
+    public void endOfBatch() {
+        projector.endOfBatch();
     }
 }

@@ -22,14 +22,12 @@ import java.util.Map;
 @Component
 class SegmentQueries {
 
-    private final SegmentStore store;
-    private final RuleBook ruleBook;
+    private final SegmentReadModel readModel;
     private final ReadModelVersions versions;
     private final FxRates fx;
 
-    SegmentQueries(SegmentStore store, RuleBook ruleBook, ReadModelVersions versions, FxRates fx) {
-        this.store = store;
-        this.ruleBook = ruleBook;
+    SegmentQueries(SegmentReadModel readModel, ReadModelVersions versions, FxRates fx) {
+        this.readModel = readModel;
         this.versions = versions;
         this.fx = fx;
     }
@@ -37,7 +35,7 @@ class SegmentQueries {
     @QueryHandler
     CustomerSegmentView handle(FindCustomerSegment query) {
         SegmentState state = versions.read(Projections.SEGMENT, query.customerId(), query.minVersion(),
-                        () -> store.find(query.customerId()), SegmentState::lastSequence)
+                        () -> readModel.live().find(query.customerId()), SegmentState::lastSequence)
                 .filter(found -> found.assessment() != null)
                 .orElseThrow(() -> new UnknownCustomerException(query.customerId()));
         return SegmentLogic.view(state, fx);
@@ -46,11 +44,12 @@ class SegmentQueries {
     /** Every segment of the rules in force, in rule order with the fallback last, empty ones included. */
     @QueryHandler
     SegmentCounts handle(FindSegmentCounts query) {
-        SegmentEvaluator rules = ruleBook.current();
+        SegmentStore store = readModel.live();
+        SegmentEvaluator rules = store.ruleBook().current();
         Map<String, Long> counts = new HashMap<>();
         Aggregation countBySegment = Aggregation.newAggregation(
                 Aggregation.group(SegmentStore.SEGMENT_FIELD).count().as("count"));
-        for (Document row : store.mongo().aggregate(countBySegment, SegmentStore.COLLECTION, Document.class)) {
+        for (Document row : store.mongo().aggregate(countBySegment, store.collection(), Document.class)) {
             Object name = row.get("_id");
             if (name != null) {
                 counts.put(name.toString(), ((Number) row.get("count")).longValue());

@@ -7,45 +7,51 @@ import org.springframework.data.mongodb.core.BulkOperations;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
-import org.springframework.scheduling.annotation.Scheduled;
-import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Re-evaluates every customer's segment without an event of theirs: daily (recency drifts with time,
- * {@code crm.segments.reevaluation-cron}) and when new rules are published. Each update is conditional on
- * the document being unchanged since it was read, so a concurrent projection batch (or another
- * instance's run) always wins over this stale view; a mover's {@link SegmentChange} is recorded only
- * when its update applied.
+ * Re-evaluates every customer's segment without an event of theirs: daily (recency drifts with time) and when
+ * new rules are published, in pages of {@value #PAGE_SIZE} customers. Each update is conditional on the
+ * document being unchanged since it was read, so a concurrent projection batch (or another instance's run)
+ * always wins over this stale view; a mover's {@link SegmentChange} is recorded only when its update applied.
+ * The run in progress (or the last one) is reported as a {@link Progress}.
  */
-@Component
-class SegmentReevaluation {
+final class SegmentReevaluation {
 
     private static final Logger log = LoggerFactory.getLogger(SegmentReevaluation.class);
     static final int PAGE_SIZE = 1000;
 
-    private final SegmentStore store;
-    private final RuleBook ruleBook;
-    private final Clock clock;
+    /** How far a re-evaluation got: {@code customers} is the count when it started. */
+    record Progress(String cause, int ruleVersion, long customers, long evaluated, long moved, Instant startedAt,
+                    Instant finishedAt, Instant sampledAt) {
 
-    SegmentReevaluation(SegmentStore store, RuleBook ruleBook, Clock clock) {
-        this.store = store;
-        this.ruleBook = ruleBook;
+        double share() {
+            return customers == 0 ? 1 : Math.min(1, evaluated / (double) customers);
+        }
+    }
+
+    private final Clock clock;
+    private volatile Progress progress;
+
+    SegmentReevaluation(Clock clock) {
         this.clock = clock;
     }
 
-    @Scheduled(cron = "${crm.segments.reevaluation-cron:0 0 2 * * *}", zone = "UTC")
-    void daily() {
-        reevaluateAll(SegmentChange.TIME, clock.instant());
+    Optional<Progress> progress() {
+        return Optional.ofNullable(progress);
     }
 
     /** @return how many customers moved to another segment */
-    int reevaluateAll(String cause, Instant now) {
-        SegmentEvaluator evaluator = ruleBook.current();
+    int reevaluateAll(SegmentStore store, String cause, Instant now) {
+        SegmentEvaluator evaluator = store.ruleBook().current();
+        long customers = store.count();
+        Instant startedAt = clock.instant();
+        progress = new Progress(cause, evaluator.version(), customers, 0, 0, startedAt, null, startedAt);
         int moved = 0;
         int seen = 0;
         String afterId = null;
@@ -59,7 +65,7 @@ class SegmentReevaluation {
                 SegmentState assessed = SegmentLogic.assess(state, evaluator, now, now);
                 if (!Objects.equals(state.segment(), assessed.segment())) {
                     UpdateResult result = store.mongo().updateFirst(unchanged(state), assessmentOf(assessed),
-                            SegmentStore.COLLECTION);
+                            store.collection());
                     if (result.getModifiedCount() == 1) {
                         store.states().writeSideDocuments(List.of(
                                 SegmentChange.causedByReevaluation(state, cause, assessed.assessment(), now)));
@@ -67,7 +73,7 @@ class SegmentReevaluation {
                     }
                 } else {
                     if (refreshed == null) {
-                        refreshed = store.mongo().bulkOps(BulkOperations.BulkMode.UNORDERED, SegmentStore.COLLECTION);
+                        refreshed = store.mongo().bulkOps(BulkOperations.BulkMode.UNORDERED, store.collection());
                     }
                     refreshed.updateOne(unchanged(state), assessmentOf(assessed));
                 }
@@ -75,7 +81,11 @@ class SegmentReevaluation {
             if (refreshed != null) {
                 refreshed.execute();
             }
+            progress = new Progress(cause, evaluator.version(), Math.max(customers, seen), seen, moved, startedAt, null,
+                    clock.instant());
         } while (page.size() == PAGE_SIZE);
+        progress = new Progress(cause, evaluator.version(), seen, seen, moved, startedAt, clock.instant(),
+                clock.instant());
         log.info("Segments re-evaluated ({}) at {} with rules version {}: {} customers, {} moved",
                 cause, now, evaluator.version(), seen, moved);
         return moved;

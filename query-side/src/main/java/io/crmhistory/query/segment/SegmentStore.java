@@ -1,38 +1,52 @@
 package io.crmhistory.query.segment;
 
+import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.query.projection.MongoStateStore;
+import io.crmhistory.query.projection.ProjectionVersion;
+import io.crmhistory.query.projection.ReadModelStore;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
-import org.springframework.stereotype.Component;
 
 import java.util.List;
 import java.util.Optional;
 
-/** The segment read model's collections: customers' states, and their segment changes. */
-@Component
-class SegmentStore {
+/**
+ * One version of the segment read model's collections: customers' states, their segment changes, and the
+ * rules the version has seen published.
+ */
+final class SegmentStore implements ReadModelStore {
 
     static final String COLLECTION = "segment_customers";
     static final String CHANGES = "segment_changes";
     static final String SEGMENT_FIELD = "assessment.segment";
 
     private final MongoTemplate mongo;
+    private final String collection;
+    private final String changes;
     private final MongoStateStore<SegmentState> states;
+    private final RuleBook ruleBook;
 
-    SegmentStore(MongoTemplate mongo) {
+    SegmentStore(MongoTemplate mongo, ProjectionVersion version, FxRates fx) {
         this.mongo = mongo;
-        this.states = new MongoStateStore<>(mongo, SegmentState.class, COLLECTION, CHANGES,
+        this.collection = version.collection(COLLECTION);
+        this.changes = version.collection(CHANGES);
+        this.states = new MongoStateStore<>(mongo, SegmentState.class, collection, changes,
                 document -> ((SegmentChange) document).id());
-        mongo.indexOps(COLLECTION).createIndex(new Index().on(SEGMENT_FIELD, Sort.Direction.ASC));
-        mongo.indexOps(CHANGES).createIndex(new Index().on("customerId", Sort.Direction.ASC)
+        this.ruleBook = new RuleBook(mongo, version.collection(RuleBook.COLLECTION), fx);
+        mongo.indexOps(collection).createIndex(new Index().on(SEGMENT_FIELD, Sort.Direction.ASC));
+        mongo.indexOps(changes).createIndex(new Index().on("customerId", Sort.Direction.ASC)
                 .on("occurredAt", Sort.Direction.ASC).on("_id", Sort.Direction.ASC));
     }
 
     MongoStateStore<SegmentState> states() {
         return states;
+    }
+
+    RuleBook ruleBook() {
+        return ruleBook;
     }
 
     Optional<SegmentState> find(String customerId) {
@@ -42,10 +56,27 @@ class SegmentStore {
     /** A page of every customer's state in id order, after {@code afterId} ({@code null} for the first page). */
     List<SegmentState> page(String afterId, int size) {
         Query query = afterId == null ? new Query() : Query.query(Criteria.where("_id").gt(afterId));
-        return mongo.find(query.with(Sort.by("_id")).limit(size), SegmentState.class, COLLECTION);
+        return mongo.find(query.with(Sort.by("_id")).limit(size), SegmentState.class, collection);
+    }
+
+    long count() {
+        return mongo.estimatedCount(collection);
     }
 
     MongoTemplate mongo() {
         return mongo;
+    }
+
+    String collection() {
+        return collection;
+    }
+
+    String changes() {
+        return changes;
+    }
+
+    @Override
+    public List<String> collections() {
+        return List.of(collection, changes, ruleBook.collection());
     }
 }

@@ -26,10 +26,12 @@ public class PurchaseHistories {
     private static final int PAGE_SIZE = 1000;
 
     private final MongoTemplate mongo;
+    private final ValueReadModel readModel;
     private final FxRates fx;
 
-    PurchaseHistories(MongoTemplate mongo, FxRates fx) {
+    PurchaseHistories(MongoTemplate mongo, ValueReadModel readModel, FxRates fx) {
         this.mongo = mongo;
+        this.readModel = readModel;
         this.fx = fx;
     }
 
@@ -39,11 +41,12 @@ public class PurchaseHistories {
 
     /** Calls {@code each} with every customer's purchases, a page of customers at a time. */
     public void forEach(BiConsumer<String, List<Map.Entry<Instant, BigDecimal>>> each) {
+        String collection = readModel.live().collection();
         String afterId = null;
         List<ValueState> page;
         do {
             Query query = afterId == null ? new Query() : Query.query(Criteria.where("_id").gt(afterId));
-            page = mongo.find(query.with(Sort.by("_id")).limit(PAGE_SIZE), ValueState.class, ValueStore.COLLECTION);
+            page = mongo.find(query.with(Sort.by("_id")).limit(PAGE_SIZE), ValueState.class, collection);
             for (ValueState state : page) {
                 each.accept(state.id(), purchasesOf(state));
                 afterId = state.id();
@@ -53,7 +56,7 @@ public class PurchaseHistories {
 
     /** The customer's purchases; empty when the value read model does not know the customer. */
     public Optional<List<Map.Entry<Instant, BigDecimal>>> of(String customerId) {
-        return Optional.ofNullable(mongo.findById(customerId, ValueState.class, ValueStore.COLLECTION))
+        return Optional.ofNullable(readModel.live().find(customerId).orElse(null))
                 .map(this::purchasesOf);
     }
 

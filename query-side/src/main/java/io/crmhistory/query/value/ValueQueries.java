@@ -15,13 +15,13 @@ import java.time.Clock;
 @Component
 class ValueQueries {
 
-    private final ValueStore store;
+    private final ValueReadModel readModel;
     private final ReadModelVersions versions;
     private final FxRates fx;
     private final Clock clock;
 
-    ValueQueries(ValueStore store, ReadModelVersions versions, FxRates fx, Clock clock) {
-        this.store = store;
+    ValueQueries(ValueReadModel readModel, ReadModelVersions versions, FxRates fx, Clock clock) {
+        this.readModel = readModel;
         this.versions = versions;
         this.fx = fx;
         this.clock = clock;
@@ -30,7 +30,7 @@ class ValueQueries {
     @QueryHandler
     CustomerValueView handle(FindCustomerValue query) {
         ValueState state = versions.read(Projections.VALUE, query.customerId(), query.minVersion(),
-                        () -> store.find(query.customerId()), ValueState::lastSequence)
+                        () -> readModel.live().find(query.customerId()), ValueState::lastSequence)
                 .orElseThrow(() -> new UnknownCustomerException(query.customerId()));
         return ValueLogic.view(state, fx, clock.instant());
     }

@@ -1,21 +1,24 @@
 package io.crmhistory.query.value;
 
 import io.crmhistory.query.projection.MongoStateStore;
+import io.crmhistory.query.projection.ProjectionVersion;
+import io.crmhistory.query.projection.ReadModelStore;
 import org.springframework.data.mongodb.core.MongoTemplate;
-import org.springframework.stereotype.Component;
 
+import java.util.List;
 import java.util.Optional;
 
-/** The value read model's collection. */
-@Component
-class ValueStore {
+/** One version of the value read model's collection. */
+final class ValueStore implements ReadModelStore {
 
     static final String COLLECTION = "value_customers";
 
+    private final String collection;
     private final MongoStateStore<ValueState> states;
 
-    ValueStore(MongoTemplate mongo) {
-        this.states = new MongoStateStore<>(mongo, ValueState.class, COLLECTION);
+    ValueStore(MongoTemplate mongo, ProjectionVersion version) {
+        this.collection = version.collection(COLLECTION);
+        this.states = new MongoStateStore<>(mongo, ValueState.class, collection);
     }
 
     MongoStateStore<ValueState> states() {
@@ -24,5 +27,14 @@ class ValueStore {
 
     Optional<ValueState> find(String customerId) {
         return states.find(customerId);
+    }
+
+    String collection() {
+        return collection;
+    }
+
+    @Override
+    public List<String> collections() {
+        return List.of(collection);
     }
 }

@@ -7,8 +7,10 @@ import io.crmhistory.api.customer.CustomerStatus;
 import io.crmhistory.api.customer.event.CustomerEvent;
 import io.crmhistory.query.projection.EventEnvelope;
 import io.crmhistory.query.projection.Events;
+import io.crmhistory.query.projection.ProjectionCatalog;
+import io.crmhistory.query.projection.ProjectionProcessors;
+import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.Projections;
-import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
@@ -73,7 +75,9 @@ class QuerySideHttpTest {
     @Autowired
     EventStore eventStore;
     @Autowired
-    EventProcessingConfiguration processing;
+    ProjectionProcessors processors;
+    @Autowired
+    ProjectionCatalog catalog;
     @Autowired
     TokenStore tokenStore;
     @Autowired
@@ -286,7 +290,7 @@ class QuerySideHttpTest {
     }
 
     @Test
-    void replayingEveryProjectionGivesTheSameDocumentsAndRedeliveryNeverDoubleCounts() {
+    void rebuildingEveryProjectionGivesTheSameDocumentsAndRedeliveryNeverDoubleCounts() {
         awaitCaughtUp();
         Map<String, List<Document>> before = snapshot();
 
@@ -294,18 +298,23 @@ class QuerySideHttpTest {
             StreamingEventProcessor processor = processor(projection);
             processor.shutDown();
             // As after a crash between the documents' write and the token's: everything is delivered again.
-            tokenStore.storeToken(eventStore.createTailToken(), projection, 0);
+            tokenStore.storeToken(eventStore.createTailToken(), processors.live(projection).orElseThrow().version()
+                    .processorName(), 0);
             processor.start();
         }
         awaitCaughtUp();
         assertSameDocuments(before, snapshot());
 
+        Map<String, Integer> liveBefore = new java.util.HashMap<>();
         for (String projection : Projections.ALL) {
-            StreamingEventProcessor processor = processor(projection);
-            processor.shutDown();
-            processor.resetTokens();
-            processor.start();
+            liveBefore.put(projection, catalog.live(projection));
+            Response accepted = send(request("/api/ops/projections/" + projection + "/rebuild", "ops")
+                    .POST(HttpRequest.BodyPublishers.noBody()).build());
+            assertThat(accepted.status).as(accepted.body).isEqualTo(202);
+            assertThat(accepted.json().get("version").asInt()).isEqualTo(liveBefore.get(projection) + 1);
         }
+        await().atMost(Duration.ofSeconds(60)).until(() -> Projections.ALL.stream()
+                .allMatch(projection -> catalog.live(projection) == liveBefore.get(projection) + 1));
         awaitCaughtUp();
         assertSameDocuments(before, snapshot());
         assertThat(get("/api/customers/ada/value", "reader").json().get("orderCount").asInt()).isEqualTo(2);
@@ -353,16 +362,20 @@ class QuerySideHttpTest {
         awaitCaughtUp();
         String metrics = get("/actuator/prometheus", "ops").body;
         for (String projection : Projections.ALL) {
-            assertThat(metrics).contains("crm_projection_lag{projection=\"" + projection + "\"}");
-            assertThat(metrics).contains("crm_projection_position{projection=\"" + projection + "\"}");
-            assertThat(metrics).contains("crm_projection_events_per_second{projection=\"" + projection + "\"}");
-            assertThat(metrics).contains("crm_projection_progress{projection=\"" + projection + "\"} 1.0");
+            String live = "{projection=\"" + projection + "\",role=\"live\"}";
+            assertThat(metrics).contains("crm_projection_lag" + live);
+            assertThat(metrics).contains("crm_projection_position" + live);
+            assertThat(metrics).contains("crm_projection_events_per_second" + live);
+            assertThat(metrics).contains("crm_projection_progress" + live + " 1.0");
+            assertThat(metrics).contains("crm_projection_progress{projection=\"" + projection + "\",role=\"rebuild\"} NaN");
+            assertThat(metrics).contains("crm_projection_dead_letters{projection=\"" + projection + "\"} 0.0");
         }
         JsonNode projections = get("/api/ops/projections", "ops").json();
         assertThat(projections).hasSize(Projections.ALL.size());
         for (JsonNode projection : projections) {
             assertThat(projection.get("status").asText()).as(projection.toString()).isEqualTo("LIVE");
-            assertThat(projection.get("version").asInt()).isEqualTo(1);
+            assertThat(projection.get("version").asInt()).isEqualTo(catalog.live(projection.get("name").asText()));
+            assertThat(projection.get("deadLetters").asLong()).isZero();
             assertThat(projection.get("lag").asLong()).isZero();
             assertThat(projection.get("position").asLong()).isEqualTo(projection.get("headPosition").asLong());
             assertThat(projection.get("progress").asDouble()).isEqualTo(1.0);
@@ -397,15 +410,18 @@ class QuerySideHttpTest {
 
     private Map<String, List<Document>> snapshot() {
         Map<String, List<Document>> documents = new java.util.TreeMap<>();
-        for (String collection : List.of("history_customers", "history_items", "value_customers", "segment_customers",
-                "segment_changes", "directory_customers")) {
-            documents.put(collection, mongo.find(new Query().with(Sort.by("_id")), Document.class, collection));
-        }
+        Map<String, String> readModelOf = Map.of("history_customers", Projections.HISTORY,
+                "history_items", Projections.HISTORY, "value_customers", Projections.VALUE,
+                "segment_customers", Projections.SEGMENT, "segment_changes", Projections.SEGMENT,
+                "directory_customers", Projections.DIRECTORY);
+        readModelOf.forEach((collection, projection) -> documents.put(collection, mongo.find(
+                new Query().with(Sort.by("_id")), Document.class,
+                new ProjectionVersion(projection, catalog.live(projection)).collection(collection))));
         return documents;
     }
 
     private StreamingEventProcessor processor(String projection) {
-        return processing.eventProcessor(projection, StreamingEventProcessor.class).orElseThrow();
+        return processors.live(projection).orElseThrow().processor();
     }
 
     private void append(Events events) {

@@ -9,10 +9,11 @@ import io.crmhistory.api.customer.event.CustomerRegistered;
 import io.crmhistory.platform.privacy.PersonalDataProtector;
 import io.crmhistory.platform.privacy.PersonalFields;
 import io.crmhistory.query.projection.Events;
+import io.crmhistory.query.projection.ProjectionCatalog;
+import io.crmhistory.query.projection.ProjectionProcessors;
 import io.crmhistory.query.projection.Projections;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -68,7 +69,9 @@ class PersonalDataErasureTest {
     @Autowired
     MongoTemplate mongo;
     @Autowired
-    EventProcessingConfiguration processing;
+    ProjectionProcessors processors;
+    @Autowired
+    ProjectionCatalog catalog;
 
     @Test
     void personalFieldsAreReadableUntilErasedAndGoneFromEveryReadModelAfterwards() throws Exception {
@@ -109,13 +112,14 @@ class PersonalDataErasureTest {
 
         // Rebuilt from the first event, every read model still shows the fields erased: the events never held
         // plaintext and the key that could reveal them is gone.
+        Map<String, Integer> liveBefore = new java.util.HashMap<>();
         for (String projection : Projections.ALL) {
-            StreamingEventProcessor processor = processing.eventProcessor(projection, StreamingEventProcessor.class)
-                    .orElseThrow();
-            processor.shutDown();
-            processor.resetTokens();
-            processor.start();
+            liveBefore.put(projection, catalog.live(projection));
+            catalog.startRebuild(projection, "test");
         }
+        processors.reconcile();
+        await().atMost(Duration.ofSeconds(60)).until(() -> Projections.ALL.stream()
+                .allMatch(projection -> catalog.live(projection) > liveBefore.get(projection)));
         await().atMost(Duration.ofSeconds(30)).until(() -> Projections.ALL.stream().allMatch(this::caughtUp));
         JsonNode rebuilt = awaitJson("/api/customers/" + id + "?minVersion=2");
         assertThat(rebuilt.get("personalDataErased").asBoolean()).isTrue();
@@ -135,8 +139,7 @@ class PersonalDataErasureTest {
 
     /** At the head of the store (a replay's "replaying" flag stays set until a newer event arrives). */
     private boolean caughtUp(String projection) {
-        StreamingEventProcessor processor = processing.eventProcessor(projection, StreamingEventProcessor.class)
-                .orElseThrow();
+        StreamingEventProcessor processor = processors.live(projection).orElseThrow().processor();
         long head = eventStore.createHeadToken().position().orElse(-1);
         return processor.isRunning() && !processor.processingStatus().isEmpty()
                 && processor.processingStatus().values().stream().allMatch(status -> status.getTrackingToken() != null

@@ -1,0 +1,42 @@
+package io.crmhistory.query.history;
+
+import io.crmhistory.platform.privacy.PersonalDataProtector;
+import io.crmhistory.query.projection.FxRates;
+import io.crmhistory.query.projection.ProjectionCatalog;
+import io.crmhistory.query.projection.ProjectionVersion;
+import io.crmhistory.query.projection.Projections;
+import io.crmhistory.query.projection.ReadModel;
+import io.crmhistory.query.projection.ReadModelVersions;
+import org.axonframework.queryhandling.QueryUpdateEmitter;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.stereotype.Component;
+
+/** The interaction history: its versions' stores, and the projection that fills each. */
+@Component
+class HistoryReadModel extends ReadModel<HistoryStore> {
+
+    private final FxRates fx;
+    private final ReadModelVersions versions;
+    private final QueryUpdateEmitter updateEmitter;
+    private final PersonalDataProtector protector;
+
+    HistoryReadModel(ProjectionCatalog catalog, MongoTemplate mongo, FxRates fx, ReadModelVersions versions,
+                     QueryUpdateEmitter updateEmitter, PersonalDataProtector protector) {
+        super(Projections.HISTORY, catalog, mongo);
+        this.fx = fx;
+        this.versions = versions;
+        this.updateEmitter = updateEmitter;
+        this.protector = protector;
+    }
+
+    @Override
+    public Object handlerFor(ProjectionVersion version) {
+        return new HistoryProjection(version, store(version), fx, versions, updateEmitter, protector,
+                () -> isLive(version));
+    }
+
+    @Override
+    protected HistoryStore open(ProjectionVersion version) {
+        return new HistoryStore(mongo(), version);
+    }
+}

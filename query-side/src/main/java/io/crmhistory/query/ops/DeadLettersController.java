@@ -1,0 +1,168 @@
+package io.crmhistory.query.ops;
+
+import io.crmhistory.platform.web.ClientInputException;
+import io.crmhistory.platform.web.FieldProblem;
+import io.crmhistory.query.projection.ProjectionCatalog;
+import io.crmhistory.query.projection.ProjectionProcessors;
+import io.crmhistory.query.projection.ProjectionVersion;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.extensions.mongo.eventhandling.deadletter.MongoDeadLetter;
+import org.axonframework.messaging.deadletter.Cause;
+import org.axonframework.messaging.deadletter.DeadLetter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.security.Principal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The dead letters of a projection (role ops): events its logic could not handle, grouped by sequence (the
+ * customer, whose later events wait behind the first failed one so they are applied in order). Ops list
+ * them, retry a sequence (or all) once the cause is fixed, or drop a sequence, which leaves those events out
+ * of the read model for good (a later rebuild applies them again). The live version unless
+ * {@code version} names the version being rebuilt.
+ */
+@RestController
+class DeadLettersController {
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLettersController.class);
+    private static final int MAX_LISTED = 1000;
+
+    private final ProjectionProcessors processors;
+    private final ProjectionCatalog catalog;
+    private final Rebuilds rebuilds;
+
+    DeadLettersController(ProjectionProcessors processors, ProjectionCatalog catalog, Rebuilds rebuilds) {
+        this.processors = processors;
+        this.catalog = catalog;
+        this.rebuilds = rebuilds;
+    }
+
+    @GetMapping("/api/ops/projections/{name}/dead-letters")
+    DeadLetters list(@PathVariable String name, @RequestParam(required = false) Integer version) {
+        ProjectionProcessors.Running running = running(name, version);
+        List<Sequence> sequences = new ArrayList<>();
+        int listed = 0;
+        for (Iterable<DeadLetter<? extends EventMessage<?>>> sequence : running.deadLetters().deadLetters()) {
+            List<Letter> letters = new ArrayList<>();
+            String sequenceId = null;
+            for (DeadLetter<? extends EventMessage<?>> letter : sequence) {
+                sequenceId = sequenceIdOf(letter);
+                letters.add(Letter.of(letter));
+            }
+            sequences.add(new Sequence(sequenceId, letters));
+            if (++listed == MAX_LISTED) {
+                break;
+            }
+        }
+        return new DeadLetters(name, running.version().version(), running.deadLetters().amountOfSequences(),
+                running.deadLetters().size(), sequences);
+    }
+
+    @PostMapping("/api/ops/projections/{name}/dead-letters/{sequenceId}/retry")
+    RetryResult retry(@PathVariable String name, @PathVariable String sequenceId,
+                      @RequestParam(required = false) Integer version, Principal principal) {
+        ProjectionProcessors.Running running = running(name, version);
+        requirePresent(running, sequenceId);
+        boolean succeeded = running.invoker().process(letter -> sequenceId.equals(sequenceIdOf(letter)));
+        log.info("{} retried dead-letter sequence {} of {}: {}", principal.getName(), sequenceId, running.version(),
+                succeeded ? "applied" : "failed again");
+        return new RetryResult(succeeded ? 1 : 0, succeeded ? 0 : 1, running.deadLetters().amountOfSequences());
+    }
+
+    @PostMapping("/api/ops/projections/{name}/dead-letters/retry")
+    RetryResult retryAll(@PathVariable String name, @RequestParam(required = false) Integer version,
+                         Principal principal) {
+        ProjectionProcessors.Running running = running(name, version);
+        long sequences = running.deadLetters().amountOfSequences();
+        int succeeded = 0;
+        int failed = 0;
+        // Each sequence is tried once: a failing one is requeued (touched), and the next call takes another.
+        for (long attempt = 0; attempt < sequences; attempt++) {
+            if (running.invoker().process(letter -> true)) {
+                succeeded++;
+            } else {
+                failed++;
+            }
+        }
+        log.info("{} retried every dead-letter sequence of {}: {} applied, {} failed again", principal.getName(),
+                running.version(), succeeded, failed);
+        return new RetryResult(succeeded, failed, running.deadLetters().amountOfSequences());
+    }
+
+    @DeleteMapping("/api/ops/projections/{name}/dead-letters/{sequenceId}")
+    DropResult drop(@PathVariable String name, @PathVariable String sequenceId,
+                    @RequestParam(required = false) Integer version, Principal principal) {
+        ProjectionProcessors.Running running = running(name, version);
+        requirePresent(running, sequenceId);
+        int dropped = 0;
+        for (DeadLetter<? extends EventMessage<?>> letter : List.copyOf(asList(running.deadLetters().deadLetterSequence(sequenceId)))) {
+            running.deadLetters().evict(letter);
+            dropped++;
+        }
+        log.warn("{} dropped dead-letter sequence {} of {} ({} events left out of the read model)",
+                principal.getName(), sequenceId, running.version(), dropped);
+        return new DropResult(dropped, running.deadLetters().amountOfSequences());
+    }
+
+    private ProjectionProcessors.Running running(String name, Integer version) {
+        rebuilds.readModel(name);
+        int number = version != null ? version : catalog.live(name);
+        return processors.running(new ProjectionVersion(name, number)).orElseThrow(() -> new ClientInputException(
+                HttpStatus.NOT_FOUND, List.of(new FieldProblem("version", "version " + number + " of " + name
+                        + " is neither live nor being rebuilt on this instance"))));
+    }
+
+    private static void requirePresent(ProjectionProcessors.Running running, String sequenceId) {
+        if (!running.deadLetters().contains(sequenceId)) {
+            throw new ClientInputException(HttpStatus.NOT_FOUND, List.of(new FieldProblem("sequenceId",
+                    "no dead letters of sequence '" + sequenceId + "' in " + running.version())));
+        }
+    }
+
+    private static String sequenceIdOf(DeadLetter<?> letter) {
+        return letter instanceof MongoDeadLetter<?> stored ? stored.sequenceIdentifier() : null;
+    }
+
+    private static <T> List<T> asList(Iterable<T> iterable) {
+        List<T> list = new ArrayList<>();
+        iterable.forEach(list::add);
+        return list;
+    }
+
+    record DeadLetters(String projection, int version, long sequences, long letters, List<Sequence> items) {
+    }
+
+    record Sequence(String sequenceId, List<Letter> letters) {
+    }
+
+    record Letter(String eventId, String type, Long aggregateSequence, Instant occurredAt, Instant enqueuedAt,
+                  Instant lastTouched, String causeType, String causeMessage, Map<String, ?> diagnostics) {
+
+        static Letter of(DeadLetter<? extends EventMessage<?>> letter) {
+            EventMessage<?> message = letter.message();
+            Long sequence = message instanceof org.axonframework.eventhandling.DomainEventMessage<?> domain
+                    ? domain.getSequenceNumber() : null;
+            return new Letter(message.getIdentifier(), message.getPayloadType().getSimpleName(), sequence,
+                    message.getTimestamp(), letter.enqueuedAt(), letter.lastTouched(),
+                    letter.cause().map(Cause::type).orElse(null), letter.cause().map(Cause::message).orElse(null),
+                    letter.diagnostics());
+        }
+    }
+
+    record RetryResult(int succeeded, int failed, long sequencesLeft) {
+    }
+
+    record DropResult(int dropped, long sequencesLeft) {
+    }
+}

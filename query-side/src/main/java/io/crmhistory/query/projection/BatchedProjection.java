@@ -1,0 +1,8 @@
+package io.crmhistory.query.projection;
+
+/** An event handler that writes its read model once per batch, after the batch's last event. */
+public interface BatchedProjection {
+
+    /** Called after each event the processor handled (or dead-lettered); writes after the batch's last. */
+    void endOfBatch();
+}

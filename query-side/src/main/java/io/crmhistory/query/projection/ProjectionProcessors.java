@@ -1,0 +1,227 @@
+package io.crmhistory.query.projection;
+
+import org.axonframework.common.transaction.NoTransactionManager;
+import org.axonframework.config.Configuration;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.deadletter.DeadLetteringEventHandlerInvoker;
+import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.extensions.mongo.MongoTemplate;
+import org.axonframework.extensions.mongo.eventhandling.deadletter.MongoSequencedDeadLetterQueue;
+import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
+import org.axonframework.serialization.Serializer;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one pooled streaming processor per read-model version the {@link ProjectionCatalog} wants: the
+ * live version of every read model, and the version being rebuilt beside it. The set is reconciled at
+ * start, after every catalog change of this instance and every few seconds (for the changes of other
+ * instances), so a rebuild resumes after a restart and a finished one stops the replaced processor.
+ * <p>
+ * Tuned for a small machine: a single segment each (a customer's events, and the rule publications
+ * between them, are handled in store order by one thread; a second instance waits as a hot standby), one
+ * coordinator and one worker thread each, and large batches (one query to load a batch's customers and
+ * one bulk write). No transaction manager: the tokens and documents are in MongoDB, which has no
+ * transactions on the embedded server; a batch's documents are written before its token, and each
+ * document remembers the last sequence applied, so a redelivered event is skipped.
+ * <p>
+ * An event a projection cannot handle goes to the processor's sequenced dead-letter queue (in MongoDB,
+ * keyed by the processor's name), and the customer's later events queue behind it, while every other
+ * customer carries on. A failure to read or write the read model is no poison event: it is rethrown,
+ * and the processor retries the batch.
+ */
+@Component
+public class ProjectionProcessors implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ProjectionProcessors.class);
+
+    /** One processor of one read-model version, with its dead letters. */
+    public record Running(ProjectionVersion version, PooledStreamingEventProcessor processor,
+                          SequencedDeadLetterQueue<EventMessage<?>> deadLetters,
+                          DeadLetteringEventHandlerInvoker invoker, List<ScheduledExecutorService> threads) {
+    }
+
+    private final List<ReadModel<?>> readModels;
+    private final ProjectionCatalog catalog;
+    private final ObjectProvider<Configuration> axon;
+    private final TokenStore tokenStore;
+    private final MongoTemplate axonMongo;
+    private final Serializer serializer;
+    private final int batchSize;
+    private final Duration tokenClaimInterval;
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private volatile boolean started;
+
+    ProjectionProcessors(List<ReadModel<?>> readModels, ProjectionCatalog catalog, ObjectProvider<Configuration> axon,
+                         TokenStore tokenStore, MongoTemplate axonMongo, @Qualifier("serializer") Serializer serializer,
+                         @Value("${crm.projections.batch-size:500}") int batchSize,
+                         @Value("${crm.projections.token-claim-interval:2s}") Duration tokenClaimInterval) {
+        this.readModels = readModels;
+        this.catalog = catalog;
+        this.axon = axon;
+        this.tokenStore = tokenStore;
+        this.axonMongo = axonMongo;
+        this.serializer = serializer;
+        this.batchSize = batchSize;
+        this.tokenClaimInterval = tokenClaimInterval;
+    }
+
+    public List<ReadModel<?>> readModels() {
+        return readModels;
+    }
+
+    public Optional<ReadModel<?>> readModel(String name) {
+        return readModels.stream().filter(model -> model.name().equals(name)).findFirst();
+    }
+
+    /** The processor of the live version of {@code projection}, when it runs here. */
+    public Optional<Running> live(String projection) {
+        return running(new ProjectionVersion(projection, catalog.live(projection)));
+    }
+
+    public Optional<Running> running(ProjectionVersion version) {
+        return Optional.ofNullable(running.get(version.processorName()));
+    }
+
+    /** Starts the processors the catalog wants and stops the others. */
+    @Scheduled(fixedDelayString = "${crm.projections.catalog-refresh-interval:2000}",
+            initialDelayString = "${crm.projections.catalog-refresh-interval:2000}")
+    public synchronized void reconcile() {
+        if (!started) {
+            return;
+        }
+        Set<String> wanted = new HashSet<>();
+        for (ReadModel<?> model : readModels) {
+            ProjectionCatalog.Entry entry = catalog.entry(model.name());
+            wanted.add(model.liveVersion().processorName());
+            start(model, model.liveVersion());
+            entry.rebuildingVersion().ifPresent(version -> {
+                wanted.add(version.processorName());
+                start(model, version);
+            });
+        }
+        for (Running stale : List.copyOf(running.values())) {
+            if (!wanted.contains(stale.version().processorName())) {
+                stop(stale);
+            }
+        }
+    }
+
+    /** Forgets a retired version's tokens and dead letters (its processor was stopped). */
+    public void forget(ProjectionVersion version) {
+        axonMongo.trackingTokensCollection().deleteMany(new Document("processorName", version.processorName()));
+        axonMongo.deadLetterCollection().deleteMany(new Document("processingGroup", version.processorName()));
+    }
+
+    private void start(ReadModel<?> model, ProjectionVersion version) {
+        if (running.containsKey(version.processorName())) {
+            return;
+        }
+        Configuration configuration = axon.getObject();
+        Object handler = model.handlerFor(version);
+        SequencedDeadLetterQueue<EventMessage<?>> deadLetters = MongoSequencedDeadLetterQueue.<EventMessage<?>>builder()
+                .processingGroup(version.processorName())
+                .mongoTemplate(axonMongo)
+                .serializer(serializer)
+                .transactionManager(NoTransactionManager.INSTANCE)
+                .build();
+        DeadLetteringEventHandlerInvoker invoker = DeadLetteringEventHandlerInvoker.builder()
+                .eventHandlers(handler)
+                .parameterResolverFactory(configuration.parameterResolverFactory())
+                .handlerDefinition(configuration.handlerDefinition(handler.getClass()))
+                .listenerInvocationErrorHandler(PropagatingErrorHandler.instance())
+                .queue(deadLetters)
+                .enqueuePolicy(PoisonEventPolicy.INSTANCE)
+                .transactionManager(NoTransactionManager.INSTANCE)
+                .build();
+        ScheduledExecutorService coordinator = singleThread("coordinator-" + version.processorName());
+        ScheduledExecutorService worker = singleThread("projection-" + version.processorName());
+        PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()
+                .name(version.processorName())
+                .eventHandlerInvoker(invoker)
+                .errorHandler(PropagatingErrorHandler.instance())
+                .messageMonitor(configuration.messageMonitor(PooledStreamingEventProcessor.class, version.processorName()))
+                .messageSource(configuration.eventStore())
+                .tokenStore(tokenStore)
+                .transactionManager(NoTransactionManager.INSTANCE)
+                .coordinatorExecutor(coordinator)
+                .workerExecutor(worker)
+                .initialSegmentCount(1)
+                .batchSize(batchSize)
+                .tokenClaimInterval(tokenClaimInterval.toMillis())
+                .build();
+        if (handler instanceof BatchedProjection batched) {
+            processor.registerHandlerInterceptor((unitOfWork, chain) -> {
+                Object result = chain.proceed();
+                batched.endOfBatch();
+                return result;
+            });
+        }
+        running.put(version.processorName(), new Running(version, processor, deadLetters, invoker, List.of(coordinator, worker)));
+        processor.start();
+        log.info("Projection {} started (processor {})", version, version.processorName());
+    }
+
+    private void stop(Running stale) {
+        running.remove(stale.version().processorName());
+        try {
+            stale.processor().shutdownAsync().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("Processor {} did not stop cleanly: {}", stale.version().processorName(), e.toString());
+        }
+        // The processor leaves the executors it was given running.
+        stale.threads().forEach(ScheduledExecutorService::shutdownNow);
+        log.info("Projection {} stopped", stale.version());
+    }
+
+    private static ScheduledExecutorService singleThread(String name) {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Override
+    public synchronized void start() {
+        started = true;
+        reconcile();
+    }
+
+    @Override
+    public synchronized void stop() {
+        started = false;
+        List.copyOf(running.values()).forEach(this::stop);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return started;
+    }
+
+    /** After Axon's own lifecycle has started, and stopped before it. */
+    @Override
+    public int getPhase() {
+        return org.axonframework.spring.config.SpringAxonConfiguration.LIFECYCLE_PHASE + 1;
+    }
+}

@@ -1,0 +1,62 @@
+package io.crmhistory.query.projection;
+
+import org.springframework.data.mongodb.core.MongoTemplate;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A read model with versions: opens the store of any version, answers reads from the live one (as the
+ * {@link ProjectionCatalog} says, so a finished rebuild switches every read at once) and makes the event
+ * handler that fills a given version.
+ */
+public abstract class ReadModel<S extends ReadModelStore> {
+
+    private final String name;
+    private final ProjectionCatalog catalog;
+    private final MongoTemplate mongo;
+    private final Map<Integer, S> stores = new ConcurrentHashMap<>();
+
+    protected ReadModel(String name, ProjectionCatalog catalog, MongoTemplate mongo) {
+        this.name = name;
+        this.catalog = catalog;
+        this.mongo = mongo;
+    }
+
+    public final String name() {
+        return name;
+    }
+
+    /** The store reads are answered from. */
+    public final S live() {
+        return store(liveVersion());
+    }
+
+    public final ProjectionVersion liveVersion() {
+        return new ProjectionVersion(name, catalog.live(name));
+    }
+
+    public final boolean isLive(ProjectionVersion version) {
+        return catalog.live(name) == version.version();
+    }
+
+    /** The store of {@code version}, opened (and its indexes created) on first use. */
+    public final S store(ProjectionVersion version) {
+        return stores.computeIfAbsent(version.version(), number -> open(version));
+    }
+
+    /** The event handler that fills {@code version}; one per processor. */
+    public abstract Object handlerFor(ProjectionVersion version);
+
+    /** Drops every collection of {@code version}: it was replaced by a rebuild, or its rebuild was cancelled. */
+    public final void drop(ProjectionVersion version) {
+        S store = stores.remove(version.version());
+        (store != null ? store : open(version)).collections().forEach(mongo::dropCollection);
+    }
+
+    protected abstract S open(ProjectionVersion version);
+
+    protected final MongoTemplate mongo() {
+        return mongo;
+    }
+}
