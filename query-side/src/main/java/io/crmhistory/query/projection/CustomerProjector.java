@@ -3,6 +3,7 @@ package io.crmhistory.query.projection;
 import io.crmhistory.api.customer.event.CustomerEvent;
 import io.crmhistory.api.customer.query.CustomerUpdated;
 import io.crmhistory.api.customer.query.FindCustomer;
+import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.Message;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
@@ -140,13 +141,19 @@ public final class CustomerProjector<S extends SequencedState> {
         }
     }
 
+    /**
+     * The customers of the batch's events, read from the messages' aggregate identifiers and payload types
+     * without deserializing a payload: one that cannot be read must fail its own event, not the batch's first.
+     */
     private static Set<String> customersOf(UnitOfWork<?> unitOfWork) {
         Set<String> customerIds = new LinkedHashSet<>();
-        List<? extends Message<?>> messages = unitOfWork instanceof BatchingUnitOfWork<?> batching
-                ? batching.getMessages() : List.of(unitOfWork.getMessage());
-        for (Message<?> message : messages) {
-            if (message.getPayload() instanceof CustomerEvent event) {
-                customerIds.add(event.customerId());
+        if (!(unitOfWork instanceof BatchingUnitOfWork<?> batching)) {
+            // A single event (a dead letter being retried): project() loads its customer.
+            return customerIds;
+        }
+        for (Message<?> message : batching.getMessages()) {
+            if (message instanceof DomainEventMessage<?> event && CustomerEvent.class.isAssignableFrom(event.getPayloadType())) {
+                customerIds.add(event.getAggregateIdentifier());
             }
         }
         return customerIds;

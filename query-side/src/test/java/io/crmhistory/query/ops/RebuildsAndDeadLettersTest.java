@@ -1,0 +1,350 @@
+package io.crmhistory.query.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmhistory.api.customer.ContactChannel;
+import io.crmhistory.api.customer.event.CustomerEvent;
+import io.crmhistory.query.projection.EventEnvelope;
+import io.crmhistory.query.projection.Events;
+import io.crmhistory.query.projection.ProjectionCatalog;
+import io.crmhistory.query.projection.ProjectionProcessors;
+import io.crmhistory.query.projection.ProjectionVersion;
+import io.crmhistory.query.projection.Projections;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
+import org.axonframework.messaging.deadletter.GenericDeadLetter;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Rebuilds beside the live version and dead letters, as an operator drives them over HTTP: reads are answered
+ * from the live version the whole time, then switch; a second rebuild is refused; a cancelled one leaves
+ * nothing behind; a stopped and restarted query side resumes the rebuild; a poison event is dead-lettered
+ * while the other customers carry on, and ops list, retry and drop it.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"crm.projections.retire-grace=0s", "crm.projections.batch-size=50"})
+@AutoConfigureObservability
+@ActiveProfiles("test")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RebuildsAndDeadLettersTest {
+
+    static final Path DATA_DIR = temporaryDirectory();
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final int CUSTOMERS = 300;
+
+    @DynamicPropertySource
+    static void dataDirectory(DynamicPropertyRegistry registry) {
+        registry.add("crm.data-dir", DATA_DIR::toString);
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    EventStore eventStore;
+    @Autowired
+    ProjectionProcessors processors;
+    @Autowired
+    ProjectionCatalog catalog;
+    @Autowired
+    MongoTemplate mongo;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    EventSchema schema;
+
+    @BeforeAll
+    void recordCustomers() {
+        for (int i = 0; i < CUSTOMERS; i++) {
+            Events events = Events.of("c-" + i).registered("Customer " + i, "c" + i + "@example.com", "2025-01-01T00:00:00Z");
+            for (int order = 0; order < i % 7; order++) {
+                events.purchase("o-" + i + "-" + order, (10 + i) + ".00", "EUR", "2025-0" + (order + 1) + "-15T12:00:00Z");
+            }
+            events.contact("k-" + i, ContactChannel.EMAIL, "2025-09-01T00:00:00Z");
+            append(events);
+        }
+        awaitLiveCaughtUp();
+    }
+
+    @Test
+    void readsKeepBeingAnsweredFromTheLiveVersionDuringARebuildThenSwitchAtOnce() throws Exception {
+        int segmentVersion = catalog.live(Projections.SEGMENT);
+        int valueVersion = catalog.live(Projections.VALUE);
+        String segments = get("/api/segments", "reader").body();
+        String value = get("/api/customers/c-13/value", "reader").body();
+        String list = get("/api/customers?sort=-netRevenue&limit=20", "reader").body();
+
+        AtomicBoolean polling = new AtomicBoolean(true);
+        AtomicInteger reads = new AtomicInteger();
+        List<String> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<Void> poller = CompletableFuture.runAsync(() -> {
+            while (polling.get()) {
+                check("/api/segments", segments, wrong);
+                check("/api/customers/c-13/value", value, wrong);
+                check("/api/customers?sort=-netRevenue&limit=20", list, wrong);
+                reads.addAndGet(3);
+            }
+        });
+
+        HttpResponse<String> accepted = post("/api/ops/projections/segment/rebuild");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(json(accepted).get("version").asInt()).isEqualTo(segmentVersion + 1);
+        assertThat(json(accepted).get("status").asText()).isEqualTo("REBUILDING");
+        assertThat(json(accepted).get("requestedBy").asText()).isEqualTo("ops");
+        assertThat(post("/api/ops/projections/value/rebuild").statusCode()).isEqualTo(202);
+
+        HttpResponse<String> second = post("/api/ops/projections/segment/rebuild");
+        if (catalog.entry(Projections.SEGMENT).rebuilding() != null) {
+            assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
+            assertThat(second.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+            assertThat(json(second).get("errors").get(0).get("field").asText()).isEqualTo("name");
+        } else {
+            // The first one had already finished: this one is the next rebuild, which is let run.
+            assertThat(second.statusCode()).isEqualTo(202);
+        }
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> catalog.live(Projections.SEGMENT) > segmentVersion
+                && catalog.live(Projections.VALUE) > valueVersion && catalog.entry(Projections.SEGMENT).rebuilding() == null);
+        polling.set(false);
+        poller.get();
+
+        assertThat(wrong).isEmpty();
+        assertThat(reads.get()).isPositive();
+        assertThat(get("/api/segments", "reader").body()).isEqualTo(segments);
+        assertThat(get("/api/customers/c-13/value", "reader").body()).isEqualTo(value);
+        JsonNode projections = json(get("/api/ops/projections", "ops"));
+        for (JsonNode projection : projections) {
+            assertThat(projection.get("status").asText()).as(projection.toString()).isIn("LIVE", "CATCHING_UP");
+        }
+        // The replaced versions are dropped: collections, tokens and dead letters.
+        await().atMost(Duration.ofSeconds(10)).until(() -> catalog.entry(Projections.VALUE).retired().isEmpty());
+        assertThat(mongo.collectionExists(new ProjectionVersion(Projections.VALUE, valueVersion).collection("value_customers")))
+                .isFalse();
+        assertThat(mongo.collectionExists(new ProjectionVersion(Projections.VALUE, catalog.live(Projections.VALUE))
+                .collection("value_customers"))).isTrue();
+    }
+
+    @Test
+    void aCancelledRebuildStopsAndLeavesNothingBehind() {
+        int live = catalog.live(Projections.HISTORY);
+        HttpResponse<String> accepted = post("/api/ops/projections/history/rebuild");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        ProjectionVersion building = new ProjectionVersion(Projections.HISTORY, json(accepted).get("version").asInt());
+
+        HttpResponse<String> cancelled = send(request("/api/ops/projections/history/rebuild", "ops").DELETE().build());
+        if (cancelled.statusCode() == 404) {
+            // Too late to cancel: the rebuild had finished (the data set is small). Nothing to check here.
+            assertThat(catalog.live(Projections.HISTORY)).isEqualTo(building.version());
+            return;
+        }
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        assertThat(json(cancelled).get("status").asText()).isEqualTo("CANCELLED");
+        assertThat(catalog.live(Projections.HISTORY)).isEqualTo(live);
+        assertThat(processors.running(building)).isEmpty();
+        await().atMost(Duration.ofSeconds(10)).until(() -> catalog.entry(Projections.HISTORY).retired().isEmpty());
+        assertThat(mongo.collectionExists(building.collection("history_items"))).isFalse();
+        assertThat(send(request("/api/ops/projections/history/rebuild", "ops").DELETE().build()).statusCode())
+                .isEqualTo(404);
+        assertThat(get("/api/customers/c-5/history", "reader").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aRebuildSurvivesARestartOfTheProcessors() {
+        int live = catalog.live(Projections.DIRECTORY);
+        ProjectionVersion building = catalog.startRebuild(Projections.DIRECTORY, "ops");
+        processors.stop();
+        assertThat(processors.running(building)).isEmpty();
+        assertThat(catalog.entry(Projections.DIRECTORY).rebuilding()).isEqualTo(building.version());
+
+        processors.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> catalog.live(Projections.DIRECTORY) == building.version());
+        assertThat(building.version()).isGreaterThan(live);
+        assertThat(json(get("/api/customers?limit=500", "reader")).get("items").size()).isGreaterThanOrEqualTo(CUSTOMERS);
+    }
+
+    @Test
+    void unknownProjectionsAndRolesAreRefused() {
+        HttpResponse<String> unknown = post("/api/ops/projections/nonsense/rebuild");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(json(unknown).get("errors").get(0).get("field").asText()).isEqualTo("name");
+        HttpResponse<String> asReader = send(request("/api/ops/projections/value/rebuild", "reader")
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(asReader.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aPoisonEventIsDeadLetteredWhileEveryoneElseCarriesOnAndOpsRetryOrDropIt() throws Exception {
+        append(Events.of("poison").registered("Pat Poison", null, "2025-02-01T00:00:00Z"));
+        insertUnreadablePurchase("poison", 1);
+        append(Events.of("poison").registered("Pat Poison", null, "2025-02-01T00:00:00Z")
+                .purchase("p-1", "1.00", "EUR", "2025-02-02T00:00:00Z")
+                .contact("p-k", ContactChannel.PHONE, "2025-02-03T00:00:00Z"), 2);
+        append(Events.of("healthy").registered("Hal Healthy", null, "2025-02-01T00:00:00Z")
+                .purchase("h-1", "5.00", "EUR", "2025-02-02T00:00:00Z"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/api/customers/healthy/value?minVersion=1", "reader")
+                .statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> json(get("/api/ops/projections/value/dead-letters", "ops"))
+                .get("letters").asLong() == 2);
+        JsonNode letters = json(get("/api/ops/projections/value/dead-letters", "ops"));
+        assertThat(letters.get("sequences").asLong()).isEqualTo(1);
+        JsonNode sequence = letters.get("items").get(0);
+        assertThat(sequence.get("sequenceId").asText()).isEqualTo("poison");
+        assertThat(sequence.get("letters").get(0).get("aggregateSequence").asLong()).isEqualTo(1);
+        assertThat(sequence.get("letters").get(0).get("causeMessage").asText()).isNotBlank();
+        assertThat(sequence.get("letters").get(1).get("aggregateSequence").asLong())
+                .as("the customer's later event waits behind the poison one").isEqualTo(2);
+        // The customer's state stops before the poison event; everyone else is served.
+        assertThat(json(get("/api/customers/poison/value", "reader")).get("orderCount").asInt()).isZero();
+        assertThat(json(get("/api/customers/healthy/value", "reader")).get("orderCount").asInt()).isEqualTo(1);
+        awaitLiveCaughtUp();
+
+        assertThat(get("/actuator/prometheus", "ops").body()).contains("crm_projection_dead_letters{projection=\"value\"} 2.0");
+        JsonNode health = json(get("/actuator/health", "ops"));
+        assertThat(health.get("components").get("projections").get("details").get("value").get("deadLetters").asLong())
+                .isEqualTo(2);
+        assertThat(health.get("status").asText()).isEqualTo("UP");
+
+        HttpResponse<String> retried = post("/api/ops/projections/value/dead-letters/poison/retry");
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+        assertThat(json(retried).get("failed").asInt()).as("still unreadable").isEqualTo(1);
+
+        HttpResponse<String> dropped = send(request("/api/ops/projections/value/dead-letters/poison", "ops").DELETE().build());
+        assertThat(dropped.statusCode()).as(dropped.body()).isEqualTo(200);
+        assertThat(json(dropped).get("dropped").asInt()).isEqualTo(2);
+        assertThat(json(get("/api/ops/projections/value/dead-letters", "ops")).get("sequences").asLong()).isZero();
+        assertThat(send(request("/api/ops/projections/value/dead-letters/poison", "ops").DELETE().build()).statusCode())
+                .isEqualTo(404);
+
+        // A letter whose cause was fixed (here: a well-formed event put in the queue) is applied by a retry.
+        EventMessage<?> fixed = new GenericDomainEventMessage<>("Customer", "fixed", 0,
+                Events.of("fixed").registered("Fay Fixed", null, "2025-03-01T00:00:00Z").last().event());
+        processors.live(Projections.VALUE).orElseThrow().deadLetters()
+                .enqueue("fixed", new GenericDeadLetter<>("fixed", fixed, new IllegalStateException("was broken")));
+        HttpResponse<String> retriedAll = post("/api/ops/projections/value/dead-letters/retry");
+        assertThat(json(retriedAll).get("succeeded").asInt()).as(retriedAll.body()).isEqualTo(1);
+        assertThat(json(retriedAll).get("sequencesLeft").asLong()).isZero();
+        assertThat(get("/api/customers/fixed/value", "reader").statusCode()).isEqualTo(200);
+    }
+
+    // --- helpers ---
+
+    /** A purchase whose stored payload is not valid JSON: no projection can read it. */
+    private void insertUnreadablePurchase(String customerId, long sequence) {
+        String table = schema.domainEventTable();
+        Map<String, Object> model = jdbc.queryForMap("SELECT * FROM " + table + " WHERE "
+                + schema.payloadTypeColumn() + " LIKE '%PurchaseRecorded' FETCH FIRST 1 ROWS ONLY");
+        jdbc.update("INSERT INTO " + table + " (" + String.join(", ", schema.eventIdentifierColumn(),
+                        schema.aggregateIdentifierColumn(), schema.sequenceNumberColumn(), schema.typeColumn(),
+                        schema.timestampColumn(), schema.payloadTypeColumn(), schema.payloadRevisionColumn(),
+                        schema.payloadColumn(), schema.metaDataColumn()) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "poison-" + customerId + "-" + sequence, customerId, sequence, model.get(schema.typeColumn()),
+                model.get(schema.timestampColumn()), model.get(schema.payloadTypeColumn()),
+                model.get(schema.payloadRevisionColumn()), "{\"customerId\": \"".getBytes(StandardCharsets.UTF_8),
+                model.get(schema.metaDataColumn()));
+    }
+
+    private void awaitLiveCaughtUp() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            long head = eventStore.createHeadToken().position().orElse(-1);
+            return Projections.ALL.stream().allMatch(projection -> processors.live(projection)
+                    .map(running -> running.processor().processingStatus().values().stream().allMatch(status ->
+                            status.getTrackingToken() != null && status.getTrackingToken().position().orElse(-1) >= head))
+                    .orElse(false));
+        });
+    }
+
+    private void check(String path, String expected, List<String> wrong) {
+        HttpResponse<String> response = get(path, "reader");
+        if (response.statusCode() != 200 || !response.body().equals(expected)) {
+            wrong.add(path + " -> " + response.statusCode() + " " + response.body());
+        }
+    }
+
+    private void append(Events events) {
+        append(events, 0);
+    }
+
+    /** Appends the events from the {@code from}-th on. */
+    private void append(Events events, int from) {
+        List<EventEnvelope> envelopes = events.envelopes();
+        for (EventEnvelope envelope : envelopes.subList(from, envelopes.size())) {
+            CustomerEvent event = envelope.event();
+            eventStore.publish(new GenericDomainEventMessage<>("Customer", envelope.customerId(), envelope.sequence(),
+                    event, Map.of("principal", "test", "source", "api")));
+        }
+    }
+
+    private HttpRequest.Builder request(String path, String user) {
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (user + ":" + user + "-secret").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private HttpResponse<String> get(String path, String user) {
+        return send(request(path, user).GET().build());
+    }
+
+    private HttpResponse<String> post(String path) {
+        return send(request(path, "ops").POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("rebuild-test");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
