@@ -144,6 +144,140 @@ class CdnowImportEndToEndIT {
         assertThat(counts.get("rejected").asInt()).isZero();
     }
 
+    @Test
+    @Order(5)
+    void aRebuildBesideTheLiveVersionNeverDisturbsReadsAndResumesAfterAKill() throws Exception {
+        assumeTrue(querySide != null, "runs on the query side the earlier steps started");
+        // Small batches, so the rebuild lasts long enough to be killed part-way.
+        querySide.kill();
+        querySide = RunningSide.querySide(dataDir, "--crm.clock.fixed=" + CLOCK, "--crm.base-currency=USD",
+                "--crm.projections.batch-size=20");
+        CrmClient ops = new CrmClient(querySide);
+        Map<String, Integer> expected = ExpectedSegments.countsAt(TODAY, dataset.customers().values());
+        await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(segmentCounts(ops)).isEqualTo(expected));
+        int liveVersion = projection(ops, "segment", "LIVE").get("version").asInt();
+
+        List<String> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean polling = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CompletableFuture<Void> poller = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            while (polling.get()) {
+                CrmClient.Response response = ops.get("/api/segments");
+                reads.incrementAndGet();
+                if (response.status() != 200) {
+                    wrong.add(response.status() + " " + response.body());
+                } else if (!countsOf(response.json()).equals(expected)) {
+                    wrong.add(response.body());
+                }
+            }
+        });
+
+        CrmClient.Response accepted = ops.post("/api/ops/projections/segment/rebuild", "");
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        assertThat(accepted.json().get("version").asInt()).isEqualTo(liveVersion + 1);
+        assertThat(ops.post("/api/ops/projections/segment/rebuild", "").status()).isEqualTo(409);
+        await("rebuild part-way").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    JsonNode rebuild = projection(ops, "segment", "REBUILDING");
+                    return rebuild == null || rebuild.get("progress").asDouble() > 0.3;
+                });
+        polling.set(false);
+        poller.get();
+        assertThat(reads.get()).isPositive();
+        assertThat(wrong).as("reads during the rebuild").isEmpty();
+
+        JsonNode beforeKill = projection(ops, "segment", "REBUILDING");
+        // The embedded store commits once a second: kill once the rebuild has gone on past a commit.
+        await().pollDelay(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        querySide.kill();
+        querySide.start();
+        CrmClient afterRestart = new CrmClient(querySide);
+        if (beforeKill != null) {
+            // Until its processor claims the token the rebuild reports no position; then it is where it was.
+            await("rebuild resumed").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                JsonNode resumed = projection(afterRestart, "segment", "REBUILDING");
+                return resumed == null || resumed.get("position").asLong() >= 0;
+            });
+            JsonNode resumed = projection(afterRestart, "segment", "REBUILDING");
+            if (resumed != null) {
+                assertThat(resumed.get("version").asInt()).isEqualTo(liveVersion + 1);
+                assertThat(resumed.get("position").asLong()).as("resumed, not restarted")
+                        .isGreaterThanOrEqualTo(beforeKill.get("position").asLong());
+            }
+        }
+        await("rebuilt version live").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(250))
+                .until(() -> projection(afterRestart, "segment", "LIVE").get("version").asInt() == liveVersion + 1
+                        && projection(afterRestart, "segment", "REBUILDING") == null);
+        assertThat(segmentCounts(afterRestart)).isEqualTo(expected);
+    }
+
+    @Test
+    @Order(6)
+    void publishingRulesThatMoveTheThresholdsMovesExactlyTheCustomersAnIndependentComputationMoves() {
+        ExpectedSegments.Thresholds moved = new ExpectedSegments.Thresholds(new int[]{60, 120, 240, 400},
+                new int[]{2, 4, 6, 12}, new BigDecimal[]{new BigDecimal("50"), new BigDecimal("200"),
+                new BigDecimal("800"), new BigDecimal("3000")});
+        CrmClient.Response published = new CrmClient(commandSide).put("/api/segmentation-rules", """
+                {"recencyDays": [60, 120, 240, 400], "frequencyOrders": [2, 4, 6, 12],
+                 "monetary": ["50", "200", "800", "3000"],
+                 "segments": [
+                   {"name": "CHURNED", "when": "status == 'CHURNED'"},
+                   {"name": "PROSPECT", "when": "f == 0"},
+                   {"name": "CHAMPIONS", "when": "r >= 4 and f >= 4 and m >= 4"},
+                   {"name": "LOYAL", "when": "r >= 3 and f >= 3"},
+                   {"name": "NEW", "when": "r >= 4 and f == 1"},
+                   {"name": "AT_RISK", "when": "r <= 2 and f >= 3"},
+                   {"name": "HIBERNATING", "when": "r <= 2"}],
+                 "fallback": "NEEDS_ATTENTION"}""");
+        assertThat(published.status()).as(published.body()).isEqualTo(200);
+        int version = published.json().get("version").asInt();
+        CrmClient reader = new CrmClient(querySide);
+
+        Map<String, Integer> expected = ExpectedSegments.countsAt(TODAY, dataset.customers().values(), moved);
+        assertThat(expected).isNotEqualTo(ExpectedSegments.countsAt(TODAY, dataset.customers().values()));
+        await("segments re-evaluated with version " + version).atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                    CrmClient.Response segments = reader.get("/api/segments");
+                    assertThat(segments.json().get("ruleVersion").asInt()).isEqualTo(version);
+                    assertThat(countsOf(segments.json())).isEqualTo(expected);
+                });
+        JsonNode reevaluation = projection(reader, "segment", "LIVE").get("reevaluation");
+        assertThat(reevaluation.get("ruleVersion").asInt()).isEqualTo(version);
+        assertThat(reevaluation.get("progress").asDouble()).isEqualTo(1.0);
+        assertThat(reevaluation.get("evaluated").asInt()).isEqualTo(dataset.customers().size());
+
+        CrmClient.Response sandboxEscape = new CrmClient(commandSide).put("/api/segmentation-rules", """
+                {"recencyDays": [30, 90, 180, 365], "frequencyOrders": [2, 3, 5, 10],
+                 "monetary": ["100", "500", "1000", "5000"],
+                 "segments": [{"name": "PWNED", "when": "T(java.lang.Runtime).getRuntime().exec('id') != null"}],
+                 "fallback": "NEEDS_ATTENTION"}""");
+        assertThat(sandboxEscape.status()).as(sandboxEscape.body()).isEqualTo(400);
+        assertThat(sandboxEscape.body()).contains("segments");
+    }
+
+    /** The projection's row of the given status (LIVE also matches CATCHING_UP), or null when there is none. */
+    private static JsonNode projection(CrmClient ops, String name, String status) {
+        CrmClient.Response response = ops.get("/api/ops/projections/" + name);
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        for (JsonNode row : response.json()) {
+            String rowStatus = row.get("status").asText();
+            if (rowStatus.equals(status) || (status.equals("LIVE") && rowStatus.equals("CATCHING_UP"))) {
+                return row;
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, Integer> countsOf(JsonNode segments) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (JsonNode segment : segments.get("segments")) {
+            if (segment.get("count").asInt() > 0) {
+                counts.put(segment.get("name").asText(), segment.get("count").asInt());
+            }
+        }
+        return counts;
+    }
+
     private void assertEveryCustomersValueMatchesTheFile(CrmClient reader) {
         ConcurrentLinkedQueue<String> mismatches = new ConcurrentLinkedQueue<>();
         ExecutorService pool = Executors.newFixedThreadPool(4);

@@ -37,6 +37,11 @@ final class CrmClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    Response put(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
     Response delete(String path, String json) {
         return send(request(path).header("Content-Type", "application/json")
                 .method("DELETE", HttpRequest.BodyPublishers.ofString(json)).build());

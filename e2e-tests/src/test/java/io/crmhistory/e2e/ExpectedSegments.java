@@ -15,26 +15,43 @@ final class ExpectedSegments {
     private ExpectedSegments() {
     }
 
+    /** The thresholds of a rule set with the default segments: four each, ascending. */
+    record Thresholds(int[] recencyDays, int[] frequencyOrders, BigDecimal[] monetary) {
+
+        static final Thresholds DEFAULT = new Thresholds(new int[]{30, 90, 180, 365}, new int[]{2, 3, 5, 10},
+                new BigDecimal[]{new BigDecimal("100"), new BigDecimal("500"), new BigDecimal("1000"),
+                        new BigDecimal("5000")});
+    }
+
     static Map<String, Integer> countsAt(LocalDate today, Iterable<CdnowDataset.Customer> customers) {
+        return countsAt(today, customers, Thresholds.DEFAULT);
+    }
+
+    static Map<String, Integer> countsAt(LocalDate today, Iterable<CdnowDataset.Customer> customers,
+                                        Thresholds thresholds) {
         Map<String, Integer> counts = new TreeMap<>();
         for (CdnowDataset.Customer customer : customers) {
-            counts.merge(segmentOf(customer, today), 1, Integer::sum);
+            counts.merge(segmentOf(customer, today, thresholds), 1, Integer::sum);
         }
         return counts;
     }
 
     /** Every CDNOW customer has bought, so each is ACTIVE (the first purchase moves a LEAD to ACTIVE). */
-    static String segmentOf(CdnowDataset.Customer customer, LocalDate today) {
+    static String segmentOf(CdnowDataset.Customer customer, LocalDate today, Thresholds thresholds) {
         long days = ChronoUnit.DAYS.between(customer.lastPurchase(), today);
-        int r = days <= 30 ? 5 : days <= 90 ? 4 : days <= 180 ? 3 : days <= 365 ? 2 : 1;
+        int[] recency = thresholds.recencyDays();
+        int r = days <= recency[0] ? 5 : days <= recency[1] ? 4 : days <= recency[2] ? 3 : days <= recency[3] ? 2 : 1;
         int orders = customer.orderCount();
-        int f = orders >= 10 ? 5 : orders >= 5 ? 4 : orders >= 3 ? 3 : orders >= 2 ? 2 : 1;
+        int[] frequency = thresholds.frequencyOrders();
+        int f = orders >= frequency[3] ? 5 : orders >= frequency[2] ? 4 : orders >= frequency[1] ? 3
+                : orders >= frequency[0] ? 2 : 1;
         BigDecimal net = customer.netRevenue();
+        BigDecimal[] monetary = thresholds.monetary();
         int m = net.signum() <= 0 ? 0
-                : net.compareTo(new BigDecimal("5000")) >= 0 ? 5
-                : net.compareTo(new BigDecimal("1000")) >= 0 ? 4
-                : net.compareTo(new BigDecimal("500")) >= 0 ? 3
-                : net.compareTo(new BigDecimal("100")) >= 0 ? 2 : 1;
+                : net.compareTo(monetary[3]) >= 0 ? 5
+                : net.compareTo(monetary[2]) >= 0 ? 4
+                : net.compareTo(monetary[1]) >= 0 ? 3
+                : net.compareTo(monetary[0]) >= 0 ? 2 : 1;
         if (r >= 4 && f >= 4 && m >= 4) {
             return "CHAMPIONS";
         }
