@@ -255,6 +255,99 @@ class CdnowImportEndToEndIT {
         assertThat(sandboxEscape.body()).contains("segments");
     }
 
+    @Test
+    @Order(7)
+    void theForecastShowsOnTheViewsOrdersTheListAndDrivesSegmentsThatReadIt() {
+        CrmClient client = new CrmClient(querySide);
+        assumeTrue(client.get("/api/value-model").status() == 200, "needs the model fitted on the sample");
+
+        CrmClient.Response prediction = client.get("/api/customers/cdnow-1/prediction");
+        assertThat(prediction.status()).as(prediction.body()).isEqualTo(200);
+        JsonNode valueForecast = client.get("/api/customers/cdnow-1/value").json().get("forecast");
+        assertThat(valueForecast.get("predictedRevenue").asText()).isEqualTo(prediction.json().get("predictedRevenue").asText());
+        assertThat(valueForecast.get("probabilityAlive").asDouble())
+                .isEqualTo(prediction.json().get("probabilityAlive").asDouble());
+        assertThat(client.get("/api/customers/cdnow-1").json().get("forecast")).isEqualTo(valueForecast);
+
+        Map<String, JsonNode> predictions = predictions(client);
+        BigDecimal highest = predictions.values().stream().map(p -> new BigDecimal(p.get("predictedRevenue").asText()))
+                .max(BigDecimal::compareTo).orElseThrow();
+        await("the list ordered by the stored forecast").atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
+            JsonNode page = client.get("/api/customers?sort=-predictedRevenue&limit=20").json().get("items");
+            BigDecimal previous = null;
+            for (JsonNode item : page) {
+                BigDecimal revenue = new BigDecimal(item.get("forecast").get("predictedRevenue").asText());
+                assertThat(previous == null || previous.compareTo(revenue) >= 0).as(page.toString()).isTrue();
+                previous = revenue;
+            }
+            assertThat(new BigDecimal(page.get(0).get("forecast").get("predictedRevenue").asText())).isEqualByComparingTo(highest);
+        });
+
+        CrmClient.Response published = new CrmClient(commandSide).put("/api/segmentation-rules", """
+                {"recencyDays": [30, 90, 180, 365], "frequencyOrders": [2, 3, 5, 10],
+                 "monetary": ["100", "500", "1000", "5000"],
+                 "segments": [
+                   {"name": "CHURNED", "when": "status == 'CHURNED'"},
+                   {"name": "LIKELY_GONE", "when": "pAlive < 0.2"},
+                   {"name": "TOP_FORECAST", "when": "predictedRevenue >= 100"},
+                   {"name": "BUYER", "when": "f >= 1"}],
+                 "fallback": "PROSPECT"}""");
+        assertThat(published.status()).as(published.body()).isEqualTo(200);
+        int rules = published.json().get("version").asInt();
+        Map<String, Integer> expected = forecastSegments(predictions);
+        await("segments by forecast").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    JsonNode segments = client.get("/api/segments").json();
+                    assertThat(segments.get("ruleVersion").asInt()).isEqualTo(rules);
+                    assertThat(countsOf(segments)).isEqualTo(expected);
+                });
+
+        // A new model version moves the customers of rules that read it, without new rules.
+        CrmClient.Response refit = client.post("/api/ops/value-model/fit", """
+                {"calibrationEnd":"1998-03-31","horizonWeeks":26}""");
+        assertThat(refit.status()).as(refit.body()).isEqualTo(201);
+        assertThat(client.get("/api/ops/value-model/fit").json().get("progress").asDouble()).isEqualTo(1.0);
+        Map<String, Integer> afterRefit = forecastSegments(predictions(client));
+        await("segments re-evaluated for model version 2").atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                    JsonNode reevaluation = projection(client, "segment", "LIVE").get("reevaluation");
+                    assertThat(reevaluation.get("cause").asText()).isEqualTo("MODEL");
+                    assertThat(reevaluation.get("finished").asBoolean()).isTrue();
+                    assertThat(countsOf(client.get("/api/segments").json())).isEqualTo(afterRefit);
+                });
+    }
+
+    /** Every customer's forecast as of today through the prediction call, over the model's horizon. */
+    private Map<String, JsonNode> predictions(CrmClient client) {
+        Map<String, JsonNode> predictions = new java.util.concurrent.ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        for (CdnowDataset.Customer customer : dataset.customers().values()) {
+            pool.submit(() -> predictions.put(customer.customerId(),
+                    client.get("/api/customers/" + customer.customerId() + "/prediction").json()));
+        }
+        pool.shutdown();
+        try {
+            assertThat(pool.awaitTermination(5, TimeUnit.MINUTES)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        assertThat(predictions).hasSize(dataset.customers().size());
+        return predictions;
+    }
+
+    /** The forecast rule set of the test, computed from the prediction call's figures. */
+    private static Map<String, Integer> forecastSegments(Map<String, JsonNode> predictions) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (JsonNode prediction : predictions.values()) {
+            String segment = prediction.get("probabilityAlive").asDouble() < 0.2 ? "LIKELY_GONE"
+                    : new BigDecimal(prediction.get("predictedRevenue").asText()).compareTo(new BigDecimal("100")) >= 0
+                    ? "TOP_FORECAST" : "BUYER";
+            counts.merge(segment, 1, Integer::sum);
+        }
+        return counts;
+    }
+
     /** The projection's row of the given status (LIVE also matches CATCHING_UP), or null when there is none. */
     private static JsonNode projection(CrmClient ops, String name, String status) {
         CrmClient.Response response = ops.get("/api/ops/projections/" + name);

@@ -1,12 +1,16 @@
 package io.crmhistory.platform.rules;
 
 import java.util.Map;
+import java.util.Set;
 
 /** A compiled segment condition: thread-safe, compiled once, evaluated for every customer. */
 public interface SegmentCondition {
 
     /** The expression as written. */
     String expression();
+
+    /** The variables the expression reads. */
+    Set<String> variables();
 
     /**
      * @param variables the customer's inputs by name ({@code r}, {@code f}, {@code m}, {@code status}, ...);

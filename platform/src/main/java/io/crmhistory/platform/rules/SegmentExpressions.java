@@ -92,7 +92,9 @@ public final class SegmentExpressions {
             throw new InvalidRuleException(field, "does not parse: " + e.getMessage());
         }
         check(field, parsed.getAST());
-        return new CompiledCondition(expression, parsed);
+        Set<String> variables = new java.util.TreeSet<>();
+        collectVariables(parsed.getAST(), variables);
+        return new CompiledCondition(expression, parsed, Set.copyOf(variables));
     }
 
     /** {@link #compile(String, String)} with the field named {@code when}. */
@@ -115,11 +117,21 @@ public final class SegmentExpressions {
         }
     }
 
+    private static void collectVariables(SpelNode node, Set<String> variables) {
+        if (node instanceof PropertyOrFieldReference reference) {
+            variables.add(reference.getName());
+        }
+        for (int i = 0; i < node.getChildCount(); i++) {
+            collectVariables(node.getChild(i), variables);
+        }
+    }
+
     private static String sortedVariables() {
         return String.join(", ", VARIABLES.stream().sorted().toList());
     }
 
-    private record CompiledCondition(String expression, Expression compiled) implements SegmentCondition {
+    private record CompiledCondition(String expression, Expression compiled, Set<String> variables)
+            implements SegmentCondition {
 
         @Override
         public boolean test(Map<String, ?> variables) {

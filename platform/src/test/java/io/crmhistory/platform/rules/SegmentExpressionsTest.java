@@ -52,6 +52,13 @@ class SegmentExpressionsTest {
     }
 
     @Test
+    void aConditionNamesTheVariablesItReads() {
+        assertThat(SegmentExpressions.compile("pAlive < 0.3 and (f >= 2 or predictedRevenue > 100)").variables())
+                .containsExactlyInAnyOrder("pAlive", "f", "predictedRevenue");
+        assertThat(SegmentExpressions.compile("1 == 1").variables()).isEmpty();
+    }
+
+    @Test
     void anAbsentVariableIsNullAndNeverAnError() {
         SegmentCondition likelyAlive = SegmentExpressions.compile("pAlive >= 0.5");
         assertThat(likelyAlive.test(customer(1, 1, 1, "ACTIVE"))).isFalse();

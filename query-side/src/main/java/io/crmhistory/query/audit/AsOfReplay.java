@@ -65,7 +65,8 @@ final class AsOfReplay {
         CustomerView.SegmentRef segmentRef = new CustomerView.SegmentRef(segment.segment(),
                 segment.assessment().ruleVersion());
         return new CustomerStateAsOf(customerId, asOf, axis.label(), ordered.size(),
-                DirectoryLogic.view(directory, segmentRef, fx), ValueLogic.view(value, fx, asOf),
+                // The forecast is not part of what the system knew: it depends on the model fitted since.
+                DirectoryLogic.view(directory, segmentRef, null, fx), ValueLogic.view(value, fx, null, asOf),
                 SegmentLogic.view(segment, fx));
     }
 
@@ -85,6 +86,6 @@ final class AsOfReplay {
         }
         List<Instant> contacts = state.contacts().subList(0, state.contacts().size() - 1);
         return new SegmentState(state.id(), state.lastSequence(), state.status(), state.orders(), state.netPerCurrency(),
-                state.lastPurchaseAt(), contacts, state.assessment(), state.since());
+                state.lastPurchaseAt(), contacts, state.purchases(), state.assessment(), state.since());
     }
 }

@@ -22,7 +22,9 @@ record CustomerSort(Field field, boolean descending) {
         REGISTERED_AT("registeredAt", "registeredAt",
                 state -> (state.registeredAt() == null ? DirectoryState.NEVER : state.registeredAt()).toString(),
                 value -> Date.from(Instant.parse(value))),
-        NAME("name", "nameKey", DirectoryState::nameKey, value -> value);
+        NAME("name", "nameKey", DirectoryState::nameKey, value -> value),
+        PREDICTED_REVENUE("predictedRevenue", "predictedRevenue", state -> state.predictedRevenue().toPlainString(),
+                value -> new Decimal128(new BigDecimal(value)));
 
         private final String parameter;
         private final String documentField;
@@ -52,7 +54,7 @@ record CustomerSort(Field field, boolean descending) {
         return Arrays.stream(Field.values()).filter(field -> field.parameter.equals(name)).findFirst()
                 .map(field -> new CustomerSort(field, descending))
                 .orElseThrow(() -> new ClientInputException("sort", "'" + sort + "' is not one of netRevenue, "
-                        + "lastPurchaseAt, registeredAt, name (prefix - for descending)"));
+                        + "lastPurchaseAt, registeredAt, name, predictedRevenue (prefix - for descending)"));
     }
 
     /** What cursors issued for this order carry, so a cursor of another order is refused. */

@@ -8,6 +8,7 @@ import io.crmhistory.api.customer.event.CustomerStatusChanged;
 import io.crmhistory.api.customer.event.PurchaseRecorded;
 import io.crmhistory.api.customer.event.RefundRecorded;
 import io.crmhistory.api.customer.query.CustomerView;
+import io.crmhistory.api.customer.query.ValueForecast;
 import io.crmhistory.query.projection.EventEnvelope;
 import io.crmhistory.query.projection.FxRates;
 
@@ -74,16 +75,17 @@ public final class DirectoryLogic {
         }
         return new DirectoryState(s.id(), envelope.sequence(), name, email, phone, country, acquisitionChannel, status,
                 registeredAt, orders, net, fx.sumInBase(net), lastPurchaseAt, key(name), key(email),
-                lastPurchaseAt == null ? DirectoryState.NEVER : lastPurchaseAt, erased);
+                lastPurchaseAt == null ? DirectoryState.NEVER : lastPurchaseAt, erased, s.predictedRevenue(), s.forecast());
     }
 
     /** The customer as {@code GET /api/customers/{id}} shows them, for the live read model and the audit's as-of alike. */
-    public static CustomerView view(DirectoryState state, CustomerView.SegmentRef segment, FxRates fx) {
+    public static CustomerView view(DirectoryState state, CustomerView.SegmentRef segment, ValueForecast forecast,
+                                    FxRates fx) {
         return new CustomerView(state.id(), state.name(), state.email(), state.phone(), state.country(),
                 state.acquisitionChannel(), state.status(), state.registeredAt(), segment,
                 new CustomerView.ValueSummary(fx.baseCurrency(), fx.scaled(state.netRevenue()).toPlainString(),
                         state.orderCount(), state.lastPurchaseAt()),
-                state.personalDataErased(), state.lastSequence());
+                state.personalDataErased(), forecast, state.lastSequence());
     }
 
     static String key(String text) {

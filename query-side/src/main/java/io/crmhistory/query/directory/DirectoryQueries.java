@@ -5,6 +5,7 @@ import io.crmhistory.api.customer.query.CustomerView;
 import io.crmhistory.api.customer.query.FindCustomer;
 import io.crmhistory.api.customer.query.ListCustomers;
 import io.crmhistory.platform.web.ClientInputException;
+import io.crmhistory.query.prediction.Forecasts;
 import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.query.projection.Projections;
 import io.crmhistory.query.projection.ReadModelVersions;
@@ -19,6 +20,7 @@ import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,8 +42,13 @@ class DirectoryQueries {
     private final SegmentMembership segments;
     private final ReadModelVersions versions;
     private final FxRates fx;
+    private final Forecasts forecasts;
+    private final Clock clock;
 
-    DirectoryQueries(DirectoryReadModel readModel, SegmentMembership segments, ReadModelVersions versions, FxRates fx) {
+    DirectoryQueries(DirectoryReadModel readModel, SegmentMembership segments, ReadModelVersions versions, FxRates fx,
+                     Forecasts forecasts, Clock clock) {
+        this.forecasts = forecasts;
+        this.clock = clock;
         this.readModel = readModel;
         this.segments = segments;
         this.versions = versions;
@@ -53,7 +60,8 @@ class DirectoryQueries {
         DirectoryState state = versions.read(Projections.DIRECTORY, query.customerId(), query.minVersion(),
                         () -> readModel.live().find(query.customerId()), DirectoryState::lastSequence)
                 .orElseThrow(() -> new UnknownCustomerException(query.customerId()));
-        return view(state, segments.segmentsOf(List.of(state.id())).get(state.id()));
+        return DirectoryLogic.view(state, segments.segmentsOf(List.of(state.id())).get(state.id()),
+                forecasts.forecast(state.id(), clock.instant()).orElse(null), fx);
     }
 
     boolean exists(String customerId) {
@@ -109,10 +117,8 @@ class DirectoryQueries {
             position.put("id", last.id());
             nextCursor = Cursors.encode(position);
         }
-        return new CustomerPage(page.stream().map(state -> view(state, segmentOf.get(state.id()))).toList(), nextCursor);
-    }
-
-    private CustomerView view(DirectoryState state, CustomerView.SegmentRef segment) {
-        return DirectoryLogic.view(state, segment, fx);
+        // Listed customers carry the stored forecast (as of its last refresh), which is also what the list sorts by.
+        return new CustomerPage(page.stream().map(state -> DirectoryLogic.view(state, segmentOf.get(state.id()),
+                state.forecast(), fx)).toList(), nextCursor);
     }
 }

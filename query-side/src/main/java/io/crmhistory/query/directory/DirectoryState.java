@@ -1,6 +1,7 @@
 package io.crmhistory.query.directory;
 
 import io.crmhistory.api.customer.CustomerStatus;
+import io.crmhistory.api.customer.query.ValueForecast;
 import io.crmhistory.query.projection.SequencedState;
 
 import java.math.BigDecimal;
@@ -12,7 +13,9 @@ import java.util.Map;
  * sorted by. {@code nameKey} and {@code emailKey} are the lower-cased name and email the search and the
  * name ordering use; {@code lastPurchaseSort} is {@code lastPurchaseAt} or {@link #NEVER}, so keyset
  * paging never meets a missing value. {@code personalDataErased} marks a customer whose personal data
- * was erased on request: name, email and phone are gone from the entry for good.
+ * was erased on request: name, email and phone are gone from the entry for good. {@code forecast} and
+ * {@code predictedRevenue} (what {@code sort=predictedRevenue} orders by, 0 until a model is fitted) are not
+ * derived from events: the forecast refresh sets them, and the projection carries them over.
  */
 public record DirectoryState(String id,
                              long lastSequence,
@@ -30,17 +33,20 @@ public record DirectoryState(String id,
                              String nameKey,
                              String emailKey,
                              Instant lastPurchaseSort,
-                             boolean personalDataErased) implements SequencedState {
+                             boolean personalDataErased,
+                             BigDecimal predictedRevenue,
+                             ValueForecast forecast) implements SequencedState {
 
     /** Sorts customers who never bought before every purchase date. */
     public static final Instant NEVER = Instant.parse("0001-01-01T00:00:00Z");
 
     public DirectoryState {
         netPerCurrency = Map.copyOf(netPerCurrency);
+        predictedRevenue = predictedRevenue == null ? BigDecimal.ZERO : predictedRevenue;
     }
 
     public static DirectoryState empty(String customerId) {
         return new DirectoryState(customerId, -1, null, null, null, null, null, CustomerStatus.LEAD, null, 0, Map.of(),
-                BigDecimal.ZERO, null, "", "", NEVER, false);
+                BigDecimal.ZERO, null, "", "", NEVER, false, BigDecimal.ZERO, null);
     }
 }

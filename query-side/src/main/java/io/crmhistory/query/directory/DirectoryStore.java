@@ -4,6 +4,7 @@ import io.crmhistory.query.projection.MongoStateStore;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.ReadModelStore;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.BulkOperations;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Query;
@@ -41,6 +42,10 @@ final class DirectoryStore implements ReadModelStore {
 
     List<DirectoryState> find(Query query) {
         return mongo.find(query, DirectoryState.class, collection);
+    }
+
+    BulkOperations bulk() {
+        return mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, DirectoryState.class, collection);
     }
 
     @Override

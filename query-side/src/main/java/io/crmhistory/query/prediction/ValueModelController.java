@@ -22,6 +22,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
+import java.time.Instant;
+import io.crmhistory.api.customer.query.ValueForecast;
 
 /** Fitting the value forecast (ops), reading its versions and a customer's forecast (reader). */
 @RestController
@@ -50,6 +53,13 @@ class ValueModelController {
         return ResponseEntity.status(HttpStatus.CREATED).body(models.fit(calibrationEnd, horizon, principal.getName()));
     }
 
+    /** The fit running now, or the last one (this instance), with its progress. */
+    @GetMapping("/api/ops/value-model/fit")
+    FitProgress fitProgress() {
+        return models.progress().orElseThrow(() -> new ClientInputException(HttpStatus.NOT_FOUND, List.of(
+                new FieldProblem("fit", "no fit has run on this instance since it started"))));
+    }
+
     @GetMapping("/api/value-model")
     ValueModelVersion current() {
         return models.current().orElseThrow(ValueModelController::noModel);
@@ -67,17 +77,16 @@ class ValueModelController {
         LocalDate at = date("asOf", asOf);
         ValueModelVersion model = models.current().orElseThrow(ValueModelController::noModel);
         int horizon = horizon(horizonWeeks, model.horizonWeeks());
-        PurchaseSummary summary = purchases.of(id).map(history -> PurchaseSummary.of(history, at))
-                .orElseThrow(() -> new UnknownCustomerException(id));
+        List<Map.Entry<Instant, BigDecimal>> history = purchases.of(id).orElseThrow(() -> new UnknownCustomerException(id));
+        PurchaseSummary summary = PurchaseSummary.of(history, at);
         if (summary == null) {
             return new PredictionView(id, model.version(), at, horizon, null, null, null, null, null, model.baseCurrency());
         }
-        double expectedPurchases = model.bgNbd().expectedPurchases(horizon, summary);
-        double orderValue = model.gammaGamma().expectedOrderValue(summary);
+        ValueForecast forecast = Forecasts.forecast(model, history, at, horizon);
         return new PredictionView(id, model.version(), at, horizon,
                 new PredictionView.Summary(summary.x(), round(summary.tx()), round(summary.t()), round(summary.zbar())),
-                model.bgNbd().probabilityAlive(summary), expectedPurchases, money(orderValue),
-                money(expectedPurchases * orderValue), model.baseCurrency());
+                forecast.probabilityAlive(), forecast.expectedPurchases(), forecast.expectedOrderValue(),
+                forecast.predictedRevenue(), model.baseCurrency());
     }
 
     private LocalDate date(String field, String value) {
@@ -110,10 +119,6 @@ class ValueModelController {
     private static ClientInputException noModel() {
         return new ClientInputException(HttpStatus.NOT_FOUND, List.of(new FieldProblem("version",
                 "no value model has been fitted yet (POST /api/ops/value-model/fit, role ops)")));
-    }
-
-    private static String money(double amount) {
-        return BigDecimal.valueOf(amount).setScale(2, RoundingMode.HALF_EVEN).toPlainString();
     }
 
     private static double round(double value) {

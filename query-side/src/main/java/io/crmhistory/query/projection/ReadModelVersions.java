@@ -4,7 +4,11 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,14 +33,21 @@ public class ReadModelVersions {
     private static final long POLL_MILLIS = 200;
 
     private final Map<String, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+    private final List<BiConsumer<String, Set<String>>> committedListeners = new CopyOnWriteArrayList<>();
     private final Duration maxWait;
 
     public ReadModelVersions(@Value("${crm.read.max-wait:5s}") Duration maxWait) {
         this.maxWait = maxWait;
     }
 
+    /** Tells {@code listener} the read model and customers of every batch committed in this instance. */
+    public void onCommitted(BiConsumer<String, Set<String>> listener) {
+        committedListeners.add(listener);
+    }
+
     /** Called by the projections after a batch was committed. */
     void reached(String readModel, Map<String, Long> versions) {
+        committedListeners.forEach(listener -> listener.accept(readModel, versions.keySet()));
         if (waiting.isEmpty()) {
             return;
         }

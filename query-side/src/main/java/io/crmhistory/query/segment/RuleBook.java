@@ -21,15 +21,17 @@ final class RuleBook {
     private final MongoTemplate mongo;
     private final String collection;
     private final FxRates fx;
+    private final SegmentForecaster forecaster;
     private volatile SegmentEvaluator current;
 
-    RuleBook(MongoTemplate mongo, String collection, FxRates fx) {
+    RuleBook(MongoTemplate mongo, String collection, FxRates fx, SegmentForecaster forecaster) {
+        this.forecaster = forecaster;
         this.mongo = mongo;
         this.collection = collection;
         this.fx = fx;
         PublishedRules latest = mongo.findOne(new Query().with(Sort.by(Sort.Direction.DESC, "_id")).limit(1),
                 PublishedRules.class, collection);
-        this.current = latest == null ? defaults() : new SegmentEvaluator(latest.id(), latest.ruleSet(), fx);
+        this.current = latest == null ? defaults() : new SegmentEvaluator(latest.id(), latest.ruleSet(), fx, forecaster);
     }
 
     SegmentEvaluator current() {
@@ -41,7 +43,7 @@ final class RuleBook {
         if (published.version() <= current.version()) {
             return false;
         }
-        SegmentEvaluator next = new SegmentEvaluator(published.version(), published.ruleSet(), fx);
+        SegmentEvaluator next = new SegmentEvaluator(published.version(), published.ruleSet(), fx, forecaster);
         mongo.save(new PublishedRules(published.version(), published.ruleSet(), published.publishedBy(),
                 published.occurredAt().toInstant()), collection);
         current = next;
@@ -53,7 +55,7 @@ final class RuleBook {
     }
 
     private SegmentEvaluator defaults() {
-        return new SegmentEvaluator(1, SegmentationRuleSet.DEFAULT, fx);
+        return new SegmentEvaluator(1, SegmentationRuleSet.DEFAULT, fx, forecaster);
     }
 
     record PublishedRules(int id, SegmentationRuleSet ruleSet, String publishedBy, Instant occurredAt) {

@@ -6,7 +6,8 @@ import java.time.Instant;
  * A customer moved from one segment to another ({@code from} is {@code null} for the first assessment).
  * Kept in the segment read model's own collection and shown in the customer's history as a
  * {@code SEGMENT_CHANGED} item. {@code cause} says what moved the customer: an {@code EVENT} of theirs,
- * {@code TIME} (recency crossing a threshold, found by the scheduled re-evaluation) or new {@code RULES}.
+ * {@code TIME} (recency crossing a threshold, found by the scheduled re-evaluation), new {@code RULES}, or a new
+ * value {@code MODEL} (for rules that read {@code pAlive} or {@code predictedRevenue}).
  * The id places the item right after its cause in the timeline and makes rewriting it idempotent.
  */
 public record SegmentChange(String id,
@@ -24,6 +25,7 @@ public record SegmentChange(String id,
     public static final String EVENT = "EVENT";
     public static final String TIME = "TIME";
     public static final String RULES = "RULES";
+    public static final String MODEL = "MODEL";
 
     static SegmentChange causedByEvent(String customerId, long sequence, String eventId, String from,
                                        SegmentAssessment to, Instant occurredAt, Instant recordedAt) {

@@ -12,10 +12,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * One version of the segmentation rules, compiled once (SPEC section 6). Pure: the same state, rules and
- * instant always give the same assessment.
+ * One version of the segmentation rules, compiled once (SPEC section 6). Pure: the same state, rules,
+ * forecaster and instant always give the same assessment. A condition that reads {@code pAlive} or
+ * {@code predictedRevenue} does not hold while that figure is unknown (no value model fitted; {@code pAlive}
+ * also before a customer's first purchase), so such a rule never catches customers by default.
  */
 public final class SegmentEvaluator {
 
@@ -25,15 +28,35 @@ public final class SegmentEvaluator {
     private final int version;
     private final SegmentationRuleSet rules;
     private final FxRates fx;
+    /** The variables that come from the value forecast rather than from the customer's events. */
+    static final Set<String> FORECAST_VARIABLES = Set.of("pAlive", "predictedRevenue");
+
     private final List<SegmentCondition> conditions = new ArrayList<>();
+    private final SegmentForecaster forecaster;
+    private final boolean readsForecast;
 
     public SegmentEvaluator(int version, SegmentationRuleSet rules, FxRates fx) {
+        this(version, rules, fx, SegmentForecaster.NONE);
+    }
+
+    public SegmentEvaluator(int version, SegmentationRuleSet rules, FxRates fx, SegmentForecaster forecaster) {
         this.version = version;
         this.rules = rules;
         this.fx = fx;
+        this.forecaster = forecaster;
         for (int i = 0; i < rules.segments().size(); i++) {
             conditions.add(SegmentExpressions.compile("segments[" + i + "].when", rules.segments().get(i).when()));
         }
+        this.readsForecast = conditions.stream().anyMatch(condition -> readsForecast(condition));
+    }
+
+    /** Whether a new value model can move customers under these rules. */
+    public boolean readsForecast() {
+        return readsForecast;
+    }
+
+    private static boolean readsForecast(SegmentCondition condition) {
+        return condition.variables().stream().anyMatch(FORECAST_VARIABLES::contains);
     }
 
     public int version() {
@@ -72,8 +95,16 @@ public final class SegmentEvaluator {
         variables.put("netRevenue", netRevenue);
         variables.put("daysSinceLastPurchase", days);
         variables.put("contacts90d", contacts90d);
+        if (readsForecast) {
+            SegmentForecaster.Figures figures = forecaster.figures(state.purchases(), now);
+            variables.put("pAlive", figures == null ? null : figures.pAlive());
+            variables.put("predictedRevenue", figures == null ? null : figures.predictedRevenue());
+        }
         for (int i = 0; i < conditions.size(); i++) {
-            if (conditions.get(i).test(variables)) {
+            SegmentCondition condition = conditions.get(i);
+            boolean unknownInput = readsForecast(condition) && condition.variables().stream()
+                    .filter(FORECAST_VARIABLES::contains).anyMatch(name -> variables.get(name) == null);
+            if (!unknownInput && condition.test(variables)) {
                 String name = rules.segments().get(i).name();
                 return new SegmentAssessment(name, version, name, r, f, m, netRevenue, days, contacts90d, now);
             }

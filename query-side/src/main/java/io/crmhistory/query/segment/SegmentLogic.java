@@ -36,6 +36,7 @@ public final class SegmentLogic {
         Map<String, BigDecimal> net = s.netPerCurrency();
         Instant lastPurchaseAt = s.lastPurchaseAt();
         List<Instant> contacts = s.contacts();
+        List<SegmentState.Purchase> purchases = s.purchases();
         if (envelope.event() instanceof CustomerRegistered) {
             status = CustomerStatus.LEAD;
         } else if (envelope.event() instanceof CustomerStatusChanged changed) {
@@ -45,6 +46,9 @@ public final class SegmentLogic {
             net = plus(net, purchase.amount().currency(), purchase.amount().value());
             Instant at = envelope.occurredAt();
             lastPurchaseAt = lastPurchaseAt == null || at.isAfter(lastPurchaseAt) ? at : lastPurchaseAt;
+            List<SegmentState.Purchase> more = new ArrayList<>(purchases);
+            more.add(new SegmentState.Purchase(at, purchase.amount().currency(), purchase.amount().value()));
+            purchases = more;
         } else if (envelope.event() instanceof RefundRecorded refund) {
             net = plus(net, refund.amount().currency(), refund.amount().value().negate());
         } else if (envelope.event() instanceof ContactRecorded) {
@@ -52,7 +56,7 @@ public final class SegmentLogic {
             more.add(envelope.occurredAt());
             contacts = more;
         }
-        return new SegmentState(s.id(), envelope.sequence(), status, orders, net, lastPurchaseAt, contacts,
+        return new SegmentState(s.id(), envelope.sequence(), status, orders, net, lastPurchaseAt, contacts, purchases,
                 s.assessment(), s.since());
     }
 

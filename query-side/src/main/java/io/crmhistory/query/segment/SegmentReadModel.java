@@ -11,8 +11,21 @@ import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import io.crmhistory.query.prediction.Forecasts;
+import io.crmhistory.query.prediction.ValueModels;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The segments: their versions' stores, the projection that fills each, and the re-evaluation of every
@@ -22,20 +35,63 @@ import java.util.Optional;
 @Component
 public class SegmentReadModel extends ReadModel<SegmentStore> {
 
+    private static final Logger log = LoggerFactory.getLogger(SegmentReadModel.class);
+
     private final FxRates fx;
     private final Clock clock;
     private final ReadModelVersions versions;
     private final QueryUpdateEmitter updateEmitter;
     private final SegmentReevaluation reevaluation;
+    private final SegmentForecaster forecaster;
+    private final ExecutorService modelReevaluations = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "segment-model-reevaluation");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     SegmentReadModel(ProjectionCatalog catalog, MongoTemplate mongo, FxRates fx, Clock clock,
-                     ReadModelVersions versions, QueryUpdateEmitter updateEmitter) {
+                     ReadModelVersions versions, QueryUpdateEmitter updateEmitter, Forecasts forecasts,
+                     ValueModels models) {
         super(Projections.SEGMENT, catalog, mongo);
         this.fx = fx;
         this.clock = clock;
         this.versions = versions;
         this.updateEmitter = updateEmitter;
         this.reevaluation = new SegmentReevaluation(clock);
+        this.forecaster = (purchases, now) -> forecasts.forecast(inBaseCurrency(purchases, fx), now)
+                .map(forecast -> new SegmentForecaster.Figures(forecast.probabilityAlive(),
+                        new BigDecimal(forecast.predictedRevenue())))
+                .orElse(null);
+        models.onPublished(model -> modelReevaluations.execute(this::reevaluateForNewModel));
+    }
+
+    /** A new value model moves the customers of rules that read its figures: re-evaluate them all. */
+    private void reevaluateForNewModel() {
+        SegmentStore live = live();
+        if (!live.ruleBook().current().readsForecast()) {
+            return;
+        }
+        try {
+            reevaluation.reevaluateAll(live, SegmentChange.MODEL, clock.instant());
+        } catch (RuntimeException e) {
+            log.warn("Re-evaluating segments for the new value model failed; the daily run catches up: {}", e.toString());
+        }
+    }
+
+    /** Purchases in the base currency; one in a currency without a rate cannot be compared and is left out. */
+    private static List<Map.Entry<Instant, BigDecimal>> inBaseCurrency(List<SegmentState.Purchase> purchases,
+                                                                         FxRates fx) {
+        List<Map.Entry<Instant, BigDecimal>> history = new ArrayList<>();
+        for (SegmentState.Purchase purchase : purchases) {
+            fx.toBase(purchase.currency(), purchase.amount())
+                    .ifPresent(amount -> history.add(Map.entry(purchase.at(), amount)));
+        }
+        return history;
+    }
+
+    @PreDestroy
+    void stopReevaluations() {
+        modelReevaluations.shutdownNow();
     }
 
     @Override
@@ -46,7 +102,7 @@ public class SegmentReadModel extends ReadModel<SegmentStore> {
 
     @Override
     protected SegmentStore open(ProjectionVersion version) {
-        return new SegmentStore(mongo(), version, fx);
+        return new SegmentStore(mongo(), version, fx, forecaster);
     }
 
     @Scheduled(cron = "${crm.segments.reevaluation-cron:0 0 2 * * *}", zone = "UTC")

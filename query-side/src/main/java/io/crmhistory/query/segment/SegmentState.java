@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * What the segment read model keeps of one customer: the inputs of the rules (status, orders, net
- * revenue per currency, last purchase, contact times) and the latest assessment, with the moment the
- * customer entered that segment ({@code since}).
+ * revenue per currency, last purchase, contact times, and every purchase for the forecast figures) and the
+ * latest assessment, with the moment the customer entered that segment ({@code since}).
  */
 public record SegmentState(String id,
                            long lastSequence,
@@ -20,16 +20,23 @@ public record SegmentState(String id,
                            Map<String, BigDecimal> netPerCurrency,
                            Instant lastPurchaseAt,
                            List<Instant> contacts,
+                           List<Purchase> purchases,
                            SegmentAssessment assessment,
                            Instant since) implements SequencedState {
+
+    /** One purchase in its own currency, when it happened. */
+    public record Purchase(Instant at, String currency, BigDecimal amount) {
+    }
 
     public SegmentState {
         netPerCurrency = Map.copyOf(netPerCurrency);
         contacts = List.copyOf(contacts);
+        // Documents written before purchases were kept have none: a rebuild fills them in.
+        purchases = purchases == null ? List.of() : List.copyOf(purchases);
     }
 
     public static SegmentState empty(String customerId) {
-        return new SegmentState(customerId, -1, CustomerStatus.LEAD, 0, Map.of(), null, List.of(), null, null);
+        return new SegmentState(customerId, -1, CustomerStatus.LEAD, 0, Map.of(), null, List.of(), List.of(), null, null);
     }
 
     public String segment() {
@@ -37,7 +44,7 @@ public record SegmentState(String id,
     }
 
     SegmentState withAssessment(SegmentAssessment newAssessment, Instant newSince) {
-        return new SegmentState(id, lastSequence, status, orders, netPerCurrency, lastPurchaseAt, contacts,
+        return new SegmentState(id, lastSequence, status, orders, netPerCurrency, lastPurchaseAt, contacts, purchases,
                 newAssessment, newSince);
     }
 }

@@ -29,13 +29,13 @@ final class SegmentStore implements ReadModelStore {
     private final MongoStateStore<SegmentState> states;
     private final RuleBook ruleBook;
 
-    SegmentStore(MongoTemplate mongo, ProjectionVersion version, FxRates fx) {
+    SegmentStore(MongoTemplate mongo, ProjectionVersion version, FxRates fx, SegmentForecaster forecaster) {
         this.mongo = mongo;
         this.collection = version.collection(COLLECTION);
         this.changes = version.collection(CHANGES);
         this.states = new MongoStateStore<>(mongo, SegmentState.class, collection, changes,
                 document -> ((SegmentChange) document).id());
-        this.ruleBook = new RuleBook(mongo, version.collection(RuleBook.COLLECTION), fx);
+        this.ruleBook = new RuleBook(mongo, version.collection(RuleBook.COLLECTION), fx, forecaster);
         mongo.indexOps(collection).createIndex(new Index().on(SEGMENT_FIELD, Sort.Direction.ASC));
         mongo.indexOps(changes).createIndex(new Index().on("customerId", Sort.Direction.ASC)
                 .on("occurredAt", Sort.Direction.ASC).on("_id", Sort.Direction.ASC));

@@ -39,6 +39,11 @@ public class PurchaseHistories {
         return fx.baseCurrency();
     }
 
+    /** How many customers the value read model knows (an estimate: for progress figures). */
+    public long customerCount() {
+        return mongo.estimatedCount(readModel.live().collection());
+    }
+
     /** Calls {@code each} with every customer's purchases, a page of customers at a time. */
     public void forEach(BiConsumer<String, List<Map.Entry<Instant, BigDecimal>>> each) {
         String collection = readModel.live().collection();

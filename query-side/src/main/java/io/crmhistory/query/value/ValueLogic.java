@@ -4,6 +4,7 @@ import io.crmhistory.api.customer.event.ContactRecorded;
 import io.crmhistory.api.customer.event.PurchaseRecorded;
 import io.crmhistory.api.customer.event.RefundRecorded;
 import io.crmhistory.api.customer.query.CustomerValueView;
+import io.crmhistory.api.customer.query.ValueForecast;
 import io.crmhistory.query.projection.EventEnvelope;
 import io.crmhistory.query.projection.FxRates;
 
@@ -75,7 +76,7 @@ public final class ValueLogic {
      * directory's and this net revenue always agree (gross minus refunded may differ from it by a
      * rounding unit when a rate applies).
      */
-    public static CustomerValueView view(ValueState state, FxRates fx, Instant now) {
+    public static CustomerValueView view(ValueState state, FxRates fx, ValueForecast forecast, Instant now) {
         Map<String, BigDecimal> gross = new HashMap<>();
         Map<String, BigDecimal> refunded = new HashMap<>();
         Map<String, BigDecimal> net = new HashMap<>();
@@ -107,7 +108,7 @@ public final class ValueLogic {
                 state.firstPurchaseAt(), state.lastPurchaseAt(),
                 fx.sumInBase(netSince(state, windowStart(now), now)).toPlainString(),
                 state.contactCount(), state.lastContactAt(), perCurrency,
-                fx.unconverted(state.perCurrency().keySet()), now, state.lastSequence());
+                fx.unconverted(state.perCurrency().keySet()), forecast, now, state.lastSequence());
     }
 
     static Instant windowStart(Instant now) {

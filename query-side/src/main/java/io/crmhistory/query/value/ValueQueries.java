@@ -2,6 +2,7 @@ package io.crmhistory.query.value;
 
 import io.crmhistory.api.customer.query.CustomerValueView;
 import io.crmhistory.api.customer.query.FindCustomerValue;
+import io.crmhistory.query.prediction.Forecasts;
 import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.query.projection.Projections;
 import io.crmhistory.query.projection.ReadModelVersions;
@@ -10,6 +11,7 @@ import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
+import java.time.Instant;
 
 /** Answers value questions, for REST and for Axon's query bus alike. */
 @Component
@@ -19,8 +21,10 @@ class ValueQueries {
     private final ReadModelVersions versions;
     private final FxRates fx;
     private final Clock clock;
+    private final Forecasts forecasts;
 
-    ValueQueries(ValueReadModel readModel, ReadModelVersions versions, FxRates fx, Clock clock) {
+    ValueQueries(ValueReadModel readModel, ReadModelVersions versions, FxRates fx, Clock clock, Forecasts forecasts) {
+        this.forecasts = forecasts;
         this.readModel = readModel;
         this.versions = versions;
         this.fx = fx;
@@ -32,6 +36,7 @@ class ValueQueries {
         ValueState state = versions.read(Projections.VALUE, query.customerId(), query.minVersion(),
                         () -> readModel.live().find(query.customerId()), ValueState::lastSequence)
                 .orElseThrow(() -> new UnknownCustomerException(query.customerId()));
-        return ValueLogic.view(state, fx, clock.instant());
+        Instant now = clock.instant();
+        return ValueLogic.view(state, fx, forecasts.forecast(state.id(), now).orElse(null), now);
     }
 }

@@ -100,7 +100,7 @@ class ProjectionsAgreeWithRecomputationProperties {
         ValueState valueOnce = foldSkippingSeen(once, (ValueState state, EventEnvelope envelope) -> ValueLogic.apply(state, envelope));
         assertThat(value).isEqualTo(valueOnce);
         BigDecimal expectedNet = FX.sumInBase(net);
-        CustomerValueView view = ValueLogic.view(value, FX, NOW);
+        CustomerValueView view = ValueLogic.view(value, FX, null, NOW);
         assertThat(new BigDecimal(view.netRevenue())).isEqualByComparingTo(expectedNet);
         assertThat(new BigDecimal(view.grossRevenue())).isEqualByComparingTo(FX.sumInBase(gross));
         assertThat(view.orderCount()).isEqualTo(orders);

@@ -33,7 +33,7 @@ class ValueLogicTest {
                 .refund("o-1", "r-1", "200.00", "EUR", "2025-11-25T12:00:00Z")
                 .purchase("o-2", "50.00", "EUR", "2025-12-20T12:00:00Z");
 
-        CustomerValueView view = ValueLogic.view(fold(events), EUR_WITH_USD, NOW);
+        CustomerValueView view = ValueLogic.view(fold(events), EUR_WITH_USD, null, NOW);
 
         assertThat(view.netRevenue()).isEqualTo("1050.00");
         assertThat(view.grossRevenue()).isEqualTo("1250.00");
@@ -52,7 +52,7 @@ class ValueLogicTest {
                 .purchase("o-1", "100.00", "USD", "2025-06-01T00:00:00Z")
                 .purchase("o-2", "10.00", "EUR", "2025-06-02T00:00:00Z");
 
-        CustomerValueView view = ValueLogic.view(fold(events), EUR_WITH_USD, NOW);
+        CustomerValueView view = ValueLogic.view(fold(events), EUR_WITH_USD, null, NOW);
 
         assertThat(view.netRevenue()).isEqualTo("102.00");
         assertThat(view.perCurrency().get("USD").gross()).isEqualTo("100.00");
@@ -66,7 +66,7 @@ class ValueLogicTest {
                 .purchase("o-1", "5000", "JPY", "2025-06-01T00:00:00Z")
                 .purchase("o-2", "10.00", "EUR", "2025-06-02T00:00:00Z");
 
-        CustomerValueView view = ValueLogic.view(fold(events), EUR_WITH_USD, NOW);
+        CustomerValueView view = ValueLogic.view(fold(events), EUR_WITH_USD, null, NOW);
 
         assertThat(view.netRevenue()).isEqualTo("10.00");
         assertThat(view.orderCount()).isEqualTo(2);
@@ -85,10 +85,10 @@ class ValueLogicTest {
                 .refund("o-new", "r-2", "10.00", "EUR", "2025-10-02T00:00:00Z");
         ValueState state = fold(events);
 
-        assertThat(ValueLogic.view(state, EUR_WITH_USD, NOW).revenueLast12Months()).isEqualTo("100.00");
-        assertThat(ValueLogic.view(state, EUR_WITH_USD, Instant.parse("2025-01-15T00:00:00Z")).revenueLast12Months())
+        assertThat(ValueLogic.view(state, EUR_WITH_USD, null, NOW).revenueLast12Months()).isEqualTo("100.00");
+        assertThat(ValueLogic.view(state, EUR_WITH_USD, null, Instant.parse("2025-01-15T00:00:00Z")).revenueLast12Months())
                 .as("the same state asked earlier").isEqualTo("340.00");
-        assertThat(ValueLogic.view(state, EUR_WITH_USD, Instant.parse("2027-01-01T00:00:00Z")).revenueLast12Months())
+        assertThat(ValueLogic.view(state, EUR_WITH_USD, null, Instant.parse("2027-01-01T00:00:00Z")).revenueLast12Months())
                 .isEqualTo("0.00");
     }
 
@@ -98,7 +98,7 @@ class ValueLogicTest {
                 .contact("k-1", ContactChannel.PHONE, "2025-03-01T00:00:00Z")
                 .contact("k-2", ContactChannel.EMAIL, "2025-02-01T00:00:00Z");
 
-        CustomerValueView view = ValueLogic.view(fold(events), EUR_WITH_USD, NOW);
+        CustomerValueView view = ValueLogic.view(fold(events), EUR_WITH_USD, null, NOW);
 
         assertThat(view.contactCount()).isEqualTo(2);
         assertThat(view.lastContactAt()).isEqualTo(Instant.parse("2025-03-01T00:00:00Z"));

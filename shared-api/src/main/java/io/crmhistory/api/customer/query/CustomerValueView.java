@@ -8,7 +8,8 @@ import java.util.Map;
  * The customer's value. Money figures are decimal strings in {@code baseCurrency}; purchases and refunds
  * in a currency without a configured rate are left out of them, kept in {@code perCurrency} and listed in
  * {@code unconvertedCurrencies}. {@code revenueLast12Months} is relative to {@code asOf}, the moment of
- * the query.
+ * the query. {@code forecast} is the value forecast as of {@code asOf} ({@code null} until a value model has been
+ * fitted, and in an audit's as-of state).
  */
 public record CustomerValueView(String customerId,
                                 String baseCurrency,
@@ -25,6 +26,7 @@ public record CustomerValueView(String customerId,
                                 Instant lastContactAt,
                                 Map<String, CurrencyTotals> perCurrency,
                                 List<String> unconvertedCurrencies,
+                                ValueForecast forecast,
                                 Instant asOf,
                                 long version) {
 

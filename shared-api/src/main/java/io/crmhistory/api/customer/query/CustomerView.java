@@ -10,6 +10,7 @@ import java.time.Instant;
  *
  * @param personalDataErased whether the customer's personal data was erased on request: name, email
  *                           and phone are then absent for good
+ * @param forecast the value forecast as of now; {@code null} until a value model has been fitted
  * @param version the customer's last event sequence the directory reflects
  */
 public record CustomerView(String customerId,
@@ -23,6 +24,7 @@ public record CustomerView(String customerId,
                            SegmentRef segment,
                            ValueSummary value,
                            boolean personalDataErased,
+                           ValueForecast forecast,
                            long version) {
 
     /** The segment the customer is in and the rule version that put them there. */

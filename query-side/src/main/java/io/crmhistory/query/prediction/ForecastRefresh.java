@@ -1,0 +1,139 @@
+package io.crmhistory.query.prediction;
+
+import io.crmhistory.api.customer.query.ValueForecast;
+import io.crmhistory.query.directory.DirectoryForecasts;
+import io.crmhistory.query.projection.Projections;
+import io.crmhistory.query.projection.ReadModelVersions;
+import io.crmhistory.query.value.PurchaseHistories;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Keeps the forecast stored on every directory entry (what the customer list shows and sorts by) fresh: all
+ * customers when a model version is published, daily (a forecast changes with time alone) and when the live
+ * directory version changes (a rebuilt directory starts without forecasts); single customers after each
+ * committed value or directory batch of theirs, so a purchase moves them in the list within moments. All of it
+ * on one background thread, in pages of {@value #PAGE}.
+ */
+@Component
+public class ForecastRefresh implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(ForecastRefresh.class);
+    private static final int PAGE = 1000;
+
+    private final ValueModels models;
+    private final PurchaseHistories purchases;
+    private final DirectoryForecasts directory;
+    private final Clock clock;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "forecast-refresh");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private volatile int refreshedDirectoryVersion;
+    private volatile int refreshedModelVersion;
+
+    ForecastRefresh(ValueModels models, PurchaseHistories purchases, DirectoryForecasts directory,
+                    ReadModelVersions versions, Clock clock) {
+        this.models = models;
+        this.purchases = purchases;
+        this.directory = directory;
+        this.clock = clock;
+        this.refreshedDirectoryVersion = directory.liveVersion();
+        this.refreshedModelVersion = models.current().map(ValueModelVersion::version).orElse(0);
+        models.onPublished(version -> run(this::refreshAll));
+        versions.onCommitted((readModel, customerIds) -> {
+            if ((readModel.equals(Projections.VALUE) || readModel.equals(Projections.DIRECTORY))
+                    && models.current().isPresent() && pending.addAll(customerIds)) {
+                run(this::refreshPending);
+            }
+        });
+    }
+
+    /** Time moves every forecast (T grows); once a day is what the list needs. */
+    @Scheduled(cron = "${crm.value-model.refresh-cron:0 30 2 * * *}", zone = "UTC")
+    void daily() {
+        run(this::refreshAll);
+    }
+
+    /** A rebuilt directory, or a model another instance fitted, needs every entry refreshed. */
+    @Scheduled(fixedDelayString = "${crm.value-model.refresh-interval:10000}")
+    void catchUp() {
+        int model = models.current().map(ValueModelVersion::version).orElse(0);
+        if (model > 0 && (directory.liveVersion() != refreshedDirectoryVersion || model != refreshedModelVersion)) {
+            run(this::refreshAll);
+        }
+    }
+
+    private void refreshAll() {
+        Optional<ValueModelVersion> model = models.current();
+        if (model.isEmpty()) {
+            return;
+        }
+        int directoryVersion = directory.liveVersion();
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        Map<String, ValueForecast> page = new HashMap<>();
+        int[] customers = {0};
+        purchases.forEach((customerId, history) -> {
+            page.put(customerId, Forecasts.forecast(model.get(), history, today, model.get().horizonWeeks()));
+            customers[0]++;
+            if (page.size() == PAGE) {
+                directory.store(page);
+                page.clear();
+            }
+        });
+        directory.store(page);
+        refreshedDirectoryVersion = directoryVersion;
+        refreshedModelVersion = model.get().version();
+        log.info("Forecasts of {} customers refreshed with value model version {} as of {}", customers[0],
+                model.get().version(), today);
+    }
+
+    private void refreshPending() {
+        Optional<ValueModelVersion> model = models.current();
+        if (model.isEmpty() || pending.isEmpty()) {
+            return;
+        }
+        List<String> customerIds = List.copyOf(pending);
+        pending.removeAll(customerIds);
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        Map<String, ValueForecast> forecasts = new HashMap<>();
+        for (String customerId : customerIds) {
+            purchases.of(customerId).ifPresent(history -> forecasts.put(customerId,
+                    Forecasts.forecast(model.get(), history, today, model.get().horizonWeeks())));
+        }
+        directory.store(forecasts);
+    }
+
+    /** A failed refresh is logged and left to the next trigger (the daily one at the latest). */
+    private void run(Runnable refresh) {
+        worker.execute(() -> {
+            try {
+                refresh.run();
+            } catch (RuntimeException e) {
+                log.warn("Forecast refresh failed, the next trigger retries it: {}", e.toString());
+            }
+        });
+    }
+
+    @Override
+    public void destroy() {
+        worker.shutdownNow();
+    }
+}
