@@ -276,10 +276,12 @@ class CdnowImportEndToEndIT {
             JsonNode page = client.get("/api/customers?sort=-predictedRevenue&limit=20").json().get("items");
             BigDecimal previous = null;
             for (JsonNode item : page) {
+                assertThat(item.path("forecast").path("predictedRevenue").isTextual()).as(item.toString()).isTrue();
                 BigDecimal revenue = new BigDecimal(item.get("forecast").get("predictedRevenue").asText());
                 assertThat(previous == null || previous.compareTo(revenue) >= 0).as(page.toString()).isTrue();
                 previous = revenue;
             }
+            assertThat(previous).isNotNull();
             assertThat(new BigDecimal(page.get(0).get("forecast").get("predictedRevenue").asText())).isEqualByComparingTo(highest);
         });
 
@@ -320,11 +322,16 @@ class CdnowImportEndToEndIT {
     /** Every customer's forecast as of today through the prediction call, over the model's horizon. */
     private Map<String, JsonNode> predictions(CrmClient client) {
         Map<String, JsonNode> predictions = new java.util.concurrent.ConcurrentHashMap<>();
+        forEveryCustomer(customer -> predictions.put(customer.customerId(),
+                client.get("/api/customers/" + customer.customerId() + "/prediction").json()));
+        assertThat(predictions).hasSize(dataset.customers().size());
+        return predictions;
+    }
+
+    /** Calls {@code check} for every customer of the data set, four at a time. */
+    private void forEveryCustomer(java.util.function.Consumer<CdnowDataset.Customer> check) {
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        for (CdnowDataset.Customer customer : dataset.customers().values()) {
-            pool.submit(() -> predictions.put(customer.customerId(),
-                    client.get("/api/customers/" + customer.customerId() + "/prediction").json()));
-        }
+        dataset.customers().values().forEach(customer -> pool.submit(() -> check.accept(customer)));
         pool.shutdown();
         try {
             assertThat(pool.awaitTermination(5, TimeUnit.MINUTES)).isTrue();
@@ -332,8 +339,6 @@ class CdnowImportEndToEndIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        assertThat(predictions).hasSize(dataset.customers().size());
-        return predictions;
     }
 
     /** The forecast rule set of the test, computed from the prediction call's figures. */
@@ -373,43 +378,33 @@ class CdnowImportEndToEndIT {
 
     private void assertEveryCustomersValueMatchesTheFile(CrmClient reader) {
         ConcurrentLinkedQueue<String> mismatches = new ConcurrentLinkedQueue<>();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        for (CdnowDataset.Customer customer : dataset.customers().values()) {
-            pool.submit(() -> {
-                // registration, every purchase, and the move to ACTIVE on the first purchase
-                long lastVersion = customer.orderCount() + 1L;
-                CrmClient.Response response = reader.get("/api/customers/" + customer.customerId()
-                        + "/value?minVersion=" + lastVersion);
-                if (response.status() != 200) {
-                    mismatches.add(customer.customerId() + ": HTTP " + response.status() + " " + response.body());
-                    return;
-                }
-                JsonNode value = response.json();
-                List<String> problems = new ArrayList<>();
-                if (new BigDecimal(value.get("netRevenue").asText()).compareTo(customer.netRevenue()) != 0) {
-                    problems.add("netRevenue " + value.get("netRevenue") + " != " + customer.netRevenue());
-                }
-                if (value.get("orderCount").asInt() != customer.orderCount()) {
-                    problems.add("orderCount " + value.get("orderCount") + " != " + customer.orderCount());
-                }
-                if (!value.get("firstPurchaseAt").asText().startsWith(customer.firstPurchase().toString())) {
-                    problems.add("firstPurchaseAt " + value.get("firstPurchaseAt") + " != " + customer.firstPurchase());
-                }
-                if (!value.get("lastPurchaseAt").asText().startsWith(customer.lastPurchase().toString())) {
-                    problems.add("lastPurchaseAt " + value.get("lastPurchaseAt") + " != " + customer.lastPurchase());
-                }
-                if (!problems.isEmpty()) {
-                    mismatches.add(customer.customerId() + ": " + problems);
-                }
-            });
-        }
-        pool.shutdown();
-        try {
-            assertThat(pool.awaitTermination(5, TimeUnit.MINUTES)).isTrue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        forEveryCustomer(customer -> {
+            // registration, every purchase, and the move to ACTIVE on the first purchase
+            long lastVersion = customer.orderCount() + 1L;
+            CrmClient.Response response = reader.get("/api/customers/" + customer.customerId()
+                    + "/value?minVersion=" + lastVersion);
+            if (response.status() != 200) {
+                mismatches.add(customer.customerId() + ": HTTP " + response.status() + " " + response.body());
+                return;
+            }
+            JsonNode value = response.json();
+            List<String> problems = new ArrayList<>();
+            if (new BigDecimal(value.get("netRevenue").asText()).compareTo(customer.netRevenue()) != 0) {
+                problems.add("netRevenue " + value.get("netRevenue") + " != " + customer.netRevenue());
+            }
+            if (value.get("orderCount").asInt() != customer.orderCount()) {
+                problems.add("orderCount " + value.get("orderCount") + " != " + customer.orderCount());
+            }
+            if (!value.get("firstPurchaseAt").asText().startsWith(customer.firstPurchase().toString())) {
+                problems.add("firstPurchaseAt " + value.get("firstPurchaseAt") + " != " + customer.firstPurchase());
+            }
+            if (!value.get("lastPurchaseAt").asText().startsWith(customer.lastPurchase().toString())) {
+                problems.add("lastPurchaseAt " + value.get("lastPurchaseAt") + " != " + customer.lastPurchase());
+            }
+            if (!problems.isEmpty()) {
+                mismatches.add(customer.customerId() + ": " + problems);
+            }
+        });
         assertThat(mismatches).as("customers whose value differs from the file").isEmpty();
     }
 

@@ -7,6 +7,7 @@ import io.crmhistory.query.web.Cursors;
 import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.springframework.data.domain.Sort;
+import io.crmhistory.query.projection.ReadModelCommits;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -36,10 +37,12 @@ class AccessLog {
 
     private final MongoTemplate mongo;
     private final Clock clock;
+    private final ReadModelCommits commits;
 
-    AccessLog(MongoTemplate mongo, Clock clock) {
+    AccessLog(MongoTemplate mongo, Clock clock, ReadModelCommits commits) {
         this.mongo = mongo;
         this.clock = clock;
+        this.commits = commits;
         mongo.indexOps(COLLECTION).ensureIndex(new Index().on("at", Sort.Direction.DESC).on("_id", Sort.Direction.DESC));
         mongo.indexOps(COLLECTION).ensureIndex(new Index().on("customerId", Sort.Direction.ASC).on("at", Sort.Direction.DESC));
         mongo.indexOps(COLLECTION).ensureIndex(new Index().on("principal", Sort.Direction.ASC).on("at", Sort.Direction.DESC));
@@ -55,6 +58,8 @@ class AccessLog {
                         : parameters.substring(0, MAX_PARAMETERS))
                 .append("correlationId", correlationId);
         mongo.insert(entry, COLLECTION);
+        // On disk before the answer leaves, even on the embedded store.
+        commits.commitNow();
     }
 
     /** Newest first, keyset-paged by (at, _id). {@code to} is exclusive. */

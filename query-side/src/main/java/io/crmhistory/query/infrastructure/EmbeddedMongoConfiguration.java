@@ -61,11 +61,12 @@ class EmbeddedMongoConfiguration {
      * and the projections redo the rest from the event store. Only a file H2 cannot read at all is discarded,
      * and then every projection is rebuilt from the event store.
      */
-    @Bean(destroyMethod = "shutdown")
-    MongoServer embeddedMongoServer(DataDirectory dataDirectory, DerivedKeys keys,
-                                    @Value("${crm.readmodel.embedded.encrypted:true}") boolean encrypted,
-                                    @Value("${crm.readmodel.embedded.cache-size-mb:64}") int cacheSizeMb,
-                                    @Value("${crm.readmodel.embedded.commit-interval:1s}") Duration commitInterval)
+    /** Closed by the server's shutdown, not by Spring. */
+    @Bean(destroyMethod = "")
+    ReadModelBackend readModelBackend(DataDirectory dataDirectory, DerivedKeys keys,
+                                      @Value("${crm.readmodel.embedded.encrypted:true}") boolean encrypted,
+                                      @Value("${crm.readmodel.embedded.cache-size-mb:64}") int cacheSizeMb,
+                                      @Value("${crm.readmodel.embedded.commit-interval:1s}") Duration commitInterval)
             throws IOException {
         discardEarlierFormats(dataDirectory);
         Path file = dataDirectory.resolve(FILE_NAME);
@@ -76,11 +77,17 @@ class EmbeddedMongoConfiguration {
             return encrypted ? options.encryptionKey(keys.derivePassword(FILE_KEY_PURPOSE)) : options;
         };
         MVStore store = openStore(builder, file);
-        MongoServer server = new MongoServer(new ReadModelBackend(store, commitInterval));
+        log.info("Read models in {}, served by the embedded MongoDB-compatible server; set spring.data.mongodb.uri "
+                + "to use a MongoDB instead", file);
+        return new ReadModelBackend(store, commitInterval);
+    }
+
+    @Bean(destroyMethod = "shutdown")
+    MongoServer embeddedMongoServer(ReadModelBackend backend) {
+        MongoServer server = new MongoServer(backend);
         server.bind("127.0.0.1", 0);
         InetSocketAddress address = server.getLocalAddress();
-        log.info("Read models in the embedded MongoDB-compatible server on {} (data in {}); set "
-                + "spring.data.mongodb.uri to use a MongoDB instead", address, file);
+        log.info("Embedded MongoDB-compatible server on {}", address);
         return server;
     }
 

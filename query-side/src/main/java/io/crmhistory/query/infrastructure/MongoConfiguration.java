@@ -5,6 +5,8 @@ import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.extensions.mongo.DefaultMongoTemplate;
 import org.axonframework.extensions.mongo.eventsourcing.tokenstore.MongoTokenStore;
 import org.axonframework.serialization.Serializer;
+import io.crmhistory.query.projection.ReadModelCommits;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.mongo.MongoConnectionDetails;
 import org.springframework.context.annotation.Bean;
@@ -24,6 +26,13 @@ class MongoConfiguration {
     MongoCustomConversions mongoCustomConversions() {
         return MongoCustomConversions.create(conversions ->
                 conversions.bigDecimal(MongoCustomConversions.BigDecimalRepresentation.DECIMAL128));
+    }
+
+    /** A commit of the embedded store's file, or nothing on MongoDB. */
+    @Bean
+    ReadModelCommits readModelCommits(ObjectProvider<ReadModelBackend> embedded) {
+        ReadModelBackend backend = embedded.getIfAvailable();
+        return backend == null ? () -> { } : backend::commit;
     }
 
     /** Axon's access to the tracking-token and dead-letter collections. */

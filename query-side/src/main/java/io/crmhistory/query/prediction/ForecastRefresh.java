@@ -27,8 +27,8 @@ import java.util.concurrent.Executors;
  * Keeps the forecast stored on every directory entry (what the customer list shows and sorts by) fresh: all
  * customers when a model version is published, daily (a forecast changes with time alone) and when the live
  * directory version changes (a rebuilt directory starts without forecasts); single customers after each
- * committed value or directory batch of theirs, so a purchase moves them in the list within moments. All of it
- * on one background thread, in pages of {@value #PAGE}.
+ * committed value or directory batch of theirs, so a purchase moves them in the list within moments; and once
+ * after each start. All of it on one background thread, in pages of {@value #PAGE}.
  */
 @Component
 public class ForecastRefresh implements DisposableBean {
@@ -55,8 +55,10 @@ public class ForecastRefresh implements DisposableBean {
         this.purchases = purchases;
         this.directory = directory;
         this.clock = clock;
-        this.refreshedDirectoryVersion = directory.liveVersion();
-        this.refreshedModelVersion = models.current().map(ValueModelVersion::version).orElse(0);
+        // Nothing refreshed yet by this process: the first check refreshes every entry, since a crash may have
+        // lost the last refresh's writes (and the daily one may have been missed while stopped).
+        this.refreshedDirectoryVersion = 0;
+        this.refreshedModelVersion = 0;
         models.onPublished(version -> run(this::refreshAll));
         versions.onCommitted((readModel, customerIds) -> {
             if ((readModel.equals(Projections.VALUE) || readModel.equals(Projections.DIRECTORY))

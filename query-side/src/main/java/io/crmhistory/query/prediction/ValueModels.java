@@ -1,5 +1,6 @@
 package io.crmhistory.query.prediction;
 
+import io.crmhistory.query.projection.ReadModelCommits;
 import io.crmhistory.query.value.PurchaseHistories;
 import io.crmhistory.platform.web.ClientInputException;
 import io.crmhistory.platform.web.FieldProblem;
@@ -37,12 +38,14 @@ public class ValueModels {
     private final MongoTemplate mongo;
     private final PurchaseHistories purchases;
     private final Clock clock;
+    private final ReadModelCommits commits;
     private final ReentrantLock fitting = new ReentrantLock();
     private final List<Consumer<ValueModelVersion>> publishedListeners = new CopyOnWriteArrayList<>();
     private volatile Optional<ValueModelVersion> current;
     private volatile FitProgress progress;
 
-    ValueModels(MongoTemplate mongo, PurchaseHistories purchases, Clock clock) {
+    ValueModels(MongoTemplate mongo, PurchaseHistories purchases, Clock clock, ReadModelCommits commits) {
+        this.commits = commits;
         this.mongo = mongo;
         this.purchases = purchases;
         this.clock = clock;
@@ -127,6 +130,8 @@ public class ValueModels {
                     bgNbd.customers(), gammaGamma.model(), gammaGamma.logLikelihood(), gammaGamma.customers(),
                     calibrationEnd, horizonWeeks, purchases.baseCurrency(), fittedBy, clock.instant());
             mongo.insert(fitted, COLLECTION);
+            // Not derived from events: on disk before the 201, even on the embedded store.
+            commits.commitNow();
             log.info("Value model version {} fitted by {} over {} customers as of {}: {}, {}", version, fittedBy,
                     bgNbd.customers(), calibrationEnd, bgNbd.model(), gammaGamma.model());
             progress = progress.finished(FitProgress.FITTED + " version " + version, clock.instant(), null);

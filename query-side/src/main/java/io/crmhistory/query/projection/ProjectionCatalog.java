@@ -45,11 +45,13 @@ public class ProjectionCatalog {
     }
 
     private final MongoTemplate mongo;
+    private final ReadModelCommits commits;
     private final Clock clock;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-    ProjectionCatalog(MongoTemplate mongo) {
+    ProjectionCatalog(MongoTemplate mongo, ReadModelCommits commits) {
         this.mongo = mongo;
+        this.commits = commits;
         // Operational time (like the processors' claims), not the business clock a test may pin.
         this.clock = Clock.systemUTC();
         refresh();
@@ -84,6 +86,8 @@ public class ProjectionCatalog {
             throw new RebuildConflictException(name, null);
         }
         entries.put(name, started);
+        // An accepted rebuild survives a crash right after the 202, even on the embedded store.
+        commits.commitNow();
         return new ProjectionVersion(name, next);
     }
 
@@ -125,6 +129,7 @@ public class ProjectionCatalog {
                 Entry.class, COLLECTION);
         if (changed != null) {
             entries.put(changed.name(), changed);
+            commits.commitNow();
         }
         return changed != null;
     }

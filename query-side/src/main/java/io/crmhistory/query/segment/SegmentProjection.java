@@ -9,6 +9,7 @@ import io.crmhistory.query.projection.ReadModelVersions;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.messaging.annotation.MessageHandlerTimeout;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +54,12 @@ class SegmentProjection implements BatchedProjection {
         });
     }
 
+    /**
+     * Re-evaluating every customer takes as long as the customer base needs (seconds per ten thousand), so
+     * Axon's default handler timeout, which would interrupt it and have the batch retried forever, is lifted.
+     */
     @EventHandler
+    @MessageHandlerTimeout(timeoutMs = Integer.MAX_VALUE, warningThresholdMs = 60_000, warningIntervalMs = 60_000)
     void on(SegmentationRulesPublished published) {
         // Customers' events earlier in this batch are written first, so the re-evaluation sees them.
         projector.flush();

@@ -1,6 +1,5 @@
 package io.crmhistory.query.segment;
 
-import com.mongodb.client.result.UpdateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.mongodb.core.BulkOperations;
@@ -10,7 +9,10 @@ import org.springframework.data.mongodb.core.query.Update;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -58,28 +60,21 @@ final class SegmentReevaluation {
         List<SegmentState> page;
         do {
             page = store.page(afterId, PAGE_SIZE);
-            BulkOperations refreshed = null;
+            List<Move> movers = new ArrayList<>();
+            BulkOperations updates = store.mongo().bulkOps(BulkOperations.BulkMode.UNORDERED, store.collection());
             for (SegmentState state : page) {
                 seen++;
                 afterId = state.id();
                 SegmentState assessed = SegmentLogic.assess(state, evaluator, now, now);
+                updates.updateOne(unchanged(state), assessmentOf(assessed));
                 if (!Objects.equals(state.segment(), assessed.segment())) {
-                    UpdateResult result = store.mongo().updateFirst(unchanged(state), assessmentOf(assessed),
-                            store.collection());
-                    if (result.getModifiedCount() == 1) {
-                        store.states().writeSideDocuments(List.of(
-                                SegmentChange.causedByReevaluation(state, cause, assessed.assessment(), now)));
-                        moved++;
-                    }
-                } else {
-                    if (refreshed == null) {
-                        refreshed = store.mongo().bulkOps(BulkOperations.BulkMode.UNORDERED, store.collection());
-                    }
-                    refreshed.updateOne(unchanged(state), assessmentOf(assessed));
+                    movers.add(new Move(state, assessed));
                 }
             }
-            if (refreshed != null) {
-                refreshed.execute();
+            if (!page.isEmpty()) {
+                // Matched, not modified: an assessment identical to the stored one (same instant and rules) still applied.
+                long applied = updates.execute().getMatchedCount();
+                moved += recordMoves(store, movers, applied == page.size(), cause, now);
             }
             progress = new Progress(cause, evaluator.version(), Math.max(customers, seen), seen, moved, startedAt, null,
                     clock.instant());
@@ -89,6 +84,40 @@ final class SegmentReevaluation {
         log.info("Segments re-evaluated ({}) at {} with rules version {}: {} customers, {} moved",
                 cause, now, evaluator.version(), seen, moved);
         return moved;
+    }
+
+    /**
+     * Records a {@link SegmentChange} for each mover whose update applied: all of them when every update of the
+     * page applied (the usual case), else those whose document still has the sequence read and the new segment
+     * (a concurrent projection batch, which wins, moved the others itself).
+     */
+    private static int recordMoves(SegmentStore store, List<Move> movers, boolean allApplied, String cause,
+                                   Instant now) {
+        if (movers.isEmpty()) {
+            return 0;
+        }
+        Map<String, SegmentState> stored = new HashMap<>();
+        if (!allApplied) {
+            store.states().load(movers.stream().map(mover -> mover.before().id()).toList())
+                    .forEach(stored::put);
+        }
+        List<Object> changes = new ArrayList<>();
+        for (Move mover : movers) {
+            SegmentState before = mover.before();
+            SegmentState assessed = mover.after();
+            SegmentState current = stored.get(before.id());
+            boolean applied = allApplied || (current != null && current.lastSequence() == before.lastSequence()
+                    && Objects.equals(current.segment(), assessed.segment()));
+            if (applied) {
+                changes.add(SegmentChange.causedByReevaluation(before, cause, assessed.assessment(), now));
+            }
+        }
+        store.states().writeSideDocuments(changes);
+        return changes.size();
+    }
+
+    /** A customer the new assessment moves to another segment. */
+    private record Move(SegmentState before, SegmentState after) {
     }
 
     private static Query unchanged(SegmentState state) {

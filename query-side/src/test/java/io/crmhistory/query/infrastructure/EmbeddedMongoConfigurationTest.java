@@ -66,8 +66,9 @@ class EmbeddedMongoConfigurationTest {
     }
 
     private MongoServer start() throws Exception {
-        return new EmbeddedMongoConfiguration().embeddedMongoServer(new DataDirectory(dir), keys, true, 16,
-                Duration.ofMillis(100));
+        EmbeddedMongoConfiguration configuration = new EmbeddedMongoConfiguration();
+        return configuration.embeddedMongoServer(configuration.readModelBackend(new DataDirectory(dir), keys, true, 16,
+                Duration.ofMillis(100)));
     }
 
     private static MongoClient connect(MongoServer server) {
