@@ -154,5 +154,16 @@ final class ReadModelBackend extends H2Backend {
             requireType(map.getKeyType(), IndexKeyType.class, map);
             return super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
         }
+
+        /** The library ignores secondary indexes; this one answers equality on their first field. */
+        @Override
+        protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys,
+                                                           boolean sparse) {
+            // Named like the unique indexes' maps, so dropping the index or its collection removes it too.
+            MVMap<KeyValue, Object> map = getMvStore().openMap(getFullCollectionNamespace(collectionName) + "._index_"
+                    + indexName, new MVMap.Builder<KeyValue, Object>().keyType(IndexKeyType.INSTANCE));
+            requireType(map.getKeyType(), IndexKeyType.class, map);
+            return new EqualityPrefixIndex(indexName, keys, sparse, map);
+        }
     }
 }

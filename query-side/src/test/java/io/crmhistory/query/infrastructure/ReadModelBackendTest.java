@@ -5,6 +5,9 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.ReplaceOptions;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.KeyValue;
@@ -96,6 +99,67 @@ class ReadModelBackendTest {
         } finally {
             restarted.shutdown();
         }
+    }
+
+    @Test
+    void aSecondaryIndexAnswersEqualityQueriesExactlyAsAScanWouldAndFollowsEveryChange() {
+        Path file = dir.resolve("indexed.mv");
+        MVStore store = open(file);
+        MongoServer server = new MongoServer(new ReadModelBackend(store, Duration.ofHours(1)));
+        InetSocketAddress address = server.bind();
+        try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
+            MongoCollection<org.bson.Document> items = client.getDatabase("crm").getCollection("items");
+            MongoCollection<org.bson.Document> scanned = client.getDatabase("crm").getCollection("scanned");
+            List<org.bson.Document> documents = new java.util.ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                documents.add(new org.bson.Document("_id", "i-" + i).append("customerId", "c-" + (i % 7))
+                        .append("n", i));
+            }
+            documents.add(new org.bson.Document("_id", "no-customer").append("n", -1));
+            documents.add(new org.bson.Document("_id", "many").append("customerId", List.of("c-1", "c-2")).append("n", -2));
+            items.insertMany(documents.subList(0, 150));
+            items.createIndex(Indexes.ascending("customerId", "n")); // existing documents are indexed too
+            items.insertMany(documents.subList(150, documents.size()));
+            scanned.insertMany(documents);
+            items.updateOne(Filters.eq("_id", "i-3"), Updates.set("customerId", "c-99"));
+            scanned.updateOne(Filters.eq("_id", "i-3"), Updates.set("customerId", "c-99"));
+            items.deleteOne(Filters.eq("_id", "i-10"));
+            scanned.deleteOne(Filters.eq("_id", "i-10"));
+            items.replaceOne(Filters.eq("_id", "i-11"), new org.bson.Document("_id", "i-11").append("customerId", "c-1"));
+            scanned.replaceOne(Filters.eq("_id", "i-11"), new org.bson.Document("_id", "i-11").append("customerId", "c-1"));
+
+            for (org.bson.conversions.Bson query : List.of(Filters.eq("customerId", "c-1"),
+                    Filters.eq("customerId", "c-99"), Filters.eq("customerId", "nobody"),
+                    Filters.and(Filters.eq("customerId", "c-2"), Filters.gte("n", 100)),
+                    Filters.and(Filters.and(Filters.eq("customerId", "c-3"), Filters.lt("n", 50)),
+                            Filters.or(Filters.eq("n", 3), Filters.gt("n", 20))))) {
+                assertThat(ids(items.find(query).sort(Sorts.ascending("n")))).as(query.toString())
+                        .isEqualTo(ids(scanned.find(query).sort(Sorts.ascending("n"))));
+            }
+            assertThat(ids(items.find(Filters.eq("customerId", "c-2")))).contains("many");
+        }
+        server.shutdown();
+
+        // Reopened, the index is still there and still agrees.
+        MongoServer restarted = new MongoServer(new ReadModelBackend(open(file), Duration.ofHours(1)));
+        InetSocketAddress again = restarted.bind();
+        try (MongoClient client = MongoClients.create("mongodb://" + again.getHostString() + ":" + again.getPort())) {
+            MongoCollection<org.bson.Document> items = client.getDatabase("crm").getCollection("items");
+            MongoCollection<org.bson.Document> scanned = client.getDatabase("crm").getCollection("scanned");
+            assertThat(ids(items.find(Filters.eq("customerId", "c-4")))).hasSize(42)
+                    .isEqualTo(ids(scanned.find(Filters.eq("customerId", "c-4"))));
+            items.deleteMany(Filters.eq("customerId", "c-4"));
+            assertThat(items.countDocuments(Filters.eq("customerId", "c-4"))).isZero();
+            assertThat(items.countDocuments()).isEqualTo(scanned.countDocuments() - 42);
+        } finally {
+            restarted.shutdown();
+        }
+    }
+
+    private static List<String> ids(Iterable<org.bson.Document> documents) {
+        List<String> ids = new java.util.ArrayList<>();
+        documents.forEach(document -> ids.add(document.getString("_id")));
+        return ids;
     }
 
     @Test

@@ -1,0 +1,169 @@
+package io.crmhistory.query.infrastructure;
+
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.Utils;
+import de.bwaldvogel.mongo.bson.Document;
+import org.h2.mvstore.MVMap;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A secondary index for the embedded server, which has none of its own (mongo-java-server 1.47 ignores every
+ * non-unique index, so a query by customer scanned the whole collection: seconds per history page). It answers
+ * the one question the read models ask of their secondary indexes: the documents whose first indexed field
+ * <em>equals</em> a value (at the top of the query or inside an {@code $and}; an array field matches by element,
+ * as in MongoDB). The server then applies the whole
+ * query to those documents and sorts them, so the rest of the index's keys, ranges and sorts stay correct, only
+ * not accelerated. Entries are (value, document id) → position in an H2 map of the same store, committed with the
+ * documents; a new index over existing documents is filled by the server when it is added.
+ */
+final class EqualityPrefixIndex extends Index<Object> {
+
+    private static final String ID = "_id";
+
+    private final String field;
+    private final MVMap<KeyValue, Object> entries;
+
+    EqualityPrefixIndex(String name, List<IndexKey> keys, boolean sparse, MVMap<KeyValue, Object> entries) {
+        super(name, keys, sparse);
+        this.field = keys.get(0).getKey();
+        this.entries = entries;
+    }
+
+    @Override
+    public Object getPosition(Document document) {
+        return entries.get(entryKeys(document).get(0));
+    }
+
+    @Override
+    public void checkAdd(Document document, MongoCollection<Object> collection) {
+        // not unique: nothing to refuse
+    }
+
+    @Override
+    public void add(Document document, Object position, MongoCollection<Object> collection) {
+        entryKeys(document).forEach(key -> entries.put(key, position));
+    }
+
+    /** Every document has an entry (the server asks each index for the position of a document it removes). */
+    @Override
+    public Object remove(Document document) {
+        Object position = null;
+        for (KeyValue key : entryKeys(document)) {
+            Object removed = entries.remove(key);
+            position = removed != null ? removed : position;
+        }
+        return position;
+    }
+
+    @Override
+    public boolean canHandle(Document query) {
+        return equalityValue(query) != null;
+    }
+
+    @Override
+    public Iterable<Object> getPositions(Document query) {
+        Object value = normalized(equalityValue(query));
+        java.util.Set<Object> positions = new java.util.LinkedHashSet<>();
+        Iterator<KeyValue> keys = entries.keyIterator(new KeyValue(value));
+        while (keys.hasNext()) {
+            KeyValue key = keys.next();
+            if (!java.util.Objects.equals(normalized(key.get(0)), value)) {
+                break;
+            }
+            positions.add(entries.get(key));
+        }
+        return positions;
+    }
+
+    @Override
+    public long getCount() {
+        return entries.sizeAsLong();
+    }
+
+    @Override
+    public long getDataSize() {
+        return 0;
+    }
+
+    @Override
+    public void checkUpdate(Document oldDocument, Document newDocument, MongoCollection<Object> collection) {
+        // not unique: nothing to refuse
+    }
+
+    @Override
+    public void updateInPlace(Document oldDocument, Document newDocument, Object position,
+                              MongoCollection<Object> collection) {
+        List<KeyValue> before = entryKeys(oldDocument);
+        List<KeyValue> after = entryKeys(newDocument);
+        if (before.equals(after)) {
+            return;
+        }
+        before.forEach(entries::remove);
+        after.forEach(key -> entries.put(key, position));
+    }
+
+    @Override
+    public void drop() {
+        entries.clear();
+    }
+
+    /**
+     * A scalar value the query requires the field to equal, or {@code null}. Arrays (whose elements a query
+     * matches one by one) and operators are left to a scan.
+     */
+    private Object equalityValue(Document query) {
+        Object value = query.get(field);
+        if (isScalar(value)) {
+            return value;
+        }
+        if (query.get("$and") instanceof Collection<?> conditions) {
+            for (Object condition : conditions) {
+                if (condition instanceof Document document) {
+                    Object nested = equalityValue(document);
+                    if (nested != null) {
+                        return nested;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean isScalar(Object value) {
+        return value != null && !(value instanceof Document) && !(value instanceof Collection<?>)
+                && !(value instanceof Map<?, ?>) && !(value instanceof java.util.regex.Pattern)
+                && !value.getClass().getName().contains("RegularExpression");
+    }
+
+    /**
+     * The document's entries: one per value of the field (each element of an array, as MongoDB's multikey
+     * indexes have it), or one under {@code null} when it has none, so every document can be found again.
+     */
+    private List<KeyValue> entryKeys(Document document) {
+        Object id = normalized(document.get(ID));
+        Object value = Utils.getSubdocumentValue(document, field);
+        List<KeyValue> keys = new ArrayList<>();
+        if (value instanceof Collection<?> elements) {
+            elements.stream().filter(EqualityPrefixIndex::isScalar).map(EqualityPrefixIndex::normalized).distinct()
+                    .forEach(element -> keys.add(new KeyValue(element, id)));
+        } else if (isScalar(value)) {
+            keys.add(new KeyValue(normalized(value), id));
+        }
+        if (keys.isEmpty()) {
+            keys.add(new KeyValue(null, id));
+        }
+        return keys;
+    }
+
+    private static Object normalized(Object value) {
+        return new KeyValue(value).normalized().get(0);
+    }
+}
