@@ -4,6 +4,7 @@ import io.crmhistory.query.projection.ProjectionCatalog;
 import io.crmhistory.query.projection.ProjectionProcessors;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.ReadModel;
+import io.crmhistory.query.segment.SegmentReadModel;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.eventhandling.EventTrackerStatus;
@@ -24,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * its dead letters. Published as gauges {@code crm.projection.position}, {@code .lag}, {@code .progress},
  * {@code .events.per.second} and {@code .version} (tags {@code projection} and {@code role}: {@code live}, or
  * {@code rebuild} for the version being built beside it; NaN while there is none), {@code crm.projection.head}
- * and {@code crm.projection.dead.letters}; answered by {@code GET /api/ops/projections} and read by the
+ * and {@code crm.projection.dead.letters}, and {@code crm.segment.reevaluation.progress}; answered by {@code GET /api/ops/projections} and read by the
  * health indicator.
  */
 @Component
@@ -53,10 +54,14 @@ public class ProjectionMonitor {
     private volatile long headReadAt;
 
     ProjectionMonitor(ProjectionProcessors processors, ProjectionCatalog catalog, EventStore eventStore,
-                      MeterRegistry registry) {
+                      MeterRegistry registry, SegmentReadModel segments) {
         this.processors = processors;
         this.catalog = catalog;
         this.eventStore = eventStore;
+        Gauge.builder("crm.segment.reevaluation.progress", segments,
+                        model -> model.reevaluation().map(SegmentReadModel.ReevaluationStatus::progress).orElse(Double.NaN))
+                .description("Share of the customers the last re-evaluation of every segment has evaluated, 0 to 1")
+                .register(registry);
         for (ReadModel<?> model : processors.readModels()) {
             String projection = model.name();
             Gauge.builder("crm.projection.head", this, ProjectionMonitor::head)

@@ -370,6 +370,7 @@ class QuerySideHttpTest {
             assertThat(metrics).contains("crm_projection_progress{projection=\"" + projection + "\",role=\"rebuild\"} NaN");
             assertThat(metrics).contains("crm_projection_dead_letters{projection=\"" + projection + "\"} 0.0");
         }
+        assertThat(metrics).contains("crm_segment_reevaluation_progress");
         JsonNode projections = get("/api/ops/projections", "ops").json();
         assertThat(projections).hasSize(Projections.ALL.size());
         for (JsonNode projection : projections) {
