@@ -153,6 +153,8 @@ public class ProjectionProcessors implements SmartLifecycle {
                 .queue(deadLetters)
                 .enqueuePolicy(PoisonEventPolicy.INSTANCE)
                 .transactionManager(NoTransactionManager.INSTANCE)
+                // Without it every event asks the queue whether its customer has letters: a query per event.
+                .enableSequenceIdentifierCache()
                 .build();
         ScheduledExecutorService coordinator = singleThread("coordinator-" + version.processorName());
         ScheduledExecutorService worker = singleThread("projection-" + version.processorName());
