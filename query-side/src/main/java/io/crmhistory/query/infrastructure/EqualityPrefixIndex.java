@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A secondary index for the embedded server, which has none of its own (mongo-java-server 1.47 ignores every
@@ -115,32 +114,12 @@ final class EqualityPrefixIndex extends Index<Object> {
         entries.clear();
     }
 
-    /**
-     * A scalar value the query requires the field to equal, or {@code null}. Arrays (whose elements a query
-     * matches one by one) and operators are left to a scan.
-     */
     private Object equalityValue(Document query) {
-        Object value = query.get(field);
-        if (isScalar(value)) {
-            return value;
-        }
-        if (query.get("$and") instanceof Collection<?> conditions) {
-            for (Object condition : conditions) {
-                if (condition instanceof Document document) {
-                    Object nested = equalityValue(document);
-                    if (nested != null) {
-                        return nested;
-                    }
-                }
-            }
-        }
-        return null;
+        return EqualityQueries.scalarEquality(query, field);
     }
 
     private static boolean isScalar(Object value) {
-        return value != null && !(value instanceof Document) && !(value instanceof Collection<?>)
-                && !(value instanceof Map<?, ?>) && !(value instanceof java.util.regex.Pattern)
-                && !value.getClass().getName().contains("RegularExpression");
+        return EqualityQueries.isScalar(value);
     }
 
     /**

@@ -152,7 +152,9 @@ final class ReadModelBackend extends H2Backend {
             MVMap<KeyValue, Object> map = getMvStore().openMap(getFullCollectionNamespace(collectionName) + "._index_"
                     + indexName, new MVMap.Builder<KeyValue, Object>().keyType(IndexKeyType.INSTANCE));
             requireType(map.getKeyType(), IndexKeyType.class, map);
-            return super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
+            Index<Object> index = super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
+            boolean idIndex = keys.size() == 1 && keys.get(0).getKey().equals("_id");
+            return idIndex ? new IdLookupIndex(index, indexName, keys, sparse) : index;
         }
 
         /** The library ignores secondary indexes; this one answers equality on their first field. */

@@ -137,6 +137,16 @@ class ReadModelBackendTest {
                         .isEqualTo(ids(scanned.find(query).sort(Sorts.ascending("n"))));
             }
             assertThat(ids(items.find(Filters.eq("customerId", "c-2")))).contains("many");
+
+            // An id with more conditions (a conditional update) is looked up by id, then matched in full.
+            assertThat(ids(items.find(Filters.and(Filters.eq("_id", "i-5"), Filters.eq("n", 5))))).containsExactly("i-5");
+            assertThat(ids(items.find(Filters.and(Filters.eq("_id", "i-5"), Filters.eq("n", 6))))).isEmpty();
+            assertThat(items.updateOne(Filters.and(Filters.eq("_id", "i-7"), Filters.eq("n", 999)), Updates.set("n", 0))
+                    .getMatchedCount()).isZero();
+            assertThat(items.updateOne(Filters.and(Filters.eq("_id", "i-7"), Filters.eq("n", 7)), Updates.set("n", 70))
+                    .getModifiedCount()).isEqualTo(1);
+            assertThat(items.find(Filters.eq("_id", "i-7")).first().getInteger("n")).isEqualTo(70);
+            scanned.updateOne(Filters.eq("_id", "i-7"), Updates.set("n", 70));
         }
         server.shutdown();
 

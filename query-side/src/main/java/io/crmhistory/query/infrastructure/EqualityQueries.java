@@ -1,0 +1,42 @@
+package io.crmhistory.query.infrastructure;
+
+import de.bwaldvogel.mongo.bson.Document;
+
+import java.util.Collection;
+import java.util.Map;
+
+/** Reads the equality a query requires of one field, for the embedded store's own index lookups. */
+final class EqualityQueries {
+
+    private EqualityQueries() {
+    }
+
+    /**
+     * The scalar value the query requires {@code field} to equal, at its top level or inside an {@code $and}, or
+     * {@code null}. Arrays (whose elements a query matches one by one), operators and regular expressions are left
+     * to other means.
+     */
+    static Object scalarEquality(Document query, String field) {
+        Object value = query.get(field);
+        if (isScalar(value)) {
+            return value;
+        }
+        if (query.get("$and") instanceof Collection<?> conditions) {
+            for (Object condition : conditions) {
+                if (condition instanceof Document document) {
+                    Object nested = scalarEquality(document, field);
+                    if (nested != null) {
+                        return nested;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    static boolean isScalar(Object value) {
+        return value != null && !(value instanceof Document) && !(value instanceof Collection<?>)
+                && !(value instanceof Map<?, ?>) && !(value instanceof java.util.regex.Pattern)
+                && !value.getClass().getName().contains("RegularExpression");
+    }
+}
