@@ -34,6 +34,26 @@ final class EqualityQueries {
         return null;
     }
 
+    /** The scalar values of an {@code $in} on {@code field} at the query's top level or inside an {@code $and}, or null. */
+    static Collection<?> inValues(Document query, String field) {
+        if (query.get(field) instanceof Document condition && condition.size() == 1
+                && condition.get("$in") instanceof Collection<?> values
+                && values.stream().allMatch(EqualityQueries::isScalar)) {
+            return values;
+        }
+        if (query.get("$and") instanceof Collection<?> conditions) {
+            for (Object condition : conditions) {
+                if (condition instanceof Document document) {
+                    Collection<?> nested = inValues(document, field);
+                    if (nested != null) {
+                        return nested;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     static boolean isScalar(Object value) {
         return value != null && !(value instanceof Document) && !(value instanceof Collection<?>)
                 && !(value instanceof Map<?, ?>) && !(value instanceof java.util.regex.Pattern)

@@ -9,8 +9,9 @@ import de.bwaldvogel.mongo.exception.KeyConstraintError;
 import java.util.List;
 
 /**
- * The {@code _id} index of the embedded store, also used for a query that asks for one {@code _id} <em>and</em>
- * more (a conditional update: this customer, if still at the sequence read). The library's unique index only
+ * The {@code _id} index of the embedded store, also used for a query that asks for one {@code _id} (or a list,
+ * {@code $in}) <em>and</em> more (a conditional update: this customer, if still at the sequence read; a page of a
+ * segment's members in some order). The library's unique index only
  * takes a query on its keys alone, so such an update scanned the whole collection: re-evaluating 23,570
  * customers took minutes. The document found by id is then matched against the whole query by the server, as
  * for any index. Everything else is the library's index.
@@ -28,7 +29,8 @@ final class IdLookupIndex extends Index<Object> {
 
     @Override
     public boolean canHandle(Document query) {
-        return ids.canHandle(query) || EqualityQueries.scalarEquality(query, ID) != null;
+        return ids.canHandle(query) || EqualityQueries.scalarEquality(query, ID) != null
+                || EqualityQueries.inValues(query, ID) != null;
     }
 
     @Override
@@ -36,7 +38,15 @@ final class IdLookupIndex extends Index<Object> {
         if (ids.canHandle(query)) {
             return ids.getPositions(query);
         }
-        return ids.getPositions(new Document(ID, EqualityQueries.scalarEquality(query, ID)));
+        Object id = EqualityQueries.scalarEquality(query, ID);
+        if (id != null) {
+            return ids.getPositions(new Document(ID, id));
+        }
+        java.util.Set<Object> positions = new java.util.LinkedHashSet<>();
+        for (Object each : EqualityQueries.inValues(query, ID)) {
+            ids.getPositions(new Document(ID, each)).forEach(positions::add);
+        }
+        return positions;
     }
 
     @Override

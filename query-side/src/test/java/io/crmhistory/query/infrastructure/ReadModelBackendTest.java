@@ -147,6 +147,10 @@ class ReadModelBackendTest {
                     .getModifiedCount()).isEqualTo(1);
             assertThat(items.find(Filters.eq("_id", "i-7")).first().getInteger("n")).isEqualTo(70);
             scanned.updateOne(Filters.eq("_id", "i-7"), Updates.set("n", 70));
+            org.bson.conversions.Bson someIds = Filters.and(Filters.in("_id", "i-1", "i-2", "i-20", "nobody"),
+                    Filters.gt("n", 1));
+            assertThat(ids(items.find(someIds).sort(Sorts.descending("n")))).containsExactly("i-20", "i-2")
+                    .isEqualTo(ids(scanned.find(someIds).sort(Sorts.descending("n"))));
         }
         server.shutdown();
 
