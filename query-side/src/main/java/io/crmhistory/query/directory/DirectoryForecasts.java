@@ -27,11 +27,13 @@ public class DirectoryForecasts {
         if (forecasts.isEmpty()) {
             return;
         }
-        DirectoryStore store = readModel.live();
-        BulkOperations bulk = store.bulk();
-        forecasts.forEach((customerId, forecast) -> bulk.updateOne(Query.query(Criteria.where("_id").is(customerId)),
-                new Update().set("predictedRevenue", new BigDecimal(forecast.predictedRevenue())).set("forecast", forecast)));
-        bulk.execute();
+        // The version being rebuilt too, so it goes live with its forecasts.
+        for (DirectoryStore store : readModel.storesInUse()) {
+            BulkOperations bulk = store.bulk();
+            forecasts.forEach((customerId, forecast) -> bulk.updateOne(Query.query(Criteria.where("_id").is(customerId)),
+                    new Update().set("predictedRevenue", new BigDecimal(forecast.predictedRevenue())).set("forecast", forecast)));
+            bulk.execute();
+        }
     }
 
     /** The version of the live directory, to notice a rebuild's switch (a new version starts without forecasts). */

@@ -75,7 +75,8 @@ public final class DirectoryLogic {
         }
         return new DirectoryState(s.id(), envelope.sequence(), name, email, phone, country, acquisitionChannel, status,
                 registeredAt, orders, net, fx.sumInBase(net), lastPurchaseAt, key(name), key(email),
-                lastPurchaseAt == null ? DirectoryState.NEVER : lastPurchaseAt, erased, s.predictedRevenue(), s.forecast());
+                lastPurchaseAt == null ? DirectoryState.NEVER : lastPurchaseAt, erased, s.predictedRevenue(), s.forecast(),
+                s.segment());
     }
 
     /** The customer as {@code GET /api/customers/{id}} shows them, for the live read model and the audit's as-of alike. */

@@ -74,7 +74,7 @@ class DirectoryQueries {
         Map<String, String> cursor = Cursors.decode(query.cursor(), sort.ordering());
         List<Criteria> criteria = new ArrayList<>();
         if (query.segment() != null) {
-            criteria.add(Criteria.where("_id").in(segments.members(query.segment())));
+            criteria.add(Criteria.where(DirectoryStore.SEGMENT).is(query.segment()));
         }
         if (query.status() != null) {
             criteria.add(Criteria.where("status").is(query.status().name()));

@@ -15,7 +15,9 @@ import java.util.Map;
  * paging never meets a missing value. {@code personalDataErased} marks a customer whose personal data
  * was erased on request: name, email and phone are gone from the entry for good. {@code forecast} and
  * {@code predictedRevenue} (what {@code sort=predictedRevenue} orders by, 0 until a model is fitted) are not
- * derived from events: the forecast refresh sets them, and the projection carries them over.
+ * derived from events: the forecast refresh sets them, and the projection carries them over. So is {@code segment},
+ * the customer's current segment as the segment read model has it ({@link DirectorySegments}), which the list
+ * filters on.
  */
 public record DirectoryState(String id,
                              long lastSequence,
@@ -35,7 +37,8 @@ public record DirectoryState(String id,
                              Instant lastPurchaseSort,
                              boolean personalDataErased,
                              BigDecimal predictedRevenue,
-                             ValueForecast forecast) implements SequencedState {
+                             ValueForecast forecast,
+                             String segment) implements SequencedState {
 
     /** Sorts customers who never bought before every purchase date. */
     public static final Instant NEVER = Instant.parse("0001-01-01T00:00:00Z");
@@ -47,6 +50,6 @@ public record DirectoryState(String id,
 
     public static DirectoryState empty(String customerId) {
         return new DirectoryState(customerId, -1, null, null, null, null, null, CustomerStatus.LEAD, null, 0, Map.of(),
-                BigDecimal.ZERO, null, "", "", NEVER, false, BigDecimal.ZERO, null);
+                BigDecimal.ZERO, null, "", "", NEVER, false, BigDecimal.ZERO, null, null);
     }
 }

@@ -16,6 +16,7 @@ import java.util.Optional;
 final class DirectoryStore implements ReadModelStore {
 
     static final String COLLECTION = "directory_customers";
+    static final String SEGMENT = "segment";
 
     private final MongoTemplate mongo;
     private final String collection;
@@ -30,6 +31,7 @@ final class DirectoryStore implements ReadModelStore {
                     .on("_id", Sort.Direction.ASC));
         }
         mongo.indexOps(collection).createIndex(new Index().on("status", Sort.Direction.ASC));
+        mongo.indexOps(collection).createIndex(new Index().on(SEGMENT, Sort.Direction.ASC));
     }
 
     MongoStateStore<DirectoryState> states() {

@@ -2,6 +2,7 @@ package io.crmhistory.query.prediction;
 
 import io.crmhistory.api.customer.query.ValueForecast;
 import io.crmhistory.query.directory.DirectoryForecasts;
+import io.crmhistory.query.projection.BackgroundRefresh;
 import io.crmhistory.query.projection.Projections;
 import io.crmhistory.query.projection.ReadModelVersions;
 import io.crmhistory.query.value.PurchaseHistories;
@@ -18,10 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Keeps the forecast stored on every directory entry (what the customer list shows and sorts by) fresh: all
@@ -40,12 +37,7 @@ public class ForecastRefresh implements DisposableBean {
     private final PurchaseHistories purchases;
     private final DirectoryForecasts directory;
     private final Clock clock;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "forecast-refresh");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final BackgroundRefresh refresh = new BackgroundRefresh("forecast-refresh");
     private volatile int refreshedDirectoryVersion;
     private volatile int refreshedModelVersion;
 
@@ -59,11 +51,11 @@ public class ForecastRefresh implements DisposableBean {
         // lost the last refresh's writes (and the daily one may have been missed while stopped).
         this.refreshedDirectoryVersion = 0;
         this.refreshedModelVersion = 0;
-        models.onPublished(version -> run(this::refreshAll));
+        models.onPublished(version -> refresh.run(this::refreshAll));
         versions.onCommitted((readModel, customerIds) -> {
             if ((readModel.equals(Projections.VALUE) || readModel.equals(Projections.DIRECTORY))
-                    && models.current().isPresent() && pending.addAll(customerIds)) {
-                run(this::refreshPending);
+                    && models.current().isPresent()) {
+                refresh.customers(customerIds, this::refresh);
             }
         });
     }
@@ -71,7 +63,7 @@ public class ForecastRefresh implements DisposableBean {
     /** Time moves every forecast (T grows); once a day is what the list needs. */
     @Scheduled(cron = "${crm.value-model.refresh-cron:0 30 2 * * *}", zone = "UTC")
     void daily() {
-        run(this::refreshAll);
+        refresh.run(this::refreshAll);
     }
 
     /** A rebuilt directory, or a model another instance fitted, needs every entry refreshed. */
@@ -79,7 +71,7 @@ public class ForecastRefresh implements DisposableBean {
     void catchUp() {
         int model = models.current().map(ValueModelVersion::version).orElse(0);
         if (model > 0 && (directory.liveVersion() != refreshedDirectoryVersion || model != refreshedModelVersion)) {
-            run(this::refreshAll);
+            refresh.run(this::refreshAll);
         }
     }
 
@@ -107,13 +99,11 @@ public class ForecastRefresh implements DisposableBean {
                 model.get().version(), today);
     }
 
-    private void refreshPending() {
+    private void refresh(List<String> customerIds) {
         Optional<ValueModelVersion> model = models.current();
-        if (model.isEmpty() || pending.isEmpty()) {
+        if (model.isEmpty()) {
             return;
         }
-        List<String> customerIds = List.copyOf(pending);
-        pending.removeAll(customerIds);
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         Map<String, ValueForecast> forecasts = new HashMap<>();
         for (String customerId : customerIds) {
@@ -123,19 +113,8 @@ public class ForecastRefresh implements DisposableBean {
         directory.store(forecasts);
     }
 
-    /** A failed refresh is logged and left to the next trigger (the daily one at the latest). */
-    private void run(Runnable refresh) {
-        worker.execute(() -> {
-            try {
-                refresh.run();
-            } catch (RuntimeException e) {
-                log.warn("Forecast refresh failed, the next trigger retries it: {}", e.toString());
-            }
-        });
-    }
-
     @Override
     public void destroy() {
-        worker.shutdownNow();
+        refresh.close();
     }
 }

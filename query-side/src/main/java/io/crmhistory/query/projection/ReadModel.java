@@ -32,6 +32,17 @@ public abstract class ReadModel<S extends ReadModelStore> {
         return store(liveVersion());
     }
 
+    /**
+     * The live store and, while a rebuild runs, the one being built: where figures kept beside the events'
+     * (a directory entry's segment and forecast) are written, so a rebuilt version has them when it goes live.
+     */
+    public final java.util.List<S> storesInUse() {
+        java.util.List<S> stores = new java.util.ArrayList<>();
+        stores.add(live());
+        catalog.entry(name).rebuildingVersion().map(this::store).ifPresent(stores::add);
+        return stores;
+    }
+
     public final ProjectionVersion liveVersion() {
         return new ProjectionVersion(name, catalog.live(name));
     }

@@ -45,6 +45,16 @@ public class ReadModelVersions {
         committedListeners.add(listener);
     }
 
+    /**
+     * Tells the listeners of {@link #onCommitted} that these customers' documents changed outside a projection
+     * batch (a re-evaluation of every customer); their versions did not move, so no waiting reader is woken.
+     */
+    public void changed(String readModel, Set<String> customerIds) {
+        if (!customerIds.isEmpty()) {
+            committedListeners.forEach(listener -> listener.accept(readModel, customerIds));
+        }
+    }
+
     /** Called by the projections after a batch was committed. */
     void reached(String readModel, Map<String, Long> versions) {
         committedListeners.forEach(listener -> listener.accept(readModel, versions.keySet()));

@@ -42,12 +42,19 @@ public class SegmentMembership {
         return segments;
     }
 
-    /** The ids of the segment's members. */
-    public List<String> members(String segment) {
+    /** Calls {@code each} with every customer's current segment (of those the segment read model assessed). */
+    public void forEachSegment(java.util.function.BiConsumer<String, String> each) {
         SegmentStore store = readModel.live();
-        Query query = Query.query(Criteria.where(SegmentStore.SEGMENT_FIELD).is(segment));
-        query.fields().include("_id");
-        return store.mongo().find(query, org.bson.Document.class, store.collection()).stream()
-                .map(document -> document.getString("_id")).toList();
+        String afterId = null;
+        List<SegmentState> page;
+        do {
+            page = store.page(afterId, SegmentReevaluation.PAGE_SIZE);
+            for (SegmentState state : page) {
+                afterId = state.id();
+                if (state.assessment() != null) {
+                    each.accept(state.id(), state.assessment().segment());
+                }
+            }
+        } while (page.size() == SegmentReevaluation.PAGE_SIZE);
     }
 }

@@ -57,7 +57,7 @@ public class SegmentReadModel extends ReadModel<SegmentStore> {
         this.clock = clock;
         this.versions = versions;
         this.updateEmitter = updateEmitter;
-        this.reevaluation = new SegmentReevaluation(clock);
+        this.reevaluation = new SegmentReevaluation(clock, versions);
         this.forecaster = (purchases, now) -> forecasts.forecast(inBaseCurrency(purchases, fx), now)
                 .map(forecast -> new SegmentForecaster.Figures(forecast.probabilityAlive(),
                         new BigDecimal(forecast.predictedRevenue())))

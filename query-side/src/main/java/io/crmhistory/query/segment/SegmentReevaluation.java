@@ -1,5 +1,7 @@
 package io.crmhistory.query.segment;
 
+import io.crmhistory.query.projection.Projections;
+import io.crmhistory.query.projection.ReadModelVersions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.mongodb.core.BulkOperations;
@@ -38,10 +40,12 @@ final class SegmentReevaluation {
     }
 
     private final Clock clock;
+    private final ReadModelVersions versions;
     private volatile Progress progress;
 
-    SegmentReevaluation(Clock clock) {
+    SegmentReevaluation(Clock clock, ReadModelVersions versions) {
         this.clock = clock;
+        this.versions = versions;
     }
 
     Optional<Progress> progress() {
@@ -91,8 +95,7 @@ final class SegmentReevaluation {
      * page applied (the usual case), else those whose document still has the sequence read and the new segment
      * (a concurrent projection batch, which wins, moved the others itself).
      */
-    private static int recordMoves(SegmentStore store, List<Move> movers, boolean allApplied, String cause,
-                                   Instant now) {
+    private int recordMoves(SegmentStore store, List<Move> movers, boolean allApplied, String cause, Instant now) {
         if (movers.isEmpty()) {
             return 0;
         }
@@ -102,6 +105,7 @@ final class SegmentReevaluation {
                     .forEach(stored::put);
         }
         List<Object> changes = new ArrayList<>();
+        java.util.Set<String> moved = new java.util.HashSet<>();
         for (Move mover : movers) {
             SegmentState before = mover.before();
             SegmentState assessed = mover.after();
@@ -110,9 +114,11 @@ final class SegmentReevaluation {
                     && Objects.equals(current.segment(), assessed.segment()));
             if (applied) {
                 changes.add(SegmentChange.causedByReevaluation(before, cause, assessed.assessment(), now));
+                moved.add(before.id());
             }
         }
         store.states().writeSideDocuments(changes);
+        versions.changed(Projections.SEGMENT, moved);
         return changes.size();
     }
 

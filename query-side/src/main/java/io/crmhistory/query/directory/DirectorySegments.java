@@ -1,0 +1,102 @@
+package io.crmhistory.query.directory;
+
+import io.crmhistory.query.projection.BackgroundRefresh;
+import io.crmhistory.query.projection.ProjectionCatalog;
+import io.crmhistory.query.projection.Projections;
+import io.crmhistory.query.projection.ReadModelVersions;
+import io.crmhistory.query.segment.SegmentMembership;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.mongodb.core.BulkOperations;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keeps each live directory entry's {@code segment} equal to the segment read model's, so the customer list
+ * filters by segment with an index instead of asking for every member's id (a list the size of the segment).
+ * Customers are refreshed after each committed segment or directory batch of theirs and after a re-evaluation
+ * moved them; everyone once after each start (a crash may have lost the last writes) and whenever the live
+ * version of either read model changes (a rebuild). A directory being rebuilt is written too, so it goes live
+ * with its segments. Like every read model, eventually consistent: a move
+ * shows in the filtered list moments after it shows in the customer's segment.
+ */
+@Component
+class DirectorySegments implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(DirectorySegments.class);
+    private static final int PAGE = 1000;
+
+    private final DirectoryReadModel directory;
+    private final SegmentMembership segments;
+    private final ProjectionCatalog catalog;
+    private final BackgroundRefresh refresh = new BackgroundRefresh("directory-segments");
+    private volatile String refreshedFor = "";
+
+    DirectorySegments(DirectoryReadModel directory, SegmentMembership segments, ProjectionCatalog catalog,
+                      ReadModelVersions versions) {
+        this.directory = directory;
+        this.segments = segments;
+        this.catalog = catalog;
+        versions.onCommitted((readModel, customerIds) -> {
+            if (readModel.equals(Projections.SEGMENT) || readModel.equals(Projections.DIRECTORY)) {
+                refresh.customers(customerIds, this::refresh);
+            }
+        });
+    }
+
+    /** After a start, and after a switch of either read model's live version: every entry. */
+    @Scheduled(fixedDelayString = "${crm.projections.catalog-refresh-interval:2000}")
+    void catchUp() {
+        String versions = catalog.live(Projections.DIRECTORY) + "/" + catalog.live(Projections.SEGMENT);
+        if (!versions.equals(refreshedFor)) {
+            refreshedFor = versions;
+            refresh.run(this::refreshAll);
+        }
+    }
+
+    private void refreshAll() {
+        Map<String, String> page = new HashMap<>();
+        int[] customers = {0};
+        segments.forEachSegment((customerId, segment) -> {
+            page.put(customerId, segment);
+            customers[0]++;
+            if (page.size() == PAGE) {
+                store(page);
+                page.clear();
+            }
+        });
+        store(page);
+        log.info("Segments of {} directory entries refreshed", customers[0]);
+    }
+
+    private void refresh(List<String> customerIds) {
+        Map<String, String> current = new HashMap<>();
+        segments.segmentsOf(customerIds).forEach((customerId, segment) -> current.put(customerId, segment.name()));
+        store(current);
+    }
+
+    private void store(Map<String, String> segmentOf) {
+        if (segmentOf.isEmpty()) {
+            return;
+        }
+        for (DirectoryStore store : directory.storesInUse()) {
+            BulkOperations bulk = store.bulk();
+            segmentOf.forEach((customerId, segment) -> bulk.updateOne(Query.query(Criteria.where("_id").is(customerId)),
+                    new Update().set(DirectoryStore.SEGMENT, segment)));
+            bulk.execute();
+        }
+    }
+
+    @Override
+    public void destroy() {
+        refresh.close();
+    }
+}
