@@ -7,8 +7,14 @@ import io.crmhistory.query.projection.Projections;
 import io.crmhistory.query.projection.ReadModel;
 import io.crmhistory.query.projection.ReadModelVersions;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
+import org.springframework.data.mongodb.core.BulkOperations;
 import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
+
+import java.util.Map;
 
 /** The customer directory: its versions' stores, and the projection that fills each. */
 @Component
@@ -29,6 +35,22 @@ class DirectoryReadModel extends ReadModel<DirectoryStore> {
     @Override
     public Object handlerFor(ProjectionVersion version) {
         return new DirectoryProjection(version, store(version), fx, versions, updateEmitter, () -> isLive(version));
+    }
+
+    /**
+     * Sets fields that are kept beside the events' figures (segment, forecast) on existing entries of the live
+     * version and of one being rebuilt, so a rebuilt version goes live with them. Never creates an entry.
+     */
+    void setOnEntries(Map<String, Update> updates) {
+        if (updates.isEmpty()) {
+            return;
+        }
+        for (DirectoryStore store : storesInUse()) {
+            BulkOperations bulk = store.bulk();
+            updates.forEach((customerId, update) -> bulk.updateOne(Query.query(Criteria.where("_id").is(customerId)),
+                    update));
+            bulk.execute();
+        }
     }
 
     @Override

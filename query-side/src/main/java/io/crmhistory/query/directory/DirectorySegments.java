@@ -8,9 +8,6 @@ import io.crmhistory.query.segment.SegmentMembership;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.data.mongodb.core.BulkOperations;
-import org.springframework.data.mongodb.core.query.Criteria;
-import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -84,15 +81,9 @@ class DirectorySegments implements DisposableBean {
     }
 
     private void store(Map<String, String> segmentOf) {
-        if (segmentOf.isEmpty()) {
-            return;
-        }
-        for (DirectoryStore store : directory.storesInUse()) {
-            BulkOperations bulk = store.bulk();
-            segmentOf.forEach((customerId, segment) -> bulk.updateOne(Query.query(Criteria.where("_id").is(customerId)),
-                    new Update().set(DirectoryStore.SEGMENT, segment)));
-            bulk.execute();
-        }
+        Map<String, Update> updates = new HashMap<>();
+        segmentOf.forEach((customerId, segment) -> updates.put(customerId, new Update().set(DirectoryStore.SEGMENT, segment)));
+        directory.setOnEntries(updates);
     }
 
     @Override

@@ -64,12 +64,12 @@ final class EqualityPrefixIndex extends Index<Object> {
 
     @Override
     public boolean canHandle(Document query) {
-        return equalityValue(query) != null;
+        return EqualityQueries.scalarEquality(query, field) != null;
     }
 
     @Override
     public Iterable<Object> getPositions(Document query) {
-        Object value = normalized(equalityValue(query));
+        Object value = normalized(EqualityQueries.scalarEquality(query, field));
         java.util.Set<Object> positions = new java.util.LinkedHashSet<>();
         Iterator<KeyValue> keys = entries.keyIterator(new KeyValue(value));
         while (keys.hasNext()) {
@@ -114,14 +114,6 @@ final class EqualityPrefixIndex extends Index<Object> {
         entries.clear();
     }
 
-    private Object equalityValue(Document query) {
-        return EqualityQueries.scalarEquality(query, field);
-    }
-
-    private static boolean isScalar(Object value) {
-        return EqualityQueries.isScalar(value);
-    }
-
     /**
      * The document's entries: one per value of the field (each element of an array, as MongoDB's multikey
      * indexes have it), or one under {@code null} when it has none, so every document can be found again.
@@ -131,9 +123,9 @@ final class EqualityPrefixIndex extends Index<Object> {
         Object value = Utils.getSubdocumentValue(document, field);
         List<KeyValue> keys = new ArrayList<>();
         if (value instanceof Collection<?> elements) {
-            elements.stream().filter(EqualityPrefixIndex::isScalar).map(EqualityPrefixIndex::normalized).distinct()
+            elements.stream().filter(EqualityQueries::isScalar).map(EqualityPrefixIndex::normalized).distinct()
                     .forEach(element -> keys.add(new KeyValue(element, id)));
-        } else if (isScalar(value)) {
+        } else if (EqualityQueries.isScalar(value)) {
             keys.add(new KeyValue(normalized(value), id));
         }
         if (keys.isEmpty()) {

@@ -4,6 +4,7 @@ import de.bwaldvogel.mongo.bson.Document;
 
 import java.util.Collection;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Reads the equality a query requires of one field, for the embedded store's own index lookups. */
 final class EqualityQueries {
@@ -17,34 +18,26 @@ final class EqualityQueries {
      * to other means.
      */
     static Object scalarEquality(Document query, String field) {
-        Object value = query.get(field);
-        if (isScalar(value)) {
-            return value;
-        }
-        if (query.get("$and") instanceof Collection<?> conditions) {
-            for (Object condition : conditions) {
-                if (condition instanceof Document document) {
-                    Object nested = scalarEquality(document, field);
-                    if (nested != null) {
-                        return nested;
-                    }
-                }
-            }
-        }
-        return null;
+        return find(query, value -> isScalar(value) ? value : null, field);
     }
 
     /** The scalar values of an {@code $in} on {@code field} at the query's top level or inside an {@code $and}, or null. */
     static Collection<?> inValues(Document query, String field) {
-        if (query.get(field) instanceof Document condition && condition.size() == 1
+        return find(query, value -> value instanceof Document condition && condition.size() == 1
                 && condition.get("$in") instanceof Collection<?> values
-                && values.stream().allMatch(EqualityQueries::isScalar)) {
-            return values;
+                && values.stream().allMatch(EqualityQueries::isScalar) ? values : null, field);
+    }
+
+    /** What {@code read} makes of the field's condition, at the top level or in the first {@code $and} term it reads. */
+    private static <T> T find(Document query, Function<Object, T> read, String field) {
+        T found = read.apply(query.get(field));
+        if (found != null) {
+            return found;
         }
         if (query.get("$and") instanceof Collection<?> conditions) {
             for (Object condition : conditions) {
                 if (condition instanceof Document document) {
-                    Collection<?> nested = inValues(document, field);
+                    T nested = find(document, read, field);
                     if (nested != null) {
                         return nested;
                     }

@@ -38,8 +38,7 @@ public class ProjectionMonitor {
 
     /** The state of one version of a projection, as the health indicator and operators see it. */
     public record Status(ProjectionVersion version, Role role, boolean running, boolean caughtUp, boolean error,
-                         String errorMessage, long position, long head, long lag, double eventsPerSecond,
-                         long deadLetters) {
+                         String errorMessage, long position, long head, long lag, double eventsPerSecond) {
 
         public double progress() {
             return ProjectionMonitor.progress(position, head);
@@ -67,8 +66,8 @@ public class ProjectionMonitor {
             Gauge.builder("crm.projection.head", this, ProjectionMonitor::head)
                     .tag("projection", projection).description("Global index of the newest event in the store")
                     .register(registry);
-            Gauge.builder("crm.projection.dead.letters", this, monitor -> monitor.status(projection, Role.LIVE)
-                            .map(Status::deadLetters).orElse(0L))
+            Gauge.builder("crm.projection.dead.letters", this,
+                            monitor -> monitor.deadLetters(new ProjectionVersion(projection, catalog.live(projection))))
                     .tag("projection", projection)
                     .description("Events of the live version waiting in its dead-letter queue")
                     .register(registry);
@@ -114,11 +113,15 @@ public class ProjectionMonitor {
         head = Math.max(head, position);
         boolean isRunning = running.map(r -> r.processor().isRunning()).orElse(false);
         boolean caughtUp = !segments.isEmpty() && segments.values().stream().allMatch(EventTrackerStatus::isCaughtUp);
-        long deadLetters = running.map(r -> r.deadLetters().size()).orElse(0L);
         return new Status(version, role, isRunning, caughtUp,
                 failed.isPresent() || running.map(r -> r.processor().isError()).orElse(false),
                 failed.map(status -> String.valueOf(status.getError())).orElse(null),
-                position, head, head < 0 ? 0 : head - position, rate(version).perSecond, deadLetters);
+                position, head, head < 0 ? 0 : head - position, rate(version).perSecond);
+    }
+
+    /** Events of the version waiting in its dead-letter queue: one count in MongoDB, so asked for only where shown. */
+    public long deadLetters(ProjectionVersion version) {
+        return processors.running(version).map(running -> running.deadLetters().size()).orElse(0L);
     }
 
     /** Samples positions for the events-per-second figures. */

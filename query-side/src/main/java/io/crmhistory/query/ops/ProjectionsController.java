@@ -91,7 +91,7 @@ class ProjectionsController {
         boolean rebuild = status.role() == ProjectionMonitor.Role.REBUILD;
         return new ProjectionView(name, status.version().version(), state, status.position(), status.head(),
                 status.lag(), status.progress(), status.eventsPerSecond(), eta,
-                rebuild ? entry.requestedBy() : null, rebuild ? entry.requestedAt() : null, status.deadLetters(),
+                rebuild ? entry.requestedBy() : null, rebuild ? entry.requestedAt() : null, monitor.deadLetters(status.version()),
                 name.equals(segments.name()) && !rebuild ? segments.reevaluation().orElse(null) : null);
     }
 

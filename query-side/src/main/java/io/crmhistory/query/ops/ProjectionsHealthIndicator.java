@@ -33,9 +33,9 @@ class ProjectionsHealthIndicator extends AbstractHealthIndicator {
         boolean healthy = true;
         for (ReadModel<?> model : processors.readModels()) {
             ProjectionMonitor.Status status = monitor.status(model.name(), ProjectionMonitor.Role.LIVE).orElseThrow();
-            Map<String, Object> details = details(status);
+            Map<String, Object> details = details(status, monitor.deadLetters(status.version()));
             monitor.status(model.name(), ProjectionMonitor.Role.REBUILD)
-                    .ifPresent(rebuild -> details.put("rebuild", details(rebuild)));
+                    .ifPresent(rebuild -> details.put("rebuild", details(rebuild, monitor.deadLetters(rebuild.version()))));
             healthy &= status.running() && !status.error();
             builder.withDetail(model.name(), details);
         }
@@ -46,7 +46,7 @@ class ProjectionsHealthIndicator extends AbstractHealthIndicator {
         }
     }
 
-    private static Map<String, Object> details(ProjectionMonitor.Status status) {
+    private static Map<String, Object> details(ProjectionMonitor.Status status, long deadLetters) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("version", status.version().version());
         details.put("running", status.running());
@@ -54,7 +54,7 @@ class ProjectionsHealthIndicator extends AbstractHealthIndicator {
         details.put("head", status.head());
         details.put("lag", status.lag());
         details.put("eventsPerSecond", status.eventsPerSecond());
-        details.put("deadLetters", status.deadLetters());
+        details.put("deadLetters", deadLetters);
         if (status.error()) {
             details.put("error", status.errorMessage());
         }

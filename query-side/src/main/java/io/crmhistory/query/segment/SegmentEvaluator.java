@@ -32,6 +32,8 @@ public final class SegmentEvaluator {
     static final Set<String> FORECAST_VARIABLES = Set.of("pAlive", "predictedRevenue");
 
     private final List<SegmentCondition> conditions = new ArrayList<>();
+    /** Per condition, the forecast figures it reads (usually none). */
+    private final List<Set<String>> forecastInputs = new ArrayList<>();
     private final SegmentForecaster forecaster;
     private final boolean readsForecast;
 
@@ -47,16 +49,17 @@ public final class SegmentEvaluator {
         for (int i = 0; i < rules.segments().size(); i++) {
             conditions.add(SegmentExpressions.compile("segments[" + i + "].when", rules.segments().get(i).when()));
         }
-        this.readsForecast = conditions.stream().anyMatch(condition -> readsForecast(condition));
+        for (SegmentCondition condition : conditions) {
+            Set<String> inputs = new java.util.HashSet<>(condition.variables());
+            inputs.retainAll(FORECAST_VARIABLES);
+            forecastInputs.add(Set.copyOf(inputs));
+        }
+        this.readsForecast = forecastInputs.stream().anyMatch(inputs -> !inputs.isEmpty());
     }
 
     /** Whether a new value model can move customers under these rules. */
     public boolean readsForecast() {
         return readsForecast;
-    }
-
-    private static boolean readsForecast(SegmentCondition condition) {
-        return condition.variables().stream().anyMatch(FORECAST_VARIABLES::contains);
     }
 
     public int version() {
@@ -101,10 +104,8 @@ public final class SegmentEvaluator {
             variables.put("predictedRevenue", figures == null ? null : figures.predictedRevenue());
         }
         for (int i = 0; i < conditions.size(); i++) {
-            SegmentCondition condition = conditions.get(i);
-            boolean unknownInput = readsForecast(condition) && condition.variables().stream()
-                    .filter(FORECAST_VARIABLES::contains).anyMatch(name -> variables.get(name) == null);
-            if (!unknownInput && condition.test(variables)) {
+            boolean unknownInput = forecastInputs.get(i).stream().anyMatch(name -> variables.get(name) == null);
+            if (!unknownInput && conditions.get(i).test(variables)) {
                 String name = rules.segments().get(i).name();
                 return new SegmentAssessment(name, version, name, r, f, m, netRevenue, days, contacts90d, now);
             }

@@ -65,7 +65,8 @@ public class PurchaseHistories {
                 .map(this::purchasesOf);
     }
 
-    private List<Map.Entry<Instant, BigDecimal>> purchasesOf(ValueState state) {
+    /** The purchases of a value state already read. */
+    List<Map.Entry<Instant, BigDecimal>> purchasesOf(ValueState state) {
         return state.movements().stream()
                 // Refunds are the negative movements; a purchase of 0 (CDNOW has some) is still a transaction.
                 .filter(movement -> movement.amount().signum() >= 0)

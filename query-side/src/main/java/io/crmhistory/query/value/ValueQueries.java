@@ -23,8 +23,12 @@ class ValueQueries {
     private final Clock clock;
     private final Forecasts forecasts;
 
-    ValueQueries(ValueReadModel readModel, ReadModelVersions versions, FxRates fx, Clock clock, Forecasts forecasts) {
+    private final PurchaseHistories purchases;
+
+    ValueQueries(ValueReadModel readModel, ReadModelVersions versions, FxRates fx, Clock clock, Forecasts forecasts,
+                 PurchaseHistories purchases) {
         this.forecasts = forecasts;
+        this.purchases = purchases;
         this.readModel = readModel;
         this.versions = versions;
         this.fx = fx;
@@ -37,6 +41,6 @@ class ValueQueries {
                         () -> readModel.live().find(query.customerId()), ValueState::lastSequence)
                 .orElseThrow(() -> new UnknownCustomerException(query.customerId()));
         Instant now = clock.instant();
-        return ValueLogic.view(state, fx, forecasts.forecast(state.id(), now).orElse(null), now);
+        return ValueLogic.view(state, fx, forecasts.forecast(purchases.purchasesOf(state), now).orElse(null), now);
     }
 }

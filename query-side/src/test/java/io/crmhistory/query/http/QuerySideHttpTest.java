@@ -11,6 +11,7 @@ import io.crmhistory.query.projection.ProjectionCatalog;
 import io.crmhistory.query.projection.ProjectionProcessors;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.Projections;
+import io.crmhistory.query.projection.TemporaryDataDirectory;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
@@ -38,7 +39,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -493,28 +493,6 @@ class QuerySideHttpTest {
                 return JSON.readTree(body);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("not JSON: " + body, e);
-            }
-        }
-    }
-
-    /** One temporary data directory per test JVM (the Spring context is shared), removed when the JVM exits. */
-    static final class TemporaryDataDirectory {
-
-        static Path create() {
-            try {
-                Path dir = Files.createTempDirectory("query-side-test");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(dir)));
-                return dir;
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        private static void deleteRecursively(Path dir) {
-            try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            } catch (java.io.IOException ignored) {
-                // best effort at exit
             }
         }
     }

@@ -10,6 +10,7 @@ import io.crmhistory.query.projection.ProjectionCatalog;
 import io.crmhistory.query.projection.ProjectionProcessors;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.Projections;
+import io.crmhistory.query.projection.TemporaryDataDirectory;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -33,7 +34,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,7 +60,7 @@ import static org.awaitility.Awaitility.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RebuildsAndDeadLettersTest {
 
-    static final Path DATA_DIR = temporaryDirectory();
+    static final Path DATA_DIR = TemporaryDataDirectory.create();
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final int CUSTOMERS = 300;
@@ -352,14 +352,6 @@ class RebuildsAndDeadLettersTest {
     private static JsonNode json(HttpResponse<String> response) {
         try {
             return JSON.readTree(response.body());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static Path temporaryDirectory() {
-        try {
-            return Files.createTempDirectory("rebuild-test");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
