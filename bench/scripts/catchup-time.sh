@@ -3,13 +3,14 @@
 # from the JVM's launch until GET /api/ops/projections shows every projection with lag 0.
 # usage: bench/scripts/catchup-time.sh <query-side.jar> <data-dir with an event store> [clock] [base-currency]
 # e.g.   bench/scripts/catchup-time.sh query-side/target/query-side.jar /tmp/mdata 1998-07-15T00:00:00Z USD
+# JAVA_OPTS (default -Xmx1g) adds JVM options, e.g. a flight recording; KEEP=1 keeps the copy and prints where it is.
 set -euo pipefail
 JAR=$1; SOURCE=$2; CLOCK=${3:-2026-01-01T00:00:00Z}; CURRENCY=${4:-EUR}; PORT=${PORT:-18390}
 COPY=$(mktemp -d)
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$COPY"' EXIT
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; if [ -n "${KEEP:-}" ]; then echo "kept $COPY"; else rm -rf "$COPY"; fi' EXIT
 find "$SOURCE" -maxdepth 1 -type f ! -name 'readmodel*' ! -name '*.log' ! -name '*.pid' -exec cp {} "$COPY" \;
 START=$(date +%s.%N)
-java -Xmx1g -jar "$JAR" --server.port=$PORT --crm.data-dir="$COPY" --crm.clock.fixed="$CLOCK" \
+java ${JAVA_OPTS:--Xmx1g} -jar "$JAR" --server.port=$PORT --crm.data-dir="$COPY" --crm.clock.fixed="$CLOCK" \
   --crm.base-currency="$CURRENCY" --crm.security.users.timer.password=timer-secret \
   --crm.security.users.timer.roles=ops,reader > "$COPY/query-side.log" 2>&1 &
 PID=$!
@@ -17,7 +18,9 @@ for _ in $(seq 1 3600); do
   if curl -s -u timer:timer-secret "localhost:$PORT/api/ops/projections" 2>/dev/null | python3 -c \
       "import json,sys; p=json.load(sys.stdin); sys.exit(0 if p and all(x['lag']==0 and x['position']>0 for x in p) else 1)" \
       2>/dev/null; then
-    echo "caught up in $(echo "$(date +%s.%N) - $START" | bc) s"; exit 0
+    # CPU seconds the JVM used (user + system), a steadier figure than wall time on a shared machine
+    CPU=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$PID/stat")
+    echo "caught up in $(echo "$(date +%s.%N) - $START" | bc) s, $CPU CPU s"; exit 0
   fi
   sleep 1
 done

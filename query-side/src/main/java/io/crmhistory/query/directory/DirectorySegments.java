@@ -2,6 +2,7 @@ package io.crmhistory.query.directory;
 
 import io.crmhistory.query.projection.BackgroundRefresh;
 import io.crmhistory.query.projection.ProjectionCatalog;
+import io.crmhistory.query.projection.ProjectionProcessors;
 import io.crmhistory.query.projection.Projections;
 import io.crmhistory.query.projection.ReadModelVersions;
 import io.crmhistory.query.segment.SegmentMembership;
@@ -20,9 +21,11 @@ import java.util.Map;
  * Keeps each live directory entry's {@code segment} equal to the segment read model's, so the customer list
  * filters by segment with an index instead of asking for every member's id (a list the size of the segment).
  * Customers are refreshed after each committed segment or directory batch of theirs and after a re-evaluation
- * moved them; everyone once after each start (a crash may have lost the last writes) and whenever the live
- * version of either read model changes (a rebuild). A directory being rebuilt is written too, so it goes live
- * with its segments. Like every read model, eventually consistent: a move
+ * moved them; everyone once after each start (a crash may have lost the last writes), whenever the live
+ * version of either read model changes (a rebuild), and when the live projections have caught up after a start:
+ * while they are still catching up, refreshing each batch's customers would redo most of the work for every
+ * later batch (it cost a fifth of a full catch-up), so those refreshes wait and are done once for everyone.
+ * A directory being rebuilt is written too, so it goes live with its segments. Like every read model, eventually consistent: a move
  * shows in the filtered list moments after it shows in the customer's segment.
  */
 @Component
@@ -35,26 +38,36 @@ class DirectorySegments implements DisposableBean {
     private final SegmentMembership segments;
     private final ProjectionCatalog catalog;
     private final BackgroundRefresh refresh = new BackgroundRefresh("directory-segments");
+    private final ProjectionProcessors processors;
     private volatile String refreshedFor = "";
+    private volatile boolean skippedWhileCatchingUp;
 
     DirectorySegments(DirectoryReadModel directory, SegmentMembership segments, ProjectionCatalog catalog,
-                      ReadModelVersions versions) {
+                      ProjectionProcessors processors, ReadModelVersions versions) {
         this.directory = directory;
         this.segments = segments;
         this.catalog = catalog;
+        this.processors = processors;
         versions.onCommitted((readModel, customerIds) -> {
             if (readModel.equals(Projections.SEGMENT) || readModel.equals(Projections.DIRECTORY)) {
-                refresh.customers(customerIds, this::refresh);
+                if (processors.liveCatchingUp(Projections.SEGMENT, Projections.DIRECTORY)) {
+                    skippedWhileCatchingUp = true;
+                } else {
+                    refresh.customers(customerIds, this::refresh);
+                }
             }
         });
     }
 
-    /** After a start, and after a switch of either read model's live version: every entry. */
+    /** After a start, after a switch of either read model's live version, after catching up: every entry. */
     @Scheduled(fixedDelayString = "${crm.projections.catalog-refresh-interval:2000}")
     void catchUp() {
         String versions = catalog.live(Projections.DIRECTORY) + "/" + catalog.live(Projections.SEGMENT);
-        if (!versions.equals(refreshedFor)) {
+        boolean caughtUpAfterSkipping = skippedWhileCatchingUp
+                && !processors.liveCatchingUp(Projections.SEGMENT, Projections.DIRECTORY);
+        if (!versions.equals(refreshedFor) || caughtUpAfterSkipping) {
             refreshedFor = versions;
+            skippedWhileCatchingUp = false;
             refresh.run(this::refreshAll);
         }
     }

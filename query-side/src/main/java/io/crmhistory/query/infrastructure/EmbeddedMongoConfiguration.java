@@ -42,7 +42,8 @@ class EmbeddedMongoConfiguration {
     static final String DATABASE = "crm";
     static final String FILE_NAME = "readmodel-2.mv";
     /**
-     * The file is encrypted (H2's AES file encryption, with a key derived from the master key): read models hold
+     * The file is encrypted (AES-XTS in H2's encrypted-file format, {@link XtsEncryptedFiles}, with a key derived from
+     * the master key): read models hold
      * personal data, and an erasure scrubs the documents but H2 may keep their earlier versions in unused parts
      * of the file for a while, so without it an erased email could still be found in the file's bytes.
      */
@@ -66,16 +67,13 @@ class EmbeddedMongoConfiguration {
     ReadModelBackend readModelBackend(DataDirectory dataDirectory, DerivedKeys keys,
                                       @Value("${crm.readmodel.embedded.encrypted:true}") boolean encrypted,
                                       @Value("${crm.readmodel.embedded.cache-size-mb:64}") int cacheSizeMb,
-                                      @Value("${crm.readmodel.embedded.commit-interval:1s}") Duration commitInterval)
+                                      @Value("${crm.readmodel.embedded.commit-interval:5s}") Duration commitInterval)
             throws IOException {
         discardEarlierFormats(dataDirectory);
         Path file = dataDirectory.resolve(FILE_NAME);
-        // A new builder for each attempt: H2 wipes the encryption key it was given once it has used it.
-        Supplier<MVStore.Builder> builder = () -> {
-            MVStore.Builder options = new MVStore.Builder().fileName(file.toString()).cacheSize(cacheSizeMb)
-                    .autoCommitDisabled().autoCommitBufferSize(0);
-            return encrypted ? options.encryptionKey(keys.derivePassword(FILE_KEY_PURPOSE)) : options;
-        };
+        Supplier<MVStore.Builder> builder = () -> new MVStore.Builder()
+                .fileName(encrypted ? XtsEncryptedFiles.name(file, keys.derivePassword(FILE_KEY_PURPOSE)) : file.toString())
+                .cacheSize(cacheSizeMb).autoCommitDisabled().autoCommitBufferSize(0);
         MVStore store = openStore(builder, file);
         log.info("Read models in {}, served by the embedded MongoDB-compatible server; set spring.data.mongodb.uri "
                 + "to use a MongoDB instead", file);

@@ -3,6 +3,7 @@ package io.crmhistory.query.prediction;
 import io.crmhistory.api.customer.query.ValueForecast;
 import io.crmhistory.query.directory.DirectoryForecasts;
 import io.crmhistory.query.projection.BackgroundRefresh;
+import io.crmhistory.query.projection.ProjectionProcessors;
 import io.crmhistory.query.projection.Projections;
 import io.crmhistory.query.projection.ReadModelVersions;
 import io.crmhistory.query.value.PurchaseHistories;
@@ -24,8 +25,9 @@ import java.util.Optional;
  * Keeps the forecast stored on every directory entry (what the customer list shows and sorts by) fresh: all
  * customers when a model version is published, daily (a forecast changes with time alone) and when the live
  * directory version changes (a rebuilt directory starts without forecasts); single customers after each
- * committed value or directory batch of theirs, so a purchase moves them in the list within moments; and once
- * after each start. All of it on one background thread, in pages of {@value #PAGE}.
+ * committed value or directory batch of theirs, so a purchase moves them in the list within moments (while the
+ * live projections are still catching up after a start, everyone once they have instead); and once after each
+ * start. All of it on one background thread, in pages of {@value #PAGE}.
  */
 @Component
 public class ForecastRefresh implements DisposableBean {
@@ -37,16 +39,19 @@ public class ForecastRefresh implements DisposableBean {
     private final PurchaseHistories purchases;
     private final DirectoryForecasts directory;
     private final Clock clock;
+    private final ProjectionProcessors processors;
     private final BackgroundRefresh refresh = new BackgroundRefresh("forecast-refresh");
     private volatile int refreshedDirectoryVersion;
     private volatile int refreshedModelVersion;
+    private volatile boolean skippedWhileCatchingUp;
 
     ForecastRefresh(ValueModels models, PurchaseHistories purchases, DirectoryForecasts directory,
-                    ReadModelVersions versions, Clock clock) {
+                    ProjectionProcessors processors, ReadModelVersions versions, Clock clock) {
         this.models = models;
         this.purchases = purchases;
         this.directory = directory;
         this.clock = clock;
+        this.processors = processors;
         // Nothing refreshed yet by this process: the first check refreshes every entry, since a crash may have
         // lost the last refresh's writes (and the daily one may have been missed while stopped).
         this.refreshedDirectoryVersion = 0;
@@ -55,7 +60,11 @@ public class ForecastRefresh implements DisposableBean {
         versions.onCommitted((readModel, customerIds) -> {
             if ((readModel.equals(Projections.VALUE) || readModel.equals(Projections.DIRECTORY))
                     && models.current().isPresent()) {
-                refresh.customers(customerIds, this::refresh);
+                if (processors.liveCatchingUp(Projections.VALUE, Projections.DIRECTORY)) {
+                    skippedWhileCatchingUp = true;
+                } else {
+                    refresh.customers(customerIds, this::refresh);
+                }
             }
         });
     }
@@ -66,11 +75,15 @@ public class ForecastRefresh implements DisposableBean {
         refresh.run(this::refreshAll);
     }
 
-    /** A rebuilt directory, or a model another instance fitted, needs every entry refreshed. */
+    /** A rebuilt directory, a model another instance fitted, or refreshes skipped while catching up: every entry. */
     @Scheduled(fixedDelayString = "${crm.value-model.refresh-interval:10000}")
     void catchUp() {
         int model = models.current().map(ValueModelVersion::version).orElse(0);
-        if (model > 0 && (directory.liveVersion() != refreshedDirectoryVersion || model != refreshedModelVersion)) {
+        boolean caughtUpAfterSkipping = skippedWhileCatchingUp
+                && !processors.liveCatchingUp(Projections.VALUE, Projections.DIRECTORY);
+        if (model > 0 && (directory.liveVersion() != refreshedDirectoryVersion || model != refreshedModelVersion
+                || caughtUpAfterSkipping)) {
+            skippedWhileCatchingUp = false;
             refresh.run(this::refreshAll);
         }
     }

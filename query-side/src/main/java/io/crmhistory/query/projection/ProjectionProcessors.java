@@ -103,6 +103,22 @@ public class ProjectionProcessors implements SmartLifecycle {
         return Optional.ofNullable(running.get(version.processorName()));
     }
 
+    /**
+     * Whether the live version of any of these projections runs here and has not yet reached the store's head
+     * since it started (a fresh query side catching up, a restart after a long stop). Work that follows each
+     * committed batch can wait until then and be done once for everyone.
+     */
+    public boolean liveCatchingUp(String... projections) {
+        for (String projection : projections) {
+            boolean behind = live(projection).map(r -> r.processor().processingStatus().values().stream()
+                    .anyMatch(status -> !status.isCaughtUp())).orElse(false);
+            if (behind) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Starts the processors the catalog wants and stops the others. */
     @Scheduled(fixedDelayString = "${crm.projections.catalog-refresh-interval:2000}",
             initialDelayString = "${crm.projections.catalog-refresh-interval:2000}")
