@@ -7,7 +7,7 @@
 set -euo pipefail
 JAR=$1; SOURCE=$2; CLOCK=${3:-2026-01-01T00:00:00Z}; CURRENCY=${4:-EUR}; PORT=${PORT:-18390}
 COPY=$(mktemp -d)
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; if [ -n "${KEEP:-}" ]; then echo "kept $COPY"; else rm -rf "$COPY"; fi' EXIT
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true; if [ -n "${KEEP:-}" ]; then echo "kept $COPY"; else rm -rf "$COPY"; fi' EXIT
 find "$SOURCE" -maxdepth 1 -type f ! -name 'readmodel*' ! -name '*.log' ! -name '*.pid' -exec cp {} "$COPY" \;
 START=$(date +%s.%N)
 java ${JAVA_OPTS:--Xmx1g} -jar "$JAR" --server.port=$PORT --crm.data-dir="$COPY" --crm.clock.fixed="$CLOCK" \

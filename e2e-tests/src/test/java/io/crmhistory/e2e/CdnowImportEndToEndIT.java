@@ -148,10 +148,11 @@ class CdnowImportEndToEndIT {
     @Order(5)
     void aRebuildBesideTheLiveVersionNeverDisturbsReadsAndResumesAfterAKill() throws Exception {
         assumeTrue(querySide != null, "runs on the query side the earlier steps started");
-        // Small batches, so the rebuild lasts long enough to be killed part-way.
+        // Small batches, so the rebuild lasts long enough to be killed part-way, and a commit of the embedded
+        // store every second (5 s by default), so the kill can come soon after one.
         querySide.kill();
         querySide = RunningSide.querySide(dataDir, "--crm.clock.fixed=" + CLOCK, "--crm.base-currency=USD",
-                "--crm.projections.batch-size=10");
+                "--crm.projections.batch-size=10", "--crm.readmodel.embedded.commit-interval=1s");
         CrmClient ops = new CrmClient(querySide);
         Map<String, Integer> expected = ExpectedSegments.countsAt(TODAY, dataset.customers().values());
         await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(segmentCounts(ops)).isEqualTo(expected));
@@ -189,7 +190,7 @@ class CdnowImportEndToEndIT {
         assertThat(wrong).as("reads during the rebuild").isEmpty();
 
         JsonNode beforeKill = projection(ops, "segment", "REBUILDING");
-        // The embedded store commits once a second: kill once the rebuild has gone on past a commit.
+        // Kill once the rebuild has gone on past a commit (every second here).
         await().pollDelay(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(10)).until(() -> true);
         querySide.kill();
         querySide.start();

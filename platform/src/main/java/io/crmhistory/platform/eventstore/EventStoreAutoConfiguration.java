@@ -3,12 +3,16 @@ package io.crmhistory.platform.eventstore;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.springboot.autoconfig.JdbcAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
 import javax.sql.DataSource;
+import java.time.Duration;
 
 /**
  * The JDBC event store's schema, when Axon stores events through JDBC (the embedded H2 default or
@@ -23,5 +27,14 @@ public class EventStoreAutoConfiguration {
     @ConditionalOnMissingBean
     EventStoreSchema eventStoreSchema(DataSource dataSource, EventSchema eventSchema) {
         return new EventStoreSchema(dataSource, eventSchema);
+    }
+
+    /** The embedded H2 file's compaction (see the class); not for PostgreSQL or an H2 reached over TCP only. */
+    @Bean
+    @ConditionalOnClass(name = "org.h2.jdbc.JdbcConnection")
+    @ConditionalOnExpression("'${spring.datasource.url:}'.startsWith('jdbc:h2:file:')")
+    EmbeddedH2Housekeeping embeddedH2Housekeeping(DataSource dataSource,
+            @Value("${crm.eventstore.housekeeping.interval:1s}") Duration interval) {
+        return new EmbeddedH2Housekeeping(dataSource, interval, 60, 32 << 20);
     }
 }

@@ -64,6 +64,11 @@ final class ReadModelBackend extends H2Backend {
             return thread;
         });
         long millis = commitInterval.toMillis();
+        // H2 reuses a chunk's space only this long after it fell free: its 45 s default let the file reach 1.8 GB
+        // in a CDNOW master catch-up, 1.07 GB with this. Each scheduled commit is followed by a sync, so the pages
+        // that replaced a chunk's are on disk well before its space is written over. (Rewriting sparse chunks as
+        // well, as the event store's housekeeping does, saved only 4 % more here and cost 5 % more CPU.)
+        store.setRetentionTime((int) Math.min(Integer.MAX_VALUE, 2 * millis));
         committer.scheduleWithFixedDelay(this::commitQuietly, millis, millis, TimeUnit.MILLISECONDS);
     }
 
@@ -83,6 +88,9 @@ final class ReadModelBackend extends H2Backend {
     private void commitQuietly() {
         try {
             commit();
+            if (!getMvStore().isClosed()) {
+                getMvStore().sync();
+            }
         } catch (RuntimeException e) {
             log.error("Could not commit the embedded read models to {}; retrying at the next interval", this, e);
         }

@@ -65,16 +65,22 @@ public class SegmentReadModel extends ReadModel<SegmentStore> {
         models.onPublished(model -> modelReevaluations.execute(this::reevaluateForNewModel));
     }
 
-    /** A new value model moves the customers of rules that read its figures: re-evaluate them all. */
+    /**
+     * A new value model moves the customers of rules that read its figures: re-evaluate them all, in a version
+     * being rebuilt too (a model is not an event, so its replay would not see it: customers it assessed before
+     * the new model would go live with the old model's segments).
+     */
     private void reevaluateForNewModel() {
-        SegmentStore live = live();
-        if (!live.ruleBook().current().readsForecast()) {
-            return;
-        }
-        try {
-            reevaluation.reevaluateAll(live, SegmentChange.MODEL, clock.instant());
-        } catch (RuntimeException e) {
-            log.warn("Re-evaluating segments for the new value model failed; the daily run catches up: {}", e.toString());
+        for (SegmentStore store : storesInUse()) {
+            if (!store.ruleBook().current().readsForecast()) {
+                continue;
+            }
+            try {
+                reevaluation.reevaluateAll(store, SegmentChange.MODEL, clock.instant());
+            } catch (RuntimeException e) {
+                log.warn("Re-evaluating segments for the new value model failed; the daily run catches up: {}",
+                        e.toString());
+            }
         }
     }
 
