@@ -52,6 +52,7 @@ public final class BenchRunner {
             systems.stop(Systems.BASELINE);
             systems.stop(Systems.QUERY);
             systems.stop(Systems.COMMAND);
+            DiskUsage.run(context);
             RebuildScenario.ReadSpeed raw = RebuildScenario.rawRead(context);
             if (!RebuildScenario.apiAvailable(querySurface)) {
                 RebuildScenario.freshQuerySide(context, raw);
