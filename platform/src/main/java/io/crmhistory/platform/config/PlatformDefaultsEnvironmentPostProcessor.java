@@ -83,6 +83,9 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
                         embeddedEventStoreUrl(Path.of(environment.getProperty("crm.data-dir", "./data")));
                 case "spring.datasource.username" -> "sa";
                 case "spring.datasource.password" -> "";
+                // When the JVM that owned the file has just died, the other side takes it over (AUTO_RECONNECT)
+                // while this one may be starting: wait for the file for a while instead of failing to start.
+                case "spring.datasource.hikari.initialization-fail-timeout" -> "60000";
                 default -> null;
             };
         }
