@@ -91,11 +91,27 @@ final class RunningSide implements AutoCloseable {
                 .until(() -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException(name + " exited with " + process.exitValue()
-                                + "; see " + dataDir.resolve(name + ".log"));
+                                + "; see " + keepLog());
                     }
                     return healthy();
                 });
         return this;
+    }
+
+    /**
+     * A copy of the side's log under {@code target/side-logs}: the data directory is usually a test's temporary
+     * directory, deleted before anyone can read why the side stopped.
+     */
+    private Path keepLog() {
+        Path log = dataDir.resolve(name + ".log");
+        try {
+            Path kept = Files.createDirectories(Path.of("target", "side-logs"))
+                    .resolve(name + "-" + System.currentTimeMillis() + ".log");
+            Files.copy(log, kept);
+            return kept.toAbsolutePath();
+        } catch (IOException e) {
+            return log;
+        }
     }
 
     /** Ends the process at once, as a crash or {@code kill -9} would: no shutdown hook runs. */
