@@ -1,6 +1,7 @@
 package io.crmhistory.query.directory;
 
 import io.crmhistory.query.projection.BackgroundRefresh;
+import io.crmhistory.query.projection.CatchUpDeferral;
 import io.crmhistory.query.projection.ProjectionCatalog;
 import io.crmhistory.query.projection.ProjectionProcessors;
 import io.crmhistory.query.projection.Projections;
@@ -38,21 +39,18 @@ class DirectorySegments implements DisposableBean {
     private final SegmentMembership segments;
     private final ProjectionCatalog catalog;
     private final BackgroundRefresh refresh = new BackgroundRefresh("directory-segments");
-    private final ProjectionProcessors processors;
+    private final CatchUpDeferral deferral;
     private volatile String refreshedFor = "";
-    private volatile boolean skippedWhileCatchingUp;
 
     DirectorySegments(DirectoryReadModel directory, SegmentMembership segments, ProjectionCatalog catalog,
                       ProjectionProcessors processors, ReadModelVersions versions) {
         this.directory = directory;
         this.segments = segments;
         this.catalog = catalog;
-        this.processors = processors;
+        this.deferral = new CatchUpDeferral(processors, Projections.SEGMENT, Projections.DIRECTORY);
         versions.onCommitted((readModel, customerIds) -> {
             if (readModel.equals(Projections.SEGMENT) || readModel.equals(Projections.DIRECTORY)) {
-                if (processors.liveCatchingUp(Projections.SEGMENT, Projections.DIRECTORY)) {
-                    skippedWhileCatchingUp = true;
-                } else {
+                if (!deferral.defer()) {
                     refresh.customers(customerIds, this::refresh);
                 }
             }
@@ -63,11 +61,9 @@ class DirectorySegments implements DisposableBean {
     @Scheduled(fixedDelayString = "${crm.projections.catalog-refresh-interval:2000}")
     void catchUp() {
         String versions = catalog.live(Projections.DIRECTORY) + "/" + catalog.live(Projections.SEGMENT);
-        boolean caughtUpAfterSkipping = skippedWhileCatchingUp
-                && !processors.liveCatchingUp(Projections.SEGMENT, Projections.DIRECTORY);
-        if (!versions.equals(refreshedFor) || caughtUpAfterSkipping) {
+        boolean caughtUpAfterDeferring = deferral.caughtUpAfterDeferring();
+        if (!versions.equals(refreshedFor) || caughtUpAfterDeferring) {
             refreshedFor = versions;
-            skippedWhileCatchingUp = false;
             refresh.run(this::refreshAll);
         }
     }

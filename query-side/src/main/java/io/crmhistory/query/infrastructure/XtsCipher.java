@@ -60,6 +60,7 @@ final class XtsCipher {
         final Cipher encrypt;
         final Cipher decrypt;
         final byte[] tweaks = new byte[BLOCK_SIZE];
+        final byte[] blockNumber = new byte[AES_BLOCK];
 
         Ciphers(SecretKeySpec key) {
             try {
@@ -74,12 +75,11 @@ final class XtsCipher {
 
         /** Tweak i of a block is E(block number) times alpha^i in GF(2^128), little-endian, as XTS defines it. */
         void tweaksOf(long block) {
-            byte[] first = new byte[AES_BLOCK];
             for (int i = 0; i < 8; i++) {
-                first[i] = (byte) (block >>> (8 * i));
+                blockNumber[i] = (byte) (block >>> (8 * i));
             }
             try {
-                encrypt.doFinal(first, 0, AES_BLOCK, tweaks, 0);
+                encrypt.doFinal(blockNumber, 0, AES_BLOCK, tweaks, 0);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("AES failed on one block", e);
             }

@@ -83,9 +83,17 @@ final class XtsEncryptedChannel extends FileBaseDefault {
         if (length == 0) {
             return 0;
         }
+        if (position % BLOCK_SIZE == 0 && length % BLOCK_SIZE == 0 && dst.hasArray()) {
+            // The MVStore reads whole blocks: decrypt them where they land, no copy.
+            int at = dst.arrayOffset() + dst.position();
+            readFully(base, HEADER_LENGTH + position, dst.duplicate().limit(dst.position() + length));
+            xts.decrypt(position / BLOCK_SIZE, dst.array(), at, length);
+            dst.position(dst.position() + length);
+            return length;
+        }
         long start = alignDown(position);
         byte[] blocks = new byte[(int) (alignUp(position + length) - start)];
-        readBlocks(xts, blocks, start);
+        readBlocks(xts, blocks, start, blocks.length);
         dst.put(blocks, (int) (position - start), length);
         return length;
     }
@@ -133,10 +141,6 @@ final class XtsEncryptedChannel extends FileBaseDefault {
         } else if (base.size() < marked) {
             writeFully(base, HEADER_LENGTH + alignUp(size), ByteBuffer.allocate((int) rest));
         }
-    }
-
-    private void readBlocks(XtsCipher xts, byte[] blocks, long start) throws IOException {
-        readBlocks(xts, blocks, start, blocks.length);
     }
 
     private void readBlocks(XtsCipher xts, byte[] blocks, long start, int length) throws IOException {

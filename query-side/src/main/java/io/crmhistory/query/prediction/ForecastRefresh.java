@@ -3,6 +3,7 @@ package io.crmhistory.query.prediction;
 import io.crmhistory.api.customer.query.ValueForecast;
 import io.crmhistory.query.directory.DirectoryForecasts;
 import io.crmhistory.query.projection.BackgroundRefresh;
+import io.crmhistory.query.projection.CatchUpDeferral;
 import io.crmhistory.query.projection.ProjectionProcessors;
 import io.crmhistory.query.projection.Projections;
 import io.crmhistory.query.projection.ReadModelVersions;
@@ -39,11 +40,10 @@ public class ForecastRefresh implements DisposableBean {
     private final PurchaseHistories purchases;
     private final DirectoryForecasts directory;
     private final Clock clock;
-    private final ProjectionProcessors processors;
+    private final CatchUpDeferral deferral;
     private final BackgroundRefresh refresh = new BackgroundRefresh("forecast-refresh");
     private volatile int refreshedDirectoryVersion;
     private volatile int refreshedModelVersion;
-    private volatile boolean skippedWhileCatchingUp;
 
     ForecastRefresh(ValueModels models, PurchaseHistories purchases, DirectoryForecasts directory,
                     ProjectionProcessors processors, ReadModelVersions versions, Clock clock) {
@@ -51,7 +51,7 @@ public class ForecastRefresh implements DisposableBean {
         this.purchases = purchases;
         this.directory = directory;
         this.clock = clock;
-        this.processors = processors;
+        this.deferral = new CatchUpDeferral(processors, Projections.VALUE, Projections.DIRECTORY);
         // Nothing refreshed yet by this process: the first check refreshes every entry, since a crash may have
         // lost the last refresh's writes (and the daily one may have been missed while stopped).
         this.refreshedDirectoryVersion = 0;
@@ -60,9 +60,7 @@ public class ForecastRefresh implements DisposableBean {
         versions.onCommitted((readModel, customerIds) -> {
             if ((readModel.equals(Projections.VALUE) || readModel.equals(Projections.DIRECTORY))
                     && models.current().isPresent()) {
-                if (processors.liveCatchingUp(Projections.VALUE, Projections.DIRECTORY)) {
-                    skippedWhileCatchingUp = true;
-                } else {
+                if (!deferral.defer()) {
                     refresh.customers(customerIds, this::refresh);
                 }
             }
@@ -79,11 +77,9 @@ public class ForecastRefresh implements DisposableBean {
     @Scheduled(fixedDelayString = "${crm.value-model.refresh-interval:10000}")
     void catchUp() {
         int model = models.current().map(ValueModelVersion::version).orElse(0);
-        boolean caughtUpAfterSkipping = skippedWhileCatchingUp
-                && !processors.liveCatchingUp(Projections.VALUE, Projections.DIRECTORY);
+        boolean caughtUpAfterDeferring = deferral.caughtUpAfterDeferring();
         if (model > 0 && (directory.liveVersion() != refreshedDirectoryVersion || model != refreshedModelVersion
-                || caughtUpAfterSkipping)) {
-            skippedWhileCatchingUp = false;
+                || caughtUpAfterDeferring)) {
             refresh.run(this::refreshAll);
         }
     }
