@@ -121,10 +121,13 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
      * {@code RETENTION_TIME=3000}: H2 reuses the space of a chunk that fell free only after this long (45 s by
      * default, which let the file grow to 25 times its data while importing); {@code EmbeddedH2Housekeeping}
      * syncs the file every second, so what replaced a chunk is on disk before its space is written over.
+     * {@code LOB_TIMEOUT=10000}: every BLOB a query returns (each event's payload and metadata) stays referenced by
+     * the session that read it this long, 5 minutes by default: a catch-up reading thousands of events a second then
+     * held hundreds of megabytes of them. Axon and the audit read the bytes at once, so 10 s is ample.
      */
     public static String embeddedEventStoreUrl(Path dataDir) {
         Path file = dataDir.toAbsolutePath().normalize().resolve("eventstore");
-        return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;WRITE_DELAY=0;RETENTION_TIME=3000";
+        return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;WRITE_DELAY=0;RETENTION_TIME=3000;LOB_TIMEOUT=10000";
     }
 
     @Override

@@ -6,6 +6,8 @@ import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.jdbc.statements.JdbcEventStorageEngineStatements;
+import org.axonframework.eventsourcing.eventstore.jdbc.statements.ReadEventDataForAggregateStatementBuilder;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.springboot.autoconfig.JdbcAutoConfiguration;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -18,6 +20,7 @@ import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 
 import javax.sql.DataSource;
+import java.sql.PreparedStatement;
 
 /**
  * Axon's JDBC event storage engine as its Spring Boot auto-configuration builds it, with one difference: the
@@ -27,6 +30,11 @@ import javax.sql.DataSource;
  * Linux. Axon's 100 events per query are just over 64 KiB, so a 10,000-event as-of read took 4.5 s, and every
  * streaming projection paid 40 ms per 100 events. With 50 (about 35 KiB of typical events) the as-of read takes
  * 0.4-0.5 s; 1,000 took 0.7 s (a stall per answer, fewer answers).
+ * <p>
+ * One aggregate's events are read up to {@code crm.eventstore.aggregate-read-batch-size} (10,000) per query, their
+ * rows still crossing the socket 50 at a time: the H2 server then runs 2 queries for a 10,000-event history instead
+ * of 201, and the client pays the ~40 ms stall that follows closing a partly fetched result once, not per query
+ * (with 1,000 per query the as-of took 0.52-0.55 s, with 50 0.23-0.26 s, with 10,000 0.17-0.23 s).
  */
 @AutoConfiguration(after = DataSourceAutoConfiguration.class, before = JdbcAutoConfiguration.class)
 @ConditionalOnBean(DataSource.class)
@@ -48,7 +56,8 @@ public class EventStorageEngineAutoConfiguration {
                                           ConnectionProvider connectionProvider,
                                           TransactionManager transactionManager,
                                           EventSchema eventSchema,
-                                          @Value("${crm.eventstore.read-batch-size:50}") int batchSize) {
+                                          @Value("${crm.eventstore.read-batch-size:50}") int batchSize,
+                                          @Value("${crm.eventstore.aggregate-read-batch-size:10000}") int aggregateBatchSize) {
         return JdbcEventStorageEngine.builder()
                 .snapshotSerializer(defaultSerializer)
                 .upcasterChain(configuration.upcasterChain())
@@ -59,6 +68,22 @@ public class EventStorageEngineAutoConfiguration {
                 .transactionManager(transactionManager)
                 .schema(eventSchema)
                 .batchSize(batchSize)
+                .readEventDataForAggregate(aggregateReads(aggregateBatchSize, batchSize))
                 .build();
+    }
+
+    /**
+     * One customer's events, up to {@code aggregateBatchSize} per query instead of {@code batchSize}: a long history
+     * (an as-of of 10,000 events) is then 10 queries rather than 200. The rows still cross the socket
+     * {@code fetchSize} at a time, each answer below H2's 64 KiB buffer. Axon reads an aggregate until a query comes
+     * back empty, so a batch larger than the engine's is safe.
+     */
+    static ReadEventDataForAggregateStatementBuilder aggregateReads(int aggregateBatchSize, int fetchSize) {
+        return (connection, schema, identifier, firstSequenceNumber, engineBatchSize) -> {
+            PreparedStatement statement = JdbcEventStorageEngineStatements.readEventDataForAggregate(connection,
+                    schema, identifier, firstSequenceNumber, aggregateBatchSize);
+            statement.setFetchSize(fetchSize);
+            return statement;
+        };
     }
 }

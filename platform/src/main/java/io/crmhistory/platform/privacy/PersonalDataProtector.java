@@ -24,6 +24,14 @@ public class PersonalDataProtector {
     static final String PREFIX = "pd:v1:";
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
+    private static final String TRANSFORMATION = "AES/GCM/NoPadding";
+    /**
+     * One decrypting cipher per thread, initialised again for each value: creating a cipher costs a provider
+     * lookup, and a cipher keeps the AES key schedule of its last key, which the next value of the same customer
+     * (a replay reads thousands in a row) reuses. Encryption takes a fresh cipher per value, since GCM refuses
+     * to encrypt twice with one key and IV on the same cipher.
+     */
+    private static final ThreadLocal<Cipher> DECRYPTING = ThreadLocal.withInitial(PersonalDataProtector::newCipher);
 
     private final CustomerKeyStore keys;
     private final Supplier<byte[]> ivs;
@@ -51,7 +59,7 @@ public class PersonalDataProtector {
             throw new IllegalStateException("an IV has " + IV_BYTES + " bytes");
         }
         try {
-            Cipher cipher = cipher(Cipher.ENCRYPT_MODE, keys.findOrCreate(customerId), iv, customerId, field);
+            Cipher cipher = init(newCipher(), Cipher.ENCRYPT_MODE, keys.findOrCreate(customerId), iv, customerId, field);
             byte[] sealed = cipher.doFinal(plaintext.getBytes(StandardCharsets.UTF_8));
             return PREFIX + Base64.getEncoder().encodeToString(ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array());
         } catch (GeneralSecurityException e) {
@@ -82,7 +90,8 @@ public class PersonalDataProtector {
             if (sealed.length < IV_BYTES + TAG_BITS / 8) {
                 throw new IllegalStateException("protected " + field + " of customer " + customerId + " is truncated");
             }
-            Cipher cipher = cipher(Cipher.DECRYPT_MODE, key.get(), Arrays.copyOf(sealed, IV_BYTES), customerId, field);
+            Cipher cipher = init(DECRYPTING.get(), Cipher.DECRYPT_MODE, key.get(), Arrays.copyOf(sealed, IV_BYTES),
+                    customerId, field);
             return Optional.of(new String(cipher.doFinal(sealed, IV_BYTES, sealed.length - IV_BYTES), StandardCharsets.UTF_8));
         } catch (AEADBadTagException | IllegalArgumentException e) {
             throw new IllegalStateException("protected " + field + " of customer " + customerId + " does not authenticate");
@@ -106,9 +115,16 @@ public class PersonalDataProtector {
         keys.evict(customerId);
     }
 
-    private static Cipher cipher(int mode, SecretKey key, byte[] iv, String customerId, String field)
+    private static Cipher newCipher() {
+        try {
+            return Cipher.getInstance(TRANSFORMATION);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(TRANSFORMATION + " is not available", e);
+        }
+    }
+
+    private static Cipher init(Cipher cipher, int mode, SecretKey key, byte[] iv, String customerId, String field)
             throws GeneralSecurityException {
-        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, iv));
         cipher.updateAAD((customerId + '\u0000' + field).getBytes(StandardCharsets.UTF_8));
         return cipher;

@@ -81,6 +81,21 @@ class PersonalDataProtectorTest {
     }
 
     @Test
+    void oneThreadRevealsValuesOfSeveralCustomersInTurnAndAfterAFailure() {
+        String ada = protector.protect("c-1", "name", "Ada");
+        String grace = protector.protect("c-2", "name", "Grace");
+        byte[] bytes = Base64.getDecoder().decode(grace.substring(6));
+        bytes[bytes.length - 1] ^= 1;
+        String altered = "pd:v1:" + Base64.getEncoder().encodeToString(bytes);
+
+        assertThat(protector.reveal("c-1", "name", ada)).contains("Ada");
+        assertThat(protector.reveal("c-2", "name", grace)).contains("Grace");
+        assertThatThrownBy(() -> protector.reveal("c-2", "name", altered)).isInstanceOf(IllegalStateException.class);
+        assertThat(protector.reveal("c-1", "name", ada)).contains("Ada");
+        assertThat(protector.reveal("c-2", "name", grace)).contains("Grace");
+    }
+
+    @Test
     void onceTheKeyIsForgottenNothingIsRevealed() {
         String sealed = protector.protect("c-1", "name", "Ada Lovelace");
         protector.forget("c-1");
