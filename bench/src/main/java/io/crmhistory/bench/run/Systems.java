@@ -56,6 +56,9 @@ final class Systems implements AutoCloseable {
 
     private ManagedProcess start(String name, Path jar, Path dataDir, List<String> leadingArgs) {
         List<String> jvm = new ArrayList<>();
+        // A JVM that runs out of its 1 GiB leaves a heap dump in the scratch directory (kept with --keep).
+        jvm.add("-XX:+HeapDumpOnOutOfMemoryError");
+        jvm.add("-XX:HeapDumpPath=" + scratch);
         if (options.jfr()) {
             jvm.add("-XX:StartFlightRecording=filename=" + scratch.resolve(name + "-" + System.nanoTime() + ".jfr")
                     + ",settings=profile,dumponexit=true");

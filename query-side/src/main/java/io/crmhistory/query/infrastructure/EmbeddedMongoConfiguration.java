@@ -67,7 +67,8 @@ class EmbeddedMongoConfiguration {
     ReadModelBackend readModelBackend(DataDirectory dataDirectory, DerivedKeys keys,
                                       @Value("${crm.readmodel.embedded.encrypted:true}") boolean encrypted,
                                       @Value("${crm.readmodel.embedded.cache-size-mb:64}") int cacheSizeMb,
-                                      @Value("${crm.readmodel.embedded.commit-interval:5s}") Duration commitInterval)
+                                      @Value("${crm.readmodel.embedded.commit-interval:5s}") Duration commitInterval,
+                                      @Value("${crm.readmodel.embedded.max-unsaved-mb:64}") int maxUnsavedMb)
             throws IOException {
         discardEarlierFormats(dataDirectory);
         Path file = dataDirectory.resolve(FILE_NAME);
@@ -77,7 +78,7 @@ class EmbeddedMongoConfiguration {
         MVStore store = openStore(builder, file);
         log.info("Read models in {}, served by the embedded MongoDB-compatible server; set spring.data.mongodb.uri "
                 + "to use a MongoDB instead", file);
-        return new ReadModelBackend(store, commitInterval);
+        return new ReadModelBackend(store, commitInterval, maxUnsavedMb * 1024L * 1024L);
     }
 
     @Bean(destroyMethod = "shutdown")

@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -54,10 +55,18 @@ final class ReadModelBackend extends H2Backend {
 
     private final ReentrantReadWriteLock commits = new ReentrantReadWriteLock();
     private final ScheduledExecutorService committer;
+    private final long maxUnsavedBytes;
+    private final AtomicBoolean earlyCommitQueued = new AtomicBoolean();
 
-    /** @param store opened with auto-commit disabled; this backend commits it */
-    ReadModelBackend(MVStore store, Duration commitInterval) {
+    /**
+     * @param store           opened with auto-commit disabled; this backend commits it
+     * @param maxUnsavedBytes changed pages held in memory before a commit comes early: the store keeps every page
+     *                        changed since the last commit in the heap, and a commit serialises them all into one
+     *                        buffer, so fast writes over a large store must not wait for the interval
+     */
+    ReadModelBackend(MVStore store, Duration commitInterval, long maxUnsavedBytes) {
         super(store);
+        this.maxUnsavedBytes = maxUnsavedBytes;
         this.committer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "readmodel-commit");
             thread.setDaemon(true);
@@ -82,6 +91,15 @@ final class ReadModelBackend extends H2Backend {
             }
         } finally {
             exclusive.unlock();
+        }
+    }
+
+    private void commitEarlyIfTooMuchUnsaved() {
+        if (getMvStore().getUnsavedMemory() > maxUnsavedBytes && earlyCommitQueued.compareAndSet(false, true)) {
+            committer.execute(() -> {
+                earlyCommitQueued.set(false);
+                commitQuietly();
+            });
         }
     }
 
@@ -141,6 +159,7 @@ final class ReadModelBackend extends H2Backend {
                 return super.handleCommand(channel, command, query, resolver, oplog);
             } finally {
                 shared.unlock();
+                commitEarlyIfTooMuchUnsaved();
             }
         }
 

@@ -28,8 +28,11 @@ import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class ReadModelBackendTest {
+
+    private static final long NO_EARLY_COMMIT = Long.MAX_VALUE;
 
     @TempDir
     Path dir;
@@ -66,7 +69,7 @@ class ReadModelBackendTest {
     void aCrashKeepsExactlyTheLastCommitWithDocumentsAndIndexesInAgreement() {
         Path file = dir.resolve("readmodel.mv");
         MVStore store = open(file);
-        ReadModelBackend backend = new ReadModelBackend(store, Duration.ofHours(1));
+        ReadModelBackend backend = new ReadModelBackend(store, Duration.ofHours(1), NO_EARLY_COMMIT);
         MongoServer server = new MongoServer(backend);
         InetSocketAddress address = server.bind();
         try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
@@ -81,7 +84,7 @@ class ReadModelBackendTest {
         server.shutdownNow();
 
         MVStore reopened = open(file);
-        ReadModelBackend recovered = new ReadModelBackend(reopened, Duration.ofHours(1));
+        ReadModelBackend recovered = new ReadModelBackend(reopened, Duration.ofHours(1), NO_EARLY_COMMIT);
         MongoServer restarted = new MongoServer(recovered);
         InetSocketAddress again = restarted.bind();
         try (MongoClient client = MongoClients.create("mongodb://" + again.getHostString() + ":" + again.getPort())) {
@@ -105,7 +108,7 @@ class ReadModelBackendTest {
     void aSecondaryIndexAnswersEqualityQueriesExactlyAsAScanWouldAndFollowsEveryChange() {
         Path file = dir.resolve("indexed.mv");
         MVStore store = open(file);
-        MongoServer server = new MongoServer(new ReadModelBackend(store, Duration.ofHours(1)));
+        MongoServer server = new MongoServer(new ReadModelBackend(store, Duration.ofHours(1), NO_EARLY_COMMIT));
         InetSocketAddress address = server.bind();
         try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
             MongoCollection<org.bson.Document> items = client.getDatabase("crm").getCollection("items");
@@ -155,7 +158,7 @@ class ReadModelBackendTest {
         server.shutdown();
 
         // Reopened, the index is still there and still agrees.
-        MongoServer restarted = new MongoServer(new ReadModelBackend(open(file), Duration.ofHours(1)));
+        MongoServer restarted = new MongoServer(new ReadModelBackend(open(file), Duration.ofHours(1), NO_EARLY_COMMIT));
         InetSocketAddress again = restarted.bind();
         try (MongoClient client = MongoClients.create("mongodb://" + again.getHostString() + ":" + again.getPort())) {
             MongoCollection<org.bson.Document> items = client.getDatabase("crm").getCollection("items");
@@ -177,11 +180,30 @@ class ReadModelBackendTest {
     }
 
     @Test
+    void writesThatLeaveTooMuchUnsavedCommitBeforeTheInterval() {
+        MVStore store = open(dir.resolve("early.mv"));
+        MongoServer server = new MongoServer(new ReadModelBackend(store, Duration.ofHours(1), 64 * 1024));
+        InetSocketAddress address = server.bind();
+        try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
+            MongoCollection<org.bson.Document> customers = client.getDatabase("crm").getCollection("customers");
+            customers.insertOne(new org.bson.Document("_id", "small"));
+            assertThat(store.hasUnsavedChanges()).as("a small write waits for the interval").isTrue();
+
+            customers.insertMany(documents(0, 5_000));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !store.hasUnsavedChanges());
+            assertThat(store.getUnsavedMemory()).isLessThanOrEqualTo(64 * 1024);
+        } finally {
+            server.shutdown();
+        }
+    }
+
+    @Test
     void aCleanCloseKeepsEverything() {
         Path file = dir.resolve("closed.mv");
         for (int round = 0; round < 3; round++) {
             MVStore store = open(file);
-            ReadModelBackend backend = new ReadModelBackend(store, Duration.ofMillis(50));
+            ReadModelBackend backend = new ReadModelBackend(store, Duration.ofMillis(50), NO_EARLY_COMMIT);
             MongoServer server = new MongoServer(backend);
             InetSocketAddress address = server.bind();
             try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
