@@ -3,17 +3,12 @@ package io.crmhistory.platform.eventstore;
 import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.common.transaction.TransactionManager;
-import org.axonframework.eventhandling.EventBus;
-import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
-import org.axonframework.eventsourcing.eventstore.EventStore;
-import org.axonframework.eventhandling.EventBusSpanFactory;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.statements.JdbcEventStorageEngineStatements;
 import org.axonframework.eventsourcing.eventstore.jdbc.statements.ReadEventDataForAggregateStatementBuilder;
 import org.axonframework.serialization.Serializer;
-import org.axonframework.springboot.autoconfig.AxonAutoConfiguration;
 import org.axonframework.springboot.autoconfig.JdbcAutoConfiguration;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
@@ -28,8 +23,7 @@ import javax.sql.DataSource;
 import java.sql.PreparedStatement;
 
 /**
- * Axon's JDBC event storage engine and event store as its Spring Boot auto-configuration builds them, with these
- * differences. The event store gives each processor its own stream (see {@link #eventStore}). The engine: the
+ * Axon's JDBC event storage engine as its Spring Boot auto-configuration builds it, with one difference: the
  * number of events read per query ({@code crm.eventstore.read-batch-size}). Over the embedded store's
  * {@code AUTO_SERVER} link, a query answer larger than H2's 64 KiB socket buffer leaves in two writes, and H2's
  * sockets keep Nagle's algorithm on: the second write waits for the reader's delayed acknowledgement, 40 ms on
@@ -42,7 +36,7 @@ import java.sql.PreparedStatement;
  * of 201, and the client pays the ~40 ms stall that follows closing a partly fetched result once, not per query
  * (with 1,000 per query the as-of took 0.52-0.55 s, with 50 0.23-0.26 s, with 10,000 0.17-0.23 s).
  */
-@AutoConfiguration(after = DataSourceAutoConfiguration.class, before = {JdbcAutoConfiguration.class, AxonAutoConfiguration.class})
+@AutoConfiguration(after = DataSourceAutoConfiguration.class, before = JdbcAutoConfiguration.class)
 @ConditionalOnBean(DataSource.class)
 @ConditionalOnProperty(name = "axon.axonserver.enabled", havingValue = "false", matchIfMissing = true)
 public class EventStorageEngineAutoConfiguration {
@@ -75,25 +69,6 @@ public class EventStorageEngineAutoConfiguration {
                 .schema(eventSchema)
                 .batchSize(batchSize)
                 .readEventDataForAggregate(aggregateReads(aggregateBatchSize, batchSize))
-                .build();
-    }
-
-    /**
-     * Axon's event store as its auto-configuration builds it, except that every streaming processor reads the
-     * store through its own stream. Axon's default shares one in-memory list of the newest events between the
-     * processors at the head; a processor that falls behind while writes keep coming (the query side during a
-     * bulk import) kept every event from its position to the head reachable: 457,000 events, the whole 1 GiB heap,
-     * in a run at 100,000 customers (Axon issue #2954).
-     */
-    @Qualifier("eventStore")
-    @Bean(name = "eventBus")
-    @ConditionalOnMissingBean(EventBus.class)
-    EmbeddedEventStore eventStore(EventStorageEngine storageEngine, org.axonframework.config.Configuration configuration) {
-        return EmbeddedEventStore.builder()
-                .storageEngine(storageEngine)
-                .messageMonitor(configuration.messageMonitor(EventStore.class, "eventStore"))
-                .spanFactory(configuration.getComponent(EventBusSpanFactory.class))
-                .optimizeEventConsumption(false)
                 .build();
     }
 
