@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -15,6 +15,7 @@ import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import javax.sql.DataSource;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -36,24 +37,36 @@ import java.util.Optional;
  * <p>
  * A key is created in a transaction of its own, committed before the first value is encrypted with
  * it: a rolled-back command leaves at worst an unused key, never data under a key that was not kept.
- * Destruction runs in the caller's transaction (the erasure command's, with its event).
+ * That transaction takes its connection from {@code creations}, a pool of its own: from the commands' pool it
+ * needed a second connection while the command's transaction held one, and 16 clients registering customers at
+ * once held all ten and waited for an eleventh until they failed. Destruction runs in the caller's transaction
+ * (the erasure command's, with its event).
  */
-public class JdbcCustomerKeyStore implements CustomerKeyStore {
+public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
 
     static final String TABLE = "customer_keys";
     private static final int IV_BYTES = 12;
 
     private final JdbcTemplate jdbc;
+    private final JdbcTemplate creationJdbc;
     private final TransactionTemplate ownTransaction;
+    private final AutoCloseable creationPool;
     private final SecretKey masterKey;
     private final Clock clock;
     private final Cache<String, SecretKey> cache;
     private final SecureRandom random = new SecureRandom();
 
-    public JdbcCustomerKeyStore(JdbcTemplate jdbc, PlatformTransactionManager transactions, SecretKey masterKey, Clock clock,
+    /**
+     * @param creations where new keys are inserted, each in its own transaction: a pool no command's transaction
+     *                  draws from (closed with this store when it is {@link AutoCloseable}), or an unpooled data
+     *                  source, which opens a connection per transaction anyway
+     */
+    public JdbcCustomerKeyStore(JdbcTemplate jdbc, DataSource creations, SecretKey masterKey, Clock clock,
                                 long cacheSize, Duration keyTtl) {
         this.jdbc = jdbc;
-        this.ownTransaction = new TransactionTemplate(transactions);
+        this.creationJdbc = new JdbcTemplate(creations);
+        this.creationPool = creations instanceof AutoCloseable closeable ? closeable : null;
+        this.ownTransaction = new TransactionTemplate(new DataSourceTransactionManager(creations));
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.masterKey = masterKey;
         this.clock = clock;
@@ -99,7 +112,7 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore {
     private SecretKey create(String customerId) {
         SecretKey key = newDataKey();
         try {
-            ownTransaction.executeWithoutResult(status -> jdbc.update(
+            ownTransaction.executeWithoutResult(status -> creationJdbc.update(
                     "INSERT INTO " + TABLE + " (customer_id, wrapped_key, created_at) VALUES (?, ?, ?)",
                     customerId, wrap(customerId, key), Timestamp.from(clock.instant())));
         } catch (DuplicateKeyException createdConcurrently) {
@@ -108,6 +121,13 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore {
         }
         cache.put(customerId, key);
         return key;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (creationPool != null) {
+            creationPool.close();
+        }
     }
 
     private Optional<SecretKey> load(String customerId) {

@@ -1,5 +1,7 @@
 package io.crmhistory.platform.privacy;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.crmhistory.platform.config.DataDirectory;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,6 +12,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.crypto.SecretKey;
+import javax.sql.DataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -18,7 +21,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -38,12 +48,12 @@ class JdbcCustomerKeyStoreTest {
         dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         jdbc = new JdbcTemplate(dataSource);
         transactions = new DataSourceTransactionManager(dataSource);
-        new PrivacyAutoConfiguration().customerKeyStore(jdbc, transactions, new DataDirectory(dataDir), Clock.systemUTC(),
+        new PrivacyAutoConfiguration().customerKeyStore(jdbc, dataSource, new DataDirectory(dataDir), Clock.systemUTC(),
                 "", 10, Duration.ofMinutes(5));
     }
 
     private JdbcCustomerKeyStore store(String masterKey) {
-        return new JdbcCustomerKeyStore(jdbc, transactions, MasterKey.load(masterKey, new DataDirectory(dataDir)),
+        return new JdbcCustomerKeyStore(jdbc, jdbc.getDataSource(), MasterKey.load(masterKey, new DataDirectory(dataDir)),
                 Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), 10, Duration.ofMinutes(5));
     }
 
@@ -113,5 +123,48 @@ class JdbcCustomerKeyStoreTest {
         });
 
         assertThat(store("").find("c-1")).hasValueSatisfying(k -> assertThat(k.getEncoded()).isEqualTo(created[0].getEncoded()));
+    }
+
+    /** Every connection of the commands' pool held by a command that registers a customer, as under a burst of them. */
+    @Test
+    void commandsHoldingEveryPooledConnectionStillCreateKeys() throws Exception {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        config.setMaximumPoolSize(2);
+        config.setConnectionTimeout(1_000);
+        try (HikariDataSource commands = new HikariDataSource(config)) {
+            JdbcTemplate commandJdbc = new JdbcTemplate(commands);
+            TransactionTemplate command = new TransactionTemplate(new DataSourceTransactionManager(commands));
+            DataSource creations = PrivacyAutoConfiguration.keyCreationPool(commands);
+            new PrivacyAutoConfiguration().customerKeyStore(commandJdbc, commands, new DataDirectory(dataDir),
+                    Clock.systemUTC(), "", 10, Duration.ofMinutes(5));
+            try (JdbcCustomerKeyStore keys = new JdbcCustomerKeyStore(commandJdbc, creations,
+                    MasterKey.load("", new DataDirectory(dataDir)), Clock.systemUTC(), 10, Duration.ofMinutes(5))) {
+                CyclicBarrier allHoldAConnection = new CyclicBarrier(2);
+                ExecutorService threads = Executors.newFixedThreadPool(2);
+                try {
+                    List<Future<SecretKey>> created = threads.invokeAll(List.of(1, 2).stream()
+                            .<Callable<SecretKey>>map(n -> () -> command.execute(status -> {
+                                commandJdbc.queryForObject("SELECT 1", Integer.class); // takes the connection
+                                await(allHoldAConnection);
+                                return keys.findOrCreate("c-" + n);
+                            })).toList());
+                    for (Future<SecretKey> key : created) {
+                        assertThat(key.get()).isNotNull();
+                    }
+                } finally {
+                    threads.shutdownNow();
+                }
+            }
+            assertThat(commandJdbc.queryForObject("SELECT COUNT(*) FROM customer_keys", Integer.class)).isEqualTo(2);
+        }
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
