@@ -58,14 +58,15 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
 
     /**
      * @param creations where new keys are inserted, each in its own transaction: a pool no command's transaction
-     *                  draws from (closed with this store when it is {@link AutoCloseable}), or an unpooled data
-     *                  source, which opens a connection per transaction anyway
+     *                  draws from, owned and closed by this store, or {@code jdbc}'s own data source when that is
+     *                  unpooled (it opens a connection per transaction anyway), which the store leaves open
      */
     public JdbcCustomerKeyStore(JdbcTemplate jdbc, DataSource creations, SecretKey masterKey, Clock clock,
                                 long cacheSize, Duration keyTtl) {
         this.jdbc = jdbc;
         this.creationJdbc = new JdbcTemplate(creations);
-        this.creationPool = creations instanceof AutoCloseable closeable ? closeable : null;
+        // Only a data source of its own is the store's to close, never the commands' one.
+        this.creationPool = creations != jdbc.getDataSource() && creations instanceof AutoCloseable own ? own : null;
         this.ownTransaction = new TransactionTemplate(new DataSourceTransactionManager(creations));
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.masterKey = masterKey;

@@ -136,8 +136,9 @@ class JdbcCustomerKeyStoreTest {
             JdbcTemplate commandJdbc = new JdbcTemplate(commands);
             TransactionTemplate command = new TransactionTemplate(new DataSourceTransactionManager(commands));
             DataSource creations = PrivacyAutoConfiguration.keyCreationPool(commands);
-            new PrivacyAutoConfiguration().customerKeyStore(commandJdbc, commands, new DataDirectory(dataDir),
-                    Clock.systemUTC(), "", 10, Duration.ofMinutes(5));
+            // creates the table; the store it returns, with its own pool, is not needed here
+            ((AutoCloseable) new PrivacyAutoConfiguration().customerKeyStore(commandJdbc, commands,
+                    new DataDirectory(dataDir), Clock.systemUTC(), "", 10, Duration.ofMinutes(5))).close();
             try (JdbcCustomerKeyStore keys = new JdbcCustomerKeyStore(commandJdbc, creations,
                     MasterKey.load("", new DataDirectory(dataDir)), Clock.systemUTC(), 10, Duration.ofMinutes(5))) {
                 CyclicBarrier allHoldAConnection = new CyclicBarrier(2);
