@@ -16,7 +16,7 @@ import java.time.Duration;
         "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
         "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration"})
 @ConditionalOnClass(GlobalMetricRegistry.class)
-public class MetricsAutoConfiguration {
+public class AxonMetricsAutoConfiguration {
 
     @Bean
     @ConditionalOnBean(MeterRegistry.class)
