@@ -2,6 +2,9 @@ package io.crmhistory.query.infrastructure;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
 
 /**
@@ -15,6 +18,9 @@ final class XtsCipher {
 
     static final int BLOCK_SIZE = 4096;
     private static final int AES_BLOCK = 16;
+    private static final int TWEAK_LONGS = BLOCK_SIZE / Long.BYTES;
+    private static final VarHandle LITTLE_ENDIAN_LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final ThreadLocal<Ciphers> ciphers;
 
@@ -35,7 +41,7 @@ final class XtsCipher {
 
     private void transform(long firstBlock, byte[] data, int offset, int length, boolean encrypt) {
         Ciphers c = ciphers.get();
-        byte[] tweaks = c.tweaks;
+        long[] tweaks = c.tweaks;
         for (int done = 0; done < length; done += BLOCK_SIZE) {
             int at = offset + done;
             c.tweaksOf(firstBlock + done / BLOCK_SIZE);
@@ -49,9 +55,11 @@ final class XtsCipher {
         }
     }
 
-    private static void xor(byte[] data, int offset, byte[] tweaks) {
-        for (int i = 0; i < BLOCK_SIZE; i++) {
-            data[offset + i] ^= tweaks[i];
+    /** Eight bytes at a time: byte by byte this loop (and the tweaks') cost 50 times the AES itself. */
+    private static void xor(byte[] data, int offset, long[] tweaks) {
+        for (int i = 0; i < TWEAK_LONGS; i++) {
+            int at = offset + i * Long.BYTES;
+            LITTLE_ENDIAN_LONGS.set(data, at, (long) LITTLE_ENDIAN_LONGS.get(data, at) ^ tweaks[i]);
         }
     }
 
@@ -59,8 +67,10 @@ final class XtsCipher {
     private static final class Ciphers {
         final Cipher encrypt;
         final Cipher decrypt;
-        final byte[] tweaks = new byte[BLOCK_SIZE];
+        /** A block's 256 tweaks as little-endian longs, low half first. */
+        final long[] tweaks = new long[TWEAK_LONGS];
         final byte[] blockNumber = new byte[AES_BLOCK];
+        final byte[] encryptedBlockNumber = new byte[AES_BLOCK];
 
         Ciphers(SecretKeySpec key) {
             try {
@@ -73,26 +83,25 @@ final class XtsCipher {
             }
         }
 
-        /** Tweak i of a block is E(block number) times alpha^i in GF(2^128), little-endian, as XTS defines it. */
+        /**
+         * Tweak i of a block is E(block number) times alpha^i in GF(2^128), little-endian, as XTS defines it:
+         * a shift left by one bit of the 128-bit number, folding a carry out of the top bit back in as 0x87.
+         */
         void tweaksOf(long block) {
-            for (int i = 0; i < 8; i++) {
-                blockNumber[i] = (byte) (block >>> (8 * i));
-            }
+            LITTLE_ENDIAN_LONGS.set(blockNumber, 0, block); // the upper eight bytes stay zero
             try {
-                encrypt.doFinal(blockNumber, 0, AES_BLOCK, tweaks, 0);
+                encrypt.doFinal(blockNumber, 0, AES_BLOCK, encryptedBlockNumber, 0);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("AES failed on one block", e);
             }
-            for (int at = AES_BLOCK; at < BLOCK_SIZE; at += AES_BLOCK) {
-                int carry = 0;
-                for (int i = 0; i < AES_BLOCK; i++) {
-                    int b = tweaks[at - AES_BLOCK + i] & 0xff;
-                    tweaks[at + i] = (byte) ((b << 1) | carry);
-                    carry = b >>> 7;
-                }
-                if (carry != 0) {
-                    tweaks[at] ^= (byte) 0x87;
-                }
+            long low = (long) LITTLE_ENDIAN_LONGS.get(encryptedBlockNumber, 0);
+            long high = (long) LITTLE_ENDIAN_LONGS.get(encryptedBlockNumber, Long.BYTES);
+            for (int i = 0; i < TWEAK_LONGS; i += 2) {
+                tweaks[i] = low;
+                tweaks[i + 1] = high;
+                long carry = high >> 63; // all ones when the top bit is set
+                high = (high << 1) | (low >>> 63);
+                low = (low << 1) ^ (carry & 0x87);
             }
         }
     }
