@@ -31,7 +31,7 @@ import java.util.function.Supplier;
 /**
  * The embedded default for read models: with no {@code spring.data.mongodb.uri} (nor host) configured,
  * an in-process MongoDB-wire-compatible server ({@code mongo-java-server}) persisted with its H2 backend
- * at {@code <crm.data-dir>/readmodel-2.mv} (an MVStore file, cache {@code crm.readmodel.embedded.cache-size-mb}), on a free loopback port. The real MongoDB driver and Spring Data
+ * at {@code <crm.data-dir>/readmodel-3.mv} (an MVStore file, cache {@code crm.readmodel.embedded.cache-size-mb}), on a free loopback port. The real MongoDB driver and Spring Data
  * talk to it exactly as they would to MongoDB, so the same code runs against a real MongoDB when a URI is
  * configured. Its limitations are listed in {@code docs/read-side.md}.
  */
@@ -40,7 +40,7 @@ import java.util.function.Supplier;
 class EmbeddedMongoConfiguration {
 
     static final String DATABASE = "crm";
-    static final String FILE_NAME = "readmodel-2.mv";
+    static final String FILE_NAME = "readmodel-3.mv";
     /**
      * The file is encrypted (AES-XTS in H2's encrypted-file format, {@link XtsEncryptedFiles}, with a key derived from
      * the master key): read models hold
@@ -51,7 +51,7 @@ class EmbeddedMongoConfiguration {
     /** H2's errors for a file it cannot read (corrupt, truncated, foreign), as opposed to one it may not open (locked). */
     private static final Set<Integer> UNREADABLE = Set.of(DataUtils.ERROR_FILE_CORRUPT, DataUtils.ERROR_READING_FAILED,
             DataUtils.ERROR_UNSUPPORTED_FORMAT, DataUtils.ERROR_CHUNK_NOT_FOUND);
-    private static final List<String> EARLIER_FILE_NAMES = List.of("readmodel.mv");
+    private static final List<String> EARLIER_FILE_NAMES = List.of("readmodel.mv", "readmodel-2.mv");
     private static final Logger log = LoggerFactory.getLogger(EmbeddedMongoConfiguration.class);
 
     /**

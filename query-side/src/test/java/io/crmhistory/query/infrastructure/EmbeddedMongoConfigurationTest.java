@@ -43,6 +43,7 @@ class EmbeddedMongoConfigurationTest {
     @Test
     void aFileOfTheEarlierFormatIsDiscardedAndAnUnreadableOneRebuilt() throws Exception {
         Files.writeString(dir.resolve("readmodel.mv"), "earlier format");
+        Files.writeString(dir.resolve("readmodel-2.mv"), "index keys Java-serialized");
         Files.writeString(dir.resolve(EmbeddedMongoConfiguration.FILE_NAME), "not an MVStore file at all, padded "
                 + "x".repeat(8192));
 
@@ -55,6 +56,7 @@ class EmbeddedMongoConfigurationTest {
             server.shutdown();
         }
         assertThat(dir.resolve("readmodel.mv")).doesNotExist();
+        assertThat(dir.resolve("readmodel-2.mv")).doesNotExist();
 
         // The file made in place of the unreadable one opens again (with the same key) and keeps its data.
         MongoServer restarted = start();

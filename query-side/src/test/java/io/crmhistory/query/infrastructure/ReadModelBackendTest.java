@@ -11,6 +11,7 @@ import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.ReplaceOptions;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.bson.ObjectId;
 import org.h2.mvstore.MVStore;
@@ -19,11 +20,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,6 +66,28 @@ class ReadModelBackendTest {
         int oneAgainstOnePointZero = type.compare(new KeyValue(1), new KeyValue(1.0));
         assertThat(oneAgainstOnePointZero).isNotZero()
                 .isEqualTo(-type.compare(new KeyValue(1.0), new KeyValue(1)));
+    }
+
+    @Test
+    void indexKeysAreStoredCompactlyAndReadBackEqual() {
+        IndexKeyType type = IndexKeyType.INSTANCE;
+        List<KeyValue> keys = List.of(new KeyValue("c-1"), new KeyValue(2.5, "c-2"), new KeyValue(Long.MAX_VALUE),
+                new KeyValue(null, "c-3"), new KeyValue(Missing.getInstance()), new KeyValue(true),
+                new KeyValue(Instant.parse("2026-01-01T00:00:00Z"), new ObjectId()),
+                new KeyValue(new Document("a", 1.0).append("b", List.of("x", "y"))),
+                new KeyValue(new ArrayList<>(List.of(1.0, "two"))),
+                new KeyValue(UUID.fromString("00000000-0000-0000-0000-000000000001"))); // not BSON-stored: Java-serialized
+        for (KeyValue key : keys) {
+            WriteBuffer written = new WriteBuffer();
+            type.write(written, key);
+            ByteBuffer bytes = written.getBuffer().flip();
+            assertThat(type.read(bytes)).as("%s", key).isEqualTo(key);
+            assertThat(bytes.hasRemaining()).isFalse();
+        }
+        WriteBuffer customerKey = new WriteBuffer();
+        type.write(customerKey, new KeyValue("c-1"));
+        assertThat(customerKey.position()).as("bytes of a one-string key (Java serialization takes over 100)")
+                .isLessThan(16);
     }
 
     @Test
