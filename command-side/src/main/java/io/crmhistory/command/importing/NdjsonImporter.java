@@ -2,9 +2,11 @@ package io.crmhistory.command.importing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhistory.api.customer.command.CommandResult;
+import io.crmhistory.api.customer.command.RegisterCustomer;
 import io.crmhistory.command.customer.CustomerConflictException;
 import io.crmhistory.command.customer.UnknownOrderException;
 import io.crmhistory.command.infrastructure.CommandDispatcher;
+import io.crmhistory.platform.privacy.CustomerKeyStore;
 import io.crmhistory.platform.web.ClientInputException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -34,7 +36,9 @@ import java.util.concurrent.BlockingQueue;
  * waits, which in turn slows the upload (back-pressure instead of buffering).
  * <p>
  * A lane records up to {@code crm.import.batch-size} queued lines in one database transaction, so
- * the cost of a durable commit is shared by the batch instead of paid per line. The counts of a batch are taken only once
+ * the cost of a durable commit is shared by the batch instead of paid per line; the data keys of the batch's new
+ * customers are stored beforehand, together, in a transaction of their own (each key is committed before anything is
+ * encrypted with it, {@link CustomerKeyStore}), instead of one commit per registration. The counts of a batch are taken only once
  * it has committed, and the answer is sent after every batch has: what is reported accepted is on disk.
  */
 @Component
@@ -48,8 +52,10 @@ class NdjsonImporter {
     private final int laneCapacity;
     private final int batchSize;
     private final TransactionTemplate batchTransaction;
+    private final CustomerKeyStore keys;
 
     NdjsonImporter(CommandDispatcher commands, ObjectMapper mapper, PlatformTransactionManager transactions,
+                   CustomerKeyStore keys,
                    @Value("${crm.import.lanes:4}") int laneCount,
                    @Value("${crm.import.lane-capacity:256}") int laneCapacity,
                    @Value("${crm.import.batch-size:100}") int batchSize) {
@@ -59,6 +65,7 @@ class NdjsonImporter {
         this.laneCapacity = laneCapacity;
         this.batchSize = batchSize;
         this.batchTransaction = new TransactionTemplate(transactions);
+        this.keys = keys;
     }
 
     ImportReport importFrom(InputStream body, Map<String, String> metaData) throws IOException {
@@ -160,6 +167,7 @@ class NdjsonImporter {
          * the whole transaction after one), and rejections are rare in an import.
          */
         private void recordInOneTransaction(List<Task> batch) {
+            createKeysOfNewCustomers(batch);
             List<Runnable> outcomes = new ArrayList<>(batch.size());
             boolean committed;
             try {
@@ -182,6 +190,17 @@ class NdjsonImporter {
                 outcomes.forEach(Runnable::run);
             } else {
                 batch.forEach(task -> record(task).count().run());
+            }
+        }
+
+        private void createKeysOfNewCustomers(List<Task> batch) {
+            List<String> registered = batch.stream().filter(task -> task.command() instanceof RegisterCustomer)
+                    .map(task -> ((RegisterCustomer) task.command()).customerId()).toList();
+            try {
+                keys.createMissing(registered);
+            } catch (RuntimeException e) {
+                // Not lost: each registration then finds or creates its customer's key itself.
+                log.warn("The keys of {} new customers could not be created together", registered.size(), e);
             }
         }
 

@@ -1,6 +1,7 @@
 package io.crmhistory.platform.privacy;
 
 import javax.crypto.SecretKey;
+import java.util.Collection;
 import java.util.Optional;
 
 /** Each customer's data key (AES-256): created on first use, gone for good once destroyed. */
@@ -11,6 +12,14 @@ public interface CustomerKeyStore {
 
     /** The customer's key, created (and stored) when there is none. */
     SecretKey findOrCreate(String customerId);
+
+    /**
+     * Creates the keys of those of these customers who have none, ahead of their first use: a batch of new
+     * customers (an import) can then share the cost of storing their keys.
+     */
+    default void createMissing(Collection<String> customerIds) {
+        customerIds.forEach(this::findOrCreate);
+    }
 
     /** Destroys the customer's key, within the caller's transaction when there is one. */
     void destroy(String customerId);

@@ -23,10 +23,17 @@ import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Data keys in the {@code customer_keys} table of the event store's database, each wrapped with the
@@ -88,6 +95,42 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
     @Override
     public SecretKey findOrCreate(String customerId) {
         return find(customerId).orElseGet(() -> create(customerId));
+    }
+
+    /**
+     * All in one transaction of its own (one durable commit for the batch instead of one per customer). When
+     * another thread creates one of these keys meanwhile, the batch gives way and each key is found or created
+     * on its own.
+     */
+    @Override
+    public void createMissing(Collection<String> customerIds) {
+        List<String> uncached = customerIds.stream().distinct().filter(id -> cache.getIfPresent(id) == null).toList();
+        if (uncached.isEmpty()) {
+            return;
+        }
+        Map<String, SecretKey> created = new LinkedHashMap<>();
+        try {
+            ownTransaction.executeWithoutResult(status -> {
+                Set<String> stored = new HashSet<>(creationJdbc.queryForList("SELECT customer_id FROM " + TABLE
+                        + " WHERE customer_id IN (" + String.join(", ", Collections.nCopies(uncached.size(), "?")) + ")",
+                        String.class, uncached.toArray()));
+                Timestamp now = Timestamp.from(clock.instant());
+                List<Object[]> rows = new ArrayList<>();
+                for (String customerId : uncached) {
+                    if (!stored.contains(customerId)) {
+                        SecretKey key = newDataKey();
+                        created.put(customerId, key);
+                        rows.add(new Object[]{customerId, wrap(customerId, key), now});
+                    }
+                }
+                creationJdbc.batchUpdate("INSERT INTO " + TABLE + " (customer_id, wrapped_key, created_at) VALUES (?, ?, ?)",
+                        rows);
+            });
+        } catch (DuplicateKeyException createdConcurrently) {
+            uncached.forEach(this::findOrCreate);
+            return;
+        }
+        cache.putAll(created);
     }
 
     @Override

@@ -113,6 +113,51 @@ class JdbcCustomerKeyStoreTest {
     }
 
     @Test
+    void missingKeysAreCreatedTogetherAndExistingOnesKept() {
+        JdbcCustomerKeyStore store = store("");
+        SecretKey existing = store.findOrCreate("c-1");
+        store("").findOrCreate("c-2"); // stored, but not in this instance's memory
+
+        store.createMissing(List.of("c-1", "c-2", "c-3", "c-4", "c-3"));
+
+        assertThat(jdbc.queryForList("SELECT customer_id FROM customer_keys ORDER BY customer_id", String.class))
+                .containsExactly("c-1", "c-2", "c-3", "c-4");
+        assertThat(store.findOrCreate("c-1").getEncoded()).isEqualTo(existing.getEncoded());
+        SecretKey created = store.find("c-3").orElseThrow();
+        assertThat(store("").find("c-3")).hasValueSatisfying(k -> assertThat(k.getEncoded()).isEqualTo(created.getEncoded()));
+    }
+
+    @Test
+    void aKeyCreatedMeanwhileByAnotherInstanceIsUsedInsteadOfTheBatchs() {
+        JdbcCustomerKeyStore store = store("");
+        // Another instance creates c-2's key between the batch's look-up and its insert, so the batch's insert fails.
+        CreateC2Meanwhile.other = store("");
+        jdbc.execute("CREATE TRIGGER other_instance BEFORE INSERT ON customer_keys FOR EACH ROW CALL \""
+                + CreateC2Meanwhile.class.getName() + "\"");
+
+        store.createMissing(List.of("c-1", "c-2"));
+
+        SecretKey othersKey = CreateC2Meanwhile.other.find("c-2").orElseThrow();
+        assertThat(store.find("c-2")).hasValueSatisfying(k -> assertThat(k.getEncoded()).isEqualTo(othersKey.getEncoded()));
+        assertThat(store.find("c-1")).isPresent();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM customer_keys", Integer.class)).isEqualTo(2);
+    }
+
+    /** At the first insert into the key table, creates c-2's key through another store (another connection). */
+    public static final class CreateC2Meanwhile implements org.h2.api.Trigger {
+
+        static JdbcCustomerKeyStore other;
+        private static final java.util.concurrent.atomic.AtomicBoolean FIRED = new java.util.concurrent.atomic.AtomicBoolean();
+
+        @Override
+        public void fire(java.sql.Connection connection, Object[] oldRow, Object[] newRow) {
+            if (FIRED.compareAndSet(false, true)) {
+                other.findOrCreate("c-2");
+            }
+        }
+    }
+
+    @Test
     void aKeyCreatedDuringARolledBackTransactionIsStillKeptForTheDataEncryptedWithIt() {
         JdbcCustomerKeyStore store = store("");
         TransactionTemplate transaction = new TransactionTemplate(transactions);
