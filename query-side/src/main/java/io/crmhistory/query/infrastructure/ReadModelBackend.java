@@ -165,11 +165,14 @@ final class ReadModelBackend extends H2Backend {
 
         @Override
         protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+            // Documents are replaced, never changed in place, while a reader may hold them (CopyOnWriteCollection).
             // H2Database names a collection's document map "databases.<database>.<collection>".
             MVMap<Object, Document> map = getMvStore().openMap("databases." + getFullCollectionNamespace(collectionName),
                     new MVMap.Builder<Object, Document>().valueType(DocumentType.INSTANCE));
             requireType(map.getValueType(), DocumentType.class, map);
-            return super.openOrCreateCollection(collectionName, options);
+            // ... and its metadata map "meta.<database>.<collection>", as H2Database.openOrCreateCollection does.
+            MVMap<String, Object> meta = getMvStore().openMap("meta." + getFullCollectionNamespace(collectionName));
+            return new CopyOnWriteCollection(this, collectionName, options, map, meta, getCursorRegistry());
         }
 
         @Override

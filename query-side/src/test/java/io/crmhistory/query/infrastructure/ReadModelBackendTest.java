@@ -10,10 +10,12 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.ReplaceOptions;
 import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.ArrayFilters;
 import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.bson.ObjectId;
+import de.bwaldvogel.mongo.oplog.NoopOplog;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.WriteBuffer;
 import org.junit.jupiter.api.Test;
@@ -88,6 +90,30 @@ class ReadModelBackendTest {
         type.write(customerKey, new KeyValue("c-1"));
         assertThat(customerKey.position()).as("bytes of a one-string key (Java serialization takes over 100)")
                 .isLessThan(16);
+    }
+
+    /** A reply is encoded after the collection's lock is left: an update must not change what a query handed out. */
+    @Test
+    void aDocumentAQueryFoundIsNotChangedByALaterUpdate() {
+        ReadModelBackend backend = new ReadModelBackend(open(dir.resolve("copies.mv")), Duration.ofHours(1), NO_EARLY_COMMIT);
+        try {
+            de.bwaldvogel.mongo.MongoCollection<?> customers = backend.resolveDatabase("crm")
+                    .createCollectionOrThrowIfExists("customers");
+            customers.addDocument(new Document("_id", "c-1").append("segment", "LOYAL").append("tags", new ArrayList<>(List.of("a"))));
+            Document byId = customers.handleQuery(new Document("_id", "c-1")).iterator().next();
+            Document byScan = customers.handleQuery(new Document("segment", "LOYAL")).iterator().next();
+
+            customers.updateDocuments(new Document("_id", "c-1"), new Document("$set", new Document("segment", "AT_RISK"))
+                    .append("$push", new Document("tags", "b")), ArrayFilters.empty(), false, false, NoopOplog.get());
+
+            for (Document handedOut : List.of(byId, byScan)) {
+                assertThat(handedOut.get("segment")).isEqualTo("LOYAL");
+                assertThat(handedOut.get("tags")).isEqualTo(List.of("a"));
+            }
+            assertThat(customers.handleQuery(new Document("_id", "c-1")).iterator().next().get("segment")).isEqualTo("AT_RISK");
+        } finally {
+            backend.close();
+        }
     }
 
     @Test
