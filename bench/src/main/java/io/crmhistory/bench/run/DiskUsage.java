@@ -17,11 +17,20 @@ final class DiskUsage {
     static void run(BenchContext context) {
         Path product = context.systems().productData();
         long events = size(product.resolve("eventstore.mv.db"));
-        long readModels = size(product.resolve("readmodel-2.mv"));
+        long readModels = readModelFiles(product);
         long baseline = size(context.systems().baselineData());
         context.report().add(new ScenarioResult("data on disk after the run", "files of each system", "", null,
                 Map.of(), "product: event store " + ReportTable.megabytes(events) + " MB, read models "
                 + ReportTable.megabytes(readModels) + " MB; baseline " + ReportTable.megabytes(baseline) + " MB"));
+    }
+
+    /** Whatever the read-model file of this version is called (its name changes with its format). */
+    private static long readModelFiles(Path product) {
+        try (Stream<Path> files = Files.list(product)) {
+            return files.filter(file -> file.getFileName().toString().startsWith("readmodel")).mapToLong(DiskUsage::size).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static long size(Path path) {
