@@ -17,6 +17,7 @@ import io.crmhistory.platform.privacy.PersonalDataProtector;
 import io.crmhistory.platform.privacy.PersonalFields;
 import io.crmhistory.query.projection.EventEnvelope;
 import io.crmhistory.query.projection.Events;
+import io.crmhistory.query.projection.TemporaryDataDirectory;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +41,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,8 +72,8 @@ class AuditHttpTest {
     static final Instant RULES_V2_AT = Instant.parse("2025-03-01T00:00:00Z");
 
     @DynamicPropertySource
-    static void dataDirectory(DynamicPropertyRegistry registry) throws IOException {
-        registry.add("crm.data-dir", Files.createTempDirectory("query-audit-test")::toString);
+    static void dataDirectory(DynamicPropertyRegistry registry) {
+        registry.add("crm.data-dir", TemporaryDataDirectory.create()::toString);
     }
 
     @LocalServerPort

@@ -9,6 +9,7 @@ import io.crmhistory.api.customer.event.CustomerRegistered;
 import io.crmhistory.platform.privacy.PersonalDataProtector;
 import io.crmhistory.platform.privacy.PersonalFields;
 import io.crmhistory.query.projection.Events;
+import io.crmhistory.query.projection.TemporaryDataDirectory;
 import io.crmhistory.query.projection.ProjectionCatalog;
 import io.crmhistory.query.projection.ProjectionProcessors;
 import io.crmhistory.query.projection.Projections;
@@ -32,7 +33,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,8 +56,8 @@ class PersonalDataErasureTest {
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @DynamicPropertySource
-    static void dataDirectory(DynamicPropertyRegistry registry) throws IOException {
-        registry.add("crm.data-dir", Files.createTempDirectory("query-privacy-test")::toString);
+    static void dataDirectory(DynamicPropertyRegistry registry) {
+        registry.add("crm.data-dir", TemporaryDataDirectory.create()::toString);
     }
 
     @LocalServerPort
