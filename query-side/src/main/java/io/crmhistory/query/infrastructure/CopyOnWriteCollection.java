@@ -10,6 +10,7 @@ import org.h2.mvstore.MVMap;
 
 import java.util.Comparator;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * The library's H2 collection, except that every document a query finds is handed on as a copy. The library
@@ -18,7 +19,8 @@ import java.util.stream.Stream;
  * changed its document (seen at 100,000 customers as a {@code ConcurrentModificationException} in the server's reply
  * encoder, the directory projection reading states while the segment sync and the forecast refresh wrote), and a
  * reader could get a document half old, half new. With copies, a stored document is never changed, only replaced,
- * so every reader holds one whole version of it. Only the documents a query matched are copied.
+ * so every reader holds one whole version of it. Only the documents a query hands out are copied (after its sort
+ * and limit).
  */
 final class CopyOnWriteCollection extends H2Collection {
 
@@ -27,13 +29,47 @@ final class CopyOnWriteCollection extends H2Collection {
         super(database, collectionName, options, documents, meta, cursors);
     }
 
+    /**
+     * Positions a range of ids gave in ascending order ({@link IdLookupIndex.AscendingIds}) need no sort when the
+     * query sorts by {@code _id} ascending: the documents are read and matched only until the limit is reached, so
+     * a keyset page costs its own size, not the collection's.
+     */
+    @Override
+    protected QueryResult matchDocuments(Document query, Iterable<Object> positions, Document orderBy, int numberToSkip,
+                                         int limit, int batchSize, Document fieldSelector) {
+        if (!(positions instanceof IdLookupIndex.AscendingIds) || !sortsByAscendingId(orderBy)) {
+            return super.matchDocuments(query, positions, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        }
+        Stream<Document> matched = StreamSupport.stream(positions.spliterator(), false).map(this::getDocument)
+                .filter(document -> document != null && documentMatchesQuery(document, query));
+        return handOut(query, window(matched, numberToSkip, limit), batchSize, fieldSelector);
+    }
+
     /** Every query, update and delete finds its documents here, whether through an index or by a scan. */
     @Override
     protected QueryResult matchDocumentsFromStream(Document query, Stream<Document> documents, int numberToSkip,
                                                    int limit, int batchSize, Comparator<Document> order,
                                                    Document fieldSelector) {
-        Stream<Document> copies = documents.filter(document -> documentMatchesQuery(document, query))
-                .map(Document::cloneDeeply);
-        return super.matchDocumentsFromStream(query, copies, numberToSkip, limit, batchSize, order, fieldSelector);
+        Stream<Document> matched = documents.filter(document -> documentMatchesQuery(document, query));
+        if (order != null) {
+            matched = matched.sorted(order);
+        }
+        return handOut(query, window(matched, numberToSkip, limit), batchSize, fieldSelector);
+    }
+
+    private static Stream<Document> window(Stream<Document> matched, int numberToSkip, int limit) {
+        Stream<Document> window = numberToSkip > 0 ? matched.skip(numberToSkip) : matched;
+        return limit > 0 ? window.limit(limit) : window;
+    }
+
+    /** Copies exactly the documents handed out; the library then selects their fields and keeps a cursor of the rest. */
+    private QueryResult handOut(Document query, Stream<Document> documents, int batchSize, Document fieldSelector) {
+        return super.matchDocumentsFromStream(query, documents.map(Document::cloneDeeply), 0, 0, batchSize, null,
+                fieldSelector);
+    }
+
+    private static boolean sortsByAscendingId(Document orderBy) {
+        return orderBy != null && orderBy.size() == 1 && orderBy.get("_id") instanceof Number direction
+                && direction.intValue() == 1;
     }
 }

@@ -9,6 +9,8 @@ import java.util.function.Function;
 /** Reads the equality a query requires of one field, for the embedded store's own index lookups. */
 final class EqualityQueries {
 
+    private static final java.util.Set<String> RANGE_OPERATORS = java.util.Set.of("$gt", "$gte", "$lt", "$lte");
+
     private EqualityQueries() {
     }
 
@@ -26,6 +28,16 @@ final class EqualityQueries {
         return find(query, value -> value instanceof Document condition && condition.size() == 1
                 && condition.get("$in") instanceof Collection<?> values
                 && values.stream().allMatch(EqualityQueries::isScalar) ? values : null, field);
+    }
+
+    /**
+     * The bounds of a range on {@code field} ({@code $gt}, {@code $gte}, {@code $lt}, {@code $lte} with scalar values
+     * and nothing else) at the query's top level or inside an {@code $and}, or null.
+     */
+    static Document rangeBounds(Document query, String field) {
+        return find(query, value -> value instanceof Document condition && !condition.isEmpty()
+                && RANGE_OPERATORS.containsAll(condition.keySet())
+                && condition.values().stream().allMatch(EqualityQueries::isScalar) ? condition : null, field);
     }
 
     /** What {@code read} makes of the field's condition, at the top level or in the first {@code $and} term it reads. */

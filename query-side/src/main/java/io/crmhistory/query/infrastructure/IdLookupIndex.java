@@ -3,9 +3,13 @@ package io.crmhistory.query.infrastructure;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.KeyConstraintError;
+import org.h2.mvstore.MVMap;
 
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -14,23 +18,27 @@ import java.util.List;
  * segment's members in some order). The library's unique index only
  * takes a query on its keys alone, so such an update scanned the whole collection: re-evaluating 23,570
  * customers took minutes. The document found by id is then matched against the whole query by the server, as
- * for any index. Everything else is the library's index.
+ * for any index. It also walks a range of ids in order ({@code _id > last}: the keyset pages of a re-evaluation of
+ * everyone), which the library answered by reading, matching and sorting the whole collection for every page. Everything else is the library's index.
  */
 final class IdLookupIndex extends Index<Object> {
 
     private static final String ID = "_id";
 
     private final Index<Object> ids;
+    private final MVMap<KeyValue, Object> entries;
 
-    IdLookupIndex(Index<Object> ids, String name, List<IndexKey> keys, boolean sparse) {
+    /** @param entries the map {@code ids} keeps its entries in: (normalized id) → position, in value order */
+    IdLookupIndex(Index<Object> ids, String name, List<IndexKey> keys, boolean sparse, MVMap<KeyValue, Object> entries) {
         super(name, keys, sparse);
         this.ids = ids;
+        this.entries = entries;
     }
 
     @Override
     public boolean canHandle(Document query) {
         return ids.canHandle(query) || EqualityQueries.scalarEquality(query, ID) != null
-                || EqualityQueries.inValues(query, ID) != null;
+                || EqualityQueries.inValues(query, ID) != null || EqualityQueries.rangeBounds(query, ID) != null;
     }
 
     @Override
@@ -42,11 +50,66 @@ final class IdLookupIndex extends Index<Object> {
         if (id != null) {
             return ids.getPositions(new Document(ID, id));
         }
+        Document range = EqualityQueries.rangeBounds(query, ID);
+        if (range != null) {
+            return new AscendingIds(() -> positionsWithin(range));
+        }
         java.util.Set<Object> positions = new java.util.LinkedHashSet<>();
         for (Object each : EqualityQueries.inValues(query, ID)) {
             ids.getPositions(new Document(ID, each)).forEach(positions::add);
         }
         return positions;
+    }
+
+    /**
+     * The positions of the documents whose id lies within the bounds, lazily and in ascending order of ids, so a page
+     * ({@code _id > last}, sorted by {@code _id}, limited) reads only what it returns ({@link CopyOnWriteCollection}).
+     * Ids of other types than the bounds' may come along; the server matches the whole query on each document.
+     */
+    private Iterator<Object> positionsWithin(Document range) {
+        Object lower = range.containsKey("$gt") ? range.get("$gt") : range.get("$gte");
+        Object upper = range.containsKey("$lt") ? range.get("$lt") : range.get("$lte");
+        Iterator<KeyValue> keys = entries.keyIterator(lower == null ? null : new KeyValue(lower).normalized());
+        return new Iterator<>() {
+            private KeyValue next = advance();
+
+            private KeyValue advance() {
+                while (keys.hasNext()) {
+                    KeyValue key = keys.next();
+                    Object id = key.get(0);
+                    if (range.containsKey("$gt") && ValueComparator.asc().compare(id, lower) == 0) {
+                        continue;
+                    }
+                    int toUpper = upper == null ? -1 : ValueComparator.asc().compare(id, upper);
+                    return toUpper < 0 || (toUpper == 0 && range.containsKey("$lte")) ? key : null;
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public Object next() {
+                if (next == null) {
+                    throw new java.util.NoSuchElementException();
+                }
+                Object position = entries.get(next);
+                next = advance();
+                return position;
+            }
+        };
+    }
+
+    /** Positions in ascending order of the documents' ids, which a sort by {@code _id} may take as they come. */
+    record AscendingIds(Iterable<Object> positions) implements Iterable<Object> {
+
+        @Override
+        public Iterator<Object> iterator() {
+            return positions.iterator();
+        }
     }
 
     @Override

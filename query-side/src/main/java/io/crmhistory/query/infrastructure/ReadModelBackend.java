@@ -184,7 +184,7 @@ final class ReadModelBackend extends H2Backend {
             requireType(map.getKeyType(), IndexKeyType.class, map);
             Index<Object> index = super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
             boolean idIndex = keys.size() == 1 && keys.get(0).getKey().equals("_id");
-            return idIndex ? new IdLookupIndex(index, indexName, keys, sparse) : index;
+            return idIndex ? new IdLookupIndex(index, indexName, keys, sparse, map) : index;
         }
 
         /** The library ignores secondary indexes; this one answers equality on their first field. */

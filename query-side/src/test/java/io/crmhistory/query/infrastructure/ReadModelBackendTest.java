@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -112,6 +113,47 @@ class ReadModelBackendTest {
             }
             assertThat(customers.handleQuery(new Document("_id", "c-1")).iterator().next().get("segment")).isEqualTo("AT_RISK");
         } finally {
+            backend.close();
+        }
+    }
+
+    /** The keyset pages of a re-evaluation of everyone: {@code _id > last}, sorted by id, a page at a time. */
+    @Test
+    void rangesOfIdsArePagedInOrderAndMatchedAsMongoDbDoes() {
+        ReadModelBackend backend = new ReadModelBackend(open(dir.resolve("ranges.mv")), Duration.ofHours(1), NO_EARLY_COMMIT);
+        MongoServer server = new MongoServer(backend);
+        InetSocketAddress address = server.bind();
+        try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
+            MongoCollection<org.bson.Document> customers = client.getDatabase("crm").getCollection("customers");
+            List<org.bson.Document> documents = new ArrayList<>();
+            for (int i = 2_499; i >= 0; i--) { // inserted out of order
+                documents.add(new org.bson.Document("_id", String.format("c-%04d", i)).append("n", i));
+            }
+            documents.add(new org.bson.Document("_id", 42).append("n", -1)); // another type: never in a string range
+            customers.insertMany(documents);
+            customers.deleteOne(Filters.eq("_id", "c-0150"));
+
+            List<Object> paged = new ArrayList<>();
+            String last = null;
+            List<org.bson.Document> page;
+            do {
+                page = customers.find(last == null ? Filters.type("_id", "string") : Filters.gt("_id", last))
+                        .sort(Sorts.ascending("_id")).limit(100).into(new ArrayList<>());
+                page.forEach(document -> paged.add(document.get("_id")));
+                last = page.isEmpty() ? last : page.get(page.size() - 1).getString("_id");
+            } while (page.size() == 100);
+
+            assertThat(paged).hasSize(2_499).doesNotHaveDuplicates().doesNotContain("c-0150", 42)
+                    .isSortedAccordingTo(Comparator.comparing(Object::toString));
+            assertThat(customers.find(Filters.and(Filters.gte("_id", "c-0100"), Filters.lte("_id", "c-0105")))
+                    .sort(Sorts.ascending("_id")).map(d -> d.get("_id")).into(new ArrayList<>()))
+                    .containsExactly("c-0100", "c-0101", "c-0102", "c-0103", "c-0104", "c-0105");
+            assertThat(customers.countDocuments(Filters.and(Filters.gt("_id", "c-2497"), Filters.lt("_id", "c-9")))).isEqualTo(2);
+            assertThat(customers.find(Filters.and(Filters.gt("_id", "c-1000"), Filters.lt("n", 1005)))
+                    .sort(Sorts.descending("_id")).map(d -> d.get("_id")).into(new ArrayList<>()))
+                    .containsExactly("c-1004", "c-1003", "c-1002", "c-1001");
+        } finally {
+            server.shutdownNow();
             backend.close();
         }
     }
