@@ -7,6 +7,7 @@ import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.exception.KeyConstraintError;
+import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 
 import java.util.Iterator;
@@ -19,7 +20,8 @@ import java.util.List;
  * takes a query on its keys alone, so such an update scanned the whole collection: re-evaluating 23,570
  * customers took minutes. The document found by id is then matched against the whole query by the server, as
  * for any index. It also walks a range of ids in order ({@code _id > last}: the keyset pages of a re-evaluation of
- * everyone), which the library answered by reading, matching and sorting the whole collection for every page. Everything else is the library's index.
+ * everyone), which the library answered by reading, matching and sorting the whole collection for every page.
+ * Everything else is the library's index.
  */
 final class IdLookupIndex extends Index<Object> {
 
@@ -69,19 +71,19 @@ final class IdLookupIndex extends Index<Object> {
     private Iterator<Object> positionsWithin(Document range) {
         Object lower = range.containsKey("$gt") ? range.get("$gt") : range.get("$gte");
         Object upper = range.containsKey("$lt") ? range.get("$lt") : range.get("$lte");
-        Iterator<KeyValue> keys = entries.keyIterator(lower == null ? null : new KeyValue(lower).normalized());
+        Cursor<KeyValue, Object> entry = entries.cursor(lower == null ? null : new KeyValue(lower).normalized());
         return new Iterator<>() {
-            private KeyValue next = advance();
+            private Object next = advance();
 
-            private KeyValue advance() {
-                while (keys.hasNext()) {
-                    KeyValue key = keys.next();
-                    Object id = key.get(0);
+            /** The position of the next id within the bounds, or null past the upper one. */
+            private Object advance() {
+                while (entry.hasNext()) {
+                    Object id = entry.next().get(0);
                     if (range.containsKey("$gt") && ValueComparator.asc().compare(id, lower) == 0) {
                         continue;
                     }
                     int toUpper = upper == null ? -1 : ValueComparator.asc().compare(id, upper);
-                    return toUpper < 0 || (toUpper == 0 && range.containsKey("$lte")) ? key : null;
+                    return toUpper < 0 || (toUpper == 0 && range.containsKey("$lte")) ? entry.getValue() : null;
                 }
                 return null;
             }
@@ -96,7 +98,7 @@ final class IdLookupIndex extends Index<Object> {
                 if (next == null) {
                     throw new java.util.NoSuchElementException();
                 }
-                Object position = entries.get(next);
+                Object position = next;
                 next = advance();
                 return position;
             }
