@@ -53,6 +53,8 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
 
     static final String TABLE = "customer_keys";
     private static final int IV_BYTES = 12;
+    private static final String INSERT =
+            "INSERT INTO " + TABLE + " (customer_id, wrapped_key, created_at) VALUES (?, ?, ?)";
 
     private final JdbcTemplate jdbc;
     private final JdbcTemplate creationJdbc;
@@ -120,11 +122,10 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
                     if (!stored.contains(customerId)) {
                         SecretKey key = newDataKey();
                         created.put(customerId, key);
-                        rows.add(new Object[]{customerId, wrap(customerId, key), now});
+                        rows.add(row(customerId, key, now));
                     }
                 }
-                creationJdbc.batchUpdate("INSERT INTO " + TABLE + " (customer_id, wrapped_key, created_at) VALUES (?, ?, ?)",
-                        rows);
+                creationJdbc.batchUpdate(INSERT, rows);
             });
         } catch (DuplicateKeyException createdConcurrently) {
             uncached.forEach(this::findOrCreate);
@@ -156,15 +157,19 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
     private SecretKey create(String customerId) {
         SecretKey key = newDataKey();
         try {
-            ownTransaction.executeWithoutResult(status -> creationJdbc.update(
-                    "INSERT INTO " + TABLE + " (customer_id, wrapped_key, created_at) VALUES (?, ?, ?)",
-                    customerId, wrap(customerId, key), Timestamp.from(clock.instant())));
+            ownTransaction.executeWithoutResult(status -> creationJdbc.update(INSERT,
+                    row(customerId, key, Timestamp.from(clock.instant()))));
         } catch (DuplicateKeyException createdConcurrently) {
             return load(customerId).orElseThrow(() -> new IllegalStateException(
                     "the key of customer " + customerId + " was created and destroyed concurrently"));
         }
         cache.put(customerId, key);
         return key;
+    }
+
+    /** The values of {@link #INSERT} for one new key, wrapped. */
+    private Object[] row(String customerId, SecretKey key, Timestamp createdAt) {
+        return new Object[]{customerId, wrap(customerId, key), createdAt};
     }
 
     @Override

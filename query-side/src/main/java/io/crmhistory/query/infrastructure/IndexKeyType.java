@@ -9,7 +9,6 @@ import de.bwaldvogel.mongo.bson.ObjectId;
 import de.bwaldvogel.mongo.wire.bson.BsonDecoder;
 import de.bwaldvogel.mongo.wire.bson.BsonEncoder;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.WriteBuffer;
 import org.h2.mvstore.type.ObjectDataType;
@@ -57,8 +56,8 @@ final class IndexKeyType extends ObjectDataType {
             super.write(buffer, key);
             return;
         }
-        ByteBuf bson = Unpooled.buffer(64);
-        try {
+        buffer.put(BSON_KEY).putVarInt(values.size());
+        LengthPrefixedBson.write(buffer, bson -> {
             for (Object value : values) {
                 if (value instanceof Missing) {
                     bson.writeByte(MISSING);
@@ -68,11 +67,7 @@ final class IndexKeyType extends ObjectDataType {
                     BsonEncoder.encodeValue(type, value, bson);
                 }
             }
-            buffer.put(BSON_KEY).putVarInt(values.size()).putVarInt(bson.readableBytes());
-            buffer.put(bson.array(), bson.arrayOffset() + bson.readerIndex(), bson.readableBytes());
-        } finally {
-            bson.release();
-        }
+        });
     }
 
     @Override
@@ -81,11 +76,7 @@ final class IndexKeyType extends ObjectDataType {
             return super.read(buffer);
         }
         int size = DataUtils.readVarInt(buffer);
-        int length = DataUtils.readVarInt(buffer);
-        ByteBuffer slice = buffer.slice();
-        slice.limit(length);
-        buffer.position(buffer.position() + length);
-        ByteBuf bson = Unpooled.wrappedBuffer(slice);
+        ByteBuf bson = LengthPrefixedBson.read(buffer);
         List<Object> values = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             byte type = bson.readByte();
