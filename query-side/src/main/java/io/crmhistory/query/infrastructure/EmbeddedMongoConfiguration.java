@@ -68,7 +68,9 @@ class EmbeddedMongoConfiguration {
                                       @Value("${crm.readmodel.embedded.encrypted:true}") boolean encrypted,
                                       @Value("${crm.readmodel.embedded.cache-size-mb:64}") int cacheSizeMb,
                                       @Value("${crm.readmodel.embedded.commit-interval:5s}") Duration commitInterval,
-                                      @Value("${crm.readmodel.embedded.max-unsaved-mb:64}") int maxUnsavedMb)
+                                      @Value("${crm.readmodel.embedded.max-unsaved-mb:64}") int maxUnsavedMb,
+                                      @Value("${crm.readmodel.embedded.compact-below-percent:25}") int compactBelowPercent,
+                                      @Value("${crm.readmodel.embedded.compact-write-mb:16}") int compactWriteMb)
             throws IOException {
         discardEarlierFormats(dataDirectory);
         Path file = dataDirectory.resolve(FILE_NAME);
@@ -78,7 +80,8 @@ class EmbeddedMongoConfiguration {
         MVStore store = openStore(builder, file);
         log.info("Read models in {}, served by the embedded MongoDB-compatible server; set spring.data.mongodb.uri "
                 + "to use a MongoDB instead", file);
-        return new ReadModelBackend(store, commitInterval, maxUnsavedMb * 1024L * 1024L);
+        return new ReadModelBackend(store, commitInterval, maxUnsavedMb * 1024L * 1024L,
+                new ReadModelBackend.SpaceReclaim(compactBelowPercent, compactWriteMb << 20));
     }
 
     @Bean(destroyMethod = "shutdown")

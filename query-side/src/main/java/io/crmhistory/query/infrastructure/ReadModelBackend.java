@@ -56,7 +56,24 @@ final class ReadModelBackend extends H2Backend {
     private final ReentrantReadWriteLock commits = new ReentrantReadWriteLock();
     private final ScheduledExecutorService committer;
     private final long maxUnsavedBytes;
+    private final SpaceReclaim reclaim;
     private final AtomicBoolean earlyCommitQueued = new AtomicBoolean();
+    private final AtomicBoolean wroteSinceLastInterval = new AtomicBoolean();
+
+    /**
+     * How the file is kept nearer the size of its data. Every commit writes the changed pages to a new chunk, and the
+     * pages they replace stay in older chunks, which fall free (and are reused) only when none of their pages is live.
+     * Updates spread over large B-trees leave most chunks partly live for a long time: a CDNOW master catch-up left a
+     * 1.6 GB file holding 12 % live pages, a run at 100,000 customers with four rebuilds 7 GB holding 24 %. Before
+     * each commit the live pages of chunks filled below {@code belowPercent} are rewritten (at most
+     * {@code writeLimitBytes} of them, once per commit interval), so those chunks fall free. Rewriting means reading
+     * old pages back (decrypting and decoding them), so while projections write the bar is kept low; after an interval
+     * without writes it is twice as high. (H2's background writer does the same, but it is off here:
+     * commits are ours.)
+     */
+    record SpaceReclaim(int belowPercent, int writeLimitBytes) {
+        static final SpaceReclaim NONE = new SpaceReclaim(0, 0);
+    }
 
     /**
      * @param store           opened with auto-commit disabled; this backend commits it
@@ -64,9 +81,10 @@ final class ReadModelBackend extends H2Backend {
      *                        changed since the last commit in the heap, and a commit serialises them all into one
      *                        buffer, so fast writes over a large store must not wait for the interval
      */
-    ReadModelBackend(MVStore store, Duration commitInterval, long maxUnsavedBytes) {
+    ReadModelBackend(MVStore store, Duration commitInterval, long maxUnsavedBytes, SpaceReclaim reclaim) {
         super(store);
         this.maxUnsavedBytes = maxUnsavedBytes;
+        this.reclaim = reclaim;
         this.committer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "readmodel-commit");
             thread.setDaemon(true);
@@ -78,7 +96,7 @@ final class ReadModelBackend extends H2Backend {
         // that replaced a chunk's are on disk well before its space is written over. (Rewriting sparse chunks as
         // well, as the event store's housekeeping does, saved only 4 % more here and cost 5 % more CPU.)
         store.setRetentionTime((int) Math.min(Integer.MAX_VALUE, 2 * millis));
-        committer.scheduleWithFixedDelay(this::commitQuietly, millis, millis, TimeUnit.MILLISECONDS);
+        committer.scheduleWithFixedDelay(this::reclaimAndCommit, millis, millis, TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -101,6 +119,37 @@ final class ReadModelBackend extends H2Backend {
                 commitQuietly();
             });
         }
+    }
+
+    /**
+     * Rewrites the live pages of sparse chunks; the next commit stores them. Under the shared lock, like a writing
+     * command: the rewritten pages are the maps' current pages, serialised only by a commit.
+     */
+    void reclaimSpace(boolean idle) {
+        if (reclaim.belowPercent() <= 0) {
+            return;
+        }
+        int belowPercent = idle ? Math.min(2 * reclaim.belowPercent(), 90) : reclaim.belowPercent();
+        Lock shared = commits.readLock();
+        shared.lock();
+        try {
+            MVStore store = getMvStore();
+            if (!store.isClosed() && store.getFileStore().getChunksFillRate() < belowPercent) {
+                store.compact(belowPercent, reclaim.writeLimitBytes());
+            }
+        } finally {
+            shared.unlock();
+        }
+    }
+
+    /** The interval's commit; early commits (too much unsaved) leave the space alone, they come too often. */
+    private void reclaimAndCommit() {
+        try {
+            reclaimSpace(!wroteSinceLastInterval.getAndSet(false));
+        } catch (RuntimeException e) {
+            log.warn("Could not rewrite sparse chunks of {}; tried again at the next interval: {}", this, e.toString());
+        }
+        commitQuietly();
     }
 
     private void commitQuietly() {
@@ -155,6 +204,7 @@ final class ReadModelBackend extends H2Backend {
             }
             Lock shared = commits.readLock();
             shared.lock();
+            wroteSinceLastInterval.set(true);
             try {
                 return super.handleCommand(channel, command, query, resolver, oplog);
             } finally {

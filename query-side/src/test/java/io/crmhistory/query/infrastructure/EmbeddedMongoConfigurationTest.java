@@ -70,7 +70,7 @@ class EmbeddedMongoConfigurationTest {
     private MongoServer start() throws Exception {
         EmbeddedMongoConfiguration configuration = new EmbeddedMongoConfiguration();
         return configuration.embeddedMongoServer(configuration.readModelBackend(new DataDirectory(dir), keys, true, 16,
-                Duration.ofMillis(100), 64));
+                Duration.ofMillis(100), 64, 50, 32));
     }
 
     private static MongoClient connect(MongoServer server) {

@@ -16,6 +16,7 @@ import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.bson.ObjectId;
 import de.bwaldvogel.mongo.oplog.NoopOplog;
+import io.crmhistory.query.infrastructure.ReadModelBackend.SpaceReclaim;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.WriteBuffer;
 import org.junit.jupiter.api.Test;
@@ -96,7 +97,7 @@ class ReadModelBackendTest {
     /** A reply is encoded after the collection's lock is left: an update must not change what a query handed out. */
     @Test
     void aDocumentAQueryFoundIsNotChangedByALaterUpdate() {
-        ReadModelBackend backend = new ReadModelBackend(open(dir.resolve("copies.mv")), Duration.ofHours(1), NO_EARLY_COMMIT);
+        ReadModelBackend backend = new ReadModelBackend(open(dir.resolve("copies.mv")), Duration.ofHours(1), NO_EARLY_COMMIT, SpaceReclaim.NONE);
         try {
             de.bwaldvogel.mongo.MongoCollection<?> customers = backend.resolveDatabase("crm")
                     .createCollectionOrThrowIfExists("customers");
@@ -120,7 +121,7 @@ class ReadModelBackendTest {
     /** The keyset pages of a re-evaluation of everyone: {@code _id > last}, sorted by id, a page at a time. */
     @Test
     void rangesOfIdsArePagedInOrderAndMatchedAsMongoDbDoes() {
-        ReadModelBackend backend = new ReadModelBackend(open(dir.resolve("ranges.mv")), Duration.ofHours(1), NO_EARLY_COMMIT);
+        ReadModelBackend backend = new ReadModelBackend(open(dir.resolve("ranges.mv")), Duration.ofHours(1), NO_EARLY_COMMIT, SpaceReclaim.NONE);
         MongoServer server = new MongoServer(backend);
         InetSocketAddress address = server.bind();
         try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
@@ -162,7 +163,7 @@ class ReadModelBackendTest {
     void aCrashKeepsExactlyTheLastCommitWithDocumentsAndIndexesInAgreement() {
         Path file = dir.resolve("readmodel.mv");
         MVStore store = open(file);
-        ReadModelBackend backend = new ReadModelBackend(store, Duration.ofHours(1), NO_EARLY_COMMIT);
+        ReadModelBackend backend = new ReadModelBackend(store, Duration.ofHours(1), NO_EARLY_COMMIT, SpaceReclaim.NONE);
         MongoServer server = new MongoServer(backend);
         InetSocketAddress address = server.bind();
         try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
@@ -177,7 +178,7 @@ class ReadModelBackendTest {
         server.shutdownNow();
 
         MVStore reopened = open(file);
-        ReadModelBackend recovered = new ReadModelBackend(reopened, Duration.ofHours(1), NO_EARLY_COMMIT);
+        ReadModelBackend recovered = new ReadModelBackend(reopened, Duration.ofHours(1), NO_EARLY_COMMIT, SpaceReclaim.NONE);
         MongoServer restarted = new MongoServer(recovered);
         InetSocketAddress again = restarted.bind();
         try (MongoClient client = MongoClients.create("mongodb://" + again.getHostString() + ":" + again.getPort())) {
@@ -201,7 +202,7 @@ class ReadModelBackendTest {
     void aSecondaryIndexAnswersEqualityQueriesExactlyAsAScanWouldAndFollowsEveryChange() {
         Path file = dir.resolve("indexed.mv");
         MVStore store = open(file);
-        MongoServer server = new MongoServer(new ReadModelBackend(store, Duration.ofHours(1), NO_EARLY_COMMIT));
+        MongoServer server = new MongoServer(new ReadModelBackend(store, Duration.ofHours(1), NO_EARLY_COMMIT, SpaceReclaim.NONE));
         InetSocketAddress address = server.bind();
         try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
             MongoCollection<org.bson.Document> items = client.getDatabase("crm").getCollection("items");
@@ -251,7 +252,7 @@ class ReadModelBackendTest {
         server.shutdown();
 
         // Reopened, the index is still there and still agrees.
-        MongoServer restarted = new MongoServer(new ReadModelBackend(open(file), Duration.ofHours(1), NO_EARLY_COMMIT));
+        MongoServer restarted = new MongoServer(new ReadModelBackend(open(file), Duration.ofHours(1), NO_EARLY_COMMIT, SpaceReclaim.NONE));
         InetSocketAddress again = restarted.bind();
         try (MongoClient client = MongoClients.create("mongodb://" + again.getHostString() + ":" + again.getPort())) {
             MongoCollection<org.bson.Document> items = client.getDatabase("crm").getCollection("items");
@@ -275,7 +276,7 @@ class ReadModelBackendTest {
     @Test
     void writesThatLeaveTooMuchUnsavedCommitBeforeTheInterval() {
         MVStore store = open(dir.resolve("early.mv"));
-        MongoServer server = new MongoServer(new ReadModelBackend(store, Duration.ofHours(1), 64 * 1024));
+        MongoServer server = new MongoServer(new ReadModelBackend(store, Duration.ofHours(1), 64 * 1024, SpaceReclaim.NONE));
         InetSocketAddress address = server.bind();
         try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
             MongoCollection<org.bson.Document> customers = client.getDatabase("crm").getCollection("customers");
@@ -296,7 +297,7 @@ class ReadModelBackendTest {
         Path file = dir.resolve("closed.mv");
         for (int round = 0; round < 3; round++) {
             MVStore store = open(file);
-            ReadModelBackend backend = new ReadModelBackend(store, Duration.ofMillis(50), NO_EARLY_COMMIT);
+            ReadModelBackend backend = new ReadModelBackend(store, Duration.ofMillis(50), NO_EARLY_COMMIT, SpaceReclaim.NONE);
             MongoServer server = new MongoServer(backend);
             InetSocketAddress address = server.bind();
             try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
@@ -306,6 +307,64 @@ class ReadModelBackendTest {
             }
             server.shutdown();
             assertThat(store.isClosed()).isTrue();
+        }
+    }
+
+    /**
+     * Commits that each rewrite a random part of a collection's pages leave many chunks partly live for a long time;
+     * rewriting the sparse chunks' live pages lets them fall free, and nothing is lost or changed by the move.
+     */
+    @Test
+    void sparseChunksAreRewrittenSoTheFileStaysNearItsData() {
+        MVStore store = open(dir.resolve("sparse.mv"));
+        ReadModelBackend backend = new ReadModelBackend(store, Duration.ofHours(1), NO_EARLY_COMMIT,
+                new SpaceReclaim(50, 64 << 20));
+        store.setRetentionTime(0); // chunks may be rewritten and reused at once (the backend's default waits an interval)
+        MongoServer server = new MongoServer(backend);
+        InetSocketAddress address = server.bind();
+        String padding = "x".repeat(400);
+        int blocks = 200;
+        int perBlock = 25; // about one leaf page of the collection
+        try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
+            MongoCollection<org.bson.Document> customers = client.getDatabase("crm").getCollection("customers");
+            List<org.bson.Document> all = new ArrayList<>();
+            for (int i = 0; i < blocks * perBlock; i++) {
+                all.add(new org.bson.Document("_id", String.format("c-%05d", i)).append("round", 0).append("padding", padding));
+            }
+            customers.insertMany(all);
+            backend.commit();
+            java.util.Random random = new java.util.Random(7);
+            int[] lastRound = new int[blocks];
+            for (int round = 1; round <= 30; round++) {
+                for (int block = 0; block < blocks; block++) {
+                    if (random.nextInt(10) < 2) { // a fifth of the pages changes in each commit
+                        customers.updateOne(Filters.eq("_id", String.format("c-%05d", block * perBlock)),
+                                Updates.set("round", round));
+                        lastRound[block] = round;
+                    }
+                }
+                backend.commit();
+            }
+            int before = store.getFileStore().getChunksFillRate();
+
+            backend.reclaimSpace(false);
+            for (int commit = 0; commit < 8; commit++) { // chunks left empty are dropped a few versions later
+                backend.commit();
+                customers.insertOne(new org.bson.Document("_id", "later-" + commit));
+            }
+            backend.commit();
+
+            int after = store.getFileStore().getChunksFillRate();
+            assertThat(before).as("live share of the chunks after the scattered updates").isLessThan(50);
+            assertThat(after).as("after rewriting, from %d %% (49 %% without)", before).isGreaterThanOrEqualTo(75);
+            assertThat(customers.countDocuments()).isEqualTo(blocks * perBlock + 8);
+            for (int block = 0; block < blocks; block++) {
+                org.bson.Document first = customers.find(Filters.eq("_id", String.format("c-%05d", block * perBlock))).first();
+                assertThat(first.getInteger("round")).isEqualTo(lastRound[block]);
+                assertThat(first.getString("padding")).isEqualTo(padding);
+            }
+        } finally {
+            server.shutdown();
         }
     }
 
