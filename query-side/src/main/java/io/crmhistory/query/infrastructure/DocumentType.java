@@ -45,7 +45,8 @@ final class DocumentType extends BasicDataType<Document> {
         return new Document[size];
     }
 
-    private static int estimate(Object value) {
+    /** Heap bytes of a value as decoded, roughly: what H2 weighs pages by (and splits them at). */
+    static int estimate(Object value) {
         if (value instanceof Map<?, ?> map) {
             int size = ENTRY_OVERHEAD;
             for (Map.Entry<?, ?> entry : map.entrySet()) {

@@ -4,6 +4,8 @@ import com.mongodb.ConnectionString;
 import de.bwaldvogel.mongo.MongoServer;
 import io.crmhistory.platform.config.DataDirectory;
 import io.crmhistory.platform.privacy.DerivedKeys;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
@@ -31,7 +33,7 @@ import java.util.function.Supplier;
 /**
  * The embedded default for read models: with no {@code spring.data.mongodb.uri} (nor host) configured,
  * an in-process MongoDB-wire-compatible server ({@code mongo-java-server}) persisted with its H2 backend
- * at {@code <crm.data-dir>/readmodel-3.mv} (an MVStore file, cache {@code crm.readmodel.embedded.cache-size-mb}), on a free loopback port. The real MongoDB driver and Spring Data
+ * at {@code <crm.data-dir>/readmodel-4.mv} (an MVStore file, cache {@code crm.readmodel.embedded.cache-size-mb}), on a free loopback port. The real MongoDB driver and Spring Data
  * talk to it exactly as they would to MongoDB, so the same code runs against a real MongoDB when a URI is
  * configured. Its limitations are listed in {@code docs/read-side.md}.
  */
@@ -40,7 +42,7 @@ import java.util.function.Supplier;
 class EmbeddedMongoConfiguration {
 
     static final String DATABASE = "crm";
-    static final String FILE_NAME = "readmodel-3.mv";
+    static final String FILE_NAME = "readmodel-4.mv";
     /**
      * The file is encrypted (AES-XTS in H2's encrypted-file format, {@link XtsEncryptedFiles}, with a key derived from
      * the master key): read models hold
@@ -51,7 +53,7 @@ class EmbeddedMongoConfiguration {
     /** H2's errors for a file it cannot read (corrupt, truncated, foreign), as opposed to one it may not open (locked). */
     private static final Set<Integer> UNREADABLE = Set.of(DataUtils.ERROR_FILE_CORRUPT, DataUtils.ERROR_READING_FAILED,
             DataUtils.ERROR_UNSUPPORTED_FORMAT, DataUtils.ERROR_CHUNK_NOT_FOUND);
-    private static final List<String> EARLIER_FILE_NAMES = List.of("readmodel.mv", "readmodel-2.mv");
+    private static final List<String> EARLIER_FILE_NAMES = List.of("readmodel.mv", "readmodel-2.mv", "readmodel-3.mv");
     private static final Logger log = LoggerFactory.getLogger(EmbeddedMongoConfiguration.class);
 
     /**
@@ -82,6 +84,18 @@ class EmbeddedMongoConfiguration {
                 + "to use a MongoDB instead", file);
         return new ReadModelBackend(store, commitInterval, maxUnsavedMb * 1024L * 1024L,
                 new ReadModelBackend.SpaceReclaim(compactBelowPercent, compactWriteMb << 20));
+    }
+
+    /** How large the file is and how much of it is live data: what ops watch for disk space (see docs/read-side.md). */
+    @Bean
+    MeterBinder readModelFileMetrics(ReadModelBackend backend) {
+        return registry -> {
+            Gauge.builder("crm.readmodel.file.size", backend, ReadModelBackend::fileBytes).baseUnit("bytes")
+                    .description("Size of the embedded read-model file").register(registry);
+            Gauge.builder("crm.readmodel.file.live", backend, ReadModelBackend::liveShare)
+                    .description("Share of the embedded read-model file's chunks that is live data, 0 to 1")
+                    .register(registry);
+        };
     }
 
     @Bean(destroyMethod = "shutdown")

@@ -70,6 +70,25 @@ final class IndexKeyType extends ObjectDataType {
         });
     }
 
+    /**
+     * H2 splits a page once the keys' estimated memory passes its page size. The inherited estimate for a
+     * {@code KeyValue} is the running average size of the objects it serialized, which starts at 10,000 bytes and
+     * moves only when H2 serializes one itself; keys written here as BSON never moved it, so every key counted as
+     * 10 KB, leaves held one or two keys and the index trees grew some 30 levels deep (seen in a thread dump of a
+     * dropped index). Estimated from the values instead, as documents are.
+     */
+    @Override
+    public int getMemory(Object key) {
+        if (!(key instanceof KeyValue values)) {
+            return super.getMemory(key);
+        }
+        int memory = 32;
+        for (Object value : values) {
+            memory += DocumentType.estimate(value);
+        }
+        return memory;
+    }
+
     @Override
     public Object read(ByteBuffer buffer) {
         if (buffer.get() != BSON_KEY) {

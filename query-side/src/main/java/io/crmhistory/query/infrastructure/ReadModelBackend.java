@@ -112,6 +112,18 @@ final class ReadModelBackend extends H2Backend {
         }
     }
 
+    /** Bytes of the file, for the {@code crm.readmodel.file.size} gauge; NaN once closed. */
+    double fileBytes() {
+        MVStore store = getMvStore();
+        return store.isClosed() ? Double.NaN : store.getFileStore().size();
+    }
+
+    /** Share of the chunks' bytes that are live pages, 0 to 1, for the {@code crm.readmodel.file.live} gauge. */
+    double liveShare() {
+        MVStore store = getMvStore();
+        return store.isClosed() ? Double.NaN : store.getFileStore().getChunksFillRate() / 100.0;
+    }
+
     private void commitEarlyIfTooMuchUnsaved() {
         if (getMvStore().getUnsavedMemory() > maxUnsavedBytes && earlyCommitQueued.compareAndSet(false, true)) {
             committer.execute(() -> {

@@ -5,6 +5,8 @@ import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import io.crmhistory.platform.config.DataDirectory;
 import io.crmhistory.platform.privacy.DerivedKeys;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +46,7 @@ class EmbeddedMongoConfigurationTest {
     void aFileOfTheEarlierFormatIsDiscardedAndAnUnreadableOneRebuilt() throws Exception {
         Files.writeString(dir.resolve("readmodel.mv"), "earlier format");
         Files.writeString(dir.resolve("readmodel-2.mv"), "index keys Java-serialized");
+        Files.writeString(dir.resolve("readmodel-3.mv"), "index trees 30 levels deep");
         Files.writeString(dir.resolve(EmbeddedMongoConfiguration.FILE_NAME), "not an MVStore file at all, padded "
                 + "x".repeat(8192));
 
@@ -57,6 +60,7 @@ class EmbeddedMongoConfigurationTest {
         }
         assertThat(dir.resolve("readmodel.mv")).doesNotExist();
         assertThat(dir.resolve("readmodel-2.mv")).doesNotExist();
+        assertThat(dir.resolve("readmodel-3.mv")).doesNotExist();
 
         // The file made in place of the unreadable one opens again (with the same key) and keeps its data.
         MongoServer restarted = start();
@@ -65,6 +69,28 @@ class EmbeddedMongoConfigurationTest {
         } finally {
             restarted.shutdown();
         }
+    }
+
+    @Test
+    void theFilesSizeAndLiveShareArePublished() throws Exception {
+        EmbeddedMongoConfiguration configuration = new EmbeddedMongoConfiguration();
+        ReadModelBackend backend = configuration.readModelBackend(new DataDirectory(dir), keys, true, 16,
+                Duration.ofHours(1), 64, 25, 16);
+        MeterRegistry registry = new SimpleMeterRegistry();
+        configuration.readModelFileMetrics(backend).bindTo(registry);
+        MongoServer server = configuration.embeddedMongoServer(backend);
+        try (MongoClient client = connect(server)) {
+            client.getDatabase("crm").getCollection("customers").insertOne(new Document("_id", "c-1"));
+            backend.commit();
+            // The store's own size; the file on disk adds the encryption's header block.
+            assertThat(registry.get("crm.readmodel.file.size").gauge().value()).isPositive()
+                    .isBetween(Files.size(dir.resolve(EmbeddedMongoConfiguration.FILE_NAME)) - 4096.0,
+                            (double) Files.size(dir.resolve(EmbeddedMongoConfiguration.FILE_NAME)));
+            assertThat(registry.get("crm.readmodel.file.live").gauge().value()).isBetween(0.01, 1.0);
+        } finally {
+            server.shutdown();
+        }
+        assertThat(registry.get("crm.readmodel.file.size").gauge().value()).isNaN();
     }
 
     private MongoServer start() throws Exception {

@@ -17,6 +17,7 @@ import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.bson.ObjectId;
 import de.bwaldvogel.mongo.oplog.NoopOplog;
 import io.crmhistory.query.infrastructure.ReadModelBackend.SpaceReclaim;
+import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.WriteBuffer;
 import org.junit.jupiter.api.Test;
@@ -92,6 +93,28 @@ class ReadModelBackendTest {
         type.write(customerKey, new KeyValue("c-1"));
         assertThat(customerKey.position()).as("bytes of a one-string key (Java serialization takes over 100)")
                 .isLessThan(16);
+    }
+
+    /** Pages split by the keys' estimated memory: a key must weigh what it holds, or the index trees grow deep. */
+    @Test
+    void indexTreesStayShallow() {
+        assertThat(IndexKeyType.INSTANCE.getMemory(new KeyValue("c-12345"))).isBetween(40, 200);
+        MVStore store = open(dir.resolve("depth.mv"));
+        try {
+            MVMap<KeyValue, Object> index = store.openMap("index",
+                    new MVMap.Builder<KeyValue, Object>().keyType(IndexKeyType.INSTANCE));
+            for (int i = 0; i < 100_000; i++) {
+                index.put(new KeyValue(String.format("c-%06d", i * 7919 % 100_000), i), "c-" + i);
+            }
+            store.commit();
+            int depth = 1;
+            for (org.h2.mvstore.Page<KeyValue, Object> page = index.getRootPage(); !page.isLeaf(); page = page.getChildPage(0)) {
+                depth++;
+            }
+            assertThat(depth).as("levels of a 100,000-key index (one key per 10 KB estimated made it ~30)").isLessThanOrEqualTo(5);
+        } finally {
+            store.close();
+        }
     }
 
     /** A reply is encoded after the collection's lock is left: an update must not change what a query handed out. */
