@@ -62,7 +62,10 @@ public abstract class ReadModel<S extends ReadModelStore> {
     /** Drops every collection of {@code version}: it was replaced by a rebuild, or its rebuild was cancelled. */
     public final void drop(ProjectionVersion version) {
         S store = stores.remove(version.version());
-        (store != null ? store : open(version)).collections().forEach(mongo::dropCollection);
+        // Only those that exist: a version may never have written one (a side collection), and the embedded
+        // server logs a drop of a missing collection as an error.
+        (store != null ? store : open(version)).collections().stream().filter(mongo::collectionExists)
+                .forEach(mongo::dropCollection);
     }
 
     protected abstract S open(ProjectionVersion version);
