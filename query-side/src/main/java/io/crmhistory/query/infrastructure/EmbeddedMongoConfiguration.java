@@ -5,6 +5,8 @@ import de.bwaldvogel.mongo.MongoServer;
 import io.crmhistory.platform.config.DataDirectory;
 import io.crmhistory.platform.privacy.DerivedKeys;
 import io.micrometer.core.instrument.Gauge;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVStore;
@@ -96,6 +98,19 @@ class EmbeddedMongoConfiguration {
                     .description("Share of the embedded read-model file's chunks that is live data, 0 to 1")
                     .register(registry);
         };
+    }
+
+    /**
+     * {@code readModelFile} in {@code /actuator/health}. H2 closes a store after a failure it cannot undo (a commit
+     * that ran out of heap, a full disk); the server still answers a {@code ping} then, but every read and write
+     * fails, so the side reports DOWN and an orchestrator restarts it (it resumes from the last commit).
+     */
+    @Bean
+    HealthIndicator readModelFileHealthIndicator(ReadModelBackend backend) {
+        return () -> backend.isOpen()
+                ? Health.up().withDetail("bytes", (long) backend.fileBytes()).withDetail("live", backend.liveShare()).build()
+                : Health.down().withDetail("reason", "the embedded read-model store was closed after a failure (see the "
+                        + "log); restart the query side, it resumes from the last commit").build();
     }
 
     @Bean(destroyMethod = "shutdown")

@@ -112,6 +112,10 @@ final class ReadModelBackend extends H2Backend {
         }
     }
 
+    boolean isOpen() {
+        return !getMvStore().isClosed();
+    }
+
     /** Bytes of the file, for the {@code crm.readmodel.file.size} gauge; NaN once closed. */
     double fileBytes() {
         MVStore store = getMvStore();

@@ -8,6 +8,7 @@ import io.crmhistory.platform.privacy.DerivedKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.bson.Document;
+import org.springframework.boot.actuate.health.Status;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,10 +88,12 @@ class EmbeddedMongoConfigurationTest {
                     .isBetween(Files.size(dir.resolve(EmbeddedMongoConfiguration.FILE_NAME)) - 4096.0,
                             (double) Files.size(dir.resolve(EmbeddedMongoConfiguration.FILE_NAME)));
             assertThat(registry.get("crm.readmodel.file.live").gauge().value()).isBetween(0.01, 1.0);
+            assertThat(configuration.readModelFileHealthIndicator(backend).health().getStatus()).isEqualTo(Status.UP);
         } finally {
             server.shutdown();
         }
         assertThat(registry.get("crm.readmodel.file.size").gauge().value()).isNaN();
+        assertThat(configuration.readModelFileHealthIndicator(backend).health().getStatus()).isEqualTo(Status.DOWN);
     }
 
     private MongoServer start() throws Exception {
