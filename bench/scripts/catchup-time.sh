@@ -7,6 +7,7 @@
 set -euo pipefail
 JAR=$1; SOURCE=$2; CLOCK=${3:-2026-01-01T00:00:00Z}; CURRENCY=${4:-EUR}; PORT=${PORT:-18390}
 COPY=$(mktemp -d)
+source "$(dirname "$0")/sides.sh"
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true; if [ -n "${KEEP:-}" ]; then echo "kept $COPY"; else rm -rf "$COPY"; fi' EXIT
 find "$SOURCE" -maxdepth 1 -type f ! -name 'readmodel*' ! -name '*.log' ! -name '*.pid' -exec cp {} "$COPY" \;
 START=$(date +%s.%N)
@@ -18,8 +19,7 @@ for _ in $(seq 1 3600); do
   if curl -s -u timer:timer-secret "localhost:$PORT/api/ops/projections" 2>/dev/null | python3 -c \
       "import json,sys; p=json.load(sys.stdin); sys.exit(0 if p and all(x['lag']==0 and x['position']>0 for x in p) else 1)" \
       2>/dev/null; then
-    # CPU seconds the JVM used (user + system), a steadier figure than wall time on a shared machine
-    CPU=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$PID/stat")
+    CPU=$(cpu $PID)
     echo "caught up in $(echo "$(date +%s.%N) - $START" | bc) s, $CPU CPU s"; exit 0
   fi
   sleep 1

@@ -3,6 +3,7 @@
 # run's <scratch>/product after --keep): starts both sides on it, POST /api/ops/projections/<projection>/rebuild,
 # polls GET /api/ops/projections until the new version is LIVE; prints the time and both sides' CPU seconds.
 # Works in place (the rebuilt version stays live; run it again for another sample) unless COPY=1.
+# Logs: <data-dir>/cmd.log and q.log.
 # usage: bench/scripts/rebuild-time.sh <command-side.jar> <query-side.jar> <data-dir> <projection>
 # e.g.   bench/scripts/rebuild-time.sh command-side/target/command-side.jar query-side/target/query-side.jar \
 #          <scratch>/product history
@@ -11,14 +12,10 @@
 set -euo pipefail
 CJ=$1; QJ=$2; D=$3; P=$4
 if [ -n "${COPY:-}" ]; then C=$(mktemp -d); cp -r "$D"/. "$C"; D=$C; fi
-COMMON="--crm.data-dir=$D --crm.clock.fixed=2026-01-01T00:00:00Z --crm.security.bcrypt-strength=4 --crm.security.users.timer.password=timer-secret --crm.security.users.timer.roles=ops,reader,writer"
-java -Xmx1g -jar "$CJ" --server.port=18601 $COMMON > "$D/rebuild-cmd.log" 2>&1 & CP=$!
-until curl -fs localhost:18601/actuator/health >/dev/null 2>&1; do sleep 1; done
-java -Xmx1g -jar "$QJ" --server.port=18602 $COMMON ${QUERY_OPTS:-} > "$D/rebuild-q.log" 2>&1 & QP=$!
-trap 'kill $QP $CP 2>/dev/null; wait 2>/dev/null || true; if [ -n "${COPY:-}" ]; then rm -rf "$D"; fi' EXIT
-until curl -fs -u timer:timer-secret localhost:18602/api/ops/projections >/dev/null 2>&1; do sleep 1; done
+source "$(dirname "$0")/sides.sh"
+trap 'kill ${QP:-} ${CP:-} 2>/dev/null; wait 2>/dev/null || true; if [ -n "${COPY:-}" ]; then rm -rf "$D"; fi' EXIT
+start_sides "$CJ" "$QJ" "$D" 18601 18602 ${QUERY_OPTS:-}
 sleep 5
-cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat"; }
 version() { curl -s -u timer:timer-secret localhost:18602/api/ops/projections | python3 -c "
 import json,sys
 p=[p for p in json.load(sys.stdin) if p['name']=='$P'][0]; print(p['version'], p['status'])"; }

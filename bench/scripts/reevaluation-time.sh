@@ -10,13 +10,9 @@
 set -euo pipefail
 CJ=$1; QJ=$2; SRC=$3; TAG=$4; D=$(mktemp -d)/reval-$TAG
 rm -rf $D; cp -r $SRC $D
-COMMON="--crm.data-dir=$D --crm.clock.fixed=2026-01-01T00:00:00Z --crm.security.bcrypt-strength=4 --crm.security.users.timer.password=timer-secret --crm.security.users.timer.roles=ops,reader,writer"
-java -Xmx1g -jar $CJ --server.port=18701 $COMMON > $D/cmd.log 2>&1 & CP=$!
-until curl -fs localhost:18701/actuator/health >/dev/null 2>&1; do sleep 1; done
-java -Xmx1g -jar $QJ --server.port=18702 $COMMON > $D/q.log 2>&1 & QP=$!
-trap 'kill $QP $CP 2>/dev/null; wait 2>/dev/null || true; rm -rf '"$(dirname "$D")" EXIT
-until curl -fs -u timer:timer-secret localhost:18702/api/ops/projections >/dev/null 2>&1; do sleep 1; done
-cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+source "$(dirname "$0")/sides.sh"
+trap 'kill ${QP:-} ${CP:-} 2>/dev/null; wait 2>/dev/null || true; rm -rf '"$(dirname "$D")" EXIT
+start_sides "$CJ" "$QJ" "$D" 18701 18702
 Q0=$(cpu $QP); T0=$(date +%s.%N)
 curl -s -u timer:timer-secret -X PUT -H 'Content-Type: application/json' localhost:18701/api/segmentation-rules -d '{"recencyDays":[30,60,180,365],"frequencyOrders":[2,3,5,10],"monetary":["100","500","1000","5000"],"segments":[{"name":"CHURNED","when":"status == '"'"'CHURNED'"'"'"},{"name":"PROSPECT","when":"f == 0"},{"name":"CHAMPIONS","when":"r >= 4 and f >= 4 and m >= 4"},{"name":"LOYAL","when":"r >= 3 and f >= 3"},{"name":"NEW","when":"r >= 4 and f == 1"},{"name":"AT_RISK","when":"r <= 2 and f >= 3"},{"name":"HIBERNATING","when":"r <= 2"}],"fallback":"NEEDS_ATTENTION"}'; echo
 for i in $(seq 1 ${LIMIT:-900}); do

@@ -93,8 +93,8 @@ final class ReadModelBackend extends H2Backend {
         long millis = commitInterval.toMillis();
         // H2 reuses a chunk's space only this long after it fell free: its 45 s default let the file reach 1.8 GB
         // in a CDNOW master catch-up, 1.07 GB with this. Each scheduled commit is followed by a sync, so the pages
-        // that replaced a chunk's are on disk well before its space is written over. (Rewriting sparse chunks as
-        // well, as the event store's housekeeping does, saved only 4 % more here and cost 5 % more CPU.)
+        // that replaced a chunk's are on disk well before its space is written over. Chunks that stay partly live
+        // are the business of reclaimSpace.
         store.setRetentionTime((int) Math.min(Integer.MAX_VALUE, 2 * millis));
         committer.scheduleWithFixedDelay(this::reclaimAndCommit, millis, millis, TimeUnit.MILLISECONDS);
     }
