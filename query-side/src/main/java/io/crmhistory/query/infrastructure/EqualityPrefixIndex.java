@@ -87,6 +87,23 @@ final class EqualityPrefixIndex extends Index<Object> {
         return positions;
     }
 
+    /**
+     * How many documents a query matches, when the entries alone tell: the query is exactly one string equality on
+     * this index's first field, so each entry under that value is one matching document (numbers are left to the
+     * matcher, whose notion of equal numbers need not be the entries' order). Empty otherwise.
+     */
+    java.util.OptionalLong countMatches(Document query) {
+        if (query.size() != 1 || !(query.get(field) instanceof String value)) {
+            return java.util.OptionalLong.empty();
+        }
+        long count = 0;
+        Iterator<KeyValue> keys = entries.keyIterator(new KeyValue(value));
+        while (keys.hasNext() && value.equals(keys.next().get(0))) {
+            count++;
+        }
+        return java.util.OptionalLong.of(count);
+    }
+
     @Override
     public long getCount() {
         return entries.sizeAsLong();

@@ -9,14 +9,10 @@ import io.crmhistory.query.projection.Projections;
 import io.crmhistory.query.projection.ReadModelVersions;
 import io.crmhistory.query.projection.UnknownCustomerException;
 import org.axonframework.queryhandling.QueryHandler;
-import org.bson.Document;
-import org.springframework.data.mongodb.core.aggregation.Aggregation;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Answers segment questions, for REST and for Axon's query bus alike. */
 @Component
@@ -46,18 +42,9 @@ class SegmentQueries {
     SegmentCounts handle(FindSegmentCounts query) {
         SegmentStore store = readModel.live();
         SegmentEvaluator rules = store.ruleBook().current();
-        Map<String, Long> counts = new HashMap<>();
-        Aggregation countBySegment = Aggregation.newAggregation(
-                Aggregation.group(SegmentStore.SEGMENT_FIELD).count().as("count"));
-        for (Document row : store.mongo().aggregate(countBySegment, store.collection(), Document.class)) {
-            Object name = row.get("_id");
-            if (name != null) {
-                counts.put(name.toString(), ((Number) row.get("count")).longValue());
-            }
-        }
         List<SegmentCounts.SegmentCount> segments = new ArrayList<>();
         for (String name : rules.segmentNames()) {
-            segments.add(new SegmentCounts.SegmentCount(name, counts.getOrDefault(name, 0L)));
+            segments.add(new SegmentCounts.SegmentCount(name, store.countIn(name)));
         }
         return new SegmentCounts(rules.version(), segments);
     }

@@ -290,6 +290,79 @@ class ReadModelBackendTest {
         }
     }
 
+    /**
+     * The {@code count} command (how the segment totals are asked) agrees with a scan, and counts a string equality
+     * on an indexed field from the index without reading, copying or collecting the documents: the library's own
+     * count collected a copy of every match, which at a million customers exhausted a 1 GiB heap.
+     */
+    @Test
+    void theCountCommandAgreesWithAScanAndCountsFromTheIndexWithoutReadingDocuments() {
+        MongoServer server = new MongoServer(new ReadModelBackend(open(dir.resolve("count.mv")), Duration.ofHours(1),
+                NO_EARLY_COMMIT, SpaceReclaim.NONE));
+        InetSocketAddress address = server.bind();
+        try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
+            com.mongodb.client.MongoDatabase database = client.getDatabase("crm");
+            MongoCollection<org.bson.Document> items = database.getCollection("items");
+            MongoCollection<org.bson.Document> scanned = database.getCollection("scanned");
+            items.createIndex(Indexes.ascending("assessment.segment"));
+            String payload = "x".repeat(4_000);
+            List<org.bson.Document> documents = new java.util.ArrayList<>();
+            for (int i = 0; i < 20_000; i++) {
+                documents.add(new org.bson.Document("_id", "c-" + i).append("n", i % 10).append("payload", payload)
+                        .append("assessment", new org.bson.Document("segment", i % 4 == 0 ? "VIP" : "REGULAR")));
+            }
+            documents.add(new org.bson.Document("_id", "unassessed").append("n", 1));
+            documents.add(new org.bson.Document("_id", "both").append("assessment",
+                    new org.bson.Document("segment", List.of("VIP", "REGULAR"))));
+            items.insertMany(documents);
+            scanned.insertMany(documents);
+
+            for (org.bson.Document query : List.of(new org.bson.Document("assessment.segment", "VIP"),
+                    new org.bson.Document("assessment.segment", "REGULAR"), new org.bson.Document("assessment.segment", "NONE"),
+                    new org.bson.Document("assessment.segment", "VIP").append("n", 4), new org.bson.Document("n", 3))) {
+                long expected = scanned.countDocuments(query);
+                assertThat(count(database, "items", query, 0, 0)).as(query.toJson()).isEqualTo(expected)
+                        .isEqualTo(count(database, "scanned", query, 0, 0));
+            }
+            org.bson.Document vip = new org.bson.Document("assessment.segment", "VIP");
+            assertThat(count(database, "items", vip, 0, 0)).isEqualTo(5_001);
+            assertThat(count(database, "items", vip, 5_000, 0)).isEqualTo(1);
+            assertThat(count(database, "items", vip, 10, 7)).isEqualTo(7);
+            assertThat(count(database, "nothing-here", vip, 0, 0)).isZero();
+
+            // The documents above weigh 80 MB; counting a segment from the index allocates next to nothing.
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long before = allocatedByAllThreads(threads);
+            for (int i = 0; i < 5; i++) {
+                count(database, "items", vip, 0, 0);
+            }
+            assertThat(allocatedByAllThreads(threads) - before).isLessThan(16L * 1024 * 1024);
+        } finally {
+            server.shutdown();
+        }
+    }
+
+    private static long count(com.mongodb.client.MongoDatabase database, String collection, org.bson.Document query,
+                              int skip, int limit) {
+        org.bson.Document command = new org.bson.Document("count", collection).append("query", query);
+        if (skip > 0) {
+            command.append("skip", skip);
+        }
+        if (limit > 0) {
+            command.append("limit", limit);
+        }
+        return ((Number) database.runCommand(command).get("n")).longValue();
+    }
+
+    private static long allocatedByAllThreads(java.lang.management.ThreadMXBean threads) {
+        com.sun.management.ThreadMXBean counting = (com.sun.management.ThreadMXBean) threads;
+        long total = 0;
+        for (long allocated : counting.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            total += Math.max(0, allocated);
+        }
+        return total;
+    }
+
     private static List<String> ids(Iterable<org.bson.Document> documents) {
         List<String> ids = new java.util.ArrayList<>();
         documents.forEach(document -> ids.add(document.getString("_id")));
