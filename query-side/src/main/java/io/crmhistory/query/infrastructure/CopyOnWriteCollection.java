@@ -11,6 +11,7 @@ import de.bwaldvogel.mongo.bson.Document;
 import org.h2.mvstore.MVMap;
 
 import java.util.Comparator;
+import java.util.PriorityQueue;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -53,10 +54,39 @@ final class CopyOnWriteCollection extends H2Collection {
                                                    int limit, int batchSize, Comparator<Document> order,
                                                    Document fieldSelector) {
         Stream<Document> matched = documents.filter(document -> documentMatchesQuery(document, query));
-        if (order != null) {
+        if (order != null && limit > 0) {
+            matched = firstInOrder(matched, order, (long) Math.max(0, numberToSkip) + limit);
+        } else if (order != null) {
             matched = matched.sorted(order);
         }
         return handOut(query, window(matched, numberToSkip, limit), batchSize, fieldSelector);
+    }
+
+    /**
+     * The first {@code count} documents in {@code order}, as a stable sort would give them, holding only those: a
+     * sorted page over a collection without an index for its order (the customer list by name or value, the access
+     * log) otherwise holds every document of the collection while sorting, and at a million customers that did
+     * not fit a 1 GiB heap. The scan itself still reads every candidate once.
+     */
+    static Stream<Document> firstInOrder(Stream<Document> documents, Comparator<Document> order, long count) {
+        if (count > Integer.MAX_VALUE) {
+            return documents.sorted(order);
+        }
+        record Seen(Document document, long arrival) {
+        }
+        Comparator<Seen> stable = Comparator.comparing(Seen::document, order).thenComparingLong(Seen::arrival);
+        PriorityQueue<Seen> kept = new PriorityQueue<>((int) Math.min(count, 1024) + 1, stable.reversed());
+        long[] arrivals = {0};
+        documents.forEachOrdered(document -> {
+            Seen seen = new Seen(document, arrivals[0]++);
+            if (kept.size() < count) {
+                kept.add(seen);
+            } else if (order.compare(document, kept.peek().document()) < 0) {
+                kept.poll();
+                kept.add(seen);
+            }
+        });
+        return kept.stream().sorted(stable).map(Seen::document);
     }
 
     /**

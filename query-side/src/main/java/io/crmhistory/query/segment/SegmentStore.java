@@ -56,7 +56,9 @@ final class SegmentStore implements ReadModelStore {
 
     /** A page of every customer's state in id order, after {@code afterId} ({@code null} for the first page). */
     List<SegmentState> page(String afterId, int size) {
-        Query query = afterId == null ? new Query() : Query.query(Criteria.where("_id").gt(afterId));
+        // The first page asks for ids from "" on rather than for everything: the embedded store then reads the page
+        // from its id index instead of sorting the whole collection (customer ids are non-empty strings).
+        Query query = Query.query(afterId == null ? Criteria.where("_id").gte("") : Criteria.where("_id").gt(afterId));
         return mongo.find(query.with(Sort.by("_id")).limit(size), SegmentState.class, collection);
     }
 

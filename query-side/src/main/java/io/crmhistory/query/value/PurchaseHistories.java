@@ -50,7 +50,8 @@ public class PurchaseHistories {
         String afterId = null;
         List<ValueState> page;
         do {
-            Query query = afterId == null ? new Query() : Query.query(Criteria.where("_id").gt(afterId));
+            // From "" on rather than everything: the embedded store then reads the first page from its id index too.
+            Query query = Query.query(afterId == null ? Criteria.where("_id").gte("") : Criteria.where("_id").gt(afterId));
             page = mongo.find(query.with(Sort.by("_id")).limit(PAGE_SIZE), ValueState.class, collection);
             for (ValueState state : page) {
                 each.accept(state.id(), purchasesOf(state));

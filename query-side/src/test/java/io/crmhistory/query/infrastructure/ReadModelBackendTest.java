@@ -342,6 +342,24 @@ class ReadModelBackendTest {
         }
     }
 
+    /** A sorted page keeps only its own documents yet gives exactly what a stable sort of everything would, ties included. */
+    @Test
+    void aSortedPageIsTheFirstDocumentsOfAStableSort() {
+        java.util.Random random = new java.util.Random(7);
+        List<Document> documents = new java.util.ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            documents.add(new Document("_id", "c-" + i).append("name", "n-" + random.nextInt(50)));
+        }
+        java.util.Comparator<Document> byName = java.util.Comparator.comparing(document -> (String) document.get("name"));
+        for (java.util.Comparator<Document> order : List.of(byName, byName.reversed())) {
+            for (long count : List.of(1L, 7L, 51L, 1_999L, 2_000L, 5_000L)) {
+                assertThat(CopyOnWriteCollection.firstInOrder(documents.stream(), order, count).toList())
+                        .as("first %d", count)
+                        .isEqualTo(documents.stream().sorted(order).limit(count).toList());
+            }
+        }
+    }
+
     private static long count(com.mongodb.client.MongoDatabase database, String collection, org.bson.Document query,
                               int skip, int limit) {
         org.bson.Document command = new org.bson.Document("count", collection).append("query", query);
