@@ -11,6 +11,7 @@ import de.bwaldvogel.mongo.bson.Document;
 import org.h2.mvstore.MVMap;
 
 import java.util.Comparator;
+import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -100,16 +101,22 @@ final class CopyOnWriteCollection extends H2Collection {
         if (query == null || query.isEmpty()) {
             return super.count(query, numberToSkip, limit);
         }
-        long matches = getIndexes().stream()
-                .filter(EqualityPrefixIndex.class::isInstance)
-                .map(index -> ((EqualityPrefixIndex) index).countMatches(query))
-                .filter(java.util.OptionalLong::isPresent)
-                .mapToLong(java.util.OptionalLong::getAsLong)
-                .findFirst()
-                .orElseGet(() -> candidates(query).filter(document -> document != null
-                        && documentMatchesQuery(document, query)).count());
+        long matches = countFromAnIndex(query).orElseGet(() -> candidates(query)
+                .filter(document -> document != null && documentMatchesQuery(document, query)).count());
         long afterSkip = Math.max(0, matches - Math.max(0, numberToSkip));
         return (int) (limit > 0 ? Math.min(limit, afterSkip) : afterSkip);
+    }
+
+    private OptionalLong countFromAnIndex(Document query) {
+        for (Index<Object> index : getIndexes()) {
+            if (index instanceof EqualityPrefixIndex equality) {
+                OptionalLong count = equality.countMatches(query);
+                if (count.isPresent()) {
+                    return count;
+                }
+            }
+        }
+        return OptionalLong.empty();
     }
 
     /** The documents an index narrows the query to, or all of them. */

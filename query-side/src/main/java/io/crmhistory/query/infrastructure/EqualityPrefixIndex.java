@@ -74,16 +74,8 @@ final class EqualityPrefixIndex extends Index<Object> {
 
     @Override
     public Iterable<Object> getPositions(Document query) {
-        Object value = normalized(EqualityQueries.scalarEquality(query, field));
         java.util.Set<Object> positions = new java.util.LinkedHashSet<>();
-        Iterator<KeyValue> keys = entries.keyIterator(new KeyValue(value));
-        while (keys.hasNext()) {
-            KeyValue key = keys.next();
-            if (!java.util.Objects.equals(normalized(key.get(0)), value)) {
-                break;
-            }
-            positions.add(entries.get(key));
-        }
+        entriesEqualTo(EqualityQueries.scalarEquality(query, field)).forEach(key -> positions.add(entries.get(key)));
         return positions;
     }
 
@@ -96,12 +88,16 @@ final class EqualityPrefixIndex extends Index<Object> {
         if (query.size() != 1 || !(query.get(field) instanceof String value)) {
             return java.util.OptionalLong.empty();
         }
-        long count = 0;
-        Iterator<KeyValue> keys = entries.keyIterator(new KeyValue(value));
-        while (keys.hasNext() && value.equals(keys.next().get(0))) {
-            count++;
-        }
-        return java.util.OptionalLong.of(count);
+        return java.util.OptionalLong.of(entriesEqualTo(value).count());
+    }
+
+    /** The entries whose value is {@code value}: one per document, in document-id order. */
+    private java.util.stream.Stream<KeyValue> entriesEqualTo(Object value) {
+        Object wanted = normalized(value);
+        Iterator<KeyValue> keys = entries.keyIterator(new KeyValue(wanted));
+        return java.util.stream.StreamSupport.stream(
+                        java.util.Spliterators.spliteratorUnknownSize(keys, java.util.Spliterator.ORDERED), false)
+                .takeWhile(key -> java.util.Objects.equals(normalized(key.get(0)), wanted));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.crmhistory.query.projection;
 
+import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.BulkOperations;
 import org.springframework.data.mongodb.core.FindAndReplaceOptions;
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -50,6 +51,16 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
             states.put(state.id(), state);
         }
         return states;
+    }
+
+    /**
+     * A page of every customer's state in id order, after {@code afterId} ({@code null} for the first page). The
+     * first page asks for ids from "" on rather than for everything: the embedded store then reads it from its id
+     * index instead of sorting the whole collection (customer ids are non-empty strings).
+     */
+    public List<S> page(String afterId, int size) {
+        Criteria ids = afterId == null ? Criteria.where("_id").gte("") : Criteria.where("_id").gt(afterId);
+        return mongo.find(Query.query(ids).with(Sort.by("_id")).limit(size), type, collection);
     }
 
     public Optional<S> find(String customerId) {

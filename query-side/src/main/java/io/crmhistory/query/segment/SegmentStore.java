@@ -8,8 +8,6 @@ import org.bson.Document;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
-import org.springframework.data.mongodb.core.query.Criteria;
-import org.springframework.data.mongodb.core.query.Query;
 
 import java.util.List;
 import java.util.Optional;
@@ -56,10 +54,7 @@ final class SegmentStore implements ReadModelStore {
 
     /** A page of every customer's state in id order, after {@code afterId} ({@code null} for the first page). */
     List<SegmentState> page(String afterId, int size) {
-        // The first page asks for ids from "" on rather than for everything: the embedded store then reads the page
-        // from its id index instead of sorting the whole collection (customer ids are non-empty strings).
-        Query query = Query.query(afterId == null ? Criteria.where("_id").gte("") : Criteria.where("_id").gt(afterId));
-        return mongo.find(query.with(Sort.by("_id")).limit(size), SegmentState.class, collection);
+        return states.page(afterId, size);
     }
 
     /**

@@ -1,10 +1,8 @@
 package io.crmhistory.query.value;
 
 import io.crmhistory.query.projection.FxRates;
-import org.springframework.data.domain.Sort;
+import io.crmhistory.query.projection.MongoStateStore;
 import org.springframework.data.mongodb.core.MongoTemplate;
-import org.springframework.data.mongodb.core.query.Criteria;
-import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
@@ -46,13 +44,11 @@ public class PurchaseHistories {
 
     /** Calls {@code each} with every customer's purchases, a page of customers at a time. */
     public void forEach(BiConsumer<String, List<Map.Entry<Instant, BigDecimal>>> each) {
-        String collection = readModel.live().collection();
+        MongoStateStore<ValueState> states = readModel.live().states();
         String afterId = null;
         List<ValueState> page;
         do {
-            // From "" on rather than everything: the embedded store then reads the first page from its id index too.
-            Query query = Query.query(afterId == null ? Criteria.where("_id").gte("") : Criteria.where("_id").gt(afterId));
-            page = mongo.find(query.with(Sort.by("_id")).limit(PAGE_SIZE), ValueState.class, collection);
+            page = states.page(afterId, PAGE_SIZE);
             for (ValueState state : page) {
                 each.accept(state.id(), purchasesOf(state));
                 afterId = state.id();
