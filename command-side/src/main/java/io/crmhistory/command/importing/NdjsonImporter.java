@@ -8,10 +8,12 @@ import io.crmhistory.command.customer.UnknownOrderException;
 import io.crmhistory.command.infrastructure.CommandDispatcher;
 import io.crmhistory.platform.privacy.CustomerKeyStore;
 import io.crmhistory.platform.web.ClientInputException;
+import org.axonframework.common.caching.Cache;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -53,9 +55,10 @@ class NdjsonImporter {
     private final int batchSize;
     private final TransactionTemplate batchTransaction;
     private final CustomerKeyStore keys;
+    private final Cache customerCache;
 
     NdjsonImporter(CommandDispatcher commands, ObjectMapper mapper, PlatformTransactionManager transactions,
-                   CustomerKeyStore keys,
+                   CustomerKeyStore keys, @Qualifier("customerCache") Cache customerCache,
                    @Value("${crm.import.lanes:4}") int laneCount,
                    @Value("${crm.import.lane-capacity:256}") int laneCapacity,
                    @Value("${crm.import.batch-size:100}") int batchSize) {
@@ -66,6 +69,7 @@ class NdjsonImporter {
         this.batchSize = batchSize;
         this.batchTransaction = new TransactionTemplate(transactions);
         this.keys = keys;
+        this.customerCache = customerCache;
     }
 
     ImportReport importFrom(InputStream body, Map<String, String> metaData) throws IOException {
@@ -88,7 +92,7 @@ class NdjsonImporter {
                     tally.rejected(lineNumber, parsed.problem());
                     continue;
                 }
-                lanes.get(Math.floorMod(parsed.customerId().hashCode(), laneCount)).put(new Task(lineNumber, parsed.command()));
+                lanes.get(Math.floorMod(parsed.customerId().hashCode(), laneCount)).put(new Task(lineNumber, parsed.customerId(), parsed.command()));
             }
         } finally {
             lanes.forEach(Lane::finish);
@@ -102,8 +106,8 @@ class NdjsonImporter {
         return report;
     }
 
-    private record Task(long line, Object command) {
-        static final Task END = new Task(-1, null);
+    private record Task(long line, String customerId, Object command) {
+        static final Task END = new Task(-1, null, null);
     }
 
     private final class Lane implements Runnable {
@@ -189,6 +193,10 @@ class NdjsonImporter {
             if (committed) {
                 outcomes.forEach(Runnable::run);
             } else {
+                // Each command's unit of work committed inside the batch's transaction and left its customer in the
+                // aggregate cache with the events the rollback undid; loaded from there, a line would be taken for
+                // a duplicate of itself and lost.
+                batch.forEach(task -> customerCache.remove(task.customerId()));
                 batch.forEach(task -> record(task).count().run());
             }
         }

@@ -469,6 +469,34 @@ class CommandSideHttpTest {
                 .containsEntry(MetadataKeys.PRINCIPAL, "writer"));
     }
 
+    /**
+     * A rejected line rolls its batch back, and the batch is recorded again line by line. Every line recorded in the
+     * rolled-back attempt must then be recorded again, not mistaken for a duplicate of itself: the aggregate cache
+     * had kept the customers' states of the undone attempt, and their purchases were answered "duplicate" and lost.
+     */
+    @Test
+    void aLineRejectedInABatchLosesNoOtherLineOfIt() {
+        StringBuilder ndjson = new StringBuilder();
+        int customers = 60;
+        for (int c = 0; c < customers; c++) {
+            String id = "batch-" + c;
+            ndjson.append("{\"type\":\"RegisterCustomer\",\"customerId\":\"").append(id).append("\",\"name\":\"N\"}\n");
+            ndjson.append("{\"type\":\"RecordPurchase\",\"customerId\":\"").append(id)
+                    .append("\",\"orderId\":\"o-1\",\"occurredAt\":\"2024-01-01T00:00:00Z\",\"amount\":{\"value\":\"2\",\"currency\":\"EUR\"}}\n");
+            // no refundId: refused before the customer is loaded
+            ndjson.append("{\"type\":\"RecordRefund\",\"customerId\":\"").append(id)
+                    .append("\",\"orderId\":\"o-1\",\"occurredAt\":\"2024-01-02T00:00:00Z\",\"amount\":{\"value\":\"1\",\"currency\":\"EUR\"}}\n");
+        }
+        Answer answer = call(HttpMethod.POST, "/api/import", ndjson.toString(), "writer", MediaType.APPLICATION_NDJSON, null);
+        assertThat(answer.body().path("rejected").asInt()).as(answer.body().toString()).isEqualTo(customers);
+        assertThat(answer.body().path("duplicates").asInt()).as(answer.body().toString()).isZero();
+        assertThat(answer.body().path("accepted").asInt()).isEqualTo(customers * 2);
+        for (int c = 0; c < customers; c++) {
+            assertThat(eventsOf("batch-" + c)).as("batch-" + c)
+                    .anySatisfy(event -> assertThat(event.getPayload()).isInstanceOf(PurchaseRecorded.class));
+        }
+    }
+
     @Test
     void anImportKeepsEachCustomersLinesInFileOrder() {
         StringBuilder ndjson = new StringBuilder();
