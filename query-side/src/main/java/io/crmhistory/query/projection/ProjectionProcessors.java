@@ -47,8 +47,8 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * An event a projection cannot handle goes to the processor's sequenced dead-letter queue (in MongoDB,
  * keyed by the processor's name), and the customer's later events queue behind it, while every other
- * customer carries on. A failure to read or write the read model is no poison event: it is rethrown,
- * and the processor retries the batch.
+ * customer carries on; an event delivered again after a crash is not queued twice. A failure to read or write
+ * the read model is no poison event: it is rethrown, and the processor retries the batch.
  */
 @Component
 public class ProjectionProcessors implements SmartLifecycle {
@@ -155,12 +155,13 @@ public class ProjectionProcessors implements SmartLifecycle {
         }
         Configuration configuration = axon.getObject();
         Object handler = model.handlerFor(version);
-        SequencedDeadLetterQueue<EventMessage<?>> deadLetters = MongoSequencedDeadLetterQueue.<EventMessage<?>>builder()
-                .processingGroup(version.processorName())
-                .mongoTemplate(axonMongo)
-                .serializer(serializer)
-                .transactionManager(NoTransactionManager.INSTANCE)
-                .build();
+        SequencedDeadLetterQueue<EventMessage<?>> deadLetters = new OncePerEventDeadLetterQueue<>(
+                MongoSequencedDeadLetterQueue.<EventMessage<?>>builder()
+                        .processingGroup(version.processorName())
+                        .mongoTemplate(axonMongo)
+                        .serializer(serializer)
+                        .transactionManager(NoTransactionManager.INSTANCE)
+                        .build());
         DeadLetteringEventHandlerInvoker invoker = DeadLetteringEventHandlerInvoker.builder()
                 .eventHandlers(handler)
                 .parameterResolverFactory(configuration.parameterResolverFactory())
