@@ -29,7 +29,7 @@ public final class BenchRunner {
         Path scratch = scratch(options);
         BenchContext.log("bench " + options.size() + " on " + machine.summary() + "; scratch " + scratch);
         CdnowPatterns patterns = CdnowPatterns.load(options.cdnowMaster());
-        ReportTable report = new ReportTable();
+        ReportTable report = new ReportTable(table -> write(table, machine, options, scratch, "(run in progress)"));
         try (Systems systems = new Systems(options, scratch)) {
             BenchContext context = new BenchContext(options, patterns, systems, report, scratch);
             systems.startCommandSide();
@@ -76,21 +76,30 @@ public final class BenchRunner {
     }
 
     private static void publish(ReportTable report, Machine machine, BenchOptions options, Path scratch) {
-        String table = report.render();
-        String markdown = "Bench " + options.size() + ", seed " + options.seed() + "\n\n" + machine.summary()
-                + "\n\nMemory: peak RSS from /proc/<pid>/status VmHWM (reset per scenario) / peak heap in use "
-                + "from /actuator/metrics/jvm.memory.used (area heap, sampled each second); every JVM runs with "
-                + "-Xmx1g.\n\n" + table;
         System.out.println();
-        System.out.println(markdown);
+        System.out.println(markdown(report, machine, options, ""));
+        Path reportFile = write(report, machine, options, scratch, "");
+        BenchContext.log("report written to " + reportFile);
+    }
+
+    /** Writes the report file: after every row while the run goes on, and once more at its end. */
+    private static Path write(ReportTable report, Machine machine, BenchOptions options, Path scratch, String status) {
         Path reportFile = options.report() != null ? options.report() : scratch.resolve("report.md");
         try {
             Files.createDirectories(reportFile.toAbsolutePath().getParent());
-            Files.writeString(reportFile, markdown);
-            BenchContext.log("report written to " + reportFile);
+            Files.writeString(reportFile, markdown(report, machine, options, status));
         } catch (IOException e) {
             BenchContext.log("could not write the report to " + reportFile + ": " + e.getMessage());
         }
+        return reportFile;
+    }
+
+    private static String markdown(ReportTable report, Machine machine, BenchOptions options, String status) {
+        return "Bench " + options.size() + ", seed " + options.seed() + (status.isEmpty() ? "" : " " + status) + "\n\n"
+                + machine.summary()
+                + "\n\nMemory: peak RSS from /proc/<pid>/status VmHWM (reset per scenario) / peak heap in use "
+                + "from /actuator/metrics/jvm.memory.used (area heap, sampled each second); every JVM runs with "
+                + "-Xmx1g.\n\n" + report.render();
     }
 
     private static Path scratch(BenchOptions options) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The results as a Markdown table (readable as plain text too): scenario, work, throughput, latency
@@ -15,9 +16,16 @@ import java.util.Set;
 final class ReportTable {
 
     private final List<ScenarioResult> rows = new ArrayList<>();
+    private final Consumer<ReportTable> onRow;
+
+    /** {@code onRow} is told after every row, so a run stopped half way keeps what it measured. */
+    ReportTable(Consumer<ReportTable> onRow) {
+        this.onRow = onRow;
+    }
 
     void add(ScenarioResult row) {
         rows.add(row);
+        onRow.accept(this);
     }
 
     List<ScenarioResult> rows() {

@@ -3,6 +3,8 @@ package io.crmhistory.bench.run;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,13 +17,15 @@ class ReportTableTest {
         for (int i = 1; i <= 1000; i++) {
             latencies.recordValue(i * 10L);
         }
-        ReportTable table = new ReportTable();
+        List<Integer> rowsSeen = new ArrayList<>();
+        ReportTable table = new ReportTable(sofar -> rowsSeen.add(sofar.rows().size()));
         table.add(new ScenarioResult("ingest", "1,000 commands", "500 cmd/s", latencies,
                 Map.of("command-side", new ManagedProcess.Memory(600L << 20, 300L << 20)), "0.50 x baseline"));
         table.add(ScenarioResult.notAvailable("as-of", "n/a (audit API not yet built)"));
 
         String[] lines = table.render().split("\n");
 
+        assertThat(rowsSeen).as("told after every row, so an interrupted run keeps its rows").containsExactly(1, 2);
         assertThat(lines).hasSize(4);
         assertThat(lines[0]).isEqualTo("| scenario | work | throughput | p50 ms | p99 ms | p99.9 ms "
                 + "| command-side RSS/heap MB | note |");
@@ -31,10 +35,10 @@ class ReportTableTest {
 
     @Test
     void readsSizesAndOverridesFromTheCommandLine() {
-        BenchOptions options = BenchOptions.parse(java.util.List.of("--size=medium", "--customers=1_000", "--keep"));
+        BenchOptions options = BenchOptions.parse(List.of("--size=medium", "--customers=1_000", "--keep"));
         assertThat(options.size().importCustomers()).isEqualTo(1_000);
         assertThat(options.size().ingestCommands()).isEqualTo(20_000);
         assertThat(options.keep()).isTrue();
-        assertThat(BenchOptions.parse(java.util.List.of()).size().name()).isEqualTo("smoke");
+        assertThat(BenchOptions.parse(List.of()).size().name()).isEqualTo("smoke");
     }
 }
