@@ -1,16 +1,16 @@
 #!/bin/bash
 # Times one projection's rebuild through the API on a bench run's kept data (--keep): both sides started as the
-# bench starts them, any rebuild left running cancelled first, progress printed every 30 s (so the time is an
+# bench starts them, a rebuild left running by a stopped run cancelled first when named, progress printed every 30 s (so the time is an
 # upper bound by up to 30 s). Stop the sides afterwards: pkill -f 'server.port=1809'
-# usage: bench/scripts/rebuild-on-kept-data.sh <checkout with built jars> <scratch>/product <projection> [cancel]
+# usage: bench/scripts/rebuild-on-kept-data.sh <checkout with built jars> <scratch>/product <projection> [rebuild to cancel]
 set -u
-J=$1; D=$2; NAME=$3; CANCEL=${4:-segment}
+J=$1; D=$2; NAME=$3; CANCEL=${4:-}
 ARGS="--crm.data-dir=$D --crm.clock.fixed=2026-01-01T00:00:00Z --crm.security.users.bench.password=bench-secret --crm.security.users.bench.roles=writer,reader,auditor,ops --crm.security.bcrypt-strength=4"
 java -Xmx1g -jar "$J"/command-side/target/command-side.jar --server.port=18091 $ARGS > "$D/../rebuild-command.log" 2>&1 &
 until curl -fs localhost:18091/actuator/health >/dev/null; do sleep 1; done; echo "$(date +%T) command up"
 java -Xmx1g -jar "$J"/query-side/target/query-side.jar --server.port=18092 $ARGS > "$D/../rebuild-query.log" 2>&1 &
 until curl -fs localhost:18092/actuator/health >/dev/null; do sleep 1; done; echo "$(date +%T) query up"
-curl -s -u bench:bench-secret -X DELETE localhost:18092/api/ops/projections/$CANCEL/rebuild; echo
+if [ -n "$CANCEL" ]; then curl -s -u bench:bench-secret -X DELETE "localhost:18092/api/ops/projections/$CANCEL/rebuild"; echo; fi
 sleep 2
 curl -s -u bench:bench-secret localhost:18092/api/ops/projections | python3 -c "
 import json,sys
