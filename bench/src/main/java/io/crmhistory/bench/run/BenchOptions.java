@@ -12,12 +12,15 @@ import java.util.Set;
  * module jars ({@code <module>/target/<module>.jar}) are run, default the working directory), {@code --datasets=DIR} (default
  * {@code <repo>/../shared/datasets}), {@code --scratch=DIR} (default a new
  * temporary directory), {@code --report=FILE} (the table as Markdown), {@code --keep} (keep the scratch
- * data), {@code --jfr} (record each side with Java Flight Recorder into the scratch directory).
+ * data), {@code --jfr} (record each side with Java Flight Recorder into the scratch directory),
+ * {@code --from=PHASE} and {@code --until=PHASE} (run only those phases of {@link BenchPhase}; a part of a run, on a
+ * named scratch directory).
  */
-record BenchOptions(BenchSize size, long seed, Path repo, Path datasets, Path scratch, Path report, boolean keep, boolean jfr) {
+record BenchOptions(BenchSize size, long seed, Path repo, Path datasets, Path scratch, Path report, boolean keep, boolean jfr,
+                    BenchPhase from, BenchPhase until) {
 
     private static final Set<String> KNOWN = Set.of("size", "customers", "commands", "read-seconds", "seed", "repo", "datasets",
-            "scratch", "report", "keep", "jfr");
+            "scratch", "report", "keep", "jfr", "from", "until");
 
     static BenchOptions parse(List<String> args) {
         Map<String, String> values = new HashMap<>();
@@ -43,6 +46,14 @@ record BenchOptions(BenchSize size, long seed, Path repo, Path datasets, Path sc
             size = size.withReadSeconds((int) positive(values, "read-seconds"));
         }
         Path repo = Path.of(values.getOrDefault("repo", ".")).toAbsolutePath().normalize();
+        BenchPhase from = BenchPhase.named(values.getOrDefault("from", BenchPhase.FIRST.cliName()));
+        BenchPhase until = BenchPhase.named(values.getOrDefault("until", BenchPhase.LAST.cliName()));
+        if (from.compareTo(until) > 0) {
+            throw new IllegalArgumentException("--from=" + from.cliName() + " comes after --until=" + until.cliName());
+        }
+        if ((from != BenchPhase.FIRST || until != BenchPhase.LAST) && !values.containsKey("scratch")) {
+            throw new IllegalArgumentException("a run in parts (--from, --until) needs --scratch=DIR, the same for every part");
+        }
         return new BenchOptions(size,
                 Long.parseLong(values.getOrDefault("seed", "20260101")),
                 repo,
@@ -50,7 +61,18 @@ record BenchOptions(BenchSize size, long seed, Path repo, Path datasets, Path sc
                 values.containsKey("scratch") ? Path.of(values.get("scratch")).toAbsolutePath() : null,
                 values.containsKey("report") ? Path.of(values.get("report")).toAbsolutePath() : null,
                 values.containsKey("keep"),
-                values.containsKey("jfr"));
+                values.containsKey("jfr"),
+                from, until);
+    }
+
+    /** Whether this part of the run includes {@code phase}. */
+    boolean runs(BenchPhase phase) {
+        return from.compareTo(phase) <= 0 && phase.compareTo(until) <= 0;
+    }
+
+    /** Whether an earlier part of the run left this part its data. */
+    boolean continuation() {
+        return from != BenchPhase.FIRST;
     }
 
     Path cdnowMaster() {

@@ -6,16 +6,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Runs every scenario in one go on a scratch data directory and prints the table:
- * start the command side, the query side and the baseline; warm up; bulk import; catch-up; HTTP
- * ingest at 1/4/16 clients on both systems (with the catch-up after the last product level);
- * bcrypt's cost; query latency under ingest; as-of reconstruction; then, with the sides stopped,
- * the raw read of the event store and the full rebuild of every projection.
+ * Runs every scenario on a scratch data directory and prints the table: start the command side, the query side
+ * and the baseline; warm up; bulk import; catch-up; HTTP ingest at 1/4/16 clients on both systems (with the
+ * catch-up after the last product level); bcrypt's cost; query latency under ingest; as-of reconstruction; then
+ * the full rebuild of every projection and, with the sides stopped, the raw read of the event store.
+ * <p>
+ * With {@code --until} and {@code --from} the same run is done in parts ({@link BenchPhase}), each part on the
+ * data the one before left in the scratch directory ({@link BenchProgress}), its report continuing the earlier one.
  */
 public final class BenchRunner {
 
@@ -27,41 +30,105 @@ public final class BenchRunner {
         // The commit is the working directory's: the jars may come from an export of it (--repo).
         Machine machine = Machine.describe(Path.of("").toAbsolutePath());
         Path scratch = scratch(options);
-        BenchContext.log("bench " + options.size() + " on " + machine.summary() + "; scratch " + scratch);
+        BenchProgress progress = options.continuation() ? BenchProgress.load(scratch)
+                : new BenchProgress(null, 0, 0, 0, options.size().toString(), options.seed());
+        if (options.continuation()) {
+            progress.checkContinuation(options);
+        }
+        int part = progress.part() + 1;
+        String earlierReport = options.continuation() ? readEarlierReport(scratch) : "";
+        BenchContext.log("bench " + options.size() + " on " + machine.summary() + "; scratch " + scratch
+                + (options.continuation() || options.until() != BenchPhase.LAST
+                ? "; part " + part + ": " + options.from().cliName() + " to " + options.until().cliName() : ""));
         CdnowPatterns patterns = CdnowPatterns.load(options.cdnowMaster());
-        ReportTable report = new ReportTable(table -> write(table, machine, options, scratch, "(run in progress)"));
+        Report report = new Report(machine, options, scratch, part, earlierReport);
         try (Systems systems = new Systems(options, scratch)) {
-            BenchContext context = new BenchContext(options, patterns, systems, report, scratch);
+            BenchContext context = new BenchContext(options, patterns, systems, report.table(), scratch, part);
             systems.startCommandSide();
             systems.startQuerySide(systems.productData());
             systems.startBaseline();
             ApiSurface querySurface = ApiSurface.of(context.query());
-
-            IngestScenario.warmUp(context);
-            ImportScenario.Outcome imported = ImportScenario.run(context);
-            long customers = imported.stats().of("RegisterCustomer") + IngestScenario.warmUpCustomers(context);
-            CatchUpScenario.run(context, "after bulk import", imported.endNanos(), customers, null);
-
-            IngestScenario.run(context, customers);
-            AuthenticationCost.run(context);
-            QueryLoadScenario.run(context, imported.stats().of("RegisterCustomer"));
-            AsOfScenario.run(context, querySurface);
-            if (RebuildScenario.apiAvailable(querySurface)) {
-                RebuildScenario.viaApi(context);
+            if (options.continuation()) {
+                awaitProjectionsCaughtUp(context);
             }
-            systems.stop(Systems.BASELINE);
-            systems.stop(Systems.QUERY);
-            systems.stop(Systems.COMMAND);
-            DiskUsage.run(context);
-            RebuildScenario.ReadSpeed raw = RebuildScenario.rawRead(context);
-            if (!RebuildScenario.apiAvailable(querySurface)) {
-                RebuildScenario.freshQuerySide(context, raw);
+
+            long importedCustomers = progress.importedCustomers();
+            long customers = progress.customers();
+            if (options.runs(BenchPhase.IMPORT) || options.runs(BenchPhase.INGEST) || options.runs(BenchPhase.QUERIES)) {
+                customers += IngestScenario.warmUp(context);
+            }
+            if (options.runs(BenchPhase.IMPORT)) {
+                ImportScenario.Outcome imported = ImportScenario.run(context);
+                importedCustomers = imported.stats().of("RegisterCustomer");
+                customers += importedCustomers;
+                CatchUpScenario.run(context, "after bulk import", imported.endNanos(), customers, null);
+                progress = completed(progress, BenchPhase.IMPORT, part, importedCustomers, customers, scratch);
+            }
+            if (options.runs(BenchPhase.INGEST)) {
+                customers = IngestScenario.run(context, customers);
+                progress = completed(progress, BenchPhase.INGEST, part, importedCustomers, customers, scratch);
+            }
+            if (options.runs(BenchPhase.QUERIES)) {
+                AuthenticationCost.run(context);
+                QueryLoadScenario.run(context, importedCustomers);
+                progress = completed(progress, BenchPhase.QUERIES, part, importedCustomers, customers, scratch);
+            }
+            if (options.runs(BenchPhase.AS_OF)) {
+                AsOfScenario.run(context, querySurface);
+                progress = completed(progress, BenchPhase.AS_OF, part, importedCustomers, customers, scratch);
+            }
+            if (options.runs(BenchPhase.REBUILDS)) {
+                rebuilds(context, querySurface);
+                completed(progress, BenchPhase.REBUILDS, part, importedCustomers, customers, scratch);
             }
         } finally {
-            publish(report, machine, options, scratch);
+            report.publish();
             if (!options.keep() && options.scratch() == null) {
                 deleteTree(scratch);
             }
+        }
+        if (options.until() != BenchPhase.LAST) {
+            BenchContext.log("part " + part + " done; continue with the same options and --from="
+                    + BenchPhase.values()[options.until().ordinal() + 1].cliName());
+        }
+    }
+
+    private static void rebuilds(BenchContext context, ApiSurface querySurface) {
+        Systems systems = context.systems();
+        if (RebuildScenario.apiAvailable(querySurface)) {
+            RebuildScenario.cancelLeftOverRebuilds(context);
+            RebuildScenario.viaApi(context);
+        }
+        systems.stop(Systems.BASELINE);
+        systems.stop(Systems.QUERY);
+        systems.stop(Systems.COMMAND);
+        DiskUsage.run(context);
+        RebuildScenario.ReadSpeed raw = RebuildScenario.rawRead(context);
+        if (!RebuildScenario.apiAvailable(querySurface)) {
+            RebuildScenario.freshQuerySide(context, raw);
+        }
+    }
+
+    private static BenchProgress completed(BenchProgress progress, BenchPhase phase, int part, long importedCustomers,
+                                           long customers, Path scratch) {
+        BenchProgress next = progress.after(phase, part, importedCustomers, customers);
+        next.save(scratch);
+        return next;
+    }
+
+    /** The sides of a continued run start on the data the last part left: measure nothing before they are current. */
+    private static void awaitProjectionsCaughtUp(BenchContext context) {
+        long head = EventStoreReader.head(EventStoreReader.sharedUrl(context.systems().productData()));
+        BenchContext.log("waiting for the projections to reach the event store's head " + head);
+        new ProjectionProbe(context.query()).awaitAll(head, Duration.ofMinutes(30));
+    }
+
+    private static String readEarlierReport(Path scratch) {
+        Path file = scratch.resolve(Report.FILE);
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -75,35 +142,11 @@ public final class BenchRunner {
         }
     }
 
-    private static void publish(ReportTable report, Machine machine, BenchOptions options, Path scratch) {
-        System.out.println();
-        System.out.println(markdown(report, machine, options, ""));
-        Path reportFile = write(report, machine, options, scratch, "");
-        BenchContext.log("report written to " + reportFile);
-    }
-
-    /** Writes the report file: after every row while the run goes on, and once more at its end. */
-    private static Path write(ReportTable report, Machine machine, BenchOptions options, Path scratch, String status) {
-        Path reportFile = options.report() != null ? options.report() : scratch.resolve("report.md");
-        try {
-            Files.createDirectories(reportFile.toAbsolutePath().getParent());
-            Files.writeString(reportFile, markdown(report, machine, options, status));
-        } catch (IOException e) {
-            BenchContext.log("could not write the report to " + reportFile + ": " + e.getMessage());
-        }
-        return reportFile;
-    }
-
-    private static String markdown(ReportTable report, Machine machine, BenchOptions options, String status) {
-        return "Bench " + options.size() + ", seed " + options.seed() + (status.isEmpty() ? "" : " " + status) + "\n\n"
-                + machine.summary()
-                + "\n\nMemory: peak RSS from /proc/<pid>/status VmHWM (reset per scenario) / peak heap in use "
-                + "from /actuator/metrics/jvm.memory.used (area heap, sampled each second); every JVM runs with "
-                + "-Xmx1g.\n\n" + report.render();
-    }
-
     private static Path scratch(BenchOptions options) {
         try {
+            if (options.continuation()) {
+                return options.scratch();
+            }
             if (options.scratch() != null) {
                 Files.createDirectories(options.scratch());
                 try (Stream<Path> entries = Files.list(options.scratch())) {

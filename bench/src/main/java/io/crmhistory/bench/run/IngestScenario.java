@@ -23,30 +23,27 @@ final class IngestScenario {
         return new WorkloadGenerator(context.patterns(), seed, prefix, commands / 4 + 100);
     }
 
-    /** Customers the warm-up registered on the product (the same ones on the baseline). */
-    static long warmUpCustomers(BenchContext context) {
-        WorkloadGenerator replay = workload(context, "warm", 7, warmUpCommands(context));
-        for (long i = 0; i < warmUpCommands(context) && replay.hasNext(); i++) {
-            replay.next();
-        }
-        return replay.stats().of("RegisterCustomer");
-    }
-
     private static long warmUpCommands(BenchContext context) {
         return Math.min(3_000, context.size().ingestCommands());
     }
 
-    /** Warms both JVMs' JIT on the write path so the first measured level is not the slowest by default. */
-    static void warmUp(BenchContext context) {
+    /**
+     * Warms both JVMs' JIT on the write path so the first measured level is not the slowest by default.
+     *
+     * @return the customers the warm-up registered on the product (the same ones on the baseline)
+     */
+    static long warmUp(BenchContext context) {
         long commands = warmUpCommands(context);
+        String prefix = context.prefix("warm");
         BenchContext.log("warming up both write paths with " + commands + " commands each");
         for (HttpTarget target : List.of(context.product(), context.baseline())) {
-            LoadDriver.Result result = LoadDriver.run(target, workload(context, "warm", 7, commands), 4, commands,
+            LoadDriver.Result result = LoadDriver.run(target, workload(context, prefix, 7, commands), 4, commands,
                     Long.MAX_VALUE);
             if (result.errors() > 0) {
                 BenchContext.log("warm-up errors on " + target.name() + ": " + result.errorSamples());
             }
         }
+        return registrationsAmongFirst(context, prefix, 7, commands, commands);
     }
 
     /**
@@ -54,12 +51,13 @@ final class IngestScenario {
      * level, the projection catch-up is measured (before the baseline's load competes for the cores).
      *
      * @param customersBefore customers the product had registered before this scenario
+     * @return the customers the product has registered after it
      */
-    static void run(BenchContext context, long customersBefore) {
+    static long run(BenchContext context, long customersBefore) {
         long commands = context.size().ingestCommands();
         long customers = customersBefore;
         for (int clients : CLIENTS) {
-            String prefix = "h" + clients;
+            String prefix = context.prefix("h" + clients);
             long seed = context.options().seed() + clients;
             Measured product = measure(context, context.product(), prefix, seed, clients, commands);
             customers += registrationsAmongFirst(context, prefix, seed, commands, product.result().completed());
@@ -73,6 +71,7 @@ final class IngestScenario {
                     String.format("%.2f x baseline", product.result().perSecond() / baseline.result().perSecond()));
             addRow(context, "HTTP ingest, baseline, " + clients + " client(s)", baseline, "");
         }
+        return customers;
     }
 
     private static long registrationsAmongFirst(BenchContext context, String prefix, long seed, long commands, long sent) {

@@ -36,7 +36,7 @@ final class QueryLoadScenario {
         ExecutorService pool = Executors.newFixedThreadPool(READERS + 1);
         try {
             Future<LoadDriver.Result> ingest = pool.submit(() -> LoadDriver.run(context.product(),
-                    new WorkloadGenerator(context.patterns(), context.options().seed() + 99, "mix", Long.MAX_VALUE / 2),
+                    new WorkloadGenerator(context.patterns(), context.options().seed() + 99, context.prefix("mix"), Long.MAX_VALUE / 2),
                     WRITERS, Long.MAX_VALUE, deadline));
             List<Future<Reader>> readers = new ArrayList<>();
             for (int i = 0; i < READERS; i++) {

@@ -26,6 +26,7 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
 
     static final String PROPERTY_SOURCE_NAME = "crmPlatformDefaults";
     public static final String AXON_SERVER_PROFILE = "axonserver";
+    static final String H2_ROWS_PER_ANSWER = "h2.serverResultSetFetchSize";
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -52,6 +53,7 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
 
         MapPropertySource source = new MapPropertySource(PROPERTY_SOURCE_NAME, defaults);
         disableUpdateChecker(environment);
+        limitH2RowsPerAnswer(environment);
         environment.getPropertySources().addLast(source);
 
         // Resolved when read, not now: properties added later (e.g. a test's dynamic data directory)
@@ -110,6 +112,21 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
         String key = "axoniq.update-checker.disabled";
         if (System.getProperty(key) == null) {
             System.setProperty(key, environment.getProperty(key, "true"));
+        }
+    }
+
+    /**
+     * How many rows an H2 server sends per answer to a remote client, for every statement (H2 reads the system
+     * property once, when its first statement is created; 100 by default). A prepared statement is prepared with
+     * this number, and {@code setFetchSize} later does not change it. With event payloads inline, 100 rows are about
+     * 90 KiB, over H2's 64 KiB socket buffer: the answer then leaves in two writes and the second waits for the
+     * client's delayed acknowledgement (about 40 ms, Nagle's algorithm), several times per long history read.
+     * Answers of {@code crm.eventstore.read-batch-size} rows (50) stay below the buffer. Set on the JVM's command
+     * line, {@code -Dh2.serverResultSetFetchSize} wins.
+     */
+    static void limitH2RowsPerAnswer(ConfigurableEnvironment environment) {
+        if (System.getProperty(H2_ROWS_PER_ANSWER) == null) {
+            System.setProperty(H2_ROWS_PER_ANSWER, environment.getProperty("crm.eventstore.read-batch-size", "50"));
         }
     }
 

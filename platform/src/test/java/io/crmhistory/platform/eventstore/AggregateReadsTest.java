@@ -10,12 +10,17 @@ import org.axonframework.serialization.json.JacksonSerializer;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Axon's own engine, reading one aggregate with the larger per-query batch and a small fetch size. */
+/** Axon's own engine on the H2 tables, reading one aggregate with the larger per-query batch. */
 class AggregateReadsTest {
 
     @Test
@@ -31,7 +36,7 @@ class AggregateReadsTest {
                 .eventSerializer(serializer)
                 .persistenceExceptionResolver(noDuplicates)
                 .batchSize(2)
-                .readEventDataForAggregate(EventStorageEngineAutoConfiguration.aggregateReads(3, 2))
+                .readEventDataForAggregate(EventStorageEngineAutoConfiguration.aggregateReads(3))
                 .build();
         engine.createSchema(H2EventTableFactory.INSTANCE);
         engine.appendEvents(IntStream.range(0, 10).mapToObj(i -> event("c-1", i)).toList());
@@ -41,6 +46,29 @@ class AggregateReadsTest {
         assertThat(sequences(engine, "c-1", 7)).containsExactly(7L, 8L, 9L);
         assertThat(sequences(engine, "c-2", 0)).containsExactly(0L);
         assertThat(sequences(engine, "c-3", 0)).isEmpty();
+    }
+
+    /** A BLOB would travel apart from its row, one extra round trip per event for a remote client. */
+    @Test
+    void payloadsAndMetadataAreStoredInlineWithTheirRows() throws SQLException {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:column-types;DB_CLOSE_DELAY=-1");
+        try (Connection connection = dataSource.getConnection()) {
+            EventSchema schema = new EventSchema();
+            H2EventTableFactory.INSTANCE.createDomainEventTable(connection, schema).executeUpdate();
+            H2EventTableFactory.INSTANCE.createSnapshotEventTable(connection, schema).executeUpdate();
+            try (PreparedStatement types = connection.prepareStatement("SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE"
+                    + " FROM INFORMATION_SCHEMA.COLUMNS WHERE COLUMN_NAME IN ('PAYLOAD', 'METADATA')");
+                 ResultSet rows = types.executeQuery()) {
+                List<String> found = new ArrayList<>();
+                while (rows.next()) {
+                    found.add(rows.getString(1) + "." + rows.getString(2) + " " + rows.getString(3));
+                }
+                assertThat(found).containsExactlyInAnyOrder(
+                        "DOMAINEVENTENTRY.PAYLOAD BINARY VARYING", "DOMAINEVENTENTRY.METADATA BINARY VARYING",
+                        "SNAPSHOTEVENTENTRY.PAYLOAD BINARY VARYING", "SNAPSHOTEVENTENTRY.METADATA BINARY VARYING");
+            }
+        }
     }
 
     private static List<Long> sequences(JdbcEventStorageEngine engine, String aggregate, long from) {

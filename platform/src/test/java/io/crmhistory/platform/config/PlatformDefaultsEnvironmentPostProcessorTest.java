@@ -1,0 +1,49 @@
+package io.crmhistory.platform.config;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.env.MockEnvironment;
+
+import static io.crmhistory.platform.config.PlatformDefaultsEnvironmentPostProcessor.H2_ROWS_PER_ANSWER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The H2 client-wide rows per answer follows the event store's read batch size, unless the JVM was told otherwise. */
+class PlatformDefaultsEnvironmentPostProcessorTest {
+
+    private String before;
+
+    @BeforeEach
+    void forgetTheProperty() {
+        before = System.getProperty(H2_ROWS_PER_ANSWER);
+        System.clearProperty(H2_ROWS_PER_ANSWER);
+    }
+
+    @AfterEach
+    void restoreTheProperty() {
+        if (before == null) {
+            System.clearProperty(H2_ROWS_PER_ANSWER);
+        } else {
+            System.setProperty(H2_ROWS_PER_ANSWER, before);
+        }
+    }
+
+    @Test
+    void rowsPerAnswerFollowTheReadBatchSizeAndDefaultToFifty() {
+        PlatformDefaultsEnvironmentPostProcessor.limitH2RowsPerAnswer(new MockEnvironment());
+        assertThat(System.getProperty(H2_ROWS_PER_ANSWER)).isEqualTo("50");
+
+        System.clearProperty(H2_ROWS_PER_ANSWER);
+        PlatformDefaultsEnvironmentPostProcessor.limitH2RowsPerAnswer(
+                new MockEnvironment().withProperty("crm.eventstore.read-batch-size", "30"));
+        assertThat(System.getProperty(H2_ROWS_PER_ANSWER)).isEqualTo("30");
+    }
+
+    @Test
+    void aValueGivenToTheJvmWins() {
+        System.setProperty(H2_ROWS_PER_ANSWER, "20");
+        PlatformDefaultsEnvironmentPostProcessor.limitH2RowsPerAnswer(
+                new MockEnvironment().withProperty("crm.eventstore.read-batch-size", "30"));
+        assertThat(System.getProperty(H2_ROWS_PER_ANSWER)).isEqualTo("20");
+    }
+}
