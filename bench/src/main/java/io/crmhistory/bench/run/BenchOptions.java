@@ -70,6 +70,11 @@ record BenchOptions(BenchSize size, long seed, Path repo, Path datasets, Path sc
         return from.compareTo(phase) <= 0 && phase.compareTo(until) <= 0;
     }
 
+    /** Whether this is one part of a run in parts (not every phase in one go). */
+    boolean inParts() {
+        return from != BenchPhase.FIRST || until != BenchPhase.LAST;
+    }
+
     /** Whether an earlier part of the run left this part its data. */
     boolean continuation() {
         return from != BenchPhase.FIRST;

@@ -29,6 +29,11 @@ enum BenchPhase {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /** The phase after this one; call only for a phase before {@link #LAST}. */
+    BenchPhase next() {
+        return values()[ordinal() + 1];
+    }
+
     static BenchPhase named(String name) {
         return Arrays.stream(values()).filter(p -> p.cliName().equals(name.toLowerCase(Locale.ROOT))).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown phase '" + name + "' (phases: "

@@ -58,7 +58,7 @@ record BenchProgress(BenchPhase completed, int part, long importedCustomers, lon
         Path next = scratch.resolve(FILE + ".new");
         try (Writer out = Files.newBufferedWriter(next)) {
             properties.store(out, "bench progress; continue with --from=" + (completed == BenchPhase.LAST ? "(done)"
-                    : BenchPhase.values()[completed.ordinal() + 1].cliName()));
+                    : completed.next().cliName()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -78,7 +78,7 @@ record BenchProgress(BenchPhase completed, int part, long importedCustomers, lon
         if (completed == BenchPhase.LAST) {
             throw new IllegalArgumentException("the run in this scratch directory is complete; start a new one");
         }
-        BenchPhase next = BenchPhase.values()[completed.ordinal() + 1];
+        BenchPhase next = completed.next();
         if (options.from() != next) {
             throw new IllegalArgumentException("the run in this scratch directory completed " + completed.cliName()
                     + "; continue it with --from=" + next.cliName() + ", not --from=" + options.from().cliName());

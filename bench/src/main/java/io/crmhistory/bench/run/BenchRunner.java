@@ -38,7 +38,7 @@ public final class BenchRunner {
         int part = progress.part() + 1;
         String earlierReport = options.continuation() ? readEarlierReport(scratch) : "";
         BenchContext.log("bench " + options.size() + " on " + machine.summary() + "; scratch " + scratch
-                + (options.continuation() || options.until() != BenchPhase.LAST
+                + (options.inParts()
                 ? "; part " + part + ": " + options.from().cliName() + " to " + options.until().cliName() : ""));
         CdnowPatterns patterns = CdnowPatterns.load(options.cdnowMaster());
         Report report = new Report(machine, options, scratch, part, earlierReport);
@@ -89,7 +89,7 @@ public final class BenchRunner {
         }
         if (options.until() != BenchPhase.LAST) {
             BenchContext.log("part " + part + " done; continue with the same options and --from="
-                    + BenchPhase.values()[options.until().ordinal() + 1].cliName());
+                    + options.until().next().cliName());
         }
     }
 

@@ -60,7 +60,7 @@ final class Report {
     }
 
     String markdown(String status) {
-        String phases = options.continuation() || options.until() != BenchPhase.LAST
+        String phases = options.inParts()
                 ? ", part " + part + " (phases " + options.from().cliName() + " to " + options.until().cliName() + ")"
                 : "";
         String heading = "Bench " + options.size() + ", seed " + options.seed() + phases
