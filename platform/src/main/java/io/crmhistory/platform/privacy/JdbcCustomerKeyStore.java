@@ -85,13 +85,10 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
 
     @Override
     public Optional<SecretKey> find(String customerId) {
-        SecretKey cached = cache.getIfPresent(customerId);
-        if (cached != null) {
-            return Optional.of(cached);
-        }
-        Optional<SecretKey> stored = load(customerId);
-        stored.ifPresent(key -> cache.put(customerId, key));
-        return stored;
+        // Loaded inside the cache's atomic compute: an eviction arriving while the row is being read waits for the
+        // load and then removes what it loaded. Read first and put afterwards, a key read just before its
+        // destruction committed was put back after the erasure's eviction and revealed the erased data until keyTtl.
+        return Optional.ofNullable(cache.get(customerId, id -> load(id).orElse(null)));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.crmhistory.platform.privacy;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.crmhistory.platform.config.DataDirectory;
+import org.awaitility.Awaitility;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,8 +23,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -110,6 +113,61 @@ class JdbcCustomerKeyStoreTest {
         transaction.executeWithoutResult(status -> store.destroy("c-1"));
         assertThat(store.find("c-1")).isEmpty();
         assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM customer_keys", Integer.class)).isZero();
+    }
+
+    /**
+     * The query side evicts a key when it sees the erasure event, which is after the key's row is gone. A reader
+     * that read the row just before and stores it just after that eviction would keep the key, and reveal the
+     * erased fields, until the key's time in the cache ran out.
+     */
+    @Test
+    void anEvictionDuringALoadIsNotUndoneByTheLoad() throws Exception {
+        store("").findOrCreate("c-1");
+        CountDownLatch rowRead = new CountDownLatch(1);
+        CountDownLatch mayFinish = new CountDownLatch(1);
+        JdbcTemplate pausingAfterTheRead = new JdbcTemplate(jdbc.getDataSource()) {
+            @Override
+            public <T> List<T> queryForList(String sql, Class<T> elementType, Object... args) {
+                List<T> rows = super.queryForList(sql, elementType, args);
+                if (sql.contains("wrapped_key") && rowRead.getCount() > 0) {
+                    rowRead.countDown();
+                    await(mayFinish);
+                }
+                return rows;
+            }
+        };
+        JdbcCustomerKeyStore reader = new JdbcCustomerKeyStore(pausingAfterTheRead, jdbc.getDataSource(),
+                MasterKey.load("", new DataDirectory(dataDir)), Clock.systemUTC(), 10, Duration.ofMinutes(5));
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<Optional<SecretKey>> load = threads.submit(() -> reader.find("c-1"));
+            await(rowRead);
+            jdbc.update("DELETE FROM customer_keys WHERE customer_id = 'c-1'"); // the erasure commits
+            Thread[] evicting = new Thread[1];
+            Future<?> eviction = threads.submit(() -> {
+                evicting[0] = Thread.currentThread();
+                reader.evict("c-1"); // the erasure event arrives
+            });
+            // the eviction has either returned or waits for the load
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> eviction.isDone()
+                    || evicting[0] != null && evicting[0].getState() != Thread.State.RUNNABLE);
+            mayFinish.countDown();
+            load.get(5, TimeUnit.SECONDS);
+            eviction.get(5, TimeUnit.SECONDS);
+        } finally {
+            threads.shutdownNow();
+        }
+
+        assertThat(reader.find("c-1")).isEmpty();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(5, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
