@@ -6,7 +6,7 @@
 # usage: bench/scripts/asof-latency.sh <command-side.jar> <query-side.jar> [extra query-side args...]
 # e.g.   bench/scripts/asof-latency.sh command-side/target/command-side.jar query-side/target/query-side.jar \
 #          --crm.eventstore.read-batch-size=100
-# CALLS (default 4) sets how many calls are made; QUERY_JAVA_OPTS (default -Xmx1g) the query side's JVM options,
+# CALLS (default 4) sets how many calls are made; QUERY_JAVA_OPTS and CMD_JAVA_OPTS (default -Xmx1g) each side's JVM options,
 # e.g. QUERY_JAVA_OPTS="-Xmx1g -XX:StartFlightRecording=filename=/tmp/asof.jfr,settings=profile".
 set -euo pipefail
 CMD_JAR=$1; QUERY_JAR=$2; shift 2
@@ -26,7 +26,7 @@ PY
 COMMON=(--crm.data-dir="$DIR/data" --crm.security.users.timer.password=timer-secret
   --crm.security.users.timer.roles=writer,reader,auditor,ops --crm.security.bcrypt-strength=4
   --crm.clock.fixed=2026-01-01T00:00:00Z)
-java -Xmx1g -jar "$CMD_JAR" --server.port=18480 "${COMMON[@]}" > "$DIR/command-side.log" 2>&1 & CPID=$!
+java ${CMD_JAVA_OPTS:--Xmx1g} -jar "$CMD_JAR" --server.port=18480 "${COMMON[@]}" > "$DIR/command-side.log" 2>&1 & CPID=$!
 until curl -fs localhost:18480/actuator/health >/dev/null; do sleep 1; done
 java ${QUERY_JAVA_OPTS:--Xmx1g} -jar "$QUERY_JAR" --server.port=18481 "${COMMON[@]}" "$@" > "$DIR/query-side.log" 2>&1 & QPID=$!
 until curl -fs localhost:18481/actuator/health >/dev/null; do sleep 1; done

@@ -40,7 +40,8 @@ import java.util.Set;
  * master key (AES-256-GCM, random IV, the customer id as associated data so a wrapped key cannot be
  * moved to another customer). Unwrapped keys are cached in memory, bounded in number and time (a
  * key destroyed by the other application disappears from this cache after at most
- * {@code keyTtl} even if nobody evicts it).
+ * {@code keyTtl} even if nobody evicts it). So is the absence of a key: a destroyed key never comes back, and
+ * without it every value of an erased customer (each event of a replay or an audit read) cost a query.
  * <p>
  * A key is created in a transaction of its own, committed before the first value is encrypted with
  * it: a rolled-back command leaves at worst an unused key, never data under a key that was not kept.
@@ -62,7 +63,8 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
     private final AutoCloseable creationPool;
     private final SecretKey masterKey;
     private final Clock clock;
-    private final Cache<String, SecretKey> cache;
+    /** Empty for a customer without a key (destroyed, or not created yet: creating one replaces the entry). */
+    private final Cache<String, Optional<SecretKey>> cache;
     private final SecureRandom random = new SecureRandom();
 
     /**
@@ -88,7 +90,7 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
         // Loaded inside the cache's atomic compute: an eviction arriving while the row is being read waits for the
         // load and then removes what it loaded. Read first and put afterwards, a key read just before its
         // destruction committed was put back after the erasure's eviction and revealed the erased data until keyTtl.
-        return Optional.ofNullable(cache.get(customerId, id -> load(id).orElse(null)));
+        return cache.get(customerId, this::load);
     }
 
     @Override
@@ -103,7 +105,7 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
      */
     @Override
     public void createMissing(Collection<String> customerIds) {
-        List<String> uncached = customerIds.stream().distinct().filter(id -> cache.getIfPresent(id) == null).toList();
+        List<String> uncached = customerIds.stream().distinct().filter(id -> !hasCachedKey(id)).toList();
         if (uncached.isEmpty()) {
             return;
         }
@@ -128,7 +130,12 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
             uncached.forEach(this::findOrCreate);
             return;
         }
-        cache.putAll(created);
+        created.forEach((customerId, key) -> cache.put(customerId, Optional.of(key)));
+    }
+
+    private boolean hasCachedKey(String customerId) {
+        Optional<SecretKey> cached = cache.getIfPresent(customerId);
+        return cached != null && cached.isPresent();
     }
 
     @Override
@@ -152,15 +159,17 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
     }
 
     private SecretKey create(String customerId) {
-        SecretKey key = newDataKey();
+        SecretKey created = newDataKey();
+        SecretKey key;
         try {
             ownTransaction.executeWithoutResult(status -> creationJdbc.update(INSERT,
-                    row(customerId, key, Timestamp.from(clock.instant()))));
+                    row(customerId, created, Timestamp.from(clock.instant()))));
+            key = created;
         } catch (DuplicateKeyException createdConcurrently) {
-            return load(customerId).orElseThrow(() -> new IllegalStateException(
+            key = load(customerId).orElseThrow(() -> new IllegalStateException(
                     "the key of customer " + customerId + " was created and destroyed concurrently"));
         }
-        cache.put(customerId, key);
+        cache.put(customerId, Optional.of(key)); // replaces the absence find() may have cached
         return key;
     }
 

@@ -161,6 +161,33 @@ class JdbcCustomerKeyStoreTest {
         assertThat(reader.find("c-1")).isEmpty();
     }
 
+    /** A replay or an audit read of an erased customer asks for the key once per protected value. */
+    @Test
+    void theAbsenceOfAKeyIsRememberedUntilOneIsCreated() {
+        int[] lookups = new int[1];
+        JdbcTemplate counting = new JdbcTemplate(jdbc.getDataSource()) {
+            @Override
+            public <T> List<T> queryForList(String sql, Class<T> elementType, Object... args) {
+                if (sql.contains("wrapped_key")) {
+                    lookups[0]++;
+                }
+                return super.queryForList(sql, elementType, args);
+            }
+        };
+        JdbcCustomerKeyStore store = new JdbcCustomerKeyStore(counting, jdbc.getDataSource(),
+                MasterKey.load("", new DataDirectory(dataDir)), Clock.systemUTC(), 10, Duration.ofMinutes(5));
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(store.find("c-1")).isEmpty();
+        }
+        assertThat(lookups[0]).isEqualTo(1);
+
+        SecretKey created = store.findOrCreate("c-1");
+        assertThat(store.find("c-1")).hasValueSatisfying(k -> assertThat(k.getEncoded()).isEqualTo(created.getEncoded()));
+        store.createMissing(List.of("c-2"));
+        assertThat(store.find("c-2")).isPresent();
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             assertThat(latch.await(5, TimeUnit.SECONDS)).isTrue();

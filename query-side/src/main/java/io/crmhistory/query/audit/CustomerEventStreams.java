@@ -1,6 +1,7 @@
 package io.crmhistory.query.audit;
 
 import io.crmhistory.api.customer.event.CustomerEvent;
+import io.crmhistory.platform.privacy.PersonalDataProtector;
 import io.crmhistory.query.projection.EventEnvelope;
 import io.crmhistory.query.projection.UnknownCustomerException;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -15,6 +16,11 @@ import org.springframework.stereotype.Component;
  * <p>
  * Read from sequence 0 on purpose: {@code readEvents(id)} would start from the command side's latest
  * snapshot, whose payload is the aggregate's state, not an event.
+ * <p>
+ * The customer's key is looked up afresh for every read: an erasure deletes the key before it is acknowledged,
+ * but this process drops its cached copy only once a projection has handled the erasure event, which can be
+ * seconds or, during a rebuild, minutes later. An auditor reading after the acknowledgement must not see the
+ * erased fields in the meantime.
  */
 @Component
 class CustomerEventStreams {
@@ -23,13 +29,16 @@ class CustomerEventStreams {
     static final String CUSTOMER = "Customer";
 
     private final EventStore eventStore;
+    private final PersonalDataProtector protector;
 
-    CustomerEventStreams(EventStore eventStore) {
+    CustomerEventStreams(EventStore eventStore, PersonalDataProtector protector) {
         this.eventStore = eventStore;
+        this.protector = protector;
     }
 
     /** @throws UnknownCustomerException when the store holds no customer with this id */
     DomainEventStream open(String customerId) {
+        protector.evict(customerId);
         DomainEventStream stream = eventStore.readEvents(customerId, 0);
         DomainEventMessage<?> first = stream.peek();
         if (first == null || !CUSTOMER.equals(first.getType())) {

@@ -24,9 +24,11 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import javax.sql.DataSource;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -72,6 +74,8 @@ class PersonalDataErasureTest {
     ProjectionProcessors processors;
     @Autowired
     ProjectionCatalog catalog;
+    @Autowired
+    DataSource dataSource;
 
     @Test
     void personalFieldsAreReadableUntilErasedAndGoneFromEveryReadModelAfterwards() throws Exception {
@@ -135,6 +139,31 @@ class PersonalDataErasureTest {
             assertThat(export.body()).as(format).contains("CustomerPersonalDataErased")
                     .doesNotContain("Erin", "erin@example.com", "+49 30 1234", "complaint", "call Erin back");
         }
+    }
+
+    /**
+     * The command side deletes the key and records the erasure in one transaction; this process keeps its cached
+     * copy of the key until a projection handles the erasure event. The auditors' reads must not use that copy.
+     */
+    @Test
+    void anAuditReadAfterTheKeyWasDestroyedElsewhereRevealsNothing() throws Exception {
+        String id = "otto";
+        append(id, 0, new CustomerRegistered(id, protect(id, PersonalFields.NAME, "Otto Other"),
+                protect(id, PersonalFields.EMAIL, "otto@example.com"), null, "AT", "web", Events.at("2025-05-01T00:00:00Z")));
+        append(id, 1, new ContactRecorded(id, "c-1", ContactChannel.PHONE, ContactDirection.OUTBOUND, "agent-7",
+                protect(id, PersonalFields.SUBJECT, "Otto's renewal"), null, null, Events.at("2025-05-02T00:00:00Z")));
+        String export = "/api/audit/customers/" + id + "/events";
+        String asOf = "/api/audit/customers/" + id + "/state?asOf=2025-06-01T00:00:00Z&axis=occurred";
+        assertThat(get(export, "auditor:auditor-secret", "application/json").body()).contains("Otto Other", "Otto's renewal");
+        assertThat(get(asOf, "auditor:auditor-secret", "application/json").body()).contains("Otto Other");
+
+        // as the command side's erasure does, in another process: this one's cache is not told
+        new JdbcTemplate(dataSource).update("DELETE FROM customer_keys WHERE customer_id = ?", id);
+
+        assertThat(get(export, "auditor:auditor-secret", "application/json").body()).contains("\"customerId\":\"otto\"")
+                .doesNotContain("Otto Other", "otto@example.com", "Otto's renewal");
+        assertThat(get(asOf, "auditor:auditor-secret", "application/json").body()).contains("\"country\":\"AT\"")
+                .doesNotContain("Otto Other", "otto@example.com");
     }
 
     /** At the head of the store (a replay's "replaying" flag stays set until a newer event arrives). */
