@@ -6,12 +6,12 @@
 # usage: bench/scripts/asof-latency.sh <command-side.jar> <query-side.jar> [extra query-side args...]
 # e.g.   bench/scripts/asof-latency.sh command-side/target/command-side.jar query-side/target/query-side.jar \
 #          --crm.eventstore.read-batch-size=100
-# CALLS (default 4) sets how many calls are made; QUERY_JAVA_OPTS and CMD_JAVA_OPTS (default -Xmx1g) each side's JVM options,
-# e.g. QUERY_JAVA_OPTS="-Xmx1g -XX:StartFlightRecording=filename=/tmp/asof.jfr,settings=profile".
+# CALLS (default 4) sets how many calls are made; QUERY_JAVA_OPTS and CMD_JAVA_OPTS (default -Xmx1g) each side's JVM
+# options (sides.sh), e.g. QUERY_JAVA_OPTS="-Xmx1g -XX:StartFlightRecording=filename=/tmp/asof.jfr,settings=profile".
 set -euo pipefail
 CMD_JAR=$1; QUERY_JAR=$2; shift 2
 DIR=$(mktemp -d)
-trap 'kill $CPID $QPID 2>/dev/null; wait 2>/dev/null || true; rm -rf "$DIR"' EXIT
+trap 'kill ${CP:-} ${QP:-} 2>/dev/null; wait 2>/dev/null || true; rm -rf "$DIR"' EXIT
 python3 - "$DIR/asof.ndjson" <<'PY'
 import json, sys
 from datetime import datetime, timedelta, timezone
@@ -23,22 +23,15 @@ with open(sys.argv[1], 'w') as out:
     for k in range(9997):
         out.write(json.dumps({"type": "RecordContact", "customerId": "asof-1", "contactId": "asof-1-c%d" % k, "channel": "EMAIL", "direction": "OUTBOUND", "occurredAt": f(start + timedelta(seconds=3600 * (k + 1))), "subject": "newsletter"}) + "\n")
 PY
-COMMON=(--crm.data-dir="$DIR/data" --crm.security.users.timer.password=timer-secret
-  --crm.security.users.timer.roles=writer,reader,auditor,ops --crm.security.bcrypt-strength=4
-  --crm.clock.fixed=2026-01-01T00:00:00Z)
-java ${CMD_JAVA_OPTS:--Xmx1g} -jar "$CMD_JAR" --server.port=18480 "${COMMON[@]}" > "$DIR/command-side.log" 2>&1 & CPID=$!
-until curl -fs localhost:18480/actuator/health >/dev/null; do sleep 1; done
-java ${QUERY_JAVA_OPTS:--Xmx1g} -jar "$QUERY_JAR" --server.port=18481 "${COMMON[@]}" "$@" > "$DIR/query-side.log" 2>&1 & QPID=$!
-until curl -fs localhost:18481/actuator/health >/dev/null; do sleep 1; done
+source "$(dirname "$0")/sides.sh"
+start_sides "$CMD_JAR" "$QUERY_JAR" "$DIR/data" 18480 18481 "$@"
 curl -s -u timer:timer-secret -H 'Content-Type: application/x-ndjson' --data-binary @"$DIR/asof.ndjson" \
   localhost:18480/api/import > /dev/null
-until curl -s -u timer:timer-secret localhost:18481/api/ops/projections | python3 -c \
-  "import json,sys; sys.exit(0 if all(x['lag']==0 and x['position']>0 for x in json.load(sys.stdin)) else 1)"; do sleep 1; done
-cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
-C0=$(cpu $CPID); Q0=$(cpu $QPID)
+until caught_up 18481; do sleep 1; done
+C0=$(cpu $CP); Q0=$(cpu $QP)
 for _ in $(seq 1 "${CALLS:-4}"); do
   curl -s -o /dev/null -w '%{http_code} %{time_total} s\n' -u timer:timer-secret \
     'localhost:18481/api/audit/customers/asof-1/state?asOf=2026-01-01T00:00:00Z&axis=occurred'
 done
 # CPU seconds each side spent over the calls (steadier than wall time on a shared machine)
-echo "CPU over the calls: query side $(echo "$(cpu $QPID) - $Q0" | bc) s, command side (H2 file owner) $(echo "$(cpu $CPID) - $C0" | bc) s"
+echo "CPU over the calls: query side $(echo "$(cpu $QP) - $Q0" | bc) s, command side (H2 file owner) $(echo "$(cpu $CP) - $C0" | bc) s"

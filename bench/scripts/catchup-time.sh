@@ -16,9 +16,7 @@ java ${JAVA_OPTS:--Xmx1g} -jar "$JAR" --server.port=$PORT --crm.data-dir="$COPY"
   --crm.security.users.timer.roles=ops,reader > "$COPY/query-side.log" 2>&1 &
 PID=$!
 for _ in $(seq 1 3600); do
-  if curl -s -u timer:timer-secret "localhost:$PORT/api/ops/projections" 2>/dev/null | python3 -c \
-      "import json,sys; p=json.load(sys.stdin); sys.exit(0 if p and all(x['lag']==0 and x['position']>0 for x in p) else 1)" \
-      2>/dev/null; then
+  if caught_up $PORT; then
     CPU=$(cpu $PID)
     echo "caught up in $(echo "$(date +%s.%N) - $START" | bc) s, $CPU CPU s"; exit 0
   fi

@@ -13,9 +13,6 @@ trap 'kill $CP $QP 2>/dev/null; wait 2>/dev/null || true; rm -rf "$COPY"' EXIT
 find "$SOURCE" -maxdepth 1 -type f \( -name 'eventstore*' -o -name '*.key' \) -exec cp {} "$COPY" \;
 start_sides "$CJ" "$QJ" "$COPY" 18601 18602 "$@"
 START=$(date +%s.%N); Q0=$(cpu $QP); C0=$(cpu $CP)
-until curl -s -u timer:timer-secret localhost:18602/api/ops/projections | python3 -c \
-    "import json,sys; p=json.load(sys.stdin); sys.exit(0 if p and all(x['lag']==0 and x['position']>0 for x in p) else 1)"; do
-  sleep 1
-done
+until caught_up 18602; do sleep 1; done
 echo "caught up $(echo "$(date +%s.%N) - $START" | bc) s after the query side answered;" \
   "CPU since: query side $(echo "$(cpu $QP) - $Q0" | bc) s, command side (H2 file owner) $(echo "$(cpu $CP) - $C0" | bc) s"

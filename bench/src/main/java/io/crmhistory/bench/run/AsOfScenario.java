@@ -51,14 +51,20 @@ final class AsOfScenario {
         context.systems().resetPeaks();
         Histogram latencies = LoadDriver.newHistogram();
         int status = 0;
+        long firstMicros = 0;
         for (int i = 0; i < REQUESTS; i++) {
             long begin = System.nanoTime();
             HttpTarget.Response response = context.query().get(PATH_PREFIX + id + "/state?asOf=" + asOf);
-            latencies.recordValue((System.nanoTime() - begin) / 1000);
+            long micros = (System.nanoTime() - begin) / 1000;
+            latencies.recordValue(micros);
+            firstMicros = i == 0 ? micros : firstMicros;
             status = response.status();
         }
+        // The query side keeps a long stream after the first call and then reads only what is newer; the first
+        // call is the one that reads the whole stream from the store.
         context.report().add(new ScenarioResult(scenario, REQUESTS + " sequential requests",
-                "", latencies, context.systems().peaks(), "last answer " + status));
+                "", latencies, context.systems().peaks(),
+                String.format("first call %d ms; last answer %d", firstMicros / 1000, status)));
     }
 
     private static void writeCustomer(Path file, String id, int events) {

@@ -13,14 +13,12 @@ import io.crmhistory.platform.web.FieldProblem;
 import io.crmhistory.query.projection.EventEnvelope;
 import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.query.projection.UnknownCustomerException;
-import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
@@ -31,13 +29,15 @@ class AuditQueries {
     private static final String CUSTOMER_EVENT_PACKAGE = "io.crmhistory.api.customer.event.";
 
     private final CustomerEventStreams streams;
+    private final CustomerTimelines timelines;
     private final RuleVersions ruleVersions;
     private final AsOfReplay replay;
     private final ObjectProvider<JdbcEventChains> chains;
 
-    AuditQueries(CustomerEventStreams streams, RuleVersions ruleVersions, FxRates fx,
+    AuditQueries(CustomerEventStreams streams, CustomerTimelines timelines, RuleVersions ruleVersions, FxRates fx,
                  ObjectProvider<JdbcEventChains> chains) {
         this.streams = streams;
+        this.timelines = timelines;
         this.ruleVersions = ruleVersions;
         this.replay = new AsOfReplay(fx);
         this.chains = chains;
@@ -54,15 +54,8 @@ class AuditQueries {
     }
 
     CustomerStateAsOf stateAsOf(String customerId, Instant asOf, Axis axis) {
-        DomainEventStream stream = streams.open(customerId);
-        List<EventEnvelope> included = new ArrayList<>();
-        while (stream.hasNext()) {
-            DomainEventMessage<?> message = stream.next();
-            EventEnvelope envelope = CustomerEventStreams.envelope(message);
-            if (axis.includes(envelope, asOf)) {
-                included.add(envelope);
-            }
-        }
+        List<EventEnvelope> included = timelines.events(customerId).stream()
+                .filter(envelope -> axis.includes(envelope, asOf)).toList();
         CustomerStateAsOf state = replay.replay(customerId, included, axis, asOf, ruleVersions.inForceAt(asOf, axis));
         if (state == null) {
             throw new ClientInputException(HttpStatus.NOT_FOUND, List.of(new FieldProblem("asOf",

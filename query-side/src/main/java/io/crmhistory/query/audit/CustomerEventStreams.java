@@ -38,13 +38,18 @@ class CustomerEventStreams {
 
     /** @throws UnknownCustomerException when the store holds no customer with this id */
     DomainEventStream open(String customerId) {
-        protector.evict(customerId);
-        DomainEventStream stream = eventStore.readEvents(customerId, 0);
+        DomainEventStream stream = from(customerId, 0);
         DomainEventMessage<?> first = stream.peek();
         if (first == null || !CUSTOMER.equals(first.getType())) {
             throw new UnknownCustomerException(customerId);
         }
         return stream;
+    }
+
+    /** The events of a customer known to exist, from {@code firstSequence} on (none when there are no newer ones). */
+    DomainEventStream from(String customerId, long firstSequence) {
+        protector.evict(customerId);
+        return eventStore.readEvents(customerId, firstSequence);
     }
 
     static EventEnvelope envelope(DomainEventMessage<?> message) {

@@ -74,6 +74,8 @@ class AuditHttpTest {
     @DynamicPropertySource
     static void dataDirectory(DynamicPropertyRegistry registry) {
         registry.add("crm.data-dir", TemporaryDataDirectory.create()::toString);
+        // every customer's stream kept for the as-of, so these tests also answer from kept streams
+        registry.add("crm.audit.as-of-cache.min-events", () -> "1");
     }
 
     @LocalServerPort
@@ -298,6 +300,25 @@ class AuditHttpTest {
         log.info("As-of state of a customer with 10,000 events answered in {} ms", millis);
     }
 
+    @Test
+    void eventsRecordedAfterAStreamWasKeptAreInTheNextAnswer() {
+        String id = "grace";
+        List<EventEnvelope> history = Events.of(id)
+                .registered("Grace Hopper", null, "2025-01-01T00:00:00Z")
+                .purchase("o-1", "10.00", "EUR", "2025-01-02T00:00:00Z")
+                .purchase("o-2", "5.00", "EUR", "2025-01-03T00:00:00Z")
+                .envelopes();
+        append(id, history.get(0).event(), history.get(0).occurredAt());
+        append(id, history.get(1).event(), history.get(1).occurredAt());
+        assertThat(get("/api/audit/customers/grace/state", "auditor").json().get("eventsApplied").asLong()).isEqualTo(2);
+
+        append(id, history.get(2).event(), history.get(2).occurredAt());
+
+        JsonNode state = get("/api/audit/customers/grace/state", "auditor").json();
+        assertThat(state.get("eventsApplied").asLong()).isEqualTo(3);
+        assertThat(state.get("value").get("orderCount").asLong()).isEqualTo(2);
+    }
+
     // --- verify ---
 
     @Test
@@ -374,6 +395,7 @@ class AuditHttpTest {
                 protect(id, PersonalFields.SUBJECT, "Erin's complaint"), null, null, Events.at("2025-05-02T00:00:00Z")),
                 Instant.parse("2025-05-02T00:00:00Z"));
         assertThat(get("/api/audit/customers/erin/events", "auditor").body).contains("Erin Erased", "Erin's complaint");
+        assertThat(get("/api/audit/customers/erin/state", "auditor").body).contains("Erin Erased"); // kept, revealed
 
         protector.forget(id);
         append(id, new CustomerPersonalDataErased(id, "data subject request", Events.at("2025-06-01T00:00:00Z")),
@@ -390,6 +412,9 @@ class AuditHttpTest {
         JsonNode state = get("/api/audit/customers/erin/state", "auditor").json();
         assertThat(state.get("customer").get("personalDataErased").asBoolean()).isTrue();
         assertThat(state.get("customer").has("name") && !state.get("customer").get("name").isNull()).isFalse();
+        // before the erasure's own time too: the stream kept with the name revealed is not answered with
+        assertThat(get("/api/audit/customers/erin/state?asOf=2025-05-15T00:00:00Z", "auditor").body)
+                .contains("\"country\":\"DE\"").doesNotContain("Erin Erased", "erin@example.com");
     }
 
     // --- rules and the access log ---
