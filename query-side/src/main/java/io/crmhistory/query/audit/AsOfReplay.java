@@ -1,6 +1,5 @@
 package io.crmhistory.query.audit;
 
-import io.crmhistory.api.customer.event.ContactRecorded;
 import io.crmhistory.api.customer.event.CustomerRegistered;
 import io.crmhistory.api.customer.query.CustomerStateAsOf;
 import io.crmhistory.api.customer.query.CustomerView;
@@ -59,8 +58,7 @@ final class AsOfReplay {
             value = ValueLogic.apply(value, envelope);
             // As the live projection does after every event, at the instant asked about: the segment's
             // "since" is the business time of the event that moved the customer into it.
-            segment = SegmentLogic.assess(withinContactWindow(SegmentLogic.apply(segment, envelope), envelope, asOf),
-                    rules, asOf, envelope.occurredAt());
+            segment = SegmentLogic.assess(SegmentLogic.apply(segment, envelope), rules, asOf, envelope.occurredAt());
         }
         CustomerView.SegmentRef segmentRef = new CustomerView.SegmentRef(segment.segment(),
                 segment.assessment().ruleVersion());
@@ -68,24 +66,5 @@ final class AsOfReplay {
                 // The forecast is not part of what the system knew: it depends on the model fitted since.
                 DirectoryLogic.view(directory, segmentRef, null, fx), ValueLogic.view(value, fx, null, asOf),
                 SegmentLogic.view(segment, fx));
-    }
-
-    /**
-     * Evaluated at one instant only, the rules see a contact only within {@link SegmentEvaluator#CONTACT_WINDOW}
-     * before it (the same predicate as the evaluator's), so a contact outside it is dropped as soon as it is
-     * folded in: the state then carries a handful of contacts instead of every one, and a long history is
-     * folded in linear rather than quadratic time. The assessment is the same; the audit shows no contact list.
-     */
-    static SegmentState withinContactWindow(SegmentState state, EventEnvelope envelope, Instant asOf) {
-        if (!(envelope.event() instanceof ContactRecorded)) {
-            return state;
-        }
-        Instant at = envelope.occurredAt();
-        if (at.isAfter(asOf.minus(SegmentEvaluator.CONTACT_WINDOW)) && !at.isAfter(asOf)) {
-            return state;
-        }
-        List<Instant> contacts = state.contacts().subList(0, state.contacts().size() - 1);
-        return new SegmentState(state.id(), state.lastSequence(), state.status(), state.orders(), state.netPerCurrency(),
-                state.lastPurchaseAt(), contacts, state.purchases(), state.assessment(), state.since());
     }
 }

@@ -65,9 +65,27 @@ public final class SegmentLogic {
      * {@code changedAt} becomes the new {@code since}.
      */
     public static SegmentState assess(SegmentState state, SegmentEvaluator evaluator, Instant now, Instant changedAt) {
-        SegmentAssessment assessment = evaluator.evaluate(state, now);
-        boolean moved = !Objects.equals(state.segment(), assessment.segment());
-        return state.withAssessment(assessment, moved ? changedAt : state.since());
+        SegmentState kept = withoutContactsBefore(state, now.minus(SegmentEvaluator.CONTACT_WINDOW));
+        SegmentAssessment assessment = evaluator.evaluate(kept, now);
+        boolean moved = !Objects.equals(kept.segment(), assessment.segment());
+        return kept.withAssessment(assessment, moved ? changedAt : kept.since());
+    }
+
+    /**
+     * Without the contacts at or before {@code windowStart}. They never count again, since "now" only moves forward
+     * for a state (the live projection and the re-evaluation assess at the clock's now, an as-of at its one instant),
+     * so the state keeps the contacts of the window and any dated after it. Kept whole, it carried every contact a
+     * customer ever had, loaded, copied and written back with each of their events: the segment of a customer with
+     * 10,000 contacts took 13 ms of CPU to read. A clock set back (a fixed clock changed between runs) can miss
+     * contacts dropped under the later time until the read model is rebuilt.
+     */
+    static SegmentState withoutContactsBefore(SegmentState state, Instant windowStart) {
+        if (state.contacts().stream().noneMatch(at -> !at.isAfter(windowStart))) {
+            return state;
+        }
+        List<Instant> inWindow = state.contacts().stream().filter(at -> at.isAfter(windowStart)).toList();
+        return new SegmentState(state.id(), state.lastSequence(), state.status(), state.orders(), state.netPerCurrency(),
+                state.lastPurchaseAt(), inWindow, state.purchases(), state.assessment(), state.since());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.crmhistory.query.segment;
 
 import io.crmhistory.api.customer.query.CustomerView;
+import org.bson.Document;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
@@ -13,6 +14,8 @@ import java.util.Map;
 /** What other read models' answers need to know of segments: who is in which, and which segments exist. */
 @Component
 public class SegmentMembership {
+
+    private static final String ASSESSMENT = "assessment";
 
     private final SegmentReadModel readModel;
 
@@ -32,11 +35,15 @@ public class SegmentMembership {
             return segments;
         }
         SegmentStore store = readModel.live();
+        // Only the two fields asked for: a whole state carries the customer's purchases (thousands for some), all
+        // mapped to objects just to be dropped.
         Query query = Query.query(Criteria.where("_id").in(customerIds));
-        for (SegmentState state : store.mongo().find(query, SegmentState.class, store.collection())) {
-            if (state.assessment() != null) {
-                segments.put(state.id(), new CustomerView.SegmentRef(state.assessment().segment(),
-                        state.assessment().ruleVersion()));
+        query.fields().include(ASSESSMENT + ".segment", ASSESSMENT + ".ruleVersion");
+        for (Document state : store.mongo().find(query, Document.class, store.collection())) {
+            Document assessment = state.get(ASSESSMENT, Document.class);
+            if (assessment != null) {
+                segments.put(state.getString("_id"), new CustomerView.SegmentRef(assessment.getString("segment"),
+                        assessment.getInteger("ruleVersion")));
             }
         }
         return segments;
