@@ -111,23 +111,6 @@ public final class ValueLogic {
                 fx.unconverted(state.perCurrency().keySet()), forecast, now, state.lastSequence());
     }
 
-    /**
-     * The state without the purchases and refunds at or before the trailing window of {@code now}: only
-     * {@code revenueLast12Months} reads them, and a state's "now" only moves forward (the live projection keeps it at
-     * the clock's now, and reads come later), so they never count again. Kept whole, the state carried every
-     * purchase and refund the customer ever had, loaded, copied and written back with each of their events. The
-     * as-of folds with {@link #apply} alone, since it asks about earlier instants.
-     */
-    public static ValueState keptAt(ValueState state, Instant now) {
-        Instant windowStart = windowStart(now);
-        if (state.movements().stream().noneMatch(movement -> !movement.at().isAfter(windowStart))) {
-            return state;
-        }
-        return new ValueState(state.id(), state.lastSequence(), state.perCurrency(), state.firstPurchaseAt(),
-                state.lastPurchaseAt(), state.contactCount(), state.lastContactAt(),
-                state.movements().stream().filter(movement -> movement.at().isAfter(windowStart)).toList());
-    }
-
     static Instant windowStart(Instant now) {
         return now.atZone(ZoneOffset.UTC).minusMonths(TRAILING_MONTHS).toInstant();
     }

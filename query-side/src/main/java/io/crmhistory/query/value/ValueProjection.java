@@ -10,25 +10,21 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 
-import java.time.Clock;
 import java.util.function.BooleanSupplier;
 
 /** Keeps each customer's {@link ValueState} in one version of {@value ValueStore#COLLECTION}. */
 class ValueProjection implements BatchedProjection {
 
     private final CustomerProjector<ValueState> projector;
-    private final Clock clock;
 
     ValueProjection(ProjectionVersion version, ValueStore store, ReadModelVersions versions,
-                    QueryUpdateEmitter updateEmitter, BooleanSupplier live, Clock clock) {
+                    QueryUpdateEmitter updateEmitter, BooleanSupplier live) {
         this.projector = new CustomerProjector<>(version, store.states(), versions, updateEmitter, live);
-        this.clock = clock;
     }
 
     @EventHandler
     void on(CustomerEvent event, EventMessage<?> message, @SequenceNumber long sequence) {
-        projector.project(message, sequence, (state, envelope, batch) ->
-                ValueLogic.keptAt(ValueLogic.apply(state, envelope), clock.instant()));
+        projector.project(message, sequence, (state, envelope, batch) -> ValueLogic.apply(state, envelope));
     }
 
     @Override

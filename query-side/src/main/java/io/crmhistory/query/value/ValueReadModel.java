@@ -9,27 +9,23 @@ import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.stereotype.Component;
 
-import java.time.Clock;
-
 /** The value read model: its versions' stores, and the projection that fills each. */
 @Component
 class ValueReadModel extends ReadModel<ValueStore> {
 
     private final ReadModelVersions versions;
     private final QueryUpdateEmitter updateEmitter;
-    private final Clock clock;
 
     ValueReadModel(ProjectionCatalog catalog, MongoTemplate mongo, ReadModelVersions versions,
-                   QueryUpdateEmitter updateEmitter, Clock clock) {
+                   QueryUpdateEmitter updateEmitter) {
         super(Projections.VALUE, catalog, mongo);
         this.versions = versions;
         this.updateEmitter = updateEmitter;
-        this.clock = clock;
     }
 
     @Override
     public Object handlerFor(ProjectionVersion version) {
-        return new ValueProjection(version, store(version), versions, updateEmitter, () -> isLive(version), clock);
+        return new ValueProjection(version, store(version), versions, updateEmitter, () -> isLive(version));
     }
 
     @Override

@@ -92,34 +92,6 @@ class ValueLogicTest {
                 .isEqualTo("0.00");
     }
 
-    /** Keeping only the trailing window's movements, with "now" moving forward, changes no figure read at a later now. */
-    @Test
-    void droppingMovementsBeforeTheWindowChangesNoFigure() {
-        Events events = Events.of("c-1").registered("Ada", null, "2022-01-01T00:00:00Z");
-        Instant at = Instant.parse("2022-01-05T00:00:00Z");
-        for (int month = 0; month < 48; month++) {
-            at = at.plus(java.time.Duration.ofDays(27 + month % 5));
-            events.purchase("o-" + month, (month + 1) + ".00", month % 3 == 0 ? "USD" : "EUR", at.toString());
-            if (month % 4 == 1) {
-                events.refund("o-" + month, "r-" + month, "1.00", month % 3 == 0 ? "USD" : "EUR",
-                        at.plus(java.time.Duration.ofDays(40)).toString());
-            }
-        }
-        ValueState every = null;
-        ValueState kept = null;
-        Instant now = Instant.parse("2022-01-01T00:00:00Z");
-        for (EventEnvelope envelope : events.envelopes()) {
-            now = now.plus(java.time.Duration.ofDays(20));
-            every = ValueLogic.apply(every, envelope);
-            kept = ValueLogic.keptAt(ValueLogic.apply(kept, envelope), now);
-            for (Instant later : new Instant[]{now, now.plus(java.time.Duration.ofDays(200))}) {
-                assertThat(ValueLogic.view(kept, EUR_WITH_USD, null, later))
-                        .isEqualTo(ValueLogic.view(every, EUR_WITH_USD, null, later));
-            }
-        }
-        assertThat(kept.movements()).hasSizeLessThan(every.movements().size());
-    }
-
     @Test
     void contactsAreCountedWithTheLatestKept() {
         Events events = Events.of("c-1").registered("Ada", null, "2025-01-01T00:00:00Z")
