@@ -155,4 +155,25 @@ class SegmentLogicTest {
         assertThat(v2.evaluate(state, Instant.parse("2025-12-02T00:00:00Z")).segment()).isEqualTo("ENGAGED");
         assertThat(v2.segmentNames()).containsExactly("ENGAGED", "OTHER");
     }
+
+    /** A contact counts while inside {@code (now - 90 days, now]}, and is dropped from the state the moment it is not. */
+    @Test
+    void anAssessmentKeepsExactlyTheContactsThatCanStillCount() {
+        Instant windowStart = NOW.minus(SegmentEvaluator.CONTACT_WINDOW);
+        SegmentState state = null;
+        for (EventEnvelope envelope : Events.of("c").registered("A", null, "2025-01-01T00:00:00Z")
+                .contact("k-at-start", ContactChannel.PHONE, windowStart.toString())
+                .contact("k-just-inside", ContactChannel.PHONE, windowStart.plusSeconds(1).toString())
+                .contact("k-later", ContactChannel.PHONE, NOW.plus(Duration.ofDays(3)).toString()).envelopes()) {
+            state = SegmentLogic.apply(state, envelope);
+        }
+
+        SegmentState assessed = SegmentLogic.assess(state, V1, NOW, NOW);
+        assertThat(assessed.assessment().contacts90d()).isEqualTo(1);
+        assertThat(assessed.contacts()).containsExactly(windowStart.plusSeconds(1), NOW.plus(Duration.ofDays(3)));
+
+        SegmentState second = SegmentLogic.assess(assessed, V1, NOW.plusSeconds(1), NOW);
+        assertThat(second.assessment().contacts90d()).isZero();
+        assertThat(second.contacts()).containsExactly(NOW.plus(Duration.ofDays(3)));
+    }
 }
