@@ -57,7 +57,9 @@ final class AsOfScenario {
             HttpTarget.Response response = context.query().get(PATH_PREFIX + id + "/state?asOf=" + asOf);
             long micros = (System.nanoTime() - begin) / 1000;
             latencies.recordValue(micros);
-            firstMicros = i == 0 ? micros : firstMicros;
+            if (i == 0) {
+                firstMicros = micros;
+            }
             status = response.status();
         }
         // The query side keeps a long stream after the first call and then reads only what is newer; the first

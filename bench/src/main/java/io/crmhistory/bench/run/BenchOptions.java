@@ -51,10 +51,7 @@ record BenchOptions(BenchSize size, long seed, Path repo, Path datasets, Path sc
         if (from.compareTo(until) > 0) {
             throw new IllegalArgumentException("--from=" + from.cliName() + " comes after --until=" + until.cliName());
         }
-        if ((from != BenchPhase.FIRST || until != BenchPhase.LAST) && !values.containsKey("scratch")) {
-            throw new IllegalArgumentException("a run in parts (--from, --until) needs --scratch=DIR, the same for every part");
-        }
-        return new BenchOptions(size,
+        BenchOptions options = new BenchOptions(size,
                 Long.parseLong(values.getOrDefault("seed", "20260101")),
                 repo,
                 Path.of(values.getOrDefault("datasets", repo.resolve("../shared/datasets").toString())).toAbsolutePath().normalize(),
@@ -63,6 +60,10 @@ record BenchOptions(BenchSize size, long seed, Path repo, Path datasets, Path sc
                 values.containsKey("keep"),
                 values.containsKey("jfr"),
                 from, until);
+        if (options.inParts() && options.scratch() == null) {
+            throw new IllegalArgumentException("a run in parts (--from, --until) needs --scratch=DIR, the same for every part");
+        }
+        return options;
     }
 
     /** Whether this part of the run includes {@code phase}. */
