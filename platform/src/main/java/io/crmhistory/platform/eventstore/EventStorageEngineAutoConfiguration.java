@@ -22,7 +22,8 @@ import org.springframework.context.annotation.Bean;
 import javax.sql.DataSource;
 
 /**
- * Axon's JDBC event storage engine as its Spring Boot auto-configuration builds it, with one difference: the
+ * Axon's JDBC event storage engine as its Spring Boot auto-configuration builds it, with two differences: a
+ * tracking read over gaps the database answers from an index range ({@link IndexedGapReads}), and the
  * number of events read per query ({@code crm.eventstore.read-batch-size}). Over the embedded store's
  * {@code AUTO_SERVER} link, a query answer larger than H2's 64 KiB socket buffer leaves in two writes, and H2's
  * sockets keep Nagle's algorithm on: the second write waits for the reader's delayed acknowledgement, 40 ms on
@@ -72,6 +73,7 @@ public class EventStorageEngineAutoConfiguration {
                 .schema(eventSchema)
                 .batchSize(batchSize)
                 .readEventDataForAggregate(aggregateReads(aggregateBatchSize))
+                .readEventDataWithGaps(IndexedGapReads.INSTANCE)
                 .build();
     }
 
