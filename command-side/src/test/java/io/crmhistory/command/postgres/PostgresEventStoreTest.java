@@ -41,8 +41,7 @@ class PostgresEventStoreTest {
 
     @Test
     void recordsAndReloadsACustomerOnPostgres() {
-        String url = System.getenv("CRM_TEST_POSTGRES_URL");
-        assumeTrue(url != null && !url.isBlank(), "CRM_TEST_POSTGRES_URL is not set");
+        String url = postgresUrl();
         String customerId = "pg-" + UUID.randomUUID();
 
         try (ConfigurableApplicationContext app = start(url)) {
@@ -68,8 +67,7 @@ class PostgresEventStoreTest {
     /** The hash chain on PostgreSQL's own byte representation: valid as written, tampering found. */
     @Test
     void tamperingWithStoredEventsIsFoundOnPostgres() {
-        String url = System.getenv("CRM_TEST_POSTGRES_URL");
-        assumeTrue(url != null && !url.isBlank(), "CRM_TEST_POSTGRES_URL is not set");
+        String url = postgresUrl();
 
         try (ConfigurableApplicationContext app = start(url)) {
             RestTemplate http = client(app);
@@ -109,8 +107,7 @@ class PostgresEventStoreTest {
     /** A tracking read over a gap (IndexedGapReads' union of two selects) in PostgreSQL's dialect. */
     @Test
     void aTrackingReadDeliversAGapThenWhatFollowsOnPostgres() {
-        String url = System.getenv("CRM_TEST_POSTGRES_URL");
-        assumeTrue(url != null && !url.isBlank(), "CRM_TEST_POSTGRES_URL is not set");
+        String url = postgresUrl();
 
         try (ConfigurableApplicationContext app = start(url)) {
             RestTemplate http = client(app);
@@ -129,6 +126,13 @@ class PostgresEventStoreTest {
 
             assertThat(read).containsExactly(ids.get(0), ids.get(2));
         }
+    }
+
+    /** The database to test against; the test is skipped without one. */
+    private static String postgresUrl() {
+        String url = System.getenv("CRM_TEST_POSTGRES_URL");
+        assumeTrue(url != null && !url.isBlank(), "CRM_TEST_POSTGRES_URL is not set");
+        return url;
     }
 
     private ConfigurableApplicationContext start(String url) {
