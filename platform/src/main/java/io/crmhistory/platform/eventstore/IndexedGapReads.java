@@ -15,12 +15,13 @@ import java.util.List;
  * <p>
  * Axon asks {@code WHERE (globalIndex > ? AND globalIndex <= ?) OR globalIndex IN (gaps)}. H2 finds no index range
  * in a disjunction and reads the whole event table for it, row by row, on every poll of every processor whose token
- * has a gap; gaps are the norm while several clients write at once, and each stays in a token up to a minute. With
- * 281,000 events this was 71 % of the command side's CPU (the file's owner runs the query side's reads over
- * {@code AUTO_SERVER}) during a 16-client ingest, and the cost grows with the store. Here the two halves of the
- * disjunction are two selects joined by {@code UNION ALL}: the gaps looked up by key, the batch read as a range of
- * the key; the gap half leaves out a gap inside the range, so no row comes twice, and the union is sorted as Axon's
- * answer is. Its cost is that of the rows returned, however far back the oldest gap lies.
+ * has a gap; gaps are the norm while several clients write at once (one never filled, from a rolled-back transaction,
+ * stays until Axon drops it as too old or too far behind). With 281,000 events this was 71 % of the command side's
+ * CPU (the file's owner runs the query side's reads over {@code AUTO_SERVER}) during a 16-client ingest, and the
+ * cost grows with the store. Here the two halves of the disjunction are two selects joined by {@code UNION ALL}:
+ * the gaps looked up by key, the batch read as a range of the key; the gap half leaves out a gap inside the range,
+ * so no row comes twice, and the union is sorted as Axon's answer is. Its cost is that of the rows returned, however
+ * far back the oldest gap lies.
  */
 public final class IndexedGapReads implements ReadEventDataWithGapsStatementBuilder {
 
