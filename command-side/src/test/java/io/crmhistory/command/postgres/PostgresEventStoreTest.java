@@ -67,9 +67,7 @@ class PostgresEventStoreTest {
     /** The hash chain on PostgreSQL's own byte representation: valid as written, tampering found. */
     @Test
     void tamperingWithStoredEventsIsFoundOnPostgres() {
-        String url = postgresUrl();
-
-        try (ConfigurableApplicationContext app = start(url)) {
+        try (ConfigurableApplicationContext app = start(postgresUrl())) {
             RestTemplate http = client(app);
             JdbcEventChains chains = app.getBean(JdbcEventChains.class);
             EventSchema schema = app.getBean(EventSchema.class);
@@ -107,15 +105,14 @@ class PostgresEventStoreTest {
     /** A tracking read over a gap (IndexedGapReads' union of two selects) in PostgreSQL's dialect. */
     @Test
     void aTrackingReadDeliversAGapThenWhatFollowsOnPostgres() {
-        String url = postgresUrl();
-
-        try (ConfigurableApplicationContext app = start(url)) {
+        try (ConfigurableApplicationContext app = start(postgresUrl())) {
             RestTemplate http = client(app);
             EventSchema schema = app.getBean(EventSchema.class);
+            JdbcTemplate jdbc = app.getBean(JdbcTemplate.class);
             List<String> ids = List.of("pg-" + UUID.randomUUID(), "pg-" + UUID.randomUUID(), "pg-" + UUID.randomUUID());
             ids.forEach(id -> http.postForEntity("/api/customers", json("{\"customerId\":\"" + id + "\",\"name\":\"Ada\"}"),
                     String.class));
-            List<Long> positions = ids.stream().map(id -> app.getBean(JdbcTemplate.class).queryForObject(
+            List<Long> positions = ids.stream().map(id -> jdbc.queryForObject(
                     "SELECT " + schema.globalIndexColumn() + " FROM " + schema.domainEventTable() + " WHERE "
                             + schema.aggregateIdentifierColumn() + " = ?", Long.class, id)).toList();
             // As if the first registration had committed after the second: a gap below the token.

@@ -80,12 +80,10 @@ public final class SegmentLogic {
      * contacts dropped under the later time until the read model is rebuilt.
      */
     static SegmentState withoutContactsBefore(SegmentState state, Instant windowStart) {
-        if (state.contacts().stream().noneMatch(at -> !at.isAfter(windowStart))) {
+        if (state.contacts().stream().allMatch(at -> at.isAfter(windowStart))) {
             return state;
         }
-        List<Instant> inWindow = state.contacts().stream().filter(at -> at.isAfter(windowStart)).toList();
-        return new SegmentState(state.id(), state.lastSequence(), state.status(), state.orders(), state.netPerCurrency(),
-                state.lastPurchaseAt(), inWindow, state.purchases(), state.assessment(), state.since());
+        return state.withContacts(state.contacts().stream().filter(at -> at.isAfter(windowStart)).toList());
     }
 
     /**

@@ -47,4 +47,9 @@ public record SegmentState(String id,
         return new SegmentState(id, lastSequence, status, orders, netPerCurrency, lastPurchaseAt, contacts, purchases,
                 newAssessment, newSince);
     }
+
+    SegmentState withContacts(List<Instant> newContacts) {
+        return new SegmentState(id, lastSequence, status, orders, netPerCurrency, lastPurchaseAt, newContacts, purchases,
+                assessment, since);
+    }
 }
