@@ -131,11 +131,31 @@ final class IndexKeyType extends ObjectDataType {
     private static int inValueOrder(KeyValue left, KeyValue right) {
         int shared = Math.min(left.size(), right.size());
         for (int i = 0; i < shared; i++) {
-            int order = ValueComparator.asc().compare(left.get(i), right.get(i));
+            int order = compareValues(left.get(i), right.get(i));
             if (order != 0) {
                 return order;
             }
         }
         return Integer.compare(left.size(), right.size());
+    }
+
+    /**
+     * {@link ValueComparator}'s order. The read models' keys are strings, dates and longs, and two of one of those
+     * classes are compared directly: the comparator first finds each value's place in MongoDB's order of types by
+     * walking a list of classes with {@code isAssignableFrom}: the comparator was a quarter of the embedded
+     * server's CPU while projecting, most of it that walk. For these classes its answer is the one below (it compares strings with
+     * {@code compareTo}, dates with {@code compareTo}, and two longs, normalized, by their long values).
+     */
+    static int compareValues(Object left, Object right) {
+        if (left instanceof String a && right instanceof String b) {
+            return a.compareTo(b);
+        }
+        if (left instanceof Instant a && right instanceof Instant b) {
+            return a.compareTo(b);
+        }
+        if (left instanceof Long a && right instanceof Long b) {
+            return Long.compare(a, b);
+        }
+        return ValueComparator.asc().compare(left, right);
     }
 }

@@ -73,6 +73,27 @@ class ReadModelBackendTest {
                 .isEqualTo(-type.compare(new KeyValue(1.0), new KeyValue(1)));
     }
 
+    /** The direct comparisons of strings, dates and longs must give the order MongoDB's comparator gives. */
+    @Test
+    void keyValuesCompareInTheComparatorsOrder() {
+        java.util.Random random = new java.util.Random(20260101);
+        List<Object> values = new ArrayList<>(List.of("", "c-1", "c-10", "c-2", "Z", "é", "\uD83D\uDE00", 0L, -1L,
+                Long.MAX_VALUE, Long.MIN_VALUE, 1L << 53, (1L << 53) + 1, 7, 7.0, -0.0, 0.0, Double.NaN, true,
+                Instant.EPOCH, Instant.parse("2026-01-01T00:00:00.000000001Z"), Missing.getInstance()));
+        values.add(null);
+        for (int i = 0; i < 200; i++) {
+            values.add(Long.toString(random.nextLong(), 36));
+            values.add(random.nextLong());
+            values.add(Instant.ofEpochSecond(random.nextInt(), random.nextInt(1_000_000_000)));
+        }
+        for (Object left : values) {
+            for (Object right : values) {
+                assertThat(Integer.signum(IndexKeyType.compareValues(left, right))).as("%s against %s", left, right)
+                        .isEqualTo(Integer.signum(de.bwaldvogel.mongo.backend.ValueComparator.asc().compare(left, right)));
+            }
+        }
+    }
+
     @Test
     void indexKeysAreStoredCompactlyAndReadBackEqual() {
         IndexKeyType type = IndexKeyType.INSTANCE;
