@@ -34,4 +34,9 @@ class DirectoryProjection implements BatchedProjection {
     public void endOfBatch() {
         projector.endOfBatch();
     }
+
+    @Override
+    public void segmentReleased() {
+        projector.segmentReleased();
+    }
 }

@@ -50,6 +50,7 @@ class DirectoryReadModel extends ReadModel<DirectoryStore> {
             updates.forEach((customerId, update) -> bulk.updateOne(Query.query(Criteria.where("_id").is(customerId)),
                     update));
             bulk.execute();
+            store.states().forget(updates.keySet());
         }
     }
 

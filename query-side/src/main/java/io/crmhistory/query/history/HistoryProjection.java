@@ -50,4 +50,9 @@ class HistoryProjection implements BatchedProjection {
     public void endOfBatch() {
         projector.endOfBatch();
     }
+
+    @Override
+    public void segmentReleased() {
+        projector.segmentReleased();
+    }
 }

@@ -5,4 +5,7 @@ public interface BatchedProjection {
 
     /** Called after each event the processor handled (or dead-lettered); writes after the batch's last. */
     void endOfBatch();
+
+    /** Called when the processor released its segment: forget whatever was kept from the batches before. */
+    void segmentReleased();
 }

@@ -38,9 +38,16 @@ public final class CustomerProjector<S extends SequencedState> {
     /** Where a read model keeps its states. */
     public interface Store<S extends SequencedState> {
 
+        /** The states that exist; may answer from what the store wrote last. */
         Map<String, S> load(Collection<String> customerIds);
 
+        /** The states that exist, as stored now. */
+        Map<String, S> loadStored(Collection<String> customerIds);
+
         void write(ProjectionBatch<S> batch);
+
+        /** Forgets whatever {@link #load} would answer without asking the stored documents. */
+        void forgetAll();
     }
 
     /** The pure state logic plus, optionally, side documents for the batch. */
@@ -76,9 +83,15 @@ public final class CustomerProjector<S extends SequencedState> {
         ProjectionBatch<S> batch = currentBatch();
         String customerId = event.customerId();
         if (!batch.isLoaded(customerId)) {
-            batch.loaded(load(List.of(customerId)));
+            batch.loaded(List.of(customerId), load(List.of(customerId)));
         }
         S state = batch.state(customerId);
+        if (state != null && sequence > state.lastSequence() + 1) {
+            // Every event of a customer passes here in order, so a state that misses one is not the stored one
+            // (written by another instance, say, while this one did not hold the segment): read it afresh.
+            batch.loaded(List.of(customerId), loadStored(customerId));
+            state = batch.state(customerId);
+        }
         if (state == null || sequence > state.lastSequence()) {
             batch.put(applier.apply(state, envelope, batch));
         }
@@ -128,7 +141,8 @@ public final class CustomerProjector<S extends SequencedState> {
         UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
         return unitOfWork.getOrComputeResource(resourceKey, key -> {
             ProjectionBatch<S> batch = new ProjectionBatch<>();
-            batch.loaded(load(customersOf(unitOfWork)));
+            Set<String> customers = customersOf(unitOfWork);
+            batch.loaded(customers, load(customers));
             return batch;
         });
     }
@@ -139,6 +153,22 @@ public final class CustomerProjector<S extends SequencedState> {
         } catch (RuntimeException e) {
             throw new ReadModelWriteException(e);
         }
+    }
+
+    private Map<String, S> loadStored(String customerId) {
+        try {
+            return store.loadStored(List.of(customerId));
+        } catch (RuntimeException e) {
+            throw new ReadModelWriteException(e);
+        }
+    }
+
+    /**
+     * The processor released its segment (it stopped, or lost its claim to another instance): states remembered
+     * from before may be overtaken by the other instance's writes, so the next batches read them from the store.
+     */
+    public void segmentReleased() {
+        store.forgetAll();
     }
 
     /**

@@ -13,12 +13,14 @@ import java.util.Map;
  */
 public final class ProjectionBatch<S extends SequencedState> {
 
+    /** The states loaded, by customer; {@code null} for a customer asked for who has none yet. */
     private final Map<String, S> loaded = new HashMap<>();
     private final Map<String, S> changed = new LinkedHashMap<>();
     private final List<Object> sideDocuments = new ArrayList<>();
 
-    void loaded(Map<String, S> states) {
-        loaded.putAll(states);
+    /** @param states the states found of the customers {@code asked} for */
+    void loaded(Collection<String> asked, Map<String, S> states) {
+        asked.forEach(customerId -> loaded.put(customerId, states.get(customerId)));
     }
 
     boolean isLoaded(String customerId) {

@@ -162,7 +162,7 @@ public class ProjectionProcessors implements SmartLifecycle {
                         .serializer(serializer)
                         .transactionManager(NoTransactionManager.INSTANCE)
                         .build());
-        DeadLetteringEventHandlerInvoker invoker = DeadLetteringEventHandlerInvoker.builder()
+        DeadLetteringEventHandlerInvoker.Builder invokerBuilder = DeadLetteringEventHandlerInvoker.builder()
                 .eventHandlers(handler)
                 .parameterResolverFactory(configuration.parameterResolverFactory())
                 .handlerDefinition(configuration.handlerDefinition(handler.getClass()))
@@ -171,8 +171,9 @@ public class ProjectionProcessors implements SmartLifecycle {
                 .enqueuePolicy(PoisonEventPolicy.INSTANCE)
                 .transactionManager(NoTransactionManager.INSTANCE)
                 // Without it every event asks the queue whether its customer has letters: a query per event.
-                .enableSequenceIdentifierCache()
-                .build();
+                .enableSequenceIdentifierCache();
+        DeadLetteringEventHandlerInvoker invoker = handler instanceof BatchedProjection batched
+                ? new ReleaseAwareInvoker(invokerBuilder, batched) : invokerBuilder.build();
         ScheduledExecutorService coordinator = singleThread("coordinator-" + version.processorName());
         ScheduledExecutorService worker = singleThread("projection-" + version.processorName());
         PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()

@@ -74,4 +74,9 @@ class SegmentProjection implements BatchedProjection {
     public void endOfBatch() {
         projector.endOfBatch();
     }
+
+    @Override
+    public void segmentReleased() {
+        projector.segmentReleased();
+    }
 }

@@ -78,6 +78,7 @@ final class SegmentReevaluation {
             if (!page.isEmpty()) {
                 // Matched, not modified: an assessment identical to the stored one (same instant and rules) still applied.
                 long applied = updates.execute().getMatchedCount();
+                store.states().forget(page.stream().map(SegmentState::id).toList());
                 moved += recordMoves(store, movers, applied == page.size(), cause, now);
             }
             progress = new Progress(cause, evaluator.version(), Math.max(customers, seen), seen, moved, startedAt, null,
@@ -101,7 +102,7 @@ final class SegmentReevaluation {
         }
         Map<String, SegmentState> stored = new HashMap<>();
         if (!allApplied) {
-            store.states().load(movers.stream().map(mover -> mover.before().id()).toList())
+            store.states().loadStored(movers.stream().map(mover -> mover.before().id()).toList())
                     .forEach(stored::put);
         }
         List<Object> changes = new ArrayList<>();

@@ -31,4 +31,9 @@ class ValueProjection implements BatchedProjection {
     public void endOfBatch() {
         projector.endOfBatch();
     }
+
+    @Override
+    public void segmentReleased() {
+        projector.segmentReleased();
+    }
 }

@@ -1,0 +1,135 @@
+package io.crmhistory.query.projection;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.crmhistory.api.customer.event.CustomerEvent;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.annotation.Id;
+import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A state store answers a batch's loads from the states it wrote last, and must never answer with one the
+ * collection has moved past: after another writer's update it is told to forget, after a failed write it forgets
+ * by itself, and the projector reads afresh a state that misses an event or after its processor released the
+ * segment.
+ */
+class RememberedStatesTest {
+
+    /** A read model's state reduced to what the rules need: how many events it folded. */
+    record Tally(@Id String id, long lastSequence, int events) implements SequencedState {
+    }
+
+    private static final String COLLECTION = "tallies";
+
+    private MongoServer server;
+    private MongoClient client;
+    private MongoTemplate mongo;
+    private MongoStateStore<Tally> store;
+    private CustomerProjector<Tally> projector;
+
+    @BeforeEach
+    void start() {
+        server = new MongoServer(new MemoryBackend());
+        client = MongoClients.create(server.bindAndGetConnectionString());
+        mongo = new MongoTemplate(client, "test");
+        store = new MongoStateStore<>(mongo, Tally.class, COLLECTION);
+        projector = new CustomerProjector<>(new ProjectionVersion("tallies", 1), store,
+                new ReadModelVersions(Duration.ofSeconds(1)), SimpleQueryUpdateEmitter.builder().build(), () -> true);
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.shutdownNow();
+    }
+
+    @Test
+    void loadsAnswerWithTheStatesWrittenLastUntilTheyAreForgotten() {
+        write(new Tally("c-1", 0, 1), new Tally("c-2", 0, 1));
+        changeBehindTheStore(new Tally("c-1", 0, 50));
+        changeBehindTheStore(new Tally("c-2", 0, 60));
+
+        assertThat(store.load(List.of("c-1", "c-2"))).containsValues(new Tally("c-1", 0, 1), new Tally("c-2", 0, 1));
+        assertThat(store.loadStored(List.of("c-1"))).containsValue(new Tally("c-1", 0, 50));
+
+        store.forget(List.of("c-1"));
+        assertThat(store.load(List.of("c-1", "c-2"))).containsValues(new Tally("c-1", 0, 50), new Tally("c-2", 0, 1));
+        store.forgetAll();
+        assertThat(store.load(List.of("c-2"))).containsValue(new Tally("c-2", 0, 60));
+    }
+
+    @Test
+    void aFailedWriteForgetsTheStatesItMeantToWrite() {
+        mongo.indexOps(COLLECTION).createIndex(new Index().on("events", Sort.Direction.ASC).unique());
+        write(new Tally("c-1", 0, 1));
+
+        assertThatThrownBy(() -> write(new Tally("c-1", 1, 2), new Tally("c-2", 0, 2)))
+                .isInstanceOf(DataAccessException.class);
+
+        // One of the two was stored, the other refused: each is loaded as the collection has it.
+        assertThat(store.load(List.of("c-1", "c-2"))).isEqualTo(store.loadStored(List.of("c-1", "c-2")));
+    }
+
+    @Test
+    void aStateThatMissesEventsIsReadAfresh() {
+        project("c-1", 0);
+        project("c-1", 1);
+        // Another instance applied events 2 and 3 while this one did not hold the segment.
+        changeBehindTheStore(new Tally("c-1", 3, 40));
+
+        project("c-1", 4);
+
+        assertThat(store.loadStored(List.of("c-1"))).containsValue(new Tally("c-1", 4, 41));
+    }
+
+    @Test
+    void aReleasedSegmentForgetsTheStatesOfTheBatchesBefore() {
+        project("c-1", 0);
+        changeBehindTheStore(new Tally("c-1", 0, 70));
+
+        projector.segmentReleased();
+        project("c-1", 1);
+
+        assertThat(store.loadStored(List.of("c-1"))).containsValue(new Tally("c-1", 1, 71));
+    }
+
+    private void write(Tally... tallies) {
+        ProjectionBatch<Tally> batch = new ProjectionBatch<>();
+        for (Tally tally : tallies) {
+            batch.put(tally);
+        }
+        store.write(batch);
+    }
+
+    private void changeBehindTheStore(Tally tally) {
+        mongo.save(tally, COLLECTION);
+    }
+
+    /** One event outside a batch (as a dead letter's retry is): the projector writes it at once. */
+    private void project(String customerId, long sequence) {
+        CustomerEvent event = Events.of(customerId).purchase("o-" + sequence, "10.00", "EUR", "2025-01-01T00:00:00Z")
+                .last().event();
+        GenericDomainEventMessage<CustomerEvent> message =
+                new GenericDomainEventMessage<>("Customer", customerId, sequence, event, Map.of());
+        DefaultUnitOfWork.startAndGet(message).execute(() -> projector.project(message, sequence,
+                (state, envelope, batch) -> new Tally(customerId, envelope.sequence(),
+                        (state == null ? 0 : state.events()) + 1)));
+    }
+}
