@@ -4,11 +4,13 @@ import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.deadletter.DeadLetteringEventHandlerInvoker;
 import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.extensions.mongo.MongoTemplate;
 import org.axonframework.extensions.mongo.eventhandling.deadletter.MongoSequencedDeadLetterQueue;
+import org.axonframework.messaging.StreamableMessageSource;
 import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
 import org.axonframework.serialization.Serializer;
 import org.bson.Document;
@@ -69,13 +71,16 @@ public class ProjectionProcessors implements SmartLifecycle {
     private final Serializer serializer;
     private final int batchSize;
     private final Duration tokenClaimInterval;
+    private final int sharedWindow;
+    private SharedEventStream sharedEvents;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private volatile boolean started;
 
     ProjectionProcessors(List<ReadModel<?>> readModels, ProjectionCatalog catalog, ObjectProvider<Configuration> axon,
                          TokenStore tokenStore, MongoTemplate axonMongo, @Qualifier("serializer") Serializer serializer,
                          @Value("${crm.projections.batch-size:500}") int batchSize,
-                         @Value("${crm.projections.token-claim-interval:2s}") Duration tokenClaimInterval) {
+                         @Value("${crm.projections.token-claim-interval:2s}") Duration tokenClaimInterval,
+                         @Value("${crm.projections.shared-window:8192}") int sharedWindow) {
         this.readModels = readModels;
         this.catalog = catalog;
         this.axon = axon;
@@ -84,6 +89,7 @@ public class ProjectionProcessors implements SmartLifecycle {
         this.serializer = serializer;
         this.batchSize = batchSize;
         this.tokenClaimInterval = tokenClaimInterval;
+        this.sharedWindow = sharedWindow;
     }
 
     public List<ReadModel<?>> readModels() {
@@ -181,7 +187,7 @@ public class ProjectionProcessors implements SmartLifecycle {
                 .eventHandlerInvoker(invoker)
                 .errorHandler(PropagatingErrorHandler.instance())
                 .messageMonitor(configuration.messageMonitor(PooledStreamingEventProcessor.class, version.processorName()))
-                .messageSource(configuration.eventStore())
+                .messageSource(events(configuration))
                 .tokenStore(tokenStore)
                 .transactionManager(NoTransactionManager.INSTANCE)
                 .coordinatorExecutor(coordinator)
@@ -200,6 +206,17 @@ public class ProjectionProcessors implements SmartLifecycle {
         running.put(version.processorName(), new Running(version, processor, deadLetters, invoker, List.of(coordinator, worker)));
         processor.start();
         log.info("Projection {} started (processor {})", version, version.processorName());
+    }
+
+    /** The processors' source of events: one read shared between them ({@link SharedEventStream}), unless set to 0. */
+    private synchronized StreamableMessageSource<TrackedEventMessage<?>> events(Configuration configuration) {
+        if (sharedWindow == 0) {
+            return configuration.eventStore();
+        }
+        if (sharedEvents == null) {
+            sharedEvents = new SharedEventStream(configuration.eventStore(), sharedWindow);
+        }
+        return sharedEvents;
     }
 
     private void stop(Running stale) {
