@@ -135,7 +135,10 @@ public final class SharedEventStream implements StreamableMessageSource<TrackedE
 
     /** Under the lock: the newest position from {@code earliest} on whose token {@code token} covers, or -1. */
     private long newestCoveredBy(TrackingToken token, long earliest) {
-        long target = token.position().orElse(Long.MIN_VALUE);
+        if (token.position().isEmpty()) {
+            return -1;
+        }
+        long target = token.position().getAsLong();
         long newest = next - 1;
         if (target - indexAt(newest) > capacity / 2) {
             return -1;
@@ -244,8 +247,7 @@ public final class SharedEventStream implements StreamableMessageSource<TrackedE
         List<TrackedEventMessage<?>> events = new ArrayList<>();
         boolean failed = true;
         try {
-            if (from.hasNextAvailable((int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)),
-                    TimeUnit.MILLISECONDS)) {
+            if (from.hasNextAvailable(millis(timeoutNanos), TimeUnit.MILLISECONDS)) {
                 do {
                     events.add(from.nextAvailable());
                 } while (events.size() < FILL && from.hasNextAvailable());
@@ -266,6 +268,10 @@ public final class SharedEventStream implements StreamableMessageSource<TrackedE
             }
         }
         return !events.isEmpty();
+    }
+
+    private static int millis(long nanos) {
+        return (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(nanos));
     }
 
     /** Under the lock. */
@@ -356,12 +362,17 @@ public final class SharedEventStream implements StreamableMessageSource<TrackedE
                     return read(timeoutNanos);
                 }
             }
-            return own.hasNextAvailable((int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)),
-                    TimeUnit.MILLISECONDS) ? own.peek().orElse(null) : null;
+            return own.hasNextAvailable(millis(timeoutNanos), TimeUnit.MILLISECONDS) ? own.peek().orElse(null) : null;
         }
 
         /** Fell out of the window: on with a stream of its own from where it is. */
         private void leave() {
+            quitWindow();
+            own = store.openStream(lastToken);
+            sinceJoinCheck = 0;
+        }
+
+        private void quitWindow() {
             lock.lock();
             try {
                 members--;
@@ -369,20 +380,12 @@ public final class SharedEventStream implements StreamableMessageSource<TrackedE
                 lock.unlock();
             }
             position = -1;
-            own = store.openStream(lastToken);
-            sinceJoinCheck = 0;
         }
 
         @Override
         public void close() {
             if (position >= 0) {
-                lock.lock();
-                try {
-                    members--;
-                } finally {
-                    lock.unlock();
-                }
-                position = -1;
+                quitWindow();
             }
             if (own != null) {
                 own.close();
