@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The batching, idempotent write path every customer read model shares.
@@ -148,16 +149,17 @@ public final class CustomerProjector<S extends SequencedState> {
     }
 
     private Map<String, S> load(Collection<String> customerIds) {
-        try {
-            return store.load(customerIds);
-        } catch (RuntimeException e) {
-            throw new ReadModelWriteException(e);
-        }
+        return fromStore(() -> store.load(customerIds));
     }
 
     private Map<String, S> loadStored(String customerId) {
+        return fromStore(() -> store.loadStored(List.of(customerId)));
+    }
+
+    /** A failure to read the read model is no poison event: the processor retries the batch. */
+    private static <T> T fromStore(Supplier<T> read) {
         try {
-            return store.loadStored(List.of(customerId));
+            return read.get();
         } catch (RuntimeException e) {
             throw new ReadModelWriteException(e);
         }

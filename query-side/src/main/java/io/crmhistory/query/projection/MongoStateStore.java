@@ -26,8 +26,8 @@ import java.util.function.Function;
  * The store remembers the states it wrote last ({@value #REMEMBERED_STATES} of them), so that a batch loads from
  * the collection only the customers it has not written lately: a customer's events come close together in the
  * store (a registration, its purchases and contacts are imported and recorded around the same time), and reading
- * each batch's states back was about an eighth of the query side's CPU in a recorded import. That is sound because the projection's own processor is the
- * only writer of its states, with two exceptions that update documents in place and then {@link #forget} them
+ * each batch's states back was about an eighth of the query side's CPU in a recorded import. That is sound because
+ * the projection's own processor is the only writer of its states, with two exceptions that update documents in place and then {@link #forget} them
  * (the directory's segment and forecast, the segments' re-evaluation); and a processor that releases its segment
  * forgets everything ({@link #forgetAll}), since another instance may write while it does not hold it.
  */

@@ -89,6 +89,10 @@ public class ProjectionProcessors implements SmartLifecycle {
         this.serializer = serializer;
         this.batchSize = batchSize;
         this.tokenClaimInterval = tokenClaimInterval;
+        if (sharedWindow != 0) {
+            // Checked at start-up, not when the first processor starts.
+            SharedEventStream.requireCapacity(sharedWindow);
+        }
         this.sharedWindow = sharedWindow;
     }
 

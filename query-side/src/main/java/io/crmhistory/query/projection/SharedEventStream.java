@@ -59,14 +59,22 @@ public final class SharedEventStream implements StreamableMessageSource<TrackedE
     private boolean filling;
     private int members;
 
-    /** @param capacity the window's size in events, at least twice the {@value #FILL} read from the store at once */
+    /** The smallest window: twice the {@value #FILL} events a reader at the front reads from the store at once. */
+    static final int MIN_CAPACITY = 2 * FILL;
+
+    /** @param capacity the window's size in events, at least {@link #MIN_CAPACITY} */
     public SharedEventStream(StreamableMessageSource<TrackedEventMessage<?>> store, int capacity) {
-        if (capacity < 2 * FILL) {
-            throw new IllegalArgumentException("a shared window of " + capacity + " events is smaller than " + 2 * FILL);
-        }
+        requireCapacity(capacity);
         this.store = store;
         this.capacity = capacity;
         this.ring = new AtomicReferenceArray<>(capacity);
+    }
+
+    static void requireCapacity(int capacity) {
+        if (capacity < MIN_CAPACITY) {
+            throw new IllegalArgumentException("a shared window of " + capacity + " events is smaller than "
+                    + MIN_CAPACITY);
+        }
     }
 
     @Override
