@@ -26,7 +26,15 @@ public final class BenchRunner {
     }
 
     public static void main(String[] args) {
-        BenchOptions options = BenchOptions.parse(List.of(args));
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(List.of(args));
+        } catch (IllegalArgumentException e) {
+            // A mistyped option: say which, without a stack trace.
+            System.err.println("bench: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         // The commit is the working directory's: the jars may come from an export of it (--repo).
         Machine machine = Machine.describe(Path.of("").toAbsolutePath());
         Path scratch = scratch(options);
