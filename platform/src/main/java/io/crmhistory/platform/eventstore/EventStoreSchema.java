@@ -40,12 +40,25 @@ public class EventStoreSchema implements InitializingBean {
             try {
                 create(connection, schema.domainEventTable(), factory.createDomainEventTable(connection, schema));
                 create(connection, schema.snapshotTable(), factory.createSnapshotEventTable(connection, schema));
+                if (factory == H2EventTableFactory.INSTANCE) {
+                    reserveGlobalIndexesInBlocks(connection);
+                }
             } finally {
                 connection.setAutoCommit(autoCommit);
             }
             log.info("Event store ready on {} ({} and {} tables present)",
                     connection.getMetaData().getDatabaseProductName(),
                     schema.domainEventTable(), schema.snapshotTable());
+        }
+    }
+
+    /** A table from before the larger reserve works as before if it cannot be altered (the other side may hold it). */
+    private void reserveGlobalIndexesInBlocks(Connection connection) {
+        try {
+            H2EventTableFactory.reserveGlobalIndexesInBlocks(connection, schema);
+        } catch (SQLException e) {
+            log.warn("The global index of {} could not be set to reserve {} values at a time; it stays as it was: {}",
+                    schema.domainEventTable(), H2EventTableFactory.GLOBAL_INDEX_CACHE, e.toString());
         }
     }
 
