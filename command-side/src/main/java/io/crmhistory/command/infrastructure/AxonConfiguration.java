@@ -12,6 +12,7 @@ import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.messaging.MessageDispatchInterceptor;
+import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.ehcache.CacheManager;
 import org.ehcache.config.builders.CacheConfigurationBuilder;
@@ -59,6 +60,12 @@ class AxonConfiguration {
         return new EhCache3Adapter((Ehcache<Object, Object>) aggregateCacheManager.createCache("customers",
                 CacheConfigurationBuilder.newCacheConfigurationBuilder(Object.class, Object.class,
                         ResourcePoolsBuilder.heap(entries))));
+    }
+
+    /** Picked up by Axon's aggregate configuration in place of its own annotation resolver. */
+    @Bean
+    CommandTargetResolver commandTargetResolver() {
+        return new CachedCommandTargetResolver();
     }
 
     /**
