@@ -120,7 +120,7 @@ final class IndexKeyType extends ObjectDataType {
         }
         if (a instanceof KeyValue left && b instanceof KeyValue right) {
             int order = inValueOrder(left, right);
-            if (order != 0 || left.equals(right)) {
+            if (order != 0 || equalByDirectComparison(left, right) || left.equals(right)) {
                 return order;
             }
             return Arrays.compare(serialize(left), serialize(right));
@@ -137,6 +137,24 @@ final class IndexKeyType extends ObjectDataType {
             }
         }
         return Integer.compare(left.size(), right.size());
+    }
+
+    /**
+     * Two keys in the same order are equal if every pair of values was compared directly (a string, date or long
+     * compares as 0 only with an equal one), which spares {@code KeyValue.equals}: it was 199 of the 214 samples in
+     * this comparator in a recorded import, once per search that finds its key.
+     */
+    private static boolean equalByDirectComparison(KeyValue left, KeyValue right) {
+        for (int i = 0; i < left.size(); i++) {
+            Object a = left.get(i);
+            Object b = right.get(i);
+            boolean direct = a instanceof String && b instanceof String || a instanceof Instant && b instanceof Instant
+                    || a instanceof Long && b instanceof Long;
+            if (!direct) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

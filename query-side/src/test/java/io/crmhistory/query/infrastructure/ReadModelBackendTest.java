@@ -94,6 +94,27 @@ class ReadModelBackendTest {
         }
     }
 
+    /** Distinct keys never compare as equal, even values MongoDB orders alike (7, 7L and 7.0; null and missing). */
+    @Test
+    void indexKeysCompareAsEqualExactlyWhenTheyAreEqual() {
+        List<Object> values = new ArrayList<>(List.of("c-1", "c-2", 7L, 7, 7.0, 8L, Instant.EPOCH,
+                Instant.parse("2026-01-01T00:00:00Z"), Missing.getInstance()));
+        values.add(null);
+        for (Object first : values) {
+            for (Object second : values) {
+                for (Object third : values) {
+                    for (Object fourth : values) {
+                        KeyValue left = new KeyValue(first, second);
+                        KeyValue right = new KeyValue(third, fourth);
+                        int order = IndexKeyType.INSTANCE.compare(left, right);
+                        assertThat(order == 0).as("%s against %s", left, right).isEqualTo(left.equals(right));
+                        assertThat(Integer.signum(IndexKeyType.INSTANCE.compare(right, left))).isEqualTo(-Integer.signum(order));
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void indexKeysAreStoredCompactlyAndReadBackEqual() {
         IndexKeyType type = IndexKeyType.INSTANCE;
