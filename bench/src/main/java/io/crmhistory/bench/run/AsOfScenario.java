@@ -65,7 +65,7 @@ final class AsOfScenario {
         // The query side keeps a long stream after the first call and then reads only what is newer; the first
         // call is the one that reads the whole stream from the store.
         context.report().add(new ScenarioResult(scenario, REQUESTS + " sequential requests",
-                "", latencies, context.systems().peaks(),
+                "", latencies, context.systems().usage(),
                 String.format("first call %d ms; last answer %d", firstMicros / 1000, status)));
     }
 

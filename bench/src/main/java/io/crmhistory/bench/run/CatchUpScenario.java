@@ -49,7 +49,7 @@ final class CatchUpScenario {
                 String.format("%,d events behind", behind),
                 String.format("%.2f s to caught up; %s events/s", seconds,
                         behind == 0 ? "-" : ReportTable.count(behind / sinceProbe)),
-                null, context.systems().peaks(), note.toString()));
+                null, context.systems().usage(), note.toString()));
     }
 
     private static String segmentTotals(BenchContext context, long customers) {

@@ -72,7 +72,7 @@ final class ImportScenario {
         context.report().add(new ScenarioResult("bulk import (POST /api/import)",
                 String.format("%,d lines (%,d customers)", lines, customers),
                 ReportTable.count(lines / seconds) + " lines/s", chunks.size() > 1 ? requestLatencies : null,
-                context.systems().peaks(), note));
+                context.systems().usage(), note));
         chunks.forEach(ImportScenario::deleteQuietly);
         return new Outcome(lines, accepted, end, generator.stats());
     }

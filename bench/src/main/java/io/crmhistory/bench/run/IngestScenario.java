@@ -88,16 +88,16 @@ final class IngestScenario {
         context.systems().resetPeaks();
         LoadDriver.Result result = LoadDriver.run(target, workload(context, prefix, seed, commands), clients, commands,
                 Long.MAX_VALUE);
-        return new Measured(result, context.systems().peaks());
+        return new Measured(result, context.systems().usage());
     }
 
-    private record Measured(LoadDriver.Result result, Map<String, ManagedProcess.Memory> peaks) {
+    private record Measured(LoadDriver.Result result, Map<String, ManagedProcess.Usage> usage) {
     }
 
     private static void addRow(BenchContext context, String scenario, Measured measured, String note) {
         LoadDriver.Result result = measured.result();
         context.report().add(new ScenarioResult(scenario, String.format("%,d commands", result.completed()),
-                ReportTable.count(result.perSecond()) + " cmd/s", result.latencies(), measured.peaks(),
+                ReportTable.count(result.perSecond()) + " cmd/s", result.latencies(), measured.usage(),
                 note + errors(result)));
     }
 

@@ -39,6 +39,7 @@ final class ManagedProcess implements AutoCloseable {
     private final Path log;
     private final HttpTarget admin;
     private final AtomicLong peakHeap = new AtomicLong();
+    private volatile long cpuMark;
     private final long startedNanos;
     private long startupNanos;
 
@@ -137,6 +138,7 @@ final class ManagedProcess implements AutoCloseable {
         }
         peakHeap.set(0);
         sampleHeap();
+        cpuMark = cpuNanos();
     }
 
     /** Called periodically by {@link MemorySampler}. */
@@ -150,9 +152,18 @@ final class ManagedProcess implements AutoCloseable {
         }
     }
 
-    Memory peaks() {
+    /** The peaks since the last reset, and the CPU time used since the last reset or reading, whichever is later. */
+    Usage usage() {
         sampleHeap();
-        return new Memory(statusKb("VmHWM") * 1024, peakHeap.get());
+        long cpu = cpuNanos();
+        long used = cpu < 0 || cpuMark < 0 ? -1 : cpu - cpuMark;
+        cpuMark = cpu;
+        return new Usage(statusKb("VmHWM") * 1024, peakHeap.get(), used);
+    }
+
+    /** User and system time of all the process's threads so far (the kernel's, through the JDK); -1 if unknown. */
+    private long cpuNanos() {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
 
     private long statusKb(String field) {
@@ -188,8 +199,11 @@ final class ManagedProcess implements AutoCloseable {
         }
     }
 
-    /** Peak resident set (kernel) and peak heap in use (JVM), in bytes; -1 where not readable. */
-    record Memory(long rssBytes, long heapBytes) {
+    /**
+     * Peak resident set (kernel) and peak heap in use (JVM), in bytes, and CPU time used, in nanoseconds; -1 where
+     * not readable.
+     */
+    record Usage(long rssBytes, long heapBytes, long cpuNanos) {
     }
 
     private static int freePort() {

@@ -54,7 +54,7 @@ final class QueryLoadScenario {
                 samples.addAll(reader.errorSamples);
             }
             LoadDriver.Result writes = ingest.get();
-            Map<String, ManagedProcess.Memory> peaks = context.systems().peaks();
+            Map<String, ManagedProcess.Usage> peaks = context.systems().usage();
             for (String query : QUERIES) {
                 Histogram h = merged.get(query);
                 context.report().add(new ScenarioResult("query " + query + " under ingest",

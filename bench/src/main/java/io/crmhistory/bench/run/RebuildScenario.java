@@ -66,7 +66,7 @@ final class RebuildScenario {
             long events = state.path("headPosition").asLong() + 1;
             context.report().add(new ScenarioResult("rebuild " + name + " (rebuild API)",
                     String.format("%,d events", events), ReportTable.count(events / seconds) + " events/s", null,
-                    context.systems().peaks(), String.format("%.1f s, live version kept serving reads", seconds)));
+                    context.systems().usage(), String.format("%.1f s, live version kept serving reads", seconds)));
         }
     }
 
@@ -102,7 +102,7 @@ final class RebuildScenario {
         ProjectionProbe probe = new ProjectionProbe(query.target());
         Map<String, Long> atHealthy = probe.positions();
         Map<String, Long> reached = probe.awaitAll(head, Duration.ofHours(6));
-        Map<String, ManagedProcess.Memory> peaks = Map.of(Systems.QUERY, query.peaks());
+        Map<String, ManagedProcess.Usage> peaks = Map.of(Systems.QUERY, query.usage());
         for (Map.Entry<String, Long> entry : new LinkedHashMap<>(reached).entrySet()) {
             String name = entry.getKey();
             double seconds = (entry.getValue() - healthy) / 1e9;

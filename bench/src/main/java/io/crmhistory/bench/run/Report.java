@@ -67,7 +67,8 @@ final class Report {
                 + (status.isEmpty() ? "" : " " + status) + "\n\n" + machine.summary();
         String memory = "Memory: peak RSS from /proc/<pid>/status VmHWM (reset per scenario) / peak heap in use "
                 + "from /actuator/metrics/jvm.memory.used (area heap, sampled each second); every JVM runs with "
-                + "-Xmx1g.";
+                + "-Xmx1g. CPU: seconds of CPU (user and system, all threads) each process used during the row's "
+                + "scenario.";
         if (earlier.isEmpty()) {
             return heading + "\n\n" + memory + "\n\n" + table.render();
         }

@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 
 /**
  * The results as a Markdown table (readable as plain text too): scenario, work, throughput, latency
- * percentiles in milliseconds, and per process the peak RSS (kernel, VmHWM) / peak heap in use (JVM).
+ * percentiles in milliseconds, and per process the peak RSS (kernel, VmHWM) / peak heap in use (JVM) and the CPU
+ * seconds it used.
  */
 final class ReportTable {
 
@@ -34,9 +35,9 @@ final class ReportTable {
 
     String render() {
         Set<String> processes = new LinkedHashSet<>();
-        rows.forEach(row -> processes.addAll(row.memory().keySet()));
+        rows.forEach(row -> processes.addAll(row.usage().keySet()));
         List<String> header = new ArrayList<>(List.of("scenario", "work", "throughput", "p50 ms", "p99 ms", "p99.9 ms"));
-        processes.forEach(p -> header.add(p + " RSS/heap MB"));
+        processes.forEach(p -> header.add(p + " RSS/heap MB, CPU s"));
         header.add("note");
         StringBuilder out = new StringBuilder();
         line(out, header);
@@ -50,8 +51,9 @@ final class ReportTable {
             cells.add(h == null || h.getTotalCount() == 0 ? "" : millis(h.getValueAtPercentile(99)));
             cells.add(h == null || h.getTotalCount() == 0 ? "" : millis(h.getValueAtPercentile(99.9)));
             for (String process : processes) {
-                ManagedProcess.Memory memory = row.memory().get(process);
-                cells.add(memory == null ? "" : megabytes(memory.rssBytes()) + "/" + megabytes(memory.heapBytes()));
+                ManagedProcess.Usage usage = row.usage().get(process);
+                cells.add(usage == null ? "" : megabytes(usage.rssBytes()) + "/" + megabytes(usage.heapBytes()) + ", "
+                        + seconds(usage.cpuNanos()));
             }
             cells.add(row.note() == null ? "" : row.note());
             line(out, cells);
@@ -65,6 +67,10 @@ final class ReportTable {
 
     static String megabytes(long bytes) {
         return bytes < 0 ? "?" : String.valueOf(Math.round(bytes / (1024.0 * 1024.0)));
+    }
+
+    static String seconds(long nanos) {
+        return nanos < 0 ? "?" : String.format(Locale.ROOT, "%.1f", nanos / 1e9);
     }
 
     static String count(double value) {

@@ -11,13 +11,13 @@ import java.util.Map;
  * @param work       what was done, e.g. "50,000 lines"
  * @param throughput e.g. "12,345 lines/s"; blank where the scenario measures a duration
  * @param latencies  microseconds; null where latency is not the point
- * @param memory     peak memory of each process during the scenario, by process name
+ * @param usage      peak memory and CPU time of each process during the scenario, by process name
  */
 record ScenarioResult(String scenario, String work, String throughput, Histogram latencies,
-                      Map<String, ManagedProcess.Memory> memory, String note) {
+                      Map<String, ManagedProcess.Usage> usage, String note) {
 
     ScenarioResult {
-        memory = new LinkedHashMap<>(memory);
+        usage = new LinkedHashMap<>(usage);
     }
 
     static ScenarioResult notAvailable(String scenario, String why) {

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.LinkedHashMap;
 
-/** The three JVMs under test and where their data lives; measures their memory per scenario. */
+/** The three JVMs under test and where their data lives; measures their memory and CPU time per scenario. */
 final class Systems implements AutoCloseable {
 
     static final String COMMAND = "command-side";
@@ -85,10 +85,10 @@ final class Systems implements AutoCloseable {
         running.values().forEach(ManagedProcess::resetPeaks);
     }
 
-    Map<String, ManagedProcess.Memory> peaks() {
-        Map<String, ManagedProcess.Memory> peaks = new LinkedHashMap<>();
-        running.forEach((name, process) -> peaks.put(name, process.peaks()));
-        return peaks;
+    Map<String, ManagedProcess.Usage> usage() {
+        Map<String, ManagedProcess.Usage> usage = new LinkedHashMap<>();
+        running.forEach((name, process) -> usage.put(name, process.usage()));
+        return usage;
     }
 
     @Override

@@ -20,7 +20,7 @@ class ReportTableTest {
         List<Integer> rowsSeen = new ArrayList<>();
         ReportTable table = new ReportTable(sofar -> rowsSeen.add(sofar.rows().size()));
         table.add(new ScenarioResult("ingest", "1,000 commands", "500 cmd/s", latencies,
-                Map.of("command-side", new ManagedProcess.Memory(600L << 20, 300L << 20)), "0.50 x baseline"));
+                Map.of("command-side", new ManagedProcess.Usage(600L << 20, 300L << 20, 12_345_000_000L)), "0.50 x baseline"));
         table.add(ScenarioResult.notAvailable("as-of", "n/a (audit API not yet built)"));
 
         String[] lines = table.render().split("\n");
@@ -28,8 +28,8 @@ class ReportTableTest {
         assertThat(rowsSeen).as("told after every row, so an interrupted run keeps its rows").containsExactly(1, 2);
         assertThat(lines).hasSize(4);
         assertThat(lines[0]).isEqualTo("| scenario | work | throughput | p50 ms | p99 ms | p99.9 ms "
-                + "| command-side RSS/heap MB | note |");
-        assertThat(lines[2]).isEqualTo("| ingest | 1,000 commands | 500 cmd/s | 5.00 | 9.90 | 9.99 | 600/300 | 0.50 x baseline |");
+                + "| command-side RSS/heap MB, CPU s | note |");
+        assertThat(lines[2]).isEqualTo("| ingest | 1,000 commands | 500 cmd/s | 5.00 | 9.90 | 9.99 | 600/300, 12.3 | 0.50 x baseline |");
         assertThat(lines[3]).isEqualTo("| as-of | - | n/a |  |  |  |  | n/a (audit API not yet built) |");
     }
 
