@@ -7,8 +7,6 @@ import org.axonframework.messaging.Message;
 import org.axonframework.micrometer.CapacityMonitor;
 import org.axonframework.micrometer.EventProcessorLatencyMonitor;
 import org.axonframework.micrometer.GlobalMetricRegistry;
-import org.axonframework.micrometer.MessageCountingMonitor;
-import org.axonframework.micrometer.MessageTimerMonitor;
 import org.axonframework.monitoring.MessageMonitor;
 import org.axonframework.monitoring.MultiMessageMonitor;
 import org.axonframework.queryhandling.QueryMessage;
@@ -23,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * the share of time spent handling) is computed over a short window instead of Axon's 10 minutes. Axon's
  * {@link CapacityMonitor} keeps the duration of every message of its window in memory: a projection catching up at
  * a few thousand events a second held over a million entries per processor, and a query side at 100,000 customers
- * ran out of its 1 GiB heap. The other monitors are Axon's own, as its registry builds them (names without
- * dimensions, Axon's default).
+ * ran out of its 1 GiB heap. The latency gauge is Axon's own monitor; its timers and counters are Axon's meters
+ * (names without dimensions, Axon's default) registered once, not per message ({@link PreboundMessageMeters}).
  */
 public class WindowedCapacityMetricRegistry extends GlobalMetricRegistry {
 
@@ -47,10 +45,9 @@ public class WindowedCapacityMetricRegistry extends GlobalMetricRegistry {
     public MessageMonitor<? super EventMessage<?>> registerEventProcessor(String eventProcessorName) {
         MeterRegistry registry = getRegistry();
         return new MultiMessageMonitor<>(List.of(
-                MessageTimerMonitor.buildMonitor(eventProcessorName, registry),
+                new PreboundMessageMeters(eventProcessorName, registry),
                 EventProcessorLatencyMonitor.builder().meterNamePrefix(eventProcessorName).meterRegistry(registry).build(),
-                capacity(eventProcessorName),
-                MessageCountingMonitor.buildMonitor(eventProcessorName, registry)));
+                capacity(eventProcessorName)));
     }
 
     @Override
@@ -63,11 +60,9 @@ public class WindowedCapacityMetricRegistry extends GlobalMetricRegistry {
         return handlers(queryBusName);
     }
 
-    /** What Axon registers for a component that handles messages: a timer, the capacity and counters. */
+    /** What Axon registers for a component that handles messages: timers, the capacity and counters. */
     private MessageMonitor<Message<?>> handlers(String name) {
-        MeterRegistry registry = getRegistry();
-        return new MultiMessageMonitor<>(MessageTimerMonitor.buildMonitor(name, registry), capacity(name),
-                MessageCountingMonitor.buildMonitor(name, registry));
+        return new MultiMessageMonitor<>(new PreboundMessageMeters(name, getRegistry()), capacity(name));
     }
 
     private CapacityMonitor capacity(String name) {
