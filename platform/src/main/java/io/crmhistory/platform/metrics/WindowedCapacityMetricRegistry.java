@@ -55,6 +55,12 @@ public class WindowedCapacityMetricRegistry extends GlobalMetricRegistry {
         return handlers(commandBusName);
     }
 
+    /** Axon's timers and counters of the events published, as {@link #handlers} without the capacity. */
+    @Override
+    public MessageMonitor<? super EventMessage<?>> registerEventBus(String eventBusName) {
+        return new PreboundMessageMeters(eventBusName, getRegistry());
+    }
+
     @Override
     public MessageMonitor<? super QueryMessage<?, ?>> registerQueryBus(String queryBusName) {
         return handlers(queryBusName);

@@ -6,6 +6,7 @@ import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.eventhandling.EventProcessor;
 import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.Message;
 import org.axonframework.monitoring.MessageMonitor;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,15 @@ class WindowedCapacityMetricRegistryTest {
 
         assertThat(meterNames()).contains("commandBus.capacity", "commandBus.successTimer",
                 "commandBus.successCounter");
+    }
+
+    @Test
+    void theEventStoreGetsAxonsCountersAndTimers() {
+        handle(registry.registerComponent(EventStore.class, "eventStore"), GenericEventMessage.asEventMessage("e"));
+
+        assertThat(meterNames()).contains("eventStore.ingestedCounter", "eventStore.successTimer")
+                .doesNotContain("eventStore.capacity");
+        assertThat(meters.get("eventStore.successCounter").counter().count()).isEqualTo(1.0);
     }
 
     @SuppressWarnings("unchecked")
