@@ -9,6 +9,7 @@ import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
+import org.axonframework.springboot.TimeoutProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,6 +81,8 @@ class CommandSideHttpTest {
     TransactionTemplate transactions;
     @Autowired
     EmailClaims emailClaims;
+    @Autowired
+    TimeoutProperties timeouts;
 
     static final String WHEN = "2025-12-24T18:00:00+01:00";
 
@@ -128,6 +131,19 @@ class CommandSideHttpTest {
     List<DomainEventMessage<?>> eventsOf(String customerId) {
         // from the first event, not from the latest snapshot
         return eventStore.readEvents(customerId, 0).asStream().collect(Collectors.toList());
+    }
+
+    /** A unit of work is still timed (a command, a processor's batch); the handler calls inside it are not. */
+    @Test
+    void unitsOfWorkAreTimedButNotEveryHandlerCallInThem() {
+        assertThat(timeouts.isEnabled()).isTrue();
+        assertThat(timeouts.getTransaction().getCommandBus().getTimeoutMs()).isEqualTo(60_000);
+        assertThat(timeouts.getTransaction().getEventProcessors().getTimeoutMs()).isEqualTo(60_000);
+        assertThat(List.of(timeouts.getHandler().getCommands(), timeouts.getHandler().getEvents(),
+                timeouts.getHandler().getQueries())).allSatisfy(handler -> {
+                    assertThat(handler.getTimeoutMs()).isEqualTo(-1);
+                    assertThat(handler.getWarningThresholdMs()).isEqualTo(-1);
+                });
     }
 
     @Test

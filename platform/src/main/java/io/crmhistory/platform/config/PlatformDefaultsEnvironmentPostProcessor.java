@@ -50,6 +50,14 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
         defaults.put("server.error.include-stacktrace", "never");
         defaults.put("server.error.include-message", "never");
         defaults.put("spring.threads.virtual.enabled", "false");
+        // Axon times every handler call as well as every unit of work around it (a command, a processor's batch of
+        // events, a query), and each timing takes the thread's whole stack trace and schedules a warning: for every
+        // event and twice for every command. The handlers' own timers are off; the units of work's (a warning after
+        // 10 s, an interrupt after 60 s) still cover a runaway handler, which runs inside its unit of work.
+        for (String handlers : new String[] {"events", "commands", "queries"}) {
+            defaults.put("axon.timeout.handler." + handlers + ".timeout-ms", "-1");
+            defaults.put("axon.timeout.handler." + handlers + ".warning-threshold-ms", "-1");
+        }
 
         MapPropertySource source = new MapPropertySource(PROPERTY_SOURCE_NAME, defaults);
         disableUpdateChecker(environment);
