@@ -12,6 +12,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,8 +20,8 @@ import java.util.Optional;
  * Axon's {@link AnnotationCommandTargetResolver} with each command class's identifier field found once. Axon's
  * searches every field and method of the command, and their annotations' annotations, for every command it
  * dispatches: 314 of the import lanes' 4,260 samples in a recorded import. A class whose identifier is not one field
- * annotated directly, or that declares a target version, is left to Axon's resolver, and so is a command whose
- * identifier is null (for Axon's message).
+ * annotated directly (a record's accessor may carry it too), that annotates another method, or that declares a target
+ * version, is left to Axon's resolver, and so is a command whose identifier is null (for Axon's message).
  */
 final class CachedCommandTargetResolver implements CommandTargetResolver {
 
@@ -48,6 +49,11 @@ final class CachedCommandTargetResolver implements CommandTargetResolver {
         }
     }
 
+    private static boolean isRecordAccessor(Class<?> type, Method method) {
+        return type.isRecord() && Arrays.stream(type.getRecordComponents())
+                .anyMatch(component -> component.getAccessor().equals(method));
+    }
+
     private static Optional<MethodHandle> identifierField(Class<?> type) {
         List<Field> identifiers = new ArrayList<>();
         for (Class<?> level = type; level != null && level != Object.class; level = level.getSuperclass()) {
@@ -60,7 +66,9 @@ final class CachedCommandTargetResolver implements CommandTargetResolver {
                 }
             }
             for (Method method : level.getDeclaredMethods()) {
-                if (method.isAnnotationPresent(TargetAggregateVersion.class)) {
+                // Axon asks annotated methods first; only a record's accessor (annotated with its field) reads the same
+                if (method.isAnnotationPresent(TargetAggregateVersion.class)
+                        || method.isAnnotationPresent(TargetAggregateIdentifier.class) && !isRecordAccessor(level, method)) {
                     return Optional.empty();
                 }
             }

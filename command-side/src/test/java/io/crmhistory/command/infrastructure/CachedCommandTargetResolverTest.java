@@ -39,6 +39,16 @@ class CachedCommandTargetResolverTest {
         }
     }
 
+    static final class FieldAndMethod {
+        @TargetAggregateIdentifier
+        final String id = "by-field";
+
+        @TargetAggregateIdentifier
+        String target() {
+            return "by-method";
+        }
+    }
+
     static final class Subclass extends Inherited {
         Subclass(Object id) {
             super(id);
@@ -50,7 +60,7 @@ class CachedCommandTargetResolverTest {
         List<Object> commands = List.of(new ErasePersonalData("c-1", "asked"),
                 new RecordPurchase("c-2", "o-1", null, null, List.of(), null),
                 new PublishSegmentationRules("rules", null), new ByMethod("c-3"), new Versioned("c-4", 7L),
-                new Subclass(42L), new ErasePersonalData("c-5", null));
+                new Subclass(42L), new ErasePersonalData("c-5", null), new FieldAndMethod());
         for (Object command : commands) {
             for (int time = 0; time < 2; time++) {
                 VersionedAggregateIdentifier expected = axons.resolveTarget(GenericCommandMessage.asCommandMessage(command));
