@@ -54,16 +54,16 @@ final class QueryLoadScenario {
                 samples.addAll(reader.errorSamples);
             }
             LoadDriver.Result writes = ingest.get();
-            Map<String, ManagedProcess.Usage> peaks = context.systems().usage();
+            Map<String, ManagedProcess.Usage> usage = context.systems().usage();
             for (String query : QUERIES) {
                 Histogram h = merged.get(query);
                 context.report().add(new ScenarioResult("query " + query + " under ingest",
                         String.format("%,d reads, %d s", h.getTotalCount(), seconds),
-                        ReportTable.count(h.getTotalCount() / (double) seconds) + " reads/s", h, peaks,
+                        ReportTable.count(h.getTotalCount() / (double) seconds) + " reads/s", h, usage,
                         String.format("%,d customers in the read models", importedCustomers)));
             }
             context.report().add(new ScenarioResult("ingest during the query load", String.format("%,d commands",
-                    writes.completed()), ReportTable.count(writes.perSecond()) + " cmd/s", writes.latencies(), peaks,
+                    writes.completed()), ReportTable.count(writes.perSecond()) + " cmd/s", writes.latencies(), usage,
                     errors == 0 ? "" : errors + " read errors, e.g. " + samples.subList(0, Math.min(3, samples.size()))));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -102,14 +102,14 @@ final class RebuildScenario {
         ProjectionProbe probe = new ProjectionProbe(query.target());
         Map<String, Long> atHealthy = probe.positions();
         Map<String, Long> reached = probe.awaitAll(head, Duration.ofHours(6));
-        Map<String, ManagedProcess.Usage> peaks = Map.of(Systems.QUERY, query.usage());
+        Map<String, ManagedProcess.Usage> usage = Map.of(Systems.QUERY, query.usage());
         for (Map.Entry<String, Long> entry : new LinkedHashMap<>(reached).entrySet()) {
             String name = entry.getKey();
             double seconds = (entry.getValue() - healthy) / 1e9;
             long events = head - atHealthy.getOrDefault(name, -1L);
             double perSecond = events / Math.max(seconds, 1e-3);
             context.report().add(new ScenarioResult("rebuild " + name + " (fresh query side, all at once)",
-                    String.format("%,d events", head + 1), ReportTable.count(perSecond) + " events/s", null, peaks,
+                    String.format("%,d events", head + 1), ReportTable.count(perSecond) + " events/s", null, usage,
                     String.format("%.0f %% of raw read; %.1f s from launch (JVM start %.1f s); all %d projections "
                                     + "share the cores", 100 * perSecond / raw.perSecond(),
                             (entry.getValue() - launched) / 1e9, query.startSeconds(), reached.size())));
