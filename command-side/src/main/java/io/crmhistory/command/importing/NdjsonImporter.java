@@ -1,47 +1,33 @@
 package io.crmhistory.command.importing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.crmhistory.api.customer.command.CommandResult;
-import io.crmhistory.api.customer.command.RegisterCustomer;
 import io.crmhistory.command.customer.CustomerConflictException;
 import io.crmhistory.command.customer.UnknownOrderException;
 import io.crmhistory.command.infrastructure.CommandDispatcher;
-import io.crmhistory.platform.privacy.CustomerKeyStore;
+import io.crmhistory.command.infrastructure.CommandLanes;
 import io.crmhistory.platform.web.ClientInputException;
-import org.axonframework.common.caching.Cache;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Streams an NDJSON import: reads one line at a time (a file of any size never sits in memory),
- * and hands each command to one of {@code crm.import.lanes} lanes chosen by customer id. A lane
- * sends its commands one after another, so a customer's lines are recorded in file order, while
- * different customers proceed in parallel. Lane queues are bounded: when they are full the reader
- * waits, which in turn slows the upload (back-pressure instead of buffering).
- * <p>
- * A lane records up to {@code crm.import.batch-size} queued lines in one database transaction, so
- * the cost of a durable commit is shared by the batch instead of paid per line; the data keys of the batch's new
- * customers are stored beforehand, together, in a transaction of their own (each key is committed before anything is
- * encrypted with it, {@link CustomerKeyStore}), instead of one commit per registration. The counts of a batch are taken only once
- * it has committed, and the answer is sent after every batch has: what is reported accepted is on disk.
+ * Streams an NDJSON import: reads one line at a time (a file of any size never sits in memory) and hands each
+ * command to the {@link CommandLanes}, which record a customer's lines in file order and different customers in
+ * parallel, many lines per database transaction. Lanes are bounded: when they are full the reader waits, which in
+ * turn slows the upload (back-pressure instead of buffering). Each line is counted once its command has committed
+ * (or was refused), and the answer is sent after every line has: what is reported accepted is on disk.
  */
 @Component
 class NdjsonImporter {
@@ -50,34 +36,17 @@ class NdjsonImporter {
 
     private final CommandDispatcher commands;
     private final ImportLineParser parser;
-    private final int laneCount;
-    private final int laneCapacity;
-    private final int batchSize;
-    private final TransactionTemplate batchTransaction;
-    private final CustomerKeyStore keys;
-    private final Cache customerCache;
 
-    NdjsonImporter(CommandDispatcher commands, ObjectMapper mapper, PlatformTransactionManager transactions,
-                   CustomerKeyStore keys, @Qualifier("customerCache") Cache customerCache,
-                   @Value("${crm.import.lanes:4}") int laneCount,
-                   @Value("${crm.import.lane-capacity:256}") int laneCapacity,
-                   @Value("${crm.import.batch-size:100}") int batchSize) {
+    NdjsonImporter(CommandDispatcher commands, ObjectMapper mapper) {
         this.commands = commands;
         this.parser = new ImportLineParser(mapper);
-        this.laneCount = laneCount;
-        this.laneCapacity = laneCapacity;
-        this.batchSize = batchSize;
-        this.batchTransaction = new TransactionTemplate(transactions);
-        this.keys = keys;
-        this.customerCache = customerCache;
     }
 
     ImportReport importFrom(InputStream body, Map<String, String> metaData) throws IOException {
         ImportTally tally = new ImportTally();
-        List<Lane> lanes = new ArrayList<>(laneCount);
-        for (int i = 0; i < laneCount; i++) {
-            lanes.add(new Lane(i, metaData, tally));
-        }
+        // The reader and each line not counted yet; whoever takes it to zero says the import is over.
+        AtomicLong unfinished = new AtomicLong(1);
+        CompletableFuture<Void> allCounted = new CompletableFuture<>();
         long started = System.nanoTime();
         long lineNumber = 0;
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16)) {
@@ -92,13 +61,27 @@ class NdjsonImporter {
                     tally.rejected(lineNumber, parsed.problem());
                     continue;
                 }
-                lanes.get(Math.floorMod(parsed.customerId().hashCode(), laneCount)).put(new Task(lineNumber, parsed.customerId(), parsed.command()));
+                long number = lineNumber;
+                unfinished.incrementAndGet();
+                commands.submit(parsed.command(), metaData).whenComplete((result, failure) -> {
+                    if (failure != null) {
+                        tally.rejected(number, describe(failure instanceof CompletionException && failure.getCause() != null
+                                ? failure.getCause() : failure));
+                    } else if (result.recorded()) {
+                        tally.accepted();
+                    } else {
+                        tally.duplicate();
+                    }
+                    if (unfinished.decrementAndGet() == 0) {
+                        allCounted.complete(null);
+                    }
+                });
             }
         } finally {
-            lanes.forEach(Lane::finish);
-            for (Lane lane : lanes) {
-                lane.join();
+            if (unfinished.decrementAndGet() == 0) {
+                allCounted.complete(null);
             }
+            allCounted.join();
         }
         ImportReport report = tally.report();
         log.info("Import of {} lines finished in {} ms: {} accepted, {} duplicates, {} rejected", lineNumber,
@@ -106,129 +89,8 @@ class NdjsonImporter {
         return report;
     }
 
-    private record Task(long line, String customerId, Object command) {
-        static final Task END = new Task(-1, null, null);
-    }
-
-    private final class Lane implements Runnable {
-
-        private final BlockingQueue<Task> queue = new ArrayBlockingQueue<>(laneCapacity);
-        private final Map<String, String> metaData;
-        private final ImportTally tally;
-        private final Thread thread;
-
-        Lane(int index, Map<String, String> metaData, ImportTally tally) {
-            this.metaData = metaData;
-            this.tally = tally;
-            this.thread = new Thread(this, "import-lane-" + index);
-            this.thread.start();
-        }
-
-        void put(Task task) {
-            try {
-                queue.put(task);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("import interrupted", e);
-            }
-        }
-
-        void finish() {
-            put(Task.END);
-        }
-
-        void join() {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        @Override
-        public void run() {
-            List<Task> batch = new ArrayList<>(batchSize);
-            try {
-                boolean ended = false;
-                while (!ended) {
-                    batch.add(queue.take());
-                    queue.drainTo(batch, batchSize - 1);
-                    ended = batch.remove(Task.END);
-                    if (!batch.isEmpty()) {
-                        recordInOneTransaction(batch);
-                        batch.clear();
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        /**
-         * Records the batch in one transaction (each command joins it). When any line is rejected the
-         * whole transaction is rolled back and the batch is recorded again line by line, each in its
-         * own transaction: a failed statement must not take the other lines with it (PostgreSQL aborts
-         * the whole transaction after one), and rejections are rare in an import.
-         */
-        private void recordInOneTransaction(List<Task> batch) {
-            createKeysOfNewCustomers(batch);
-            List<Runnable> outcomes = new ArrayList<>(batch.size());
-            boolean committed;
-            try {
-                committed = Boolean.TRUE.equals(batchTransaction.execute(status -> {
-                    for (Task task : batch) {
-                        Outcome outcome = record(task);
-                        if (outcome.rejected()) {
-                            status.setRollbackOnly();
-                            return false;
-                        }
-                        outcomes.add(outcome.count());
-                    }
-                    return true;
-                }));
-            } catch (RuntimeException e) {
-                log.warn("An import batch of {} lines could not be committed at once; recording it line by line", batch.size(), e);
-                committed = false;
-            }
-            if (committed) {
-                outcomes.forEach(Runnable::run);
-            } else {
-                // Each command's unit of work committed inside the batch's transaction and left its customer in the
-                // aggregate cache with the events the rollback undid; loaded from there, a line would be taken for
-                // a duplicate of itself and lost.
-                batch.forEach(task -> customerCache.remove(task.customerId()));
-                batch.forEach(task -> record(task).count().run());
-            }
-        }
-
-        private void createKeysOfNewCustomers(List<Task> batch) {
-            List<String> registered = batch.stream().filter(task -> task.command() instanceof RegisterCustomer)
-                    .map(task -> ((RegisterCustomer) task.command()).customerId()).toList();
-            try {
-                keys.createMissing(registered);
-            } catch (RuntimeException e) {
-                // Not lost: each registration then finds or creates its customer's key itself.
-                log.warn("The keys of {} new customers could not be created together", registered.size(), e);
-            }
-        }
-
-        /** Sends the line's command; what it did is counted only once its transaction has committed. */
-        private Outcome record(Task task) {
-            try {
-                CommandResult result = commands.send(task.command(), metaData);
-                return new Outcome(false, result.recorded() ? tally::accepted : tally::duplicate);
-            } catch (RuntimeException e) {
-                String detail = describe(e);
-                return new Outcome(true, () -> tally.rejected(task.line(), detail));
-            }
-        }
-    }
-
-    private record Outcome(boolean rejected, Runnable count) {
-    }
-
     /** The same field and reason the HTTP call would have answered. */
-    static String describe(RuntimeException e) {
+    static String describe(Throwable e) {
         if (e instanceof ClientInputException input) {
             return input.getMessage();
         }

@@ -7,6 +7,7 @@ import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
 import org.axonframework.commandhandling.gateway.RetryScheduler;
 import org.axonframework.common.caching.Cache;
+import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.caching.EhCache3Adapter;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.SnapshotTriggerDefinition;
@@ -14,6 +15,7 @@ import org.axonframework.eventsourcing.Snapshotter;
 import org.axonframework.messaging.MessageDispatchInterceptor;
 import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.modelling.command.ConcurrencyException;
+import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.ehcache.CacheManager;
 import org.ehcache.config.builders.CacheConfigurationBuilder;
 import org.ehcache.config.builders.CacheManagerBuilder;
@@ -23,11 +25,15 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import javax.sql.DataSource;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
-/** Snapshots and a cache for long customer histories, and retries of commands that lost an append race. */
+/**
+ * Snapshots and a cache for long customer histories, retries of commands that lost an append race, and the event
+ * store's connections.
+ */
 @Configuration(proxyBeanMethods = false)
 class AxonConfiguration {
 
@@ -60,6 +66,18 @@ class AxonConfiguration {
         return new EhCache3Adapter((Ehcache<Object, Object>) aggregateCacheManager.createCache("customers",
                 CacheConfigurationBuilder.newCacheConfigurationBuilder(Object.class, Object.class,
                         ResourcePoolsBuilder.heap(entries))));
+    }
+
+    /**
+     * The event store's connection is the Spring transaction's own, committed and rolled back by Spring alone (every
+     * unit of work here runs in a Spring transaction). Axon's default wraps this provider in a
+     * {@code UnitOfWorkAwareConnectionProviderWrapper}, which also rolls the connection back whenever a unit of work
+     * rolls back: in a transaction that holds a batch of commands ({@link CommandLanes}) one refused command undid the
+     * whole batch, where Spring rolls back to that command's savepoint only.
+     */
+    @Bean
+    ConnectionProvider connectionProvider(DataSource dataSource) {
+        return new SpringDataSourceConnectionProvider(dataSource);
     }
 
     /** Picked up by Axon's aggregate configuration in place of its own annotation resolver. */

@@ -7,62 +7,85 @@ import io.crmhistory.platform.rules.InvalidRuleException;
 import io.crmhistory.platform.web.ClientInputException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.stereotype.Component;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * The one way commands leave the web and import adapters: sends and waits, and times every command
- * as {@code crm.commands} tagged with the command type and its outcome ({@code recorded},
- * {@code duplicate}, {@code invalid}, {@code not_found}, {@code conflict}, {@code error}), from
- * dispatch to the commit of its events.
+ * The one way commands leave the web and import adapters: customer commands go through the {@link CommandLanes}
+ * (recorded in batches, answered once committed), others straight to the gateway. Every command is timed as
+ * {@code crm.commands} tagged with the command type and its outcome ({@code recorded}, {@code duplicate},
+ * {@code invalid}, {@code not_found}, {@code conflict}, {@code error}), from dispatch to the commit of its events.
  */
 @Component
 public class CommandDispatcher {
 
     static final String METER = "crm.commands";
+    private final CommandLanes lanes;
     private final CommandGateway gateway;
     private final MeterRegistry meters;
 
-    CommandDispatcher(CommandGateway gateway, MeterRegistry meters) {
+    CommandDispatcher(CommandLanes lanes, CommandGateway gateway, MeterRegistry meters) {
+        this.lanes = lanes;
         this.gateway = gateway;
         this.meters = meters;
     }
 
-    /** Sends a customer command; metadata not given here is filled from the current request. */
+    /** Sends a customer command and waits for its commit; metadata not given here is filled from the current request. */
     public CommandResult send(Object command, Map<String, ?> metaData) {
-        return timed(command, () -> gateway.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metaData)));
+        try {
+            return submit(command, metaData).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
+    /**
+     * Queues a customer command (waiting while its lane is full) without waiting for it: the future completes once the
+     * command is committed, or with the exception that rejected it.
+     */
+    public CompletableFuture<CommandResult> submit(Object command, Map<String, ?> metaData) {
+        Timer.Sample sample = Timer.start(meters);
+        return lanes.submit(command, metaData).whenComplete((result, failure) -> sample.stop(timer(command,
+                failure == null ? outcomeOfResult(result) : outcomeOf(failure))));
+    }
+
+    /** A command that is not about one customer (rule sets), sent on the calling thread in a transaction of its own. */
     public <R> R sendForResult(Object command) {
-        return timed(command, () -> gateway.sendAndWait(command));
-    }
-
-    private <R> R timed(Object command, java.util.function.Supplier<R> send) {
         Timer.Sample sample = Timer.start(meters);
         String outcome = "error";
         try {
-            R result = send.get();
-            outcome = result instanceof CommandResult r && !r.recorded() ? "duplicate" : "recorded";
+            R result = gateway.sendAndWait(command);
+            outcome = outcomeOfResult(result);
             return result;
         } catch (RuntimeException e) {
             outcome = outcomeOf(e);
             throw e;
         } finally {
-            sample.stop(Timer.builder(METER)
-                    .description("Commands handled, by type and outcome")
-                    .tag("command", command.getClass().getSimpleName())
-                    .tag("outcome", outcome)
-                    .publishPercentileHistogram()
-                    .register(meters));
+            sample.stop(timer(command, outcome));
         }
     }
 
-    static String outcomeOf(RuntimeException e) {
+    private Timer timer(Object command, String outcome) {
+        return Timer.builder(METER)
+                .description("Commands handled, by type and outcome")
+                .tag("command", command.getClass().getSimpleName())
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .register(meters);
+    }
+
+    private static String outcomeOfResult(Object result) {
+        return result instanceof CommandResult r && !r.recorded() ? "duplicate" : "recorded";
+    }
+
+    static String outcomeOf(Throwable failure) {
+        Throwable e = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (e instanceof ClientInputException || e instanceof InvalidRuleException) {
             return "invalid";
         }

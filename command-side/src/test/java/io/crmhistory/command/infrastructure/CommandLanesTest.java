@@ -1,0 +1,195 @@
+package io.crmhistory.command.infrastructure;
+
+import io.crmhistory.api.customer.command.CommandResult;
+import io.crmhistory.api.customer.command.RecordPurchase;
+import io.crmhistory.api.customer.command.RegisterCustomer;
+import io.crmhistory.api.customer.event.CustomerRegistered;
+import io.crmhistory.api.customer.event.PurchaseRecorded;
+import io.crmhistory.api.messaging.MetadataKeys;
+import io.crmhistory.api.money.Money;
+import io.crmhistory.command.customer.CustomerConflictException;
+import io.crmhistory.platform.privacy.CustomerKeyStore;
+import io.crmhistory.platform.web.CorrelationIdFilter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.caching.Cache;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.MessageDispatchInterceptor;
+import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.CommandTargetResolver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.MDC;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.PlatformTransactionManager;
+
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Group commit on the real command bus, aggregate cache and embedded event store. The lanes under test are made
+ * here and started only once their commands are queued, so the batch they record is known: one lane, every command.
+ */
+@SpringBootTest(properties = {
+        "crm.clock.fixed=2026-01-01T00:00:00Z",
+        "crm.security.users.writer.password=writer-pw",
+        "crm.security.users.writer.roles=writer",
+        "crm.security.bcrypt-strength=4"})
+class CommandLanesTest {
+
+    private static final OffsetDateTime DAY = OffsetDateTime.parse("2025-12-01T10:00:00Z");
+    /** Commands for this customer fail once, the way a deadlock or a broken connection would, then succeed. */
+    private static final String FAILS_ONCE = "fails-once";
+
+    @TempDir
+    static Path dataDir;
+
+    @DynamicPropertySource
+    static void dataDirectory(DynamicPropertyRegistry registry) {
+        registry.add("crm.data-dir", () -> dataDir.toString());
+    }
+
+    @TestConfiguration
+    static class FailingOnce {
+        static final Set<String> failed = ConcurrentHashMap.newKeySet();
+
+        /** Registered on the command bus like the application's own handler interceptors. */
+        @Bean
+        MessageHandlerInterceptor<CommandMessage<?>> failsOnceForOneCustomer() {
+            return (unitOfWork, chain) -> {
+                Object payload = unitOfWork.getMessage().getPayload();
+                if (payload instanceof RegisterCustomer register && register.customerId().equals(FAILS_ONCE)
+                        && failed.add(FAILS_ONCE)) {
+                    throw new IllegalStateException("the connection broke");
+                }
+                return chain.proceed();
+            };
+        }
+    }
+
+    @Autowired
+    ApplicationContext context;
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private CommandLanes lanes;
+
+    @AfterEach
+    void stopLanes() {
+        if (lanes != null) {
+            lanes.stop();
+        }
+        SecurityContextHolder.clearContext();
+        MDC.clear();
+    }
+
+    @Test
+    void aBatchCommitsTogetherAndARefusedCommandIsUndoneAlone() {
+        lanes = oneLaneNotStarted(context, meters);
+        assertABatchCommitsTogetherAndARefusedCommandIsUndoneAlone(lanes, meters, context.getBean(EventStore.class), "batch-");
+    }
+
+    /** Also run on PostgreSQL ({@code CommandLanesOnPostgresTest}), where a failed statement aborts the transaction. */
+    static void assertABatchCommitsTogetherAndARefusedCommandIsUndoneAlone(CommandLanes lanes, SimpleMeterRegistry meters,
+                                                                         EventStore eventStore, String prefix) {
+        String a = prefix + "a";
+        String b = prefix + "b";
+        String email = prefix + "shared@example.com";
+        SecurityContextHolder.getContext().setAuthentication(
+                new UsernamePasswordAuthenticationToken("alice", null, AuthorityUtils.createAuthorityList("ROLE_writer")));
+        MDC.put(CorrelationIdFilter.MDC_KEY, "request-42");
+
+        List<CompletableFuture<CommandResult>> results = List.of(
+                lanes.submit(register(a, email), Map.of()),
+                lanes.submit(purchase(a, "o-1"), Map.of()),
+                // Sees a's claim, not yet committed, in the batch's own transaction.
+                lanes.submit(register(b, email), Map.of()),
+                lanes.submit(purchase(prefix + "nobody", "o-1"), Map.of()),
+                lanes.submit(purchase(a, "o-2"), Map.of()));
+        lanes.start();
+
+        assertThat(results.get(0).join().recorded()).isTrue();
+        assertThat(results.get(1).join().recorded()).isTrue();
+        assertThat(results.get(2)).failsWithin(10, TimeUnit.SECONDS).withThrowableThat()
+                .havingCause().isInstanceOf(CustomerConflictException.class);
+        assertThat(results.get(3)).failsWithin(10, TimeUnit.SECONDS).withThrowableThat()
+                .havingCause().isInstanceOf(AggregateNotFoundException.class);
+        assertThat(results.get(4).join().recorded()).isTrue();
+
+        DistributionSummary batches = meters.get("crm.commands.batch").summary();
+        assertThat(batches.count()).isEqualTo(1);
+        assertThat(batches.max()).isEqualTo(5);
+        List<? extends DomainEventMessage<?>> events = eventStore.readEvents(a).asStream().toList();
+        assertThat(events.get(0).getPayload()).isInstanceOf(CustomerRegistered.class);
+        assertThat(events).map(DomainEventMessage::getPayload).filteredOn(PurchaseRecorded.class::isInstance)
+                .map(event -> ((PurchaseRecorded) event).orderId()).containsExactly("o-1", "o-2");
+        assertThat(events).allSatisfy(event -> {
+            assertThat(event.getMetaData()).containsEntry(MetadataKeys.PRINCIPAL, "alice")
+                    .containsEntry(MetadataKeys.CORRELATION_ID, "request-42");
+        });
+        assertThat(eventStore.readEvents(b).asStream()).isEmpty();
+    }
+
+    @Test
+    void aBatchThatFailsOtherwiseIsRecordedAgainCommandByCommandWithNothingLostOrDoubled() {
+        lanes = oneLaneNotStarted(context, meters);
+        List<CompletableFuture<CommandResult>> results = List.of(
+                lanes.submit(register("again-a", "again-a@example.com"), Map.of()),
+                lanes.submit(purchase("again-a", "o-1"), Map.of()),
+                lanes.submit(register(FAILS_ONCE, "fails-once@example.com"), Map.of()),
+                lanes.submit(purchase("again-a", "o-2"), Map.of()));
+        lanes.start();
+
+        // Each recorded once more, in order, from the store rather than from the cache the rollback made stale.
+        assertThat(results).allSatisfy(result -> assertThat(result.join().recorded()).isTrue());
+        DistributionSummary batches = meters.get("crm.commands.batch").summary();
+        assertThat(batches.count()).isEqualTo(4);
+        assertThat(batches.max()).isEqualTo(1);
+        EventStore eventStore = context.getBean(EventStore.class);
+        List<Object> events = eventStore.readEvents("again-a").asStream().map(DomainEventMessage::getPayload).map(Object.class::cast).toList();
+        assertThat(events).filteredOn(CustomerRegistered.class::isInstance).hasSize(1);
+        assertThat(events).filteredOn(PurchaseRecorded.class::isInstance)
+                .map(event -> ((PurchaseRecorded) event).orderId()).containsExactly("o-1", "o-2");
+        assertThat(eventStore.readEvents(FAILS_ONCE).asStream()).hasSize(1);
+    }
+
+    /** Lanes on the application's own bus, gateway, cache and transactions: one lane, so every command in one batch. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static CommandLanes oneLaneNotStarted(ApplicationContext context, SimpleMeterRegistry meters) {
+        List<MessageDispatchInterceptor<? super CommandMessage<?>>> interceptors = (List) context
+                .getBeanProvider(MessageDispatchInterceptor.class).orderedStream().toList();
+        return new CommandLanes(context.getBean(CommandBus.class), context.getBean(CommandGateway.class), interceptors,
+                context.getBean(CommandTargetResolver.class), context.getBean(PlatformTransactionManager.class),
+                context.getBean(CustomerKeyStore.class), context.getBean("customerCache", Cache.class), meters, 1, 16, 100);
+    }
+
+    private static RegisterCustomer register(String customerId, String email) {
+        return new RegisterCustomer(customerId, "Ada", email, null, "GB", "web", DAY);
+    }
+
+    private static RecordPurchase purchase(String customerId, String orderId) {
+        return new RecordPurchase(customerId, orderId, DAY, Money.of("10.00", "EUR"), List.of(), null);
+    }
+}
