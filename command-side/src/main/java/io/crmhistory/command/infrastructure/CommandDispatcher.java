@@ -15,6 +15,7 @@ import org.springframework.stereotype.Component;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * The one way commands leave the web and import adapters: customer commands go through the {@link CommandLanes}
@@ -39,7 +40,7 @@ public class CommandDispatcher {
     /** Sends a customer command and waits for its commit; metadata not given here is filled from the current request. */
     public CommandResult send(Object command, Map<String, ?> metaData) {
         try {
-            return submit(command, metaData).join();
+            return timed(command, () -> lanes.submit(command, metaData, true)).join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
@@ -50,9 +51,14 @@ public class CommandDispatcher {
      * command is committed, or with the exception that rejected it.
      */
     public CompletableFuture<CommandResult> submit(Object command, Map<String, ?> metaData) {
+        return timed(command, () -> lanes.submit(command, metaData, false));
+    }
+
+    /** Timed from before the command is queued (a request may record it on its own thread inside {@code submit}). */
+    private CompletableFuture<CommandResult> timed(Object command, Supplier<CompletableFuture<CommandResult>> submit) {
         Timer.Sample sample = Timer.start(meters);
-        return lanes.submit(command, metaData).whenComplete((result, failure) -> sample.stop(timer(command,
-                failure == null ? outcomeOfResult(result) : outcomeOf(failure))));
+        return submit.get().whenComplete((recorded, failure) -> sample.stop(timer(command,
+                failure == null ? outcomeOfResult(recorded) : outcomeOf(failure))));
     }
 
     /** A command that is not about one customer (rule sets), sent on the calling thread in a transaction of its own. */

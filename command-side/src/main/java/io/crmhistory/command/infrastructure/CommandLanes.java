@@ -23,18 +23,25 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
@@ -59,9 +66,13 @@ import java.util.function.Supplier;
 public class CommandLanes implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(CommandLanes.class);
-    /** After the web server's graceful shutdown (which lets requests in progress finish) and before it stops. */
-    private static final int PHASE = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 512;
-    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
+    /**
+     * Just below the web server's own start and stop ({@code SMART_LIFECYCLE_PHASE - 1024}): the lanes start before
+     * the first request arrives and stop after the last has been answered (graceful shutdown lets those in progress
+     * finish), and after Axon's components have started and before they stop.
+     */
+    private static final int PHASE = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 1024 - 1;
+    private static final long STOP_WAIT_SECONDS = 30;
 
     private final CommandBus commandBus;
     private final CommandGateway retryingGateway;
@@ -74,6 +85,10 @@ public class CommandLanes implements SmartLifecycle {
     private final DistributionSummary batchSizes;
     private final int batchSize;
     private final List<Lane> lanes = new ArrayList<>();
+    /** Threads that record a lane no request is recording; idle ones end after a minute. */
+    private final ExecutorService laneThreads = Executors.newCachedThreadPool(daemonThreadsNamed("command-lane-"));
+    private final ReadWriteLock accepting = new ReentrantReadWriteLock();
+    private volatile boolean started;
     private volatile boolean stopped;
 
     CommandLanes(CommandBus commandBus, CommandGateway retryingGateway,
@@ -99,18 +114,19 @@ public class CommandLanes implements SmartLifecycle {
                 .register(meters);
         this.batchSize = batchSize;
         for (int i = 0; i < laneCount; i++) {
-            lanes.add(new Lane(i, laneCapacity));
+            lanes.add(new Lane(laneCapacity));
         }
     }
 
     /**
      * Queues a customer command for its lane, waiting while the lane is full (back-pressure on the caller). The
      * future completes with the command's result once it is committed, or with the exception that rejected it.
+     *
+     * @param callerWaits the caller waits for the answer anyway (an HTTP request): when nobody is recording this lane,
+     *                    it records the lane's batch itself, its own command among them, instead of handing it to a
+     *                    lane thread and waiting for two thread switches, each a wait for a core on a busy machine
      */
-    public CompletableFuture<CommandResult> submit(Object command, Map<String, ?> metaData) {
-        if (stopped) {
-            throw new IllegalStateException("the command side is shutting down");
-        }
+    public CompletableFuture<CommandResult> submit(Object command, Map<String, ?> metaData, boolean callerWaits) {
         CompletableFuture<CommandResult> result = new CompletableFuture<>();
         CommandMessage<?> message;
         String customerId;
@@ -121,9 +137,26 @@ public class CommandLanes implements SmartLifecycle {
             result.completeExceptionally(e);
             return result;
         }
-        lanes.get(Math.floorMod(customerId.hashCode(), lanes.size()))
-                .put(new Task(message, customerId, MDC.getCopyOfContextMap(), result));
+        Task task = new Task(message, customerId, MDC.getCopyOfContextMap(), result);
+        Lane lane = lanes.get(Math.floorMod(customerId.hashCode(), lanes.size()));
+        // Under the read lock, so that no command is queued after the lanes' last drain at stop and left waiting.
+        accepting.readLock().lock();
+        try {
+            if (stopped) {
+                throw new IllegalStateException("the command side is shutting down");
+            }
+            lane.put(task);
+        } finally {
+            accepting.readLock().unlock();
+        }
+        lane.drainIfIdle(callerWaits ? task : null);
         return result;
+    }
+
+    private static CustomizableThreadFactory daemonThreadsNamed(String prefix) {
+        CustomizableThreadFactory threads = new CustomizableThreadFactory(prefix);
+        threads.setDaemon(true);
+        return threads;
     }
 
     @SuppressWarnings("unchecked")
@@ -137,23 +170,33 @@ public class CommandLanes implements SmartLifecycle {
 
     @Override
     public void start() {
-        lanes.forEach(Lane::start);
+        started = true;
+        lanes.stream().filter(Lane::busy).forEach(lane -> lane.drainIfIdle(null));
+        log.info("Recording customer commands in {} lanes, up to {} commands per transaction", lanes.size(), batchSize);
     }
 
-    /** Records what is queued, then ends the lanes; commands submitted from now on are refused. */
+    /** Refuses new commands, records those queued (waiting at most {@value #STOP_WAIT_SECONDS} s), then ends. */
     @Override
     public void stop() {
-        stopped = true;
-        lanes.forEach(Lane::finish);
-        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
-        for (Lane lane : lanes) {
-            lane.join(deadline);
+        accepting.writeLock().lock();
+        try {
+            stopped = true;
+        } finally {
+            accepting.writeLock().unlock();
         }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_WAIT_SECONDS);
+        for (Lane lane : started ? lanes : List.<Lane>of()) {
+            lane.drainIfIdle(null);
+            while (lane.busy() && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+        }
+        laneThreads.shutdown();
     }
 
     @Override
     public boolean isRunning() {
-        return !stopped && lanes.stream().allMatch(Lane::isAlive);
+        return started && !stopped;
     }
 
     @Override
@@ -163,7 +206,6 @@ public class CommandLanes implements SmartLifecycle {
 
     private record Task(CommandMessage<?> message, String customerId, Map<String, String> mdc,
                         CompletableFuture<CommandResult> result) {
-        static final Task END = new Task(null, null, null, null);
     }
 
     /** How one command ended: its result or the exception that rejected it. */
@@ -177,23 +219,17 @@ public class CommandLanes implements SmartLifecycle {
         }
     }
 
-    private final class Lane implements Runnable {
+    /**
+     * A queue of commands and at most one thread recording them at a time (so one customer's commands are recorded in
+     * order): the thread of a request that found the lane idle, or a lane thread.
+     */
+    private final class Lane {
 
         private final BlockingQueue<Task> queue;
-        private final Thread thread;
+        private final AtomicBoolean draining = new AtomicBoolean();
 
-        Lane(int index, int capacity) {
+        Lane(int capacity) {
             this.queue = new ArrayBlockingQueue<>(capacity);
-            this.thread = new Thread(this, "command-lane-" + index);
-            this.thread.setDaemon(true);
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        boolean isAlive() {
-            return thread.isAlive();
         }
 
         void put(Task task) {
@@ -205,47 +241,63 @@ public class CommandLanes implements SmartLifecycle {
             }
         }
 
-        void finish() {
-            put(Task.END);
+        boolean busy() {
+            return draining.get() || !queue.isEmpty();
         }
 
-        void join(long deadlineNanos) {
-            try {
-                thread.join(Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        /**
+         * Starts recording the queue unless someone is: on this thread until {@code own} is answered when given,
+         * otherwise on a lane thread.
+         */
+        void drainIfIdle(Task own) {
+            if (!started || !draining.compareAndSet(false, true)) {
+                return;
+            }
+            if (own != null) {
+                drain(own);
+            } else {
+                laneThreads.execute(() -> drain(null));
             }
         }
 
-        @Override
-        public void run() {
+        /** Records batches until the queue is empty or {@code own} is answered; a lane thread carries on with the rest. */
+        private void drain(Task own) {
             List<Task> batch = new ArrayList<>(batchSize);
-            boolean ended = false;
-            while (!ended) {
-                try {
-                    batch.add(queue.take());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+            try {
+                while (own == null || !own.result().isDone()) {
+                    queue.drainTo(batch, batchSize);
+                    if (batch.isEmpty()) {
+                        break;
+                    }
+                    recordOrFail(batch);
+                    batch.clear();
                 }
-                queue.drainTo(batch, batchSize - 1);
-                ended = batch.remove(Task.END);
-                try {
-                    record(batch);
-                } catch (Throwable unexpected) {
-                    // Never leave a caller waiting: a batch that failed outside any command fails its commands (those
-                    // not answered yet), and its customers are loaded from the store again.
-                    log.error("A batch of {} commands failed", batch.size(), unexpected);
-                    batch.forEach(task -> customerCache.remove(task.customerId()));
-                    batch.forEach(task -> task.result().completeExceptionally(unexpected));
-                }
-                batch.clear();
+            } finally {
+                draining.set(false);
+            }
+            // A command queued after the last look into the queue found the lane still taken: its caller left it here.
+            if (!queue.isEmpty()) {
+                drainIfIdle(null);
             }
         }
     }
 
+    private void recordOrFail(List<Task> batch) {
+        try {
+            record(batch);
+        } catch (Throwable unexpected) {
+            // Never leave a caller waiting: a batch that failed outside any command fails its commands (those not
+            // answered yet), and its customers are loaded from the store again.
+            log.error("A batch of {} commands failed", batch.size(), unexpected);
+            batch.forEach(task -> customerCache.remove(task.customerId()));
+            batch.forEach(task -> task.result().completeExceptionally(unexpected));
+        }
+    }
+
     private void record(List<Task> batch) {
-        if (batch.isEmpty()) {
+        if (batch.size() <= 1) {
+            // Nothing to share a commit with: the command's own transaction, without a batch and a savepoint around it.
+            batch.forEach(this::recordAlone);
             return;
         }
         createKeysOfNewCustomers(batch);
@@ -325,14 +377,22 @@ public class CommandLanes implements SmartLifecycle {
         outcome.complete(task);
     }
 
+    /** With the MDC of the request that sent the command, and the recording thread's own (a request's too) after it. */
     private static CommandResult withMdcOf(Task task, Supplier<CommandResult> dispatch) {
-        if (task.mdc() != null) {
-            MDC.setContextMap(task.mdc());
-        }
+        Map<String, String> own = MDC.getCopyOfContextMap();
+        setMdc(task.mdc());
         try {
             return dispatch.get();
         } finally {
+            setMdc(own);
+        }
+    }
+
+    private static void setMdc(Map<String, String> context) {
+        if (context == null) {
             MDC.clear();
+        } else {
+            MDC.setContextMap(context);
         }
     }
 
