@@ -40,7 +40,7 @@ public class CommandDispatcher {
     /** Sends a customer command and waits for its commit; metadata not given here is filled from the current request. */
     public CommandResult send(Object command, Map<String, ?> metaData) {
         try {
-            return timed(command, () -> lanes.submit(command, metaData, true)).join();
+            return timed(command, () -> lanes.submit(command, metaData)).join();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
@@ -51,10 +51,10 @@ public class CommandDispatcher {
      * command is committed, or with the exception that rejected it.
      */
     public CompletableFuture<CommandResult> submit(Object command, Map<String, ?> metaData) {
-        return timed(command, () -> lanes.submit(command, metaData, false));
+        return timed(command, () -> lanes.submit(command, metaData));
     }
 
-    /** Timed from before the command is queued (a request may record it on its own thread inside {@code submit}). */
+    /** Timed from before the command is queued: waiting for room in a full lane counts. */
     private CompletableFuture<CommandResult> timed(Object command, Supplier<CompletableFuture<CommandResult>> submit) {
         Timer.Sample sample = Timer.start(meters);
         return submit.get().whenComplete((recorded, failure) -> sample.stop(timer(command,

@@ -23,23 +23,18 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.context.WebServerGracefulShutdownLifecycle;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -51,7 +46,8 @@ import java.util.function.Supplier;
  * so one durable commit (one store of H2's file, one flush of PostgreSQL's log) serves the batch instead of each
  * command paying its own. A command's future completes only once its batch has committed: what is answered as
  * accepted is on disk. One customer's commands always share a lane and are recorded in the order they were
- * submitted; one client sending one command at a time sees a batch of one and no added wait.
+ * submitted. One client sending one command at a time sees a batch of one, recorded in its own transaction as without
+ * lanes; the switch to the lane's thread and back is all it adds.
  * <p>
  * Each command of a batch runs in a savepoint: a rejected command (invalid, unknown customer or order, a conflict)
  * is undone alone and the rest of the batch commits. Any other failure (a race lost to another instance, a deadlock,
@@ -72,7 +68,7 @@ public class CommandLanes implements SmartLifecycle {
      * finish), and after Axon's components have started and before they stop.
      */
     private static final int PHASE = WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 1024 - 1;
-    private static final long STOP_WAIT_SECONDS = 30;
+    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
     private final CommandBus commandBus;
     private final CommandGateway retryingGateway;
@@ -85,10 +81,7 @@ public class CommandLanes implements SmartLifecycle {
     private final DistributionSummary batchSizes;
     private final int batchSize;
     private final List<Lane> lanes = new ArrayList<>();
-    /** Threads that record a lane no request is recording; idle ones end after a minute. */
-    private final ExecutorService laneThreads = Executors.newCachedThreadPool(daemonThreadsNamed("command-lane-"));
     private final ReadWriteLock accepting = new ReentrantReadWriteLock();
-    private volatile boolean started;
     private volatile boolean stopped;
 
     CommandLanes(CommandBus commandBus, CommandGateway retryingGateway,
@@ -114,19 +107,15 @@ public class CommandLanes implements SmartLifecycle {
                 .register(meters);
         this.batchSize = batchSize;
         for (int i = 0; i < laneCount; i++) {
-            lanes.add(new Lane(laneCapacity));
+            lanes.add(new Lane(i, laneCapacity));
         }
     }
 
     /**
      * Queues a customer command for its lane, waiting while the lane is full (back-pressure on the caller). The
      * future completes with the command's result once it is committed, or with the exception that rejected it.
-     *
-     * @param callerWaits the caller waits for the answer anyway (an HTTP request): when nobody is recording this lane,
-     *                    it records the lane's batch itself, its own command among them, instead of handing it to a
-     *                    lane thread and waiting for two thread switches, each a wait for a core on a busy machine
      */
-    public CompletableFuture<CommandResult> submit(Object command, Map<String, ?> metaData, boolean callerWaits) {
+    public CompletableFuture<CommandResult> submit(Object command, Map<String, ?> metaData) {
         CompletableFuture<CommandResult> result = new CompletableFuture<>();
         CommandMessage<?> message;
         String customerId;
@@ -138,25 +127,17 @@ public class CommandLanes implements SmartLifecycle {
             return result;
         }
         Task task = new Task(message, customerId, MDC.getCopyOfContextMap(), result);
-        Lane lane = lanes.get(Math.floorMod(customerId.hashCode(), lanes.size()));
-        // Under the read lock, so that no command is queued after the lanes' last drain at stop and left waiting.
+        // Under the read lock, so that no command is queued behind a lane's end and left waiting.
         accepting.readLock().lock();
         try {
             if (stopped) {
                 throw new IllegalStateException("the command side is shutting down");
             }
-            lane.put(task);
+            lanes.get(Math.floorMod(customerId.hashCode(), lanes.size())).put(task);
         } finally {
             accepting.readLock().unlock();
         }
-        lane.drainIfIdle(callerWaits ? task : null);
         return result;
-    }
-
-    private static CustomizableThreadFactory daemonThreadsNamed(String prefix) {
-        CustomizableThreadFactory threads = new CustomizableThreadFactory(prefix);
-        threads.setDaemon(true);
-        return threads;
     }
 
     @SuppressWarnings("unchecked")
@@ -170,33 +151,32 @@ public class CommandLanes implements SmartLifecycle {
 
     @Override
     public void start() {
-        started = true;
-        lanes.stream().filter(Lane::busy).forEach(lane -> lane.drainIfIdle(null));
+        lanes.forEach(Lane::start);
         log.info("Recording customer commands in {} lanes, up to {} commands per transaction", lanes.size(), batchSize);
     }
 
-    /** Refuses new commands, records those queued (waiting at most {@value #STOP_WAIT_SECONDS} s), then ends. */
+    /** Records what is queued, then ends the lanes; commands submitted from now on are refused. */
     @Override
     public void stop() {
         accepting.writeLock().lock();
         try {
+            if (stopped) {
+                return;
+            }
             stopped = true;
+            lanes.forEach(Lane::finish);
         } finally {
             accepting.writeLock().unlock();
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_WAIT_SECONDS);
-        for (Lane lane : started ? lanes : List.<Lane>of()) {
-            lane.drainIfIdle(null);
-            while (lane.busy() && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-            }
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        for (Lane lane : lanes) {
+            lane.join(deadline);
         }
-        laneThreads.shutdown();
     }
 
     @Override
     public boolean isRunning() {
-        return started && !stopped;
+        return !stopped && lanes.stream().allMatch(Lane::isAlive);
     }
 
     @Override
@@ -206,6 +186,7 @@ public class CommandLanes implements SmartLifecycle {
 
     private record Task(CommandMessage<?> message, String customerId, Map<String, String> mdc,
                         CompletableFuture<CommandResult> result) {
+        static final Task END = new Task(null, null, null, null);
     }
 
     /** How one command ended: its result or the exception that rejected it. */
@@ -219,17 +200,23 @@ public class CommandLanes implements SmartLifecycle {
         }
     }
 
-    /**
-     * A queue of commands and at most one thread recording them at a time (so one customer's commands are recorded in
-     * order): the thread of a request that found the lane idle, or a lane thread.
-     */
-    private final class Lane {
+    private final class Lane implements Runnable {
 
         private final BlockingQueue<Task> queue;
-        private final AtomicBoolean draining = new AtomicBoolean();
+        private final Thread thread;
 
-        Lane(int capacity) {
+        Lane(int index, int capacity) {
             this.queue = new ArrayBlockingQueue<>(capacity);
+            this.thread = new Thread(this, "command-lane-" + index);
+            this.thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        boolean isAlive() {
+            return thread.isAlive();
         }
 
         void put(Task task) {
@@ -241,56 +228,42 @@ public class CommandLanes implements SmartLifecycle {
             }
         }
 
-        boolean busy() {
-            return draining.get() || !queue.isEmpty();
+        void finish() {
+            put(Task.END);
         }
 
-        /**
-         * Starts recording the queue unless someone is: on this thread until {@code own} is answered when given,
-         * otherwise on a lane thread.
-         */
-        void drainIfIdle(Task own) {
-            if (!started || !draining.compareAndSet(false, true)) {
-                return;
-            }
-            if (own != null) {
-                drain(own);
-            } else {
-                laneThreads.execute(() -> drain(null));
-            }
-        }
-
-        /** Records batches until the queue is empty or {@code own} is answered; a lane thread carries on with the rest. */
-        private void drain(Task own) {
-            List<Task> batch = new ArrayList<>(batchSize);
+        void join(long deadlineNanos) {
             try {
-                while (own == null || !own.result().isDone()) {
-                    queue.drainTo(batch, batchSize);
-                    if (batch.isEmpty()) {
-                        break;
-                    }
-                    recordOrFail(batch);
-                    batch.clear();
-                }
-            } finally {
-                draining.set(false);
-            }
-            // A command queued after the last look into the queue found the lane still taken: its caller left it here.
-            if (!queue.isEmpty()) {
-                drainIfIdle(null);
+                thread.join(Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
-    }
 
-    private void recordOrFail(List<Task> batch) {
-        try {
-            record(batch);
-        } catch (Throwable unexpected) {
-            // Never leave a caller waiting: a batch that failed outside any command fails its commands (those not
-            // answered yet), and its customers are loaded from the store again.
-            log.error("A batch of {} commands failed", batch.size(), unexpected);
-            batch.forEach(task -> customerCache.remove(task.customerId()));
-            batch.forEach(task -> task.result().completeExceptionally(unexpected));
+        @Override
+        public void run() {
+            List<Task> batch = new ArrayList<>(batchSize);
+            boolean ended = false;
+            while (!ended) {
+                try {
+                    batch.add(queue.take());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                queue.drainTo(batch, batchSize - 1);
+                ended = batch.remove(Task.END);
+                try {
+                    record(batch);
+                } catch (Throwable unexpected) {
+                    // Never leave a caller waiting: a batch that failed outside any command fails its commands (those
+                    // not answered yet), and its customers are loaded from the store again.
+                    log.error("A batch of {} commands failed", batch.size(), unexpected);
+                    batch.forEach(task -> customerCache.remove(task.customerId()));
+                    batch.forEach(task -> task.result().completeExceptionally(unexpected));
+                }
+                batch.clear();
+            }
         }
     }
 
@@ -377,22 +350,14 @@ public class CommandLanes implements SmartLifecycle {
         outcome.complete(task);
     }
 
-    /** With the MDC of the request that sent the command, and the recording thread's own (a request's too) after it. */
     private static CommandResult withMdcOf(Task task, Supplier<CommandResult> dispatch) {
-        Map<String, String> own = MDC.getCopyOfContextMap();
-        setMdc(task.mdc());
+        if (task.mdc() != null) {
+            MDC.setContextMap(task.mdc());
+        }
         try {
             return dispatch.get();
         } finally {
-            setMdc(own);
-        }
-    }
-
-    private static void setMdc(Map<String, String> context) {
-        if (context == null) {
             MDC.clear();
-        } else {
-            MDC.setContextMap(context);
         }
     }
 

@@ -122,12 +122,12 @@ class CommandLanesTest {
         MDC.put(CorrelationIdFilter.MDC_KEY, "request-42");
 
         List<CompletableFuture<CommandResult>> results = List.of(
-                lanes.submit(register(a, email), Map.of(), false),
-                lanes.submit(purchase(a, "o-1"), Map.of(), false),
+                lanes.submit(register(a, email), Map.of()),
+                lanes.submit(purchase(a, "o-1"), Map.of()),
                 // Sees a's claim, not yet committed, in the batch's own transaction.
-                lanes.submit(register(b, email), Map.of(), false),
-                lanes.submit(purchase(prefix + "nobody", "o-1"), Map.of(), false),
-                lanes.submit(purchase(a, "o-2"), Map.of(), false));
+                lanes.submit(register(b, email), Map.of()),
+                lanes.submit(purchase(prefix + "nobody", "o-1"), Map.of()),
+                lanes.submit(purchase(a, "o-2"), Map.of()));
         lanes.start();
 
         assertThat(results.get(0).join().recorded()).isTrue();
@@ -156,10 +156,10 @@ class CommandLanesTest {
     void aBatchThatFailsOtherwiseIsRecordedAgainCommandByCommandWithNothingLostOrDoubled() {
         lanes = oneLaneNotStarted(context, meters);
         List<CompletableFuture<CommandResult>> results = List.of(
-                lanes.submit(register("again-a", "again-a@example.com"), Map.of(), false),
-                lanes.submit(purchase("again-a", "o-1"), Map.of(), false),
-                lanes.submit(register(FAILS_ONCE, "fails-once@example.com"), Map.of(), false),
-                lanes.submit(purchase("again-a", "o-2"), Map.of(), false));
+                lanes.submit(register("again-a", "again-a@example.com"), Map.of()),
+                lanes.submit(purchase("again-a", "o-1"), Map.of()),
+                lanes.submit(register(FAILS_ONCE, "fails-once@example.com"), Map.of()),
+                lanes.submit(purchase("again-a", "o-2"), Map.of()));
         lanes.start();
 
         // Each recorded once more, in order, from the store rather than from the cache the rollback made stale.
@@ -173,21 +173,6 @@ class CommandLanesTest {
         assertThat(events).filteredOn(PurchaseRecorded.class::isInstance)
                 .map(event -> ((PurchaseRecorded) event).orderId()).containsExactly("o-1", "o-2");
         assertThat(eventStore.readEvents(FAILS_ONCE).asStream()).hasSize(1);
-    }
-
-    @Test
-    void aRequestThatFindsItsLaneIdleRecordsItsCommandItselfAndKeepsItsOwnLogContext() {
-        lanes = oneLaneNotStarted(context, meters);
-        lanes.start();
-        MDC.put(CorrelationIdFilter.MDC_KEY, "request-7");
-
-        CompletableFuture<CommandResult> result = lanes.submit(register("idle-a", "idle-a@example.com"), Map.of(), true);
-
-        // Answered before submit returned: recorded on this thread, not handed to a lane thread.
-        assertThat(result).isCompleted();
-        assertThat(result.join().recorded()).isTrue();
-        assertThat(MDC.get(CorrelationIdFilter.MDC_KEY)).isEqualTo("request-7");
-        assertThat(context.getBean(EventStore.class).readEvents("idle-a").asStream()).hasSize(1);
     }
 
     /** Lanes on the application's own bus, gateway, cache and transactions: one lane, so every command in one batch. */
