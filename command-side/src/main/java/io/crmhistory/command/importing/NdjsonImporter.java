@@ -19,7 +19,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -65,8 +64,7 @@ class NdjsonImporter {
                 unfinished.incrementAndGet();
                 commands.submit(parsed.command(), metaData).whenComplete((result, failure) -> {
                     if (failure != null) {
-                        tally.rejected(number, describe(failure instanceof CompletionException && failure.getCause() != null
-                                ? failure.getCause() : failure));
+                        tally.rejected(number, describe(CommandDispatcher.causeOf(failure)));
                     } else if (result.recorded()) {
                         tally.accepted();
                     } else {

@@ -42,7 +42,7 @@ public class CommandDispatcher {
         try {
             return timed(command, () -> lanes.submit(command, metaData)).join();
         } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            throw causeOf(e) instanceof RuntimeException cause ? cause : e;
         }
     }
 
@@ -90,8 +90,13 @@ public class CommandDispatcher {
         return result instanceof CommandResult r && !r.recorded() ? "duplicate" : "recorded";
     }
 
+    /** The command's own exception, where a future reports it wrapped in a {@link CompletionException}. */
+    public static Throwable causeOf(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
     static String outcomeOf(Throwable failure) {
-        Throwable e = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable e = causeOf(failure);
         if (e instanceof ClientInputException || e instanceof InvalidRuleException) {
             return "invalid";
         }
