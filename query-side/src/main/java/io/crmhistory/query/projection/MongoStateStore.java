@@ -113,12 +113,19 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
     }
 
     /**
+     * Writes the side documents first and the states after them. A state tells a redelivered batch which events to
+     * skip, so it must never be stored ahead of the side documents its events made: written the other way round, a
+     * crash between the two writes (or a commit of the embedded store between them, then a crash) would leave
+     * history items and segment changes that no redelivery writes again. This way a redelivery finds the states
+     * behind, applies the events again and upserts the same side documents by their ids.
+     * <p>
      * Remembers the changed states before writing them: a writer elsewhere updates a document first and forgets it
      * after, so its forget always comes after this; remembering after the write could put back a state older than
      * the document it had just updated. A write that fails forgets them again.
      */
     @Override
     public void write(ProjectionBatch<S> batch) {
+        writeSideDocuments(batch.sideDocuments());
         Collection<S> changed = batch.changedStates();
         if (!changed.isEmpty()) {
             BulkOperations states = mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, type, collection);
@@ -133,7 +140,6 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
                 throw e;
             }
         }
-        writeSideDocuments(batch.sideDocuments());
     }
 
     /** Upserts documents of the side collection by their id. */

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * What one batch of events did to one read model: the customers' states as loaded and as changed, and
- * side documents to upsert (history items, segment changes). Written in one bulk write per collection.
+ * side documents to upsert (history items, segment changes). Written in one bulk write per collection, the side
+ * documents before the states ({@link MongoStateStore#write}).
  */
 public final class ProjectionBatch<S extends SequencedState> {
 
