@@ -15,6 +15,7 @@ import org.springframework.stereotype.Component;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -30,6 +31,7 @@ public class CommandDispatcher {
     private final CommandLanes lanes;
     private final CommandGateway gateway;
     private final MeterRegistry meters;
+    private final Map<TimerKey, Timer> timers = new ConcurrentHashMap<>();
 
     CommandDispatcher(CommandLanes lanes, CommandGateway gateway, MeterRegistry meters) {
         this.lanes = lanes;
@@ -77,13 +79,20 @@ public class CommandDispatcher {
         }
     }
 
+    /**
+     * Looked up here, not in the registry: registering builds the meter's id and searches the registry's map by it,
+     * a cost per command that Axon's per-message monitors showed in a profile (session 15, docs/benchmarks.md).
+     */
     private Timer timer(Object command, String outcome) {
-        return Timer.builder(METER)
+        return timers.computeIfAbsent(new TimerKey(command.getClass(), outcome), key -> Timer.builder(METER)
                 .description("Commands handled, by type and outcome")
-                .tag("command", command.getClass().getSimpleName())
-                .tag("outcome", outcome)
+                .tag("command", key.type().getSimpleName())
+                .tag("outcome", key.outcome())
                 .publishPercentileHistogram()
-                .register(meters);
+                .register(meters));
+    }
+
+    private record TimerKey(Class<?> type, String outcome) {
     }
 
     private static String outcomeOfResult(Object result) {
