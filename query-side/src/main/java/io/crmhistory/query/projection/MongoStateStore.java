@@ -3,6 +3,7 @@ package io.crmhistory.query.projection;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.BulkOperationException;
 import org.springframework.data.mongodb.core.BulkOperations;
 import org.springframework.data.mongodb.core.FindAndReplaceOptions;
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -19,9 +20,9 @@ import java.util.function.Function;
 
 /**
  * Keeps a read model's customer states in one collection (the customer id is the document id) and its
- * side documents, if any, in another. States are replaced whole with upserts, side documents are upserted
- * by their id, so writing the same batch twice leaves the same documents. Unordered bulk writes: the
- * documents of one batch are independent of each other.
+ * side documents, if any, in another. States are replaced whole with upserts, side documents are inserted and a
+ * duplicate of one already stored is ignored, so writing the same batch twice leaves the same documents. Unordered
+ * bulk writes: the documents of one batch are independent of each other.
  * <p>
  * The store remembers the states it wrote last ({@value #REMEMBERED_STATES} of them), so that a batch loads from
  * the collection only the customers it has not written lately: a customer's events come close together in the
@@ -35,6 +36,8 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
 
     /** Many times the customers of one batch (500 events touch at most 500). */
     static final int REMEMBERED_STATES = 10_000;
+    /** MongoDB's error code for a write a unique index refused. */
+    private static final int DUPLICATE_KEY = 11000;
 
     private final MongoTemplate mongo;
     private final Class<S> type;
@@ -117,7 +120,7 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
      * skip, so it must never be stored ahead of the side documents its events made: written the other way round, a
      * crash between the two writes (or a commit of the embedded store between them, then a crash) would leave
      * history items and segment changes that no redelivery writes again. This way a redelivery finds the states
-     * behind, applies the events again and upserts the same side documents by their ids.
+     * behind, applies the events again and writes the same side documents again (the stored ones are kept).
      * <p>
      * Remembers the changed states before writing them: a writer elsewhere updates a document first and forgets it
      * after, so its forget always comes after this; remembering after the write could put back a state older than
@@ -142,7 +145,14 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
         }
     }
 
-    /** Upserts documents of the side collection by their id. */
+    /**
+     * Inserts documents into the side collection. They are new but for a batch delivered again (after a write or
+     * its commit failed), whose side documents may be stored already, with the same ids and contents: those the
+     * collection refuses as duplicates are left as they are. Inserting instead of upserting by id spares the embedded
+     * server a search of the collection per document (most of the documents a batch writes are history items).
+     * Only refusals of documents whose id is stored are ignored: a unique index on another field refusing one
+     * fails the write.
+     */
     public void writeSideDocuments(List<Object> documents) {
         if (documents.isEmpty()) {
             return;
@@ -151,10 +161,23 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
             throw new IllegalStateException(collection + " keeps no side documents");
         }
         BulkOperations side = mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, sideCollection);
-        for (Object document : documents) {
-            side.replaceOne(byId(sideIdOf.apply(document)), document, FindAndReplaceOptions.options().upsert());
+        side.insert(documents);
+        try {
+            side.execute();
+        } catch (BulkOperationException e) {
+            requireStoredAlready(documents, e);
         }
-        side.execute();
+    }
+
+    private void requireStoredAlready(List<Object> documents, BulkOperationException refusal) {
+        if (refusal.getErrors().stream().anyMatch(error -> error.getCode() != DUPLICATE_KEY)) {
+            throw refusal;
+        }
+        List<String> refusedIds = refusal.getErrors().stream()
+                .map(error -> sideIdOf.apply(documents.get(error.getIndex()))).toList();
+        if (mongo.count(Query.query(Criteria.where("_id").in(refusedIds)), sideCollection) != refusedIds.size()) {
+            throw refusal;
+        }
     }
 
     private static Query byId(String id) {
