@@ -21,6 +21,13 @@ public interface CustomerKeyStore {
         customerIds.forEach(this::findOrCreate);
     }
 
+    /**
+     * Reads into memory, in as few queries as it can, the keys of those of these customers it does not hold: a batch
+     * of events about many customers then costs one read of their keys instead of one per customer. Only a hint.
+     */
+    default void prefetch(Collection<String> customerIds) {
+    }
+
     /** Destroys the customer's key, within the caller's transaction when there is one. */
     void destroy(String customerId);
 

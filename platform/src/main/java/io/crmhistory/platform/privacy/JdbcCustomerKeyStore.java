@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Data keys in the {@code customer_keys} table of the event store's database, each wrapped with the
@@ -54,6 +55,8 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
 
     static final String TABLE = "customer_keys";
     private static final int IV_BYTES = 12;
+    /** Customers per prefetch query: a batch of events names at most a few hundred. */
+    private static final int PREFETCH_CHUNK = 500;
     private static final String INSERT =
             "INSERT INTO " + TABLE + " (customer_id, wrapped_key, created_at) VALUES (?, ?, ?)";
 
@@ -66,6 +69,11 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
     /** Empty for a customer without a key (destroyed, or not created yet: creating one replaces the entry). */
     private final Cache<String, Optional<SecretKey>> cache;
     private final SecureRandom random = new SecureRandom();
+    /**
+     * Counts the keys forgotten (evicted or destroyed), each counted before it leaves the cache: a prefetch that
+     * read keys before a forget must not put them back after it, and it can tell by this count.
+     */
+    private final AtomicLong forgotten = new AtomicLong();
 
     /**
      * @param creations where new keys are inserted, each in its own transaction: a pool no command's transaction
@@ -133,6 +141,29 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
         created.forEach((customerId, key) -> cache.put(customerId, Optional.of(key)));
     }
 
+    /**
+     * One query per {@value #PREFETCH_CHUNK} customers the cache holds nothing for. A key is put only while no key has
+     * been forgotten since the read began, and inside the cache's atomic compute: a forget counted after that check
+     * removes the key after the compute (its invalidation waits for it), one counted before it keeps the key out. So
+     * a prefetch never undoes an erasure's eviction, as {@link #find} never does. Customers without a key are left to
+     * {@link #find}.
+     */
+    @Override
+    public void prefetch(Collection<String> customerIds) {
+        List<String> unknown = customerIds.stream().distinct().filter(id -> cache.getIfPresent(id) == null).toList();
+        long forgottenBefore = forgotten.get();
+        for (int from = 0; from < unknown.size(); from += PREFETCH_CHUNK) {
+            List<String> chunk = unknown.subList(from, Math.min(unknown.size(), from + PREFETCH_CHUNK));
+            jdbc.query("SELECT customer_id, wrapped_key FROM " + TABLE + " WHERE customer_id IN ("
+                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")", row -> {
+                String customerId = row.getString(1);
+                String wrapped = row.getString(2);
+                cache.asMap().compute(customerId, (id, held) -> held != null || forgotten.get() != forgottenBefore
+                        ? held : Optional.of(unwrap(id, wrapped)));
+            }, chunk.toArray());
+        }
+    }
+
     private boolean hasCachedKey(String customerId) {
         Optional<SecretKey> cached = cache.getIfPresent(customerId);
         return cached != null && cached.isPresent();
@@ -141,13 +172,13 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
     @Override
     public void destroy(String customerId) {
         jdbc.update("DELETE FROM " + TABLE + " WHERE customer_id = ?", customerId);
-        cache.invalidate(customerId);
+        evict(customerId);
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             // a concurrent reader may have cached the key again before the delete committed
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCompletion(int status) {
-                    cache.invalidate(customerId);
+                    evict(customerId);
                 }
             });
         }
@@ -155,6 +186,7 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
 
     @Override
     public void evict(String customerId) {
+        forgotten.incrementAndGet();
         cache.invalidate(customerId);
     }
 

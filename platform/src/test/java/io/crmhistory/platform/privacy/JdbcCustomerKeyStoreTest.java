@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -186,6 +187,75 @@ class JdbcCustomerKeyStoreTest {
         assertThat(store.find("c-1")).hasValueSatisfying(k -> assertThat(k.getEncoded()).isEqualTo(created.getEncoded()));
         store.createMissing(List.of("c-2"));
         assertThat(store.find("c-2")).isPresent();
+    }
+
+    @Test
+    void aPrefetchReadsTheKeysOfManyCustomersInOneQueryAndFindAnswersFromIt() {
+        JdbcCustomerKeyStore writer = store("");
+        List<SecretKey> created = List.of(writer.findOrCreate("c-1"), writer.findOrCreate("c-2"), writer.findOrCreate("c-3"));
+        int[] lookups = new int[1];
+        JdbcTemplate counting = new JdbcTemplate(jdbc.getDataSource()) {
+            @Override
+            public <T> List<T> queryForList(String sql, Class<T> elementType, Object... args) {
+                lookups[0]++;
+                return super.queryForList(sql, elementType, args);
+            }
+
+            @Override
+            public void query(String sql, RowCallbackHandler handler, Object... args) {
+                lookups[0]++;
+                super.query(sql, handler, args);
+            }
+        };
+        JdbcCustomerKeyStore reader = new JdbcCustomerKeyStore(counting, jdbc.getDataSource(),
+                MasterKey.load("", new DataDirectory(dataDir)), Clock.systemUTC(), 10, Duration.ofMinutes(5));
+
+        reader.prefetch(List.of("c-1", "c-2", "c-3", "c-4", "c-1"));
+        assertThat(lookups[0]).isEqualTo(1);
+        for (int i = 0; i < created.size(); i++) {
+            SecretKey key = created.get(i);
+            assertThat(reader.find("c-" + (i + 1))).hasValueSatisfying(found ->
+                    assertThat(found.getEncoded()).isEqualTo(key.getEncoded()));
+        }
+        assertThat(lookups[0]).isEqualTo(1);
+
+        reader.prefetch(List.of("c-1", "c-2", "c-3"));
+        assertThat(lookups[0]).as("keys held are not read again").isEqualTo(1);
+        assertThat(reader.find("c-4")).isEmpty();
+        assertThat(lookups[0]).as("a customer without a key is left to find").isEqualTo(2);
+    }
+
+    /** As {@link #anEvictionDuringALoadIsNotUndoneByTheLoad}, for a prefetch: it read the row before the erasure. */
+    @Test
+    void anEvictionDuringAPrefetchIsNotUndoneByThePrefetch() throws Exception {
+        store("").findOrCreate("c-1");
+        CountDownLatch rowRead = new CountDownLatch(1);
+        CountDownLatch mayFinish = new CountDownLatch(1);
+        JdbcTemplate pausingAfterTheRead = new JdbcTemplate(jdbc.getDataSource()) {
+            @Override
+            public void query(String sql, RowCallbackHandler handler, Object... args) {
+                super.query(sql, (RowCallbackHandler) row -> {
+                    rowRead.countDown();
+                    await(mayFinish);
+                    handler.processRow(row);
+                }, args);
+            }
+        };
+        JdbcCustomerKeyStore reader = new JdbcCustomerKeyStore(pausingAfterTheRead, jdbc.getDataSource(),
+                MasterKey.load("", new DataDirectory(dataDir)), Clock.systemUTC(), 10, Duration.ofMinutes(5));
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> prefetch = threads.submit(() -> reader.prefetch(List.of("c-1")));
+            await(rowRead);
+            jdbc.update("DELETE FROM customer_keys WHERE customer_id = 'c-1'"); // the erasure commits
+            reader.evict("c-1"); // the erasure event arrives
+            mayFinish.countDown();
+            prefetch.get(5, TimeUnit.SECONDS);
+        } finally {
+            threads.shutdownNow();
+        }
+
+        assertThat(reader.find("c-1")).isEmpty();
     }
 
     private static void await(CountDownLatch latch) {

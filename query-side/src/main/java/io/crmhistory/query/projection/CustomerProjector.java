@@ -177,7 +177,7 @@ public final class CustomerProjector<S extends SequencedState> {
      * The customers of the batch's events, read from the messages' aggregate identifiers and payload types
      * without deserializing a payload: one that cannot be read must fail its own event, not the batch's first.
      */
-    private static Set<String> customersOf(UnitOfWork<?> unitOfWork) {
+    static Set<String> customersOf(UnitOfWork<?> unitOfWork) {
         Set<String> customerIds = new LinkedHashSet<>();
         if (!(unitOfWork instanceof BatchingUnitOfWork<?> batching)) {
             // A single event (a dead letter being retried): project() loads its customer.

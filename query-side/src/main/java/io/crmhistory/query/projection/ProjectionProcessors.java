@@ -1,5 +1,6 @@
 package io.crmhistory.query.projection;
 
+import io.crmhistory.platform.privacy.CustomerKeyStore;
 import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.EventMessage;
@@ -72,12 +73,14 @@ public class ProjectionProcessors implements SmartLifecycle {
     private final int batchSize;
     private final Duration tokenClaimInterval;
     private final int sharedWindow;
+    private final CustomerKeysPrefetch keysPrefetch;
     private SharedEventStream sharedEvents;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private volatile boolean started;
 
     ProjectionProcessors(List<ReadModel<?>> readModels, ProjectionCatalog catalog, ObjectProvider<Configuration> axon,
                          TokenStore tokenStore, MongoTemplate axonMongo, @Qualifier("serializer") Serializer serializer,
+                         CustomerKeyStore keys,
                          @Value("${crm.projections.batch-size:500}") int batchSize,
                          @Value("${crm.projections.token-claim-interval:2s}") Duration tokenClaimInterval,
                          @Value("${crm.projections.shared-window:8192}") int sharedWindow) {
@@ -89,6 +92,7 @@ public class ProjectionProcessors implements SmartLifecycle {
         this.serializer = serializer;
         this.batchSize = batchSize;
         this.tokenClaimInterval = tokenClaimInterval;
+        this.keysPrefetch = new CustomerKeysPrefetch(keys);
         if (sharedWindow != 0) {
             // Checked at start-up, not when the first processor starts.
             SharedEventStream.requireCapacity(sharedWindow);
@@ -200,6 +204,7 @@ public class ProjectionProcessors implements SmartLifecycle {
                 .batchSize(batchSize)
                 .tokenClaimInterval(tokenClaimInterval.toMillis())
                 .build();
+        processor.registerHandlerInterceptor(keysPrefetch);
         if (handler instanceof BatchedProjection batched) {
             processor.registerHandlerInterceptor((unitOfWork, chain) -> {
                 Object result = chain.proceed();
