@@ -34,7 +34,8 @@ public class EventStoreAutoConfiguration {
     @ConditionalOnClass(name = "org.h2.jdbc.JdbcConnection")
     @ConditionalOnExpression("'${spring.datasource.url:}'.startsWith('jdbc:h2:file:')")
     EmbeddedH2Housekeeping embeddedH2Housekeeping(DataSource dataSource,
-            @Value("${crm.eventstore.housekeeping.interval:1s}") Duration interval) {
-        return new EmbeddedH2Housekeeping(dataSource, interval, 60, 32 << 20);
+            @Value("${crm.eventstore.housekeeping.interval:1s}") Duration interval,
+            @Value("${crm.eventstore.housekeeping.compact-below-percent:60}") int compactBelowPercent) {
+        return new EmbeddedH2Housekeeping(dataSource, interval, compactBelowPercent, 32 << 20);
     }
 }
