@@ -16,6 +16,8 @@ import org.springframework.data.annotation.Id;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
 
 import java.time.Duration;
 import java.util.List;
@@ -25,18 +27,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A state store answers a batch's loads from the states it wrote last, and must never answer with one the
- * collection has moved past: after another writer's update it is told to forget, after a failed write it forgets
- * by itself, and the projector reads afresh a state that misses an event or after its processor released the
- * segment.
+ * A read model's store, through the projector that uses it.
+ * <ul>
+ *     <li>It answers a batch's loads from the states it wrote last, and must never answer with one the collection
+ *     has moved past: after another writer's update it is told to forget, after a failed write it forgets by itself,
+ *     and the projector reads afresh a state that misses an event or after its processor released the segment.</li>
+ *     <li>A batch's write is two bulk writes (side documents, states), and a crash can come between them. Whichever
+ *     of the two fails, the redelivered event must leave its side document written: a state stored ahead of its
+ *     side documents would make the redelivery skip the event and lose them for good.</li>
+ * </ul>
  */
-class RememberedStatesTest {
+class MongoStateStoreTest {
 
     /** A read model's state reduced to what the rules need: how many events it folded. */
     record Tally(@Id String id, long lastSequence, int events) implements SequencedState {
     }
 
+    /** A history item, say; {@code tag} is unique so that a test can make one write refuse it. */
+    record Item(@Id String id, String tag) {
+    }
+
     private static final String COLLECTION = "tallies";
+    private static final String ITEMS = "items";
 
     private MongoServer server;
     private MongoClient client;
@@ -49,7 +61,7 @@ class RememberedStatesTest {
         server = new MongoServer(new MemoryBackend());
         client = MongoClients.create(server.bindAndGetConnectionString());
         mongo = new MongoTemplate(client, "test");
-        store = new MongoStateStore<>(mongo, Tally.class, COLLECTION);
+        store = new MongoStateStore<>(mongo, Tally.class, COLLECTION, ITEMS, document -> ((Item) document).id());
         projector = new CustomerProjector<>(new ProjectionVersion("tallies", 1), store,
                 new ReadModelVersions(Duration.ofSeconds(1)), SimpleQueryUpdateEmitter.builder().build(), () -> true);
     }
@@ -110,6 +122,45 @@ class RememberedStatesTest {
         assertThat(store.loadStored(List.of("c-1"))).containsValue(new Tally("c-1", 1, 71));
     }
 
+    @Test
+    void aRefusedSideDocumentLeavesTheStateBehindSoTheRedeliveryWritesIt() {
+        project("c-1", 0);
+        mongo.indexOps(ITEMS).createIndex(new Index().on("tag", Sort.Direction.ASC).unique());
+        mongo.save(new Item("blocker", "c-1/1"), ITEMS);
+
+        assertThatThrownBy(() -> project("c-1", 1)).isInstanceOf(ReadModelWriteException.class);
+        assertThat(stateOf("c-1").lastSequence()).isZero();
+
+        mongo.remove(Query.query(Criteria.where("_id").is("blocker")), ITEMS);
+        project("c-1", 1);
+
+        assertThat(itemIds()).containsExactly("c-1/0", "c-1/1");
+        assertThat(stateOf("c-1")).isEqualTo(new Tally("c-1", 1, 2));
+    }
+
+    @Test
+    void aRefusedStateIsWrittenWithTheSameSideDocumentOnRedelivery() {
+        project("c-1", 0);
+        mongo.indexOps(COLLECTION).createIndex(new Index().on("events", Sort.Direction.ASC).unique());
+        mongo.save(new Tally("blocker", 0, 2), COLLECTION);
+
+        assertThatThrownBy(() -> project("c-1", 1)).isInstanceOf(ReadModelWriteException.class);
+
+        mongo.remove(Query.query(Criteria.where("_id").is("blocker")), COLLECTION);
+        project("c-1", 1);
+
+        assertThat(itemIds()).containsExactly("c-1/0", "c-1/1");
+        assertThat(stateOf("c-1")).isEqualTo(new Tally("c-1", 1, 2));
+    }
+
+    private Tally stateOf(String customerId) {
+        return mongo.findById(customerId, Tally.class, COLLECTION);
+    }
+
+    private List<String> itemIds() {
+        return mongo.find(new Query().with(Sort.by("_id")), Item.class, ITEMS).stream().map(Item::id).toList();
+    }
+
     private void write(Tally... tallies) {
         ProjectionBatch<Tally> batch = new ProjectionBatch<>();
         for (Tally tally : tallies) {
@@ -128,8 +179,11 @@ class RememberedStatesTest {
                 .last().event();
         GenericDomainEventMessage<CustomerEvent> message =
                 new GenericDomainEventMessage<>("Customer", customerId, sequence, event, Map.of());
+        String itemId = customerId + "/" + sequence;
         DefaultUnitOfWork.startAndGet(message).execute(() -> projector.project(message, sequence,
-                (state, envelope, batch) -> new Tally(customerId, envelope.sequence(),
-                        (state == null ? 0 : state.events()) + 1)));
+                (state, envelope, batch) -> {
+                    batch.addSideDocument(new Item(itemId, itemId));
+                    return new Tally(customerId, envelope.sequence(), (state == null ? 0 : state.events()) + 1);
+                }));
     }
 }
