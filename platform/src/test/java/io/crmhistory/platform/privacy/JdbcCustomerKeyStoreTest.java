@@ -61,6 +61,12 @@ class JdbcCustomerKeyStoreTest {
                 Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), 10, Duration.ofMinutes(5));
     }
 
+    /** A store whose reads go through {@code reads} (a test's pausing or counting template). */
+    private JdbcCustomerKeyStore readingThrough(JdbcTemplate reads) {
+        return new JdbcCustomerKeyStore(reads, jdbc.getDataSource(), MasterKey.load("", new DataDirectory(dataDir)),
+                Clock.systemUTC(), 10, Duration.ofMinutes(5));
+    }
+
     @Test
     void aKeyIsStoredWrappedAndFoundAgainByAnotherInstance() {
         SecretKey key = store("").findOrCreate("c-1");
@@ -137,8 +143,7 @@ class JdbcCustomerKeyStoreTest {
                 return rows;
             }
         };
-        JdbcCustomerKeyStore reader = new JdbcCustomerKeyStore(pausingAfterTheRead, jdbc.getDataSource(),
-                MasterKey.load("", new DataDirectory(dataDir)), Clock.systemUTC(), 10, Duration.ofMinutes(5));
+        JdbcCustomerKeyStore reader = readingThrough(pausingAfterTheRead);
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             Future<Optional<SecretKey>> load = threads.submit(() -> reader.find("c-1"));
@@ -175,8 +180,7 @@ class JdbcCustomerKeyStoreTest {
                 return super.queryForList(sql, elementType, args);
             }
         };
-        JdbcCustomerKeyStore store = new JdbcCustomerKeyStore(counting, jdbc.getDataSource(),
-                MasterKey.load("", new DataDirectory(dataDir)), Clock.systemUTC(), 10, Duration.ofMinutes(5));
+        JdbcCustomerKeyStore store = readingThrough(counting);
 
         for (int i = 0; i < 3; i++) {
             assertThat(store.find("c-1")).isEmpty();
@@ -207,8 +211,7 @@ class JdbcCustomerKeyStoreTest {
                 super.query(sql, handler, args);
             }
         };
-        JdbcCustomerKeyStore reader = new JdbcCustomerKeyStore(counting, jdbc.getDataSource(),
-                MasterKey.load("", new DataDirectory(dataDir)), Clock.systemUTC(), 10, Duration.ofMinutes(5));
+        JdbcCustomerKeyStore reader = readingThrough(counting);
 
         reader.prefetch(List.of("c-1", "c-2", "c-3", "c-4", "c-1"));
         assertThat(lookups[0]).isEqualTo(1);
@@ -241,8 +244,7 @@ class JdbcCustomerKeyStoreTest {
                 }, args);
             }
         };
-        JdbcCustomerKeyStore reader = new JdbcCustomerKeyStore(pausingAfterTheRead, jdbc.getDataSource(),
-                MasterKey.load("", new DataDirectory(dataDir)), Clock.systemUTC(), 10, Duration.ofMinutes(5));
+        JdbcCustomerKeyStore reader = readingThrough(pausingAfterTheRead);
         ExecutorService threads = Executors.newSingleThreadExecutor();
         try {
             Future<?> prefetch = threads.submit(() -> reader.prefetch(List.of("c-1")));
