@@ -1,11 +1,14 @@
 package io.crmhistory.query.infrastructure;
 
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
+import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.ReplaceOptions;
@@ -36,6 +39,7 @@ import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 class ReadModelBackendTest {
@@ -179,6 +183,33 @@ class ReadModelBackendTest {
             }
             assertThat(customers.handleQuery(new Document("_id", "c-1")).iterator().next().get("segment")).isEqualTo("AT_RISK");
         } finally {
+            backend.close();
+        }
+    }
+
+    /**
+     * The projections insert side documents and ignore the duplicates a redelivered batch brings (MongoStateStore):
+     * an unordered insert stores every other document and names each refused one by its place and MongoDB's code.
+     */
+    @Test
+    void anUnorderedInsertStoresAllButTheDuplicatesAndNamesThem() {
+        ReadModelBackend backend = new ReadModelBackend(open(dir.resolve("duplicates.mv")), Duration.ofHours(1), NO_EARLY_COMMIT, SpaceReclaim.NONE);
+        MongoServer server = new MongoServer(backend);
+        InetSocketAddress address = server.bind();
+        try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
+            MongoCollection<org.bson.Document> items = client.getDatabase("crm").getCollection("items");
+            items.insertOne(new org.bson.Document("_id", "i-2").append("n", 2));
+
+            assertThatThrownBy(() -> items.insertMany(List.of(new org.bson.Document("_id", "i-1").append("n", 1),
+                    new org.bson.Document("_id", "i-2").append("n", 2), new org.bson.Document("_id", "i-3").append("n", 3)),
+                    new InsertManyOptions().ordered(false)))
+                    .isInstanceOfSatisfying(MongoBulkWriteException.class, refusal -> assertThat(refusal.getWriteErrors())
+                            .extracting(BulkWriteError::getIndex, BulkWriteError::getCode)
+                            .containsExactly(tuple(1, 11000)));
+            assertThat(items.find().sort(Sorts.ascending("_id")).map(d -> d.get("_id")).into(new ArrayList<>()))
+                    .containsExactly("i-1", "i-2", "i-3");
+        } finally {
+            server.shutdownNow();
             backend.close();
         }
     }
