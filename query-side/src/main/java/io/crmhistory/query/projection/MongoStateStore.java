@@ -174,7 +174,7 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
             throw refusal;
         }
         List<String> refusedIds = refusal.getErrors().stream()
-                .map(error -> sideIdOf.apply(documents.get(error.getIndex()))).toList();
+                .map(error -> sideIdOf.apply(documents.get(error.getIndex()))).distinct().toList();
         if (mongo.count(Query.query(Criteria.where("_id").in(refusedIds)), sideCollection) != refusedIds.size()) {
             throw refusal;
         }
