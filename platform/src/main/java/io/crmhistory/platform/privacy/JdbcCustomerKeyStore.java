@@ -121,7 +121,7 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
         try {
             ownTransaction.executeWithoutResult(status -> {
                 Set<String> stored = new HashSet<>(creationJdbc.queryForList("SELECT customer_id FROM " + TABLE
-                        + " WHERE customer_id IN (" + String.join(", ", Collections.nCopies(uncached.size(), "?")) + ")",
+                        + " WHERE customer_id IN (" + placeholders(uncached.size()) + ")",
                         String.class, uncached.toArray()));
                 Timestamp now = Timestamp.from(clock.instant());
                 List<Object[]> rows = new ArrayList<>();
@@ -155,13 +155,18 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
         for (int from = 0; from < unknown.size(); from += PREFETCH_CHUNK) {
             List<String> chunk = unknown.subList(from, Math.min(unknown.size(), from + PREFETCH_CHUNK));
             jdbc.query("SELECT customer_id, wrapped_key FROM " + TABLE + " WHERE customer_id IN ("
-                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")", row -> {
+                    + placeholders(chunk.size()) + ")", row -> {
                 String customerId = row.getString(1);
                 String wrapped = row.getString(2);
                 cache.asMap().compute(customerId, (id, held) -> held != null || forgotten.get() != forgottenBefore
                         ? held : Optional.of(unwrap(id, wrapped)));
             }, chunk.toArray());
         }
+    }
+
+    /** {@code ?, ?, …}: one parameter per value of an {@code IN} list. */
+    private static String placeholders(int count) {
+        return String.join(", ", Collections.nCopies(count, "?"));
     }
 
     private boolean hasCachedKey(String customerId) {
