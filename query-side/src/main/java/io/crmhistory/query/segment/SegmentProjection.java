@@ -11,8 +11,6 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.messaging.annotation.MessageHandlerTimeout;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.Objects;
@@ -24,8 +22,6 @@ import java.util.function.BooleanSupplier;
  * a {@link SegmentChange}. A newly published rule set re-evaluates every customer.
  */
 class SegmentProjection implements BatchedProjection {
-
-    private static final Logger log = LoggerFactory.getLogger(SegmentProjection.class);
 
     private final SegmentStore store;
     private final SegmentReevaluation reevaluation;
@@ -60,14 +56,10 @@ class SegmentProjection implements BatchedProjection {
      */
     @EventHandler
     @MessageHandlerTimeout(timeoutMs = Integer.MAX_VALUE, warningThresholdMs = 60_000, warningIntervalMs = 60_000)
-    void on(SegmentationRulesPublished published) {
+    void on(SegmentationRulesPublished published) throws InterruptedException {
         // Customers' events earlier in this batch are written first, so the re-evaluation sees them.
         projector.flush();
-        if (store.ruleBook().publish(published)) {
-            log.info("Segmentation rules version {} published by {}: re-evaluating every customer",
-                    published.version(), published.publishedBy());
-            reevaluation.reevaluateAll(store, SegmentChange.RULES, clock.instant());
-        }
+        reevaluation.rulesPublished(store, published, clock.instant());
     }
 
     @Override

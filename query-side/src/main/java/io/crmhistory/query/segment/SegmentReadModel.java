@@ -43,8 +43,12 @@ public class SegmentReadModel extends ReadModel<SegmentStore> {
     private final QueryUpdateEmitter updateEmitter;
     private final SegmentReevaluation reevaluation;
     private final SegmentForecaster forecaster;
-    private final ExecutorService modelReevaluations = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "segment-model-reevaluation");
+    /**
+     * Runs the re-evaluations that no event starts (daily, new value model, finishing an interrupted one), one at a
+     * time and off the scheduler's single thread, which they would hold for minutes at a million customers.
+     */
+    private final ExecutorService backgroundReevaluations = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "segment-reevaluation");
         thread.setDaemon(true);
         return thread;
     });
@@ -57,12 +61,12 @@ public class SegmentReadModel extends ReadModel<SegmentStore> {
         this.clock = clock;
         this.versions = versions;
         this.updateEmitter = updateEmitter;
-        this.reevaluation = new SegmentReevaluation(clock, versions);
+        this.reevaluation = new SegmentReevaluation(clock, Clock.systemUTC(), versions);
         this.forecaster = (purchases, now) -> forecasts.forecast(inBaseCurrency(purchases, fx), now)
                 .map(forecast -> new SegmentForecaster.Figures(forecast.probabilityAlive(),
                         new BigDecimal(forecast.predictedRevenue())))
                 .orElse(null);
-        models.onPublished(model -> modelReevaluations.execute(this::reevaluateForNewModel));
+        models.onPublished(model -> inBackground(this::reevaluateForNewModel));
     }
 
     /**
@@ -72,16 +76,22 @@ public class SegmentReadModel extends ReadModel<SegmentStore> {
      */
     private void reevaluateForNewModel() {
         for (SegmentStore store : storesInUse()) {
-            if (!store.ruleBook().current().readsForecast()) {
-                continue;
-            }
-            try {
+            if (store.ruleBook().current().readsForecast()) {
                 reevaluation.reevaluateAll(store, SegmentChange.MODEL, clock.instant());
-            } catch (RuntimeException e) {
-                log.warn("Re-evaluating segments for the new value model failed; the daily run catches up: {}",
-                        e.toString());
             }
         }
+    }
+
+    /** A failed run is left unfinished, and the next check for interrupted runs finishes it where it stopped. */
+    private void inBackground(Runnable reevaluations) {
+        backgroundReevaluations.execute(() -> {
+            try {
+                reevaluations.run();
+            } catch (RuntimeException e) {
+                log.warn("Re-evaluating segments failed; the next check (crm.segments.reevaluation-check-interval)"
+                        + " finishes it from where it stopped: {}", e.toString());
+            }
+        });
     }
 
     /** Purchases in the base currency; one in a currency without a rate cannot be compared and is left out. */
@@ -97,7 +107,7 @@ public class SegmentReadModel extends ReadModel<SegmentStore> {
 
     @PreDestroy
     void stopReevaluations() {
-        modelReevaluations.shutdownNow();
+        backgroundReevaluations.shutdownNow();
     }
 
     @Override
@@ -113,14 +123,25 @@ public class SegmentReadModel extends ReadModel<SegmentStore> {
 
     @Scheduled(cron = "${crm.segments.reevaluation-cron:0 0 2 * * *}", zone = "UTC")
     void daily() {
-        reevaluation.reevaluateAll(live(), SegmentChange.TIME, clock.instant());
+        inBackground(() -> reevaluation.reevaluateAll(live(), SegmentChange.TIME, clock.instant()));
+    }
+
+    /**
+     * Finishes a re-evaluation that failed or that a crash (of this instance or another) interrupted: checked every
+     * {@code crm.segments.reevaluation-check-interval} from start (one read per store in use), since the run's owner
+     * may have stopped while another instance lives on.
+     */
+    @Scheduled(initialDelayString = "${crm.segments.reevaluation-check-interval:60000}",
+            fixedDelayString = "${crm.segments.reevaluation-check-interval:60000}")
+    void checkInterrupted() {
+        inBackground(() -> storesInUse().forEach(reevaluation::finishInterrupted));
     }
 
     /** The re-evaluation running now, or the last one, in this instance. */
     public Optional<ReevaluationStatus> reevaluation() {
-        return reevaluation.progress().map(progress -> new ReevaluationStatus(progress.cause(), progress.ruleVersion(),
-                progress.customers(), progress.evaluated(), progress.moved(), progress.share(),
-                progress.finishedAt() != null, progress.startedAt(), progress.finishedAt()));
+        return reevaluation.progress().map(run -> new ReevaluationStatus(run.cause(), run.ruleVersion(),
+                run.customers(), run.evaluated(), run.moved(), run.share(), run.finished(), run.startedAt(),
+                run.finishedAt()));
     }
 
     /** A re-evaluation of every customer, as ops see it beside the projections. */

@@ -1,5 +1,6 @@
 package io.crmhistory.query.segment;
 
+import io.crmhistory.api.rules.SegmentationRulesPublished;
 import io.crmhistory.query.projection.Projections;
 import io.crmhistory.query.projection.ReadModelVersions;
 import org.slf4j.Logger;
@@ -10,121 +11,218 @@ import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
- * Re-evaluates every customer's segment without an event of theirs: daily (recency drifts with time) and when
- * new rules are published, in pages of {@value #PAGE_SIZE} customers. Each update is conditional on the
- * document being unchanged since it was read, so a concurrent projection batch (or another instance's run)
- * always wins over this stale view; a mover's {@link SegmentChange} is recorded only when its update applied.
- * The run in progress (or the last one) is reported as a {@link Progress}.
+ * Re-evaluates every customer's segment without an event of theirs: daily (recency drifts with time), when new
+ * rules are published and when a new value model is, in pages of {@value #PAGE_SIZE} customers.
+ * <p>
+ * Each update is conditional on the document being unchanged since it was read, so a concurrent projection batch
+ * always wins over this stale view. A page records its movers' {@link SegmentChange}s <em>before</em> updating
+ * their states and then withdraws those whose update did not apply: the other way round, a crash between the two
+ * writes would leave customers moved with no record of it, and no later run would see them move again.
+ * <p>
+ * Where a run got is stored after each page ({@link ReevaluationRun}). One a crash interrupted is finished before
+ * the next starts, at its own instant, so the page it was in writes the same records again (stored ones are kept)
+ * and the customers it had moved are no movers any more. One run at a time per store across every instance: a run
+ * is claimed, and one whose owner stopped storing pages for {@link #LEASE} is taken over.
  */
 final class SegmentReevaluation {
 
     private static final Logger log = LoggerFactory.getLogger(SegmentReevaluation.class);
     static final int PAGE_SIZE = 1000;
-
-    /** How far a re-evaluation got: {@code customers} is the count when it started. */
-    record Progress(String cause, int ruleVersion, long customers, long evaluated, long moved, Instant startedAt,
-                    Instant finishedAt, Instant sampledAt) {
-
-        double share() {
-            return customers == 0 ? 1 : Math.min(1, evaluated / (double) customers);
-        }
-    }
+    /** Far longer than a page takes (about a second at a million customers), even behind a long GC pause. */
+    static final Duration LEASE = Duration.ofMinutes(1);
+    private static final Duration WAIT_STEP = Duration.ofSeconds(1);
 
     private final Clock clock;
+    private final Clock leaseClock;
     private final ReadModelVersions versions;
-    private volatile Progress progress;
+    private final String owner = UUID.randomUUID().toString();
+    private volatile ReevaluationRun progress;
 
-    SegmentReevaluation(Clock clock, ReadModelVersions versions) {
+    /**
+     * @param clock      the business clock: when runs start and finish (pinned by {@code crm.clock.fixed})
+     * @param leaseClock the machine's clock for heartbeats, which must move even when the business clock is pinned
+     */
+    SegmentReevaluation(Clock clock, Clock leaseClock, ReadModelVersions versions) {
         this.clock = clock;
+        this.leaseClock = leaseClock;
         this.versions = versions;
     }
 
-    Optional<Progress> progress() {
+    /** The run of this instance in progress, or its last one. */
+    Optional<ReevaluationRun> progress() {
         return Optional.ofNullable(progress);
     }
 
-    /** @return how many customers moved to another segment */
-    int reevaluateAll(SegmentStore store, String cause, Instant now) {
-        SegmentEvaluator evaluator = store.ruleBook().current();
-        long customers = store.count();
-        Instant startedAt = clock.instant();
-        progress = new Progress(cause, evaluator.version(), customers, 0, 0, startedAt, null, startedAt);
-        int moved = 0;
-        int seen = 0;
-        String afterId = null;
-        List<SegmentState> page;
-        do {
-            page = store.page(afterId, PAGE_SIZE);
-            List<Move> movers = new ArrayList<>();
-            BulkOperations updates = store.mongo().bulkOps(BulkOperations.BulkMode.UNORDERED, store.collection());
-            for (SegmentState state : page) {
-                seen++;
-                afterId = state.id();
-                SegmentState assessed = SegmentLogic.assess(state, evaluator, now, now);
-                updates.updateOne(unchanged(state), assessmentOf(assessed));
-                if (!Objects.equals(state.segment(), assessed.segment())) {
-                    movers.add(new Move(state, assessed));
-                }
+    /**
+     * Re-evaluates every customer at {@code now} under the rules in force, after finishing a run a crash
+     * interrupted; skipped while another instance runs one (the daily run and a new value model reach every
+     * instance, one run is enough).
+     *
+     * @return how many customers moved to another segment
+     */
+    long reevaluateAll(SegmentStore store, String cause, Instant now) {
+        synchronized (store) {
+            ReevaluationRun last = finishInterrupted(store);
+            if (!last.finished()) {
+                log.info("Not re-evaluating segments ({}): instance {} is running a re-evaluation ({})", cause,
+                        last.owner(), last.cause());
+                return 0;
             }
-            if (!page.isEmpty()) {
-                // Matched, not modified: an assessment identical to the stored one (same instant and rules) still applied.
-                long applied = updates.execute().getMatchedCount();
-                store.states().forget(page.stream().map(SegmentState::id).toList());
-                moved += recordMoves(store, movers, applied == page.size(), cause, now);
-            }
-            progress = new Progress(cause, evaluator.version(), Math.max(customers, seen), seen, moved, startedAt, null,
-                    clock.instant());
-        } while (page.size() == PAGE_SIZE);
-        progress = new Progress(cause, evaluator.version(), seen, seen, moved, startedAt, clock.instant(),
-                clock.instant());
-        log.info("Segments re-evaluated ({}) at {} with rules version {}: {} customers, {} moved",
-                cause, now, evaluator.version(), seen, moved);
-        return moved;
+            return start(store, last, cause, now);
+        }
     }
 
     /**
-     * Records a {@link SegmentChange} for each mover whose update applied: all of them when every update of the
-     * page applied (the usual case), else those whose document still has the sequence read and the new segment
-     * (a concurrent projection batch, which wins, moved the others itself).
+     * A rule set was published: the rules in force are applied to every customer unless a run under them finished
+     * already (a publication of older rules, or one delivered again after its run had finished). A run of another
+     * instance is waited for, and one a crash interrupted is finished first, under the rules it began with.
      */
-    private int recordMoves(SegmentStore store, List<Move> movers, boolean allApplied, String cause, Instant now) {
-        if (movers.isEmpty()) {
-            return 0;
-        }
-        Map<String, SegmentState> stored = new HashMap<>();
-        if (!allApplied) {
-            store.states().loadStored(movers.stream().map(mover -> mover.before().id()).toList())
-                    .forEach(stored::put);
-        }
-        List<Object> changes = new ArrayList<>();
-        java.util.Set<String> moved = new java.util.HashSet<>();
-        for (Move mover : movers) {
-            SegmentState before = mover.before();
-            SegmentState assessed = mover.after();
-            SegmentState current = stored.get(before.id());
-            boolean applied = allApplied || (current != null && current.lastSequence() == before.lastSequence()
-                    && Objects.equals(current.segment(), assessed.segment()));
-            if (applied) {
-                changes.add(SegmentChange.causedByReevaluation(before, cause, assessed.assessment(), now));
-                moved.add(before.id());
+    void rulesPublished(SegmentStore store, SegmentationRulesPublished published, Instant now)
+            throws InterruptedException {
+        synchronized (store) {
+            ReevaluationRun last = finishInterrupted(store);
+            while (!last.finished()) {
+                Thread.sleep(WAIT_STEP.toMillis());
+                last = finishInterrupted(store);
+            }
+            if (store.ruleBook().publish(published)) {
+                log.info("Segmentation rules version {} published by {}: re-evaluating every customer",
+                        published.version(), published.publishedBy());
+            }
+            if (last.rulesVersion() < store.ruleBook().current().version()) {
+                start(store, last, SegmentChange.RULES, now);
             }
         }
-        store.states().writeSideDocuments(changes);
-        versions.changed(Projections.SEGMENT, moved);
-        return changes.size();
     }
 
-    /** A customer the new assessment moves to another segment. */
-    private record Move(SegmentState before, SegmentState after) {
+    /**
+     * Finishes the store's last run if it is unfinished and its owner is gone (or it is this instance's own, which
+     * failed).
+     *
+     * @return the store's last run: finished, or running on another instance
+     */
+    ReevaluationRun finishInterrupted(SegmentStore store) {
+        synchronized (store) {
+            ReevaluationRun last = store.lastReevaluation();
+            if (last.finished() || (!owner.equals(last.owner()) && last.aliveAt(staleBefore()))) {
+                return last;
+            }
+            ReevaluationRun resumed = last.takenOverBy(owner, leaseClock.instant());
+            if (store.claim(resumed, staleBefore())) {
+                log.info("Finishing the re-evaluation ({}) at {} that stopped after {} of {} customers",
+                        last.cause(), last.at(), last.evaluated(), last.customers());
+                run(store, resumed);
+            }
+            return store.lastReevaluation();
+        }
+    }
+
+    private long start(SegmentStore store, ReevaluationRun last, String cause, Instant now) {
+        ReevaluationRun run = ReevaluationRun.start(last, cause, store.ruleBook().current().version(), now,
+                store.count(), owner, clock.instant(), leaseClock.instant());
+        if (!store.claim(run, staleBefore())) {
+            log.info("Not re-evaluating segments ({}): another instance has just started a re-evaluation", cause);
+            return 0;
+        }
+        return run(store, run);
+    }
+
+    /** Runs a claimed run from where it stands; stops if another instance has taken it over. */
+    private long run(SegmentStore store, ReevaluationRun claimed) {
+        SegmentEvaluator evaluator = store.ruleBook().current();
+        ReevaluationRun run = claimed;
+        progress = run;
+        List<SegmentState> page;
+        do {
+            page = store.page(run.afterId(), PAGE_SIZE);
+            if (!page.isEmpty()) {
+                int moved = reevaluatePage(store, page, evaluator, run.cause(), run.at());
+                run = run.afterPage(page.get(page.size() - 1).id(), page.size(), moved, leaseClock.instant());
+                if (!store.save(run)) {
+                    log.warn("Re-evaluation ({}) at {} taken over by another instance after {} customers",
+                            run.cause(), run.at(), run.evaluated());
+                    return run.moved();
+                }
+                progress = run;
+            }
+        } while (page.size() == PAGE_SIZE);
+        run = run.finish(clock.instant(), leaseClock.instant());
+        store.save(run);
+        progress = run;
+        log.info("Segments re-evaluated ({}) at {} with rules version {}: {} customers, {} moved",
+                run.cause(), run.at(), evaluator.version(), run.evaluated(), run.moved());
+        return run.moved();
+    }
+
+    private Instant staleBefore() {
+        return leaseClock.instant().minus(LEASE);
+    }
+
+    /** @return how many of the page's customers moved */
+    private int reevaluatePage(SegmentStore store, List<SegmentState> page, SegmentEvaluator evaluator, String cause,
+                               Instant now) {
+        List<Move> movers = new ArrayList<>();
+        BulkOperations updates = store.mongo().bulkOps(BulkOperations.BulkMode.UNORDERED, store.collection());
+        for (SegmentState state : page) {
+            SegmentState assessed = SegmentLogic.assess(state, evaluator, now, now);
+            updates.updateOne(unchanged(state), assessmentOf(assessed));
+            if (!Objects.equals(state.segment(), assessed.segment())) {
+                movers.add(new Move(state, SegmentChange.causedByReevaluation(state, cause, assessed.assessment(),
+                        now)));
+            }
+        }
+        store.states().writeSideDocuments(movers.stream().<Object>map(Move::change).toList());
+        // Matched, not modified: an assessment identical to the stored one (same instant and rules) still applied.
+        long applied = updates.execute().getMatchedCount();
+        store.states().forget(page.stream().map(SegmentState::id).toList());
+        List<Move> moved = applied == page.size() ? movers : withdrawUnapplied(store, movers);
+        versions.changed(Projections.SEGMENT,
+                moved.stream().map(mover -> mover.change().customerId()).collect(Collectors.toSet()));
+        return moved.size();
+    }
+
+    /**
+     * Some updates of the page did not apply (a concurrent projection batch, which wins, moved those customers
+     * itself): withdraws the change records of the movers whose document no longer has the sequence read and
+     * the new segment.
+     *
+     * @return the movers whose update applied
+     */
+    private static List<Move> withdrawUnapplied(SegmentStore store, List<Move> movers) {
+        if (movers.isEmpty()) {
+            return movers;
+        }
+        Map<String, SegmentState> stored = store.states().loadStored(
+                movers.stream().map(mover -> mover.change().customerId()).toList());
+        List<Move> applied = new ArrayList<>();
+        List<String> withdrawn = new ArrayList<>();
+        for (Move mover : movers) {
+            SegmentChange change = mover.change();
+            SegmentState current = stored.get(change.customerId());
+            if (current != null && current.lastSequence() == mover.before().lastSequence()
+                    && Objects.equals(current.segment(), change.to())) {
+                applied.add(mover);
+            } else {
+                withdrawn.add(change.id());
+            }
+        }
+        store.withdrawChanges(withdrawn);
+        return applied;
+    }
+
+    /** A customer the new assessment moves to another segment, and the record of it. */
+    private record Move(SegmentState before, SegmentChange change) {
     }
 
     private static Query unchanged(SegmentState state) {
