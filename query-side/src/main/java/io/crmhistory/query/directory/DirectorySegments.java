@@ -69,6 +69,7 @@ class DirectorySegments implements DisposableBean {
     }
 
     private void refreshAll() {
+        long started = System.nanoTime();
         Map<String, String> page = new HashMap<>();
         int[] customers = {0};
         segments.forEachSegment((customerId, segment) -> {
@@ -80,7 +81,8 @@ class DirectorySegments implements DisposableBean {
             }
         });
         store(page);
-        log.info("Segments of {} directory entries refreshed", customers[0]);
+        log.info("Segments of {} directory entries refreshed in {} ms", customers[0],
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     private void refresh(List<String> customerIds) {

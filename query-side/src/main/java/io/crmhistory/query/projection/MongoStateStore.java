@@ -2,6 +2,7 @@ package io.crmhistory.query.projection;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import org.bson.Document;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.BulkOperationException;
 import org.springframework.data.mongodb.core.BulkOperations;
@@ -107,8 +108,22 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
      * index instead of sorting the whole collection (customer ids are non-empty strings).
      */
     public List<S> page(String afterId, int size) {
+        return mongo.find(pageQuery(afterId, size), type, collection);
+    }
+
+    /**
+     * Like {@link #page(String, int)}, but only the id and these fields of each state, as documents: for a reader of
+     * a few fields of everyone, which would otherwise map every state whole (a customer's purchases, say) to drop it.
+     */
+    public List<Document> page(String afterId, int size, String... fields) {
+        Query query = pageQuery(afterId, size);
+        query.fields().include(fields);
+        return mongo.find(query, Document.class, collection);
+    }
+
+    private static Query pageQuery(String afterId, int size) {
         Criteria ids = afterId == null ? Criteria.where("_id").gte("") : Criteria.where("_id").gt(afterId);
-        return mongo.find(Query.query(ids).with(Sort.by("_id")).limit(size), type, collection);
+        return Query.query(ids).with(Sort.by("_id")).limit(size);
     }
 
     public Optional<S> find(String customerId) {

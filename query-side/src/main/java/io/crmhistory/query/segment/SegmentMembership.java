@@ -53,13 +53,14 @@ public class SegmentMembership {
     public void forEachSegment(java.util.function.BiConsumer<String, String> each) {
         SegmentStore store = readModel.live();
         String afterId = null;
-        List<SegmentState> page;
+        List<Document> page;
         do {
-            page = store.page(afterId, SegmentReevaluation.PAGE_SIZE);
-            for (SegmentState state : page) {
-                afterId = state.id();
-                if (state.assessment() != null) {
-                    each.accept(state.id(), state.assessment().segment());
+            page = store.states().page(afterId, SegmentReevaluation.PAGE_SIZE, ASSESSMENT + ".segment");
+            for (Document state : page) {
+                afterId = state.getString("_id");
+                Document assessment = state.get(ASSESSMENT, Document.class);
+                if (assessment != null) {
+                    each.accept(afterId, assessment.getString("segment"));
                 }
             }
         } while (page.size() == SegmentReevaluation.PAGE_SIZE);
