@@ -1,5 +1,6 @@
 package io.crmhistory.query.infrastructure;
 
+import io.crmhistory.embeddedmongo.ReadModelBackend;
 import com.mongodb.ConnectionString;
 import de.bwaldvogel.mongo.MongoServer;
 import io.crmhistory.platform.config.DataDirectory;
@@ -137,8 +138,8 @@ class EmbeddedMongoConfiguration {
     }
 
     /**
-     * Files of earlier versions stored documents and ordered index keys differently ({@link DocumentType},
-     * {@link IndexKeyType}), so they cannot be read by this one: they are discarded and rebuilt from the
+     * Files of earlier versions stored documents and ordered index keys differently ({@code DocumentType},
+     * {@code IndexKeyType} of embedded-mongo), so they cannot be read by this one: they are discarded and rebuilt from the
      * event store, together with the marker files the earlier version kept beside them.
      */
     private static void discardEarlierFormats(DataDirectory dataDirectory) throws IOException {

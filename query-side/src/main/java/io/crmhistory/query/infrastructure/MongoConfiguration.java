@@ -1,5 +1,6 @@
 package io.crmhistory.query.infrastructure;
 
+import io.crmhistory.embeddedmongo.ReadModelBackend;
 import com.mongodb.client.MongoClient;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.extensions.mongo.DefaultMongoTemplate;

@@ -1,5 +1,6 @@
 package io.crmhistory.query.infrastructure;
 
+import io.crmhistory.embeddedmongo.ReadModelBackend;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;

@@ -1,4 +1,4 @@
-package io.crmhistory.query.infrastructure;
+package io.crmhistory.embeddedmongo;
 
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
@@ -44,7 +44,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *     the documents they describe).</li>
  * </ul>
  */
-final class ReadModelBackend extends H2Backend {
+public final class ReadModelBackend extends H2Backend {
 
     private static final Logger log = LoggerFactory.getLogger(ReadModelBackend.class);
 
@@ -71,7 +71,7 @@ final class ReadModelBackend extends H2Backend {
      * without writes it is twice as high. (H2's background writer does the same, but it is off here:
      * commits are ours.)
      */
-    record SpaceReclaim(int belowPercent, int writeLimitBytes) {
+    public record SpaceReclaim(int belowPercent, int writeLimitBytes) {
         static final SpaceReclaim NONE = new SpaceReclaim(0, 0);
     }
 
@@ -81,7 +81,7 @@ final class ReadModelBackend extends H2Backend {
      *                        changed since the last commit in the heap, and a commit serialises them all into one
      *                        buffer, so fast writes over a large store must not wait for the interval
      */
-    ReadModelBackend(MVStore store, Duration commitInterval, long maxUnsavedBytes, SpaceReclaim reclaim) {
+    public ReadModelBackend(MVStore store, Duration commitInterval, long maxUnsavedBytes, SpaceReclaim reclaim) {
         super(store);
         this.maxUnsavedBytes = maxUnsavedBytes;
         this.reclaim = reclaim;
@@ -112,18 +112,18 @@ final class ReadModelBackend extends H2Backend {
         }
     }
 
-    boolean isOpen() {
+    public boolean isOpen() {
         return !getMvStore().isClosed();
     }
 
     /** Bytes of the file, for the {@code crm.readmodel.file.size} gauge; NaN once closed. */
-    double fileBytes() {
+    public double fileBytes() {
         MVStore store = getMvStore();
         return store.isClosed() ? Double.NaN : store.getFileStore().size();
     }
 
     /** Share of the chunks' bytes that are live pages, 0 to 1, for the {@code crm.readmodel.file.live} gauge. */
-    double liveShare() {
+    public double liveShare() {
         MVStore store = getMvStore();
         return store.isClosed() ? Double.NaN : store.getFileStore().getChunksFillRate() / 100.0;
     }

@@ -1,4 +1,4 @@
-package io.crmhistory.query.infrastructure;
+package io.crmhistory.embeddedmongo;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
@@ -19,7 +19,7 @@ import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.bson.ObjectId;
 import de.bwaldvogel.mongo.oplog.NoopOplog;
-import io.crmhistory.query.infrastructure.ReadModelBackend.SpaceReclaim;
+import io.crmhistory.embeddedmongo.ReadModelBackend.SpaceReclaim;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.WriteBuffer;

@@ -1,4 +1,4 @@
-package io.crmhistory.query.infrastructure;
+package io.crmhistory.embeddedmongo;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

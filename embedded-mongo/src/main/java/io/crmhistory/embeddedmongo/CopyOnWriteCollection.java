@@ -1,4 +1,4 @@
-package io.crmhistory.query.infrastructure;
+package io.crmhistory.embeddedmongo;
 
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
