@@ -15,7 +15,7 @@ import java.util.Properties;
  * part stopped in the middle of a phase is continued from that phase.
  *
  * @param completed         the last phase that ran to its end
- * @param part              the number of the part that completed it (1 for the first)
+ * @param part              the number of the last part that started (1 for the first)
  * @param importedCustomers customers registered by the bulk import (the query load reads among them)
  * @param customers         customers the product holds (import, warm-ups and ingest)
  * @param size              the size the run was started with ({@link BenchSize#toString()})
@@ -43,6 +43,10 @@ record BenchProgress(BenchPhase completed, int part, long importedCustomers, lon
                 Long.parseLong(properties.getProperty("customers")),
                 properties.getProperty("size"),
                 Long.parseLong(properties.getProperty("seed")));
+    }
+
+    BenchProgress startedPart(int started) {
+        return new BenchProgress(completed, started, importedCustomers, customers, size, seed);
     }
 
     /** Written to a temporary file, then moved over the old one: a part killed while saving leaves the last one. */

@@ -44,6 +44,12 @@ public final class BenchRunner {
             progress.checkContinuation(options);
         }
         int part = progress.part() + 1;
+        if (options.continuation()) {
+            // Counted before any phase runs, so a part stopped half way is followed by one with a higher number,
+            // whose ids (BenchContext.prefix) differ from those the stopped part already wrote.
+            progress = progress.startedPart(part);
+            progress.save(scratch);
+        }
         String earlierReport = options.continuation() ? readEarlierReport(scratch) : "";
         BenchContext.log("bench " + options.size() + " on " + machine.summary() + "; scratch " + scratch
                 + (options.inParts()
