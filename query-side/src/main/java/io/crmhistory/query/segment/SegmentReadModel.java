@@ -137,11 +137,12 @@ public class SegmentReadModel extends ReadModel<SegmentStore> {
         inBackground(() -> storesInUse().forEach(reevaluation::finishInterrupted));
     }
 
-    /** The re-evaluation running now, or the last one, in this instance. */
+    /** The live version's re-evaluation running now (on any instance), or its last one. */
     public Optional<ReevaluationStatus> reevaluation() {
-        return reevaluation.progress().map(run -> new ReevaluationStatus(run.cause(), run.ruleVersion(),
-                run.customers(), run.evaluated(), run.moved(), run.share(), run.finished(), run.startedAt(),
-                run.finishedAt()));
+        ReevaluationRun run = live().lastReevaluation();
+        return run.cause() == null ? Optional.empty() : Optional.of(new ReevaluationStatus(run.cause(),
+                run.ruleVersion(), run.customers(), run.evaluated(), run.moved(), run.share(), run.finished(),
+                run.startedAt(), run.finishedAt()));
     }
 
     /** A re-evaluation of every customer, as ops see it beside the projections. */

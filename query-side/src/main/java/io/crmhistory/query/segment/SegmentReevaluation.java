@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -33,7 +32,8 @@ import java.util.stream.Collectors;
  * Where a run got is stored after each page ({@link ReevaluationRun}). One a crash interrupted is finished before
  * the next starts, at its own instant, so the page it was in writes the same records again (stored ones are kept)
  * and the customers it had moved are no movers any more. One run at a time per store across every instance: a run
- * is claimed, and one whose owner stopped storing pages for {@link #LEASE} is taken over.
+ * is claimed, and one whose owner stopped storing pages for {@link #LEASE} is taken over. The stored run is also
+ * what ops see of it, from any instance.
  */
 final class SegmentReevaluation {
 
@@ -47,7 +47,6 @@ final class SegmentReevaluation {
     private final Clock leaseClock;
     private final ReadModelVersions versions;
     private final String owner = UUID.randomUUID().toString();
-    private volatile ReevaluationRun progress;
 
     /**
      * @param clock      the business clock: when runs start and finish (pinned by {@code crm.clock.fixed})
@@ -57,11 +56,6 @@ final class SegmentReevaluation {
         this.clock = clock;
         this.leaseClock = leaseClock;
         this.versions = versions;
-    }
-
-    /** The run of this instance in progress, or its last one. */
-    Optional<ReevaluationRun> progress() {
-        return Optional.ofNullable(progress);
     }
 
     /**
@@ -142,7 +136,6 @@ final class SegmentReevaluation {
     private long run(SegmentStore store, ReevaluationRun claimed) {
         SegmentEvaluator evaluator = store.ruleBook().current();
         ReevaluationRun run = claimed;
-        progress = run;
         List<SegmentState> page;
         do {
             page = store.page(run.afterId(), PAGE_SIZE);
@@ -154,12 +147,10 @@ final class SegmentReevaluation {
                             run.cause(), run.at(), run.evaluated());
                     return run.moved();
                 }
-                progress = run;
             }
         } while (page.size() == PAGE_SIZE);
         run = run.finish(clock.instant(), leaseClock.instant());
         store.save(run);
-        progress = run;
         log.info("Segments re-evaluated ({}) at {} with rules version {}: {} customers, {} moved",
                 run.cause(), run.at(), evaluator.version(), run.evaluated(), run.moved());
         return run.moved();
