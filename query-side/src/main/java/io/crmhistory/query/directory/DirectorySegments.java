@@ -22,10 +22,10 @@ import java.util.Map;
  * Keeps each live directory entry's {@code segment} equal to the segment read model's, so the customer list
  * filters by segment with an index instead of asking for every member's id (a list the size of the segment).
  * Customers are refreshed after each committed segment or directory batch of theirs and after a re-evaluation
- * moved them; everyone once after each start (a crash may have lost the last writes), whenever the live
- * version of either read model changes (a rebuild), and when the live projections have caught up after a start:
- * while they are still catching up, refreshing each batch's customers would redo most of the work for every
- * later batch (it cost a fifth of a full catch-up), so those refreshes wait and are done once for everyone.
+ * moved them; everyone once after each start (a crash may have lost the last writes) and whenever the live
+ * version of either read model changes (a rebuild). While the live projections are catching up, refreshing each
+ * batch's customers would redo most of the work for every later batch (it cost a fifth of a full catch-up), so
+ * those refreshes wait and are done once when they have caught up ({@link CatchUpDeferral}).
  * A directory being rebuilt is written too, so it goes live with its segments. Like every read model, eventually consistent: a move
  * shows in the filtered list moments after it shows in the customer's segment.
  */
@@ -50,21 +50,26 @@ class DirectorySegments implements DisposableBean {
         this.deferral = new CatchUpDeferral(processors, Projections.SEGMENT, Projections.DIRECTORY);
         versions.onCommitted((readModel, customerIds) -> {
             if (readModel.equals(Projections.SEGMENT) || readModel.equals(Projections.DIRECTORY)) {
-                if (!deferral.defer()) {
+                if (!deferral.defer(customerIds)) {
                     refresh.customers(customerIds, this::refresh);
                 }
             }
         });
     }
 
-    /** After a start, after a switch of either read model's live version, after catching up: every entry. */
+    /**
+     * After a start, after a switch of either read model's live version: every entry. After catching up: the
+     * customers whose refresh was deferred (a full refresh queued before covers them, since they had been written).
+     */
     @Scheduled(fixedDelayString = "${crm.projections.catalog-refresh-interval:2000}")
     void catchUp() {
         String versions = catalog.live(Projections.DIRECTORY) + "/" + catalog.live(Projections.SEGMENT);
-        boolean caughtUpAfterDeferring = deferral.caughtUpAfterDeferring();
-        if (!versions.equals(refreshedFor) || caughtUpAfterDeferring) {
+        CatchUpDeferral.Owed owed = deferral.caughtUpAfterDeferring();
+        if (!versions.equals(refreshedFor) || owed.everyone()) {
             refreshedFor = versions;
             refresh.run(this::refreshAll);
+        } else if (!owed.customers().isEmpty()) {
+            refresh.customers(owed.customers(), this::refresh);
         }
     }
 

@@ -60,7 +60,7 @@ public class ForecastRefresh implements DisposableBean {
         versions.onCommitted((readModel, customerIds) -> {
             if ((readModel.equals(Projections.VALUE) || readModel.equals(Projections.DIRECTORY))
                     && models.current().isPresent()) {
-                if (!deferral.defer()) {
+                if (!deferral.defer(customerIds)) {
                     refresh.customers(customerIds, this::refresh);
                 }
             }
@@ -73,14 +73,22 @@ public class ForecastRefresh implements DisposableBean {
         refresh.run(this::refreshAll);
     }
 
-    /** A rebuilt directory, a model another instance fitted, or refreshes skipped while catching up: every entry. */
+    /**
+     * A rebuilt directory or a model another instance fitted: every entry. Refreshes skipped while catching up:
+     * those customers (or everyone, when too many were skipped to remember).
+     */
     @Scheduled(fixedDelayString = "${crm.value-model.refresh-interval:10000}")
     void catchUp() {
         int model = models.current().map(ValueModelVersion::version).orElse(0);
-        boolean caughtUpAfterDeferring = deferral.caughtUpAfterDeferring();
-        if (model > 0 && (directory.liveVersion() != refreshedDirectoryVersion || model != refreshedModelVersion
-                || caughtUpAfterDeferring)) {
+        CatchUpDeferral.Owed owed = deferral.caughtUpAfterDeferring();
+        if (model == 0) {
+            return;
+        }
+        if (directory.liveVersion() != refreshedDirectoryVersion || model != refreshedModelVersion
+                || owed.everyone()) {
             refresh.run(this::refreshAll);
+        } else if (!owed.customers().isEmpty()) {
+            refresh.customers(owed.customers(), this::refresh);
         }
     }
 
