@@ -24,12 +24,8 @@ final class AsOfScenario {
     private AsOfScenario() {
     }
 
-    static void run(BenchContext context, ApiSurface surface) {
+    static void run(BenchContext context) {
         String scenario = "as-of state of a customer with " + String.format("%,d", context.size().asOfEvents()) + " events";
-        if (!surface.has(PATH_PREFIX, "/state")) {
-            context.report().add(ScenarioResult.notAvailable(scenario, "n/a (audit API not yet built)"));
-            return;
-        }
         String id = "asof-1";
         BenchContext.log("as-of: importing a customer with " + context.size().asOfEvents() + " events");
         Path file = context.scratch().resolve("asof.ndjson");

@@ -61,7 +61,6 @@ public final class BenchRunner {
             systems.startCommandSide();
             systems.startQuerySide(systems.productData());
             systems.startBaseline();
-            ApiSurface querySurface = ApiSurface.of(context.query());
             if (options.continuation()) {
                 awaitProjectionsCaughtUp(context);
             }
@@ -88,11 +87,11 @@ public final class BenchRunner {
                 progress = completed(progress, BenchPhase.QUERIES, part, importedCustomers, customers, scratch);
             }
             if (options.runs(BenchPhase.AS_OF)) {
-                AsOfScenario.run(context, querySurface);
+                AsOfScenario.run(context);
                 progress = completed(progress, BenchPhase.AS_OF, part, importedCustomers, customers, scratch);
             }
             if (options.runs(BenchPhase.REBUILDS)) {
-                rebuilds(context, querySurface);
+                rebuilds(context);
                 completed(progress, BenchPhase.REBUILDS, part, importedCustomers, customers, scratch);
             }
         } finally {
@@ -107,20 +106,15 @@ public final class BenchRunner {
         }
     }
 
-    private static void rebuilds(BenchContext context, ApiSurface querySurface) {
+    private static void rebuilds(BenchContext context) {
         Systems systems = context.systems();
-        if (RebuildScenario.apiAvailable(querySurface)) {
-            RebuildScenario.cancelLeftOverRebuilds(context);
-            RebuildScenario.viaApi(context);
-        }
+        RebuildScenario.cancelLeftOverRebuilds(context);
+        RebuildScenario.viaApi(context);
         systems.stop(Systems.BASELINE);
         systems.stop(Systems.QUERY);
         systems.stop(Systems.COMMAND);
         DiskUsage.run(context);
-        RebuildScenario.ReadSpeed raw = RebuildScenario.rawRead(context);
-        if (!RebuildScenario.apiAvailable(querySurface)) {
-            RebuildScenario.freshQuerySide(context, raw);
-        }
+        RebuildScenario.rawRead(context);
     }
 
     private static BenchProgress completed(BenchProgress progress, BenchPhase phase, int part, long importedCustomers,

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -16,18 +15,12 @@ import java.util.stream.Stream;
 /**
  * Full rebuild of every projection from the event store, next to the raw speed of reading and
  * deserializing the same stream with no projection at all.
- * <p>
- * With the rebuild API ({@code POST /api/ops/projections/{name}/rebuild}) each projection is rebuilt
- * in turn on the running query side. Without it, a fresh query side is started on a copy of the event
- * store with no read models, which is a full catch-up of all projections at once, and is reported so.
+ * Each projection is rebuilt in turn through the rebuild API ({@code POST /api/ops/projections/{name}/rebuild})
+ * on the running query side, beside its live version, as ops do it.
  */
 final class RebuildScenario {
 
     private RebuildScenario() {
-    }
-
-    static boolean apiAvailable(ApiSurface surface) {
-        return surface.has("/api/ops/projections/", "/rebuild");
     }
 
     /**
@@ -71,7 +64,7 @@ final class RebuildScenario {
     }
 
     /** Raw read through Axon's JDBC engine, twice (cold JVM code, then warm), on a private copy. */
-    static ReadSpeed rawRead(BenchContext context) {
+    static void rawRead(BenchContext context) {
         Path copy = copyEventStore(context.systems().productData(), context.scratch().resolve("raw-read"));
         String url = EventStoreReader.privateUrl(copy);
         BenchContext.log("raw read of the event stream (Axon JdbcEventStorageEngine.readEvents + Jackson)");
@@ -81,40 +74,6 @@ final class RebuildScenario {
                 String.format("%,d events", warm.events()), ReportTable.count(warm.perSecond()) + " events/s", null,
                 Map.of(), String.format("in the bench JVM; first (cold) pass %s events/s",
                 ReportTable.count(cold.perSecond()))));
-        return new ReadSpeed(warm.events(), warm.perSecond());
-    }
-
-    record ReadSpeed(long events, double perSecond) {
-    }
-
-    /**
-     * A fresh query side on a copy of the event store (no read models, no tokens): every projection
-     * catches up from the first event at once. Call with the command side and query side stopped.
-     */
-    static void freshQuerySide(BenchContext context, ReadSpeed raw) {
-        Path dataDir = context.scratch().resolve("rebuild");
-        copyEventStore(context.systems().productData(), dataDir);
-        long head = EventStoreReader.head(EventStoreReader.privateUrl(dataDir));
-        BenchContext.log("full catch-up of a fresh query side on a copy of " + (head + 1) + " events");
-        long launched = System.nanoTime();
-        ManagedProcess query = context.systems().startQuerySide(dataDir);
-        long healthy = System.nanoTime();
-        ProjectionProbe probe = new ProjectionProbe(query.target());
-        Map<String, Long> atHealthy = probe.positions();
-        Map<String, Long> reached = probe.awaitAll(head, Duration.ofHours(6));
-        Map<String, ManagedProcess.Usage> usage = Map.of(Systems.QUERY, query.usage());
-        for (Map.Entry<String, Long> entry : new LinkedHashMap<>(reached).entrySet()) {
-            String name = entry.getKey();
-            double seconds = (entry.getValue() - healthy) / 1e9;
-            long events = head - atHealthy.getOrDefault(name, -1L);
-            double perSecond = events / Math.max(seconds, 1e-3);
-            context.report().add(new ScenarioResult("rebuild " + name + " (fresh query side, all at once)",
-                    String.format("%,d events", head + 1), ReportTable.count(perSecond) + " events/s", null, usage,
-                    String.format("%.0f %% of raw read; %.1f s from launch (JVM start %.1f s); all %d projections "
-                                    + "share the cores", 100 * perSecond / raw.perSecond(),
-                            (entry.getValue() - launched) / 1e9, query.startSeconds(), reached.size())));
-        }
-        context.systems().stop(Systems.QUERY);
     }
 
     private static Path copyEventStore(Path from, Path to) {
