@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -73,7 +74,7 @@ final class SegmentReevaluation {
                         last.owner(), last.cause());
                 return 0;
             }
-            return start(store, last, cause, now);
+            return start(store, last, cause, now).map(ReevaluationRun::moved).orElse(0L);
         }
     }
 
@@ -85,19 +86,27 @@ final class SegmentReevaluation {
     void rulesPublished(SegmentStore store, SegmentationRulesPublished published, Instant now)
             throws InterruptedException {
         synchronized (store) {
-            ReevaluationRun last = finishInterrupted(store);
-            while (!last.finished()) {
-                Thread.sleep(WAIT_STEP.toMillis());
-                last = finishInterrupted(store);
-            }
+            ReevaluationRun last = awaitFinished(store);
             if (store.ruleBook().publish(published)) {
                 log.info("Segmentation rules version {} published by {}: re-evaluating every customer",
                         published.version(), published.publishedBy());
             }
-            if (last.rulesVersion() < store.ruleBook().current().version()) {
-                start(store, last, SegmentChange.RULES, now);
+            // Another instance may claim the store between the wait and the start (a daily run): wait again.
+            while (last.rulesVersion() < store.ruleBook().current().version()
+                    && start(store, last, SegmentChange.RULES, now).isEmpty()) {
+                Thread.sleep(WAIT_STEP.toMillis());
+                last = awaitFinished(store);
             }
         }
+    }
+
+    private ReevaluationRun awaitFinished(SegmentStore store) throws InterruptedException {
+        ReevaluationRun last = finishInterrupted(store);
+        while (!last.finished()) {
+            Thread.sleep(WAIT_STEP.toMillis());
+            last = finishInterrupted(store);
+        }
+        return last;
     }
 
     /**
@@ -122,18 +131,19 @@ final class SegmentReevaluation {
         }
     }
 
-    private long start(SegmentStore store, ReevaluationRun last, String cause, Instant now) {
+    /** @return the run, finished (or taken over), if this instance could claim the store for it */
+    private Optional<ReevaluationRun> start(SegmentStore store, ReevaluationRun last, String cause, Instant now) {
         ReevaluationRun run = ReevaluationRun.start(last, cause, store.ruleBook().current().version(), now,
                 store.count(), owner, clock.instant(), leaseClock.instant());
         if (!store.claim(run, staleBefore())) {
-            log.info("Not re-evaluating segments ({}): another instance has just started a re-evaluation", cause);
-            return 0;
+            log.info("Not re-evaluating segments ({}) now: another instance has just started a re-evaluation", cause);
+            return Optional.empty();
         }
-        return run(store, run);
+        return Optional.of(run(store, run));
     }
 
     /** Runs a claimed run from where it stands; stops if another instance has taken it over. */
-    private long run(SegmentStore store, ReevaluationRun claimed) {
+    private ReevaluationRun run(SegmentStore store, ReevaluationRun claimed) {
         SegmentEvaluator evaluator = store.ruleBook().current();
         ReevaluationRun run = claimed;
         List<SegmentState> page;
@@ -145,7 +155,7 @@ final class SegmentReevaluation {
                 if (!store.save(run)) {
                     log.warn("Re-evaluation ({}) at {} taken over by another instance after {} customers",
                             run.cause(), run.at(), run.evaluated());
-                    return run.moved();
+                    return run;
                 }
             }
         } while (page.size() == PAGE_SIZE);
@@ -153,7 +163,7 @@ final class SegmentReevaluation {
         store.save(run);
         log.info("Segments re-evaluated ({}) at {} with rules version {}: {} customers, {} moved",
                 run.cause(), run.at(), evaluator.version(), run.evaluated(), run.moved());
-        return run.moved();
+        return run;
     }
 
     private Instant staleBefore() {

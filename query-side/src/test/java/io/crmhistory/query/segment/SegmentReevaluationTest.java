@@ -36,6 +36,7 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The re-evaluation of every customer, against the embedded MongoDB server, crashed at each of its writes in turn:
@@ -187,6 +188,38 @@ class SegmentReevaluationTest {
         assertThat(mongo.count(new Query(), store.changes())).isEqualTo(CUSTOMERS);
     }
 
+    @Test
+    void publishedRulesWaitForAnotherInstancesRunAndAreAppliedOnceItEnds() throws Exception {
+        mongo.crashAtWrite(5);
+        assertThatThrownBy(() -> instance().reevaluateAll(store, SegmentChange.TIME, LATER))
+                .isInstanceOf(Crash.class);
+        mongo.crashAtWrite(0);
+        SegmentationRulesPublished published = new SegmentationRulesPublished(2, new SegmentationRuleSet(
+                List.of(30, 90, 180, 365), List.of(2, 3, 5, 10),
+                List.of(new BigDecimal("100"), new BigDecimal("500"), new BigDecimal("1000"), new BigDecimal("5000")),
+                List.of(new SegmentationRuleSet.SegmentRule("RECENT", "r >= 4")), "OTHER"), "ops",
+                OffsetDateTime.ofInstant(LATER, ZoneOffset.UTC));
+
+        // The other instance's run looks alive: the publication waits for it.
+        java.util.concurrent.CompletableFuture<Void> applied = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                instance().rulesPublished(store, published, LATER);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> !applied.isDone());
+        assertThat(store.ruleBook().current().version()).isEqualTo(1);
+
+        // Its heartbeat stops: its run is finished here, then the new rules are applied.
+        machine.advance(SegmentReevaluation.LEASE.plusSeconds(1));
+        applied.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(segments()).isEqualTo(Map.of("OTHER", (long) CUSTOMERS));
+        List<SegmentChange> changes = mongo.findAll(SegmentChange.class, store.changes());
+        assertThat(changes.stream().filter(change -> change.cause().equals(SegmentChange.TIME))).hasSize(CUSTOMERS / 2);
+        assertThat(changes.stream().filter(change -> change.cause().equals(SegmentChange.RULES))).hasSize(CUSTOMERS);
+    }
+
     private SegmentReevaluation instance() {
         return new SegmentReevaluation(Clock.fixed(LATER, ZoneOffset.UTC), machine,
                 new ReadModelVersions(Duration.ofSeconds(1)));
@@ -309,7 +342,7 @@ class SegmentReevaluationTest {
     /** The machine's clock, moved on by the test to let a lease run out. */
     static final class MovableClock extends Clock {
 
-        private Instant now;
+        private volatile Instant now;
 
         MovableClock(Instant now) {
             this.now = now;
