@@ -164,11 +164,7 @@ class SegmentReevaluationTest {
 
     @Test
     void publishedRulesAreAppliedOnceAndTheirRunFinishedWhenTheyAreDeliveredAgainAfterACrash() throws Exception {
-        SegmentationRulesPublished published = new SegmentationRulesPublished(2, new SegmentationRuleSet(
-                List.of(30, 90, 180, 365), List.of(2, 3, 5, 10),
-                List.of(new BigDecimal("100"), new BigDecimal("500"), new BigDecimal("1000"), new BigDecimal("5000")),
-                List.of(new SegmentationRuleSet.SegmentRule("RECENT", "r >= 4")), "OTHER"), "ops",
-                OffsetDateTime.ofInstant(ASSESSED, ZoneOffset.UTC));
+        SegmentationRulesPublished published = recentOrOther(ASSESSED);
         mongo.crashAtWrite(7);
         assertThatThrownBy(() -> instance().rulesPublished(store, published, ASSESSED)).isInstanceOf(Crash.class);
         mongo.crashAtWrite(0);
@@ -194,11 +190,7 @@ class SegmentReevaluationTest {
         assertThatThrownBy(() -> instance().reevaluateAll(store, SegmentChange.TIME, LATER))
                 .isInstanceOf(Crash.class);
         mongo.crashAtWrite(0);
-        SegmentationRulesPublished published = new SegmentationRulesPublished(2, new SegmentationRuleSet(
-                List.of(30, 90, 180, 365), List.of(2, 3, 5, 10),
-                List.of(new BigDecimal("100"), new BigDecimal("500"), new BigDecimal("1000"), new BigDecimal("5000")),
-                List.of(new SegmentationRuleSet.SegmentRule("RECENT", "r >= 4")), "OTHER"), "ops",
-                OffsetDateTime.ofInstant(LATER, ZoneOffset.UTC));
+        SegmentationRulesPublished published = recentOrOther(LATER);
 
         // The other instance's run looks alive: the publication waits for it.
         java.util.concurrent.CompletableFuture<Void> applied = java.util.concurrent.CompletableFuture.runAsync(() -> {
@@ -218,6 +210,15 @@ class SegmentReevaluationTest {
         List<SegmentChange> changes = mongo.findAll(SegmentChange.class, store.changes());
         assertThat(changes.stream().filter(change -> change.cause().equals(SegmentChange.TIME))).hasSize(CUSTOMERS / 2);
         assertThat(changes.stream().filter(change -> change.cause().equals(SegmentChange.RULES))).hasSize(CUSTOMERS);
+    }
+
+    /** Version 2: RECENT for a purchase in the last 90 days, else OTHER. */
+    private static SegmentationRulesPublished recentOrOther(Instant publishedAt) {
+        return new SegmentationRulesPublished(2, new SegmentationRuleSet(List.of(30, 90, 180, 365),
+                List.of(2, 3, 5, 10),
+                List.of(new BigDecimal("100"), new BigDecimal("500"), new BigDecimal("1000"), new BigDecimal("5000")),
+                List.of(new SegmentationRuleSet.SegmentRule("RECENT", "r >= 4")), "OTHER"), "ops",
+                OffsetDateTime.ofInstant(publishedAt, ZoneOffset.UTC));
     }
 
     private SegmentReevaluation instance() {
