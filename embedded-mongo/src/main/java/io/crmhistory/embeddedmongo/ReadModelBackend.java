@@ -75,6 +75,28 @@ public final class ReadModelBackend extends H2Backend {
         static final SpaceReclaim NONE = new SpaceReclaim(0, 0);
     }
 
+    /** The defaults of the query side's {@code crm.readmodel.embedded.*} settings, which the bench's baseline uses too. */
+    public static final int DEFAULT_CACHE_MB = 64;
+    public static final int DEFAULT_COMMIT_SECONDS = 5;
+    public static final int DEFAULT_MAX_UNSAVED_MB = 64;
+    public static final int DEFAULT_COMPACT_BELOW_PERCENT = 25;
+    public static final int DEFAULT_COMPACT_WRITE_MB = 16;
+
+    /**
+     * How a store this backend commits is opened: without H2's auto-commit (its background writer would store half
+     * an update, see above) and with no write buffer of its own (commits are this backend's).
+     */
+    public static MVStore.Builder storeBuilder(String fileName, int cacheSizeMb) {
+        return new MVStore.Builder().fileName(fileName).cacheSize(cacheSizeMb).autoCommitDisabled()
+                .autoCommitBufferSize(0);
+    }
+
+    /** A backend on {@code store} with the default settings. */
+    public static ReadModelBackend withDefaults(MVStore store) {
+        return new ReadModelBackend(store, Duration.ofSeconds(DEFAULT_COMMIT_SECONDS), DEFAULT_MAX_UNSAVED_MB * 1024L * 1024L,
+                new SpaceReclaim(DEFAULT_COMPACT_BELOW_PERCENT, DEFAULT_COMPACT_WRITE_MB << 20));
+    }
+
     /**
      * @param store           opened with auto-commit disabled; this backend commits it
      * @param maxUnsavedBytes changed pages held in memory before a commit comes early: the store keeps every page

@@ -3,7 +3,6 @@ package io.crmhistory.bench.baseline;
 import com.mongodb.ConnectionString;
 import de.bwaldvogel.mongo.MongoServer;
 import io.crmhistory.embeddedmongo.ReadModelBackend;
-import org.h2.mvstore.MVStore;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.mongo.MongoConnectionDetails;
 import org.springframework.context.annotation.Bean;
@@ -14,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * The store the product's read side uses by default, with the product's defaults: mongo-java-server on H2 with the
@@ -40,10 +38,8 @@ class BaselineMongoConfiguration {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        MVStore store = new MVStore.Builder().fileName(dataDir.resolve(FILE_NAME).toString()).cacheSize(64)
-                .autoCommitDisabled().autoCommitBufferSize(0).open();
-        return new ReadModelBackend(store, Duration.ofSeconds(5), 64L << 20,
-                new ReadModelBackend.SpaceReclaim(25, 16 << 20));
+        return ReadModelBackend.withDefaults(ReadModelBackend.storeBuilder(dataDir.resolve(FILE_NAME).toString(),
+                ReadModelBackend.DEFAULT_CACHE_MB).open());
     }
 
     @Bean(destroyMethod = "shutdown")

@@ -71,17 +71,17 @@ class EmbeddedMongoConfiguration {
     @Bean(destroyMethod = "")
     ReadModelBackend readModelBackend(DataDirectory dataDirectory, DerivedKeys keys,
                                       @Value("${crm.readmodel.embedded.encrypted:true}") boolean encrypted,
-                                      @Value("${crm.readmodel.embedded.cache-size-mb:64}") int cacheSizeMb,
-                                      @Value("${crm.readmodel.embedded.commit-interval:5s}") Duration commitInterval,
-                                      @Value("${crm.readmodel.embedded.max-unsaved-mb:64}") int maxUnsavedMb,
-                                      @Value("${crm.readmodel.embedded.compact-below-percent:25}") int compactBelowPercent,
-                                      @Value("${crm.readmodel.embedded.compact-write-mb:16}") int compactWriteMb)
+                                      @Value("${crm.readmodel.embedded.cache-size-mb:" + ReadModelBackend.DEFAULT_CACHE_MB + "}") int cacheSizeMb,
+                                      @Value("${crm.readmodel.embedded.commit-interval:" + ReadModelBackend.DEFAULT_COMMIT_SECONDS + "s}") Duration commitInterval,
+                                      @Value("${crm.readmodel.embedded.max-unsaved-mb:" + ReadModelBackend.DEFAULT_MAX_UNSAVED_MB + "}") int maxUnsavedMb,
+                                      @Value("${crm.readmodel.embedded.compact-below-percent:" + ReadModelBackend.DEFAULT_COMPACT_BELOW_PERCENT + "}") int compactBelowPercent,
+                                      @Value("${crm.readmodel.embedded.compact-write-mb:" + ReadModelBackend.DEFAULT_COMPACT_WRITE_MB + "}") int compactWriteMb)
             throws IOException {
         discardEarlierFormats(dataDirectory);
         Path file = dataDirectory.resolve(FILE_NAME);
-        Supplier<MVStore.Builder> builder = () -> new MVStore.Builder()
-                .fileName(encrypted ? XtsEncryptedFiles.name(file, keys.derivePassword(FILE_KEY_PURPOSE)) : file.toString())
-                .cacheSize(cacheSizeMb).autoCommitDisabled().autoCommitBufferSize(0);
+        Supplier<MVStore.Builder> builder = () -> ReadModelBackend.storeBuilder(
+                encrypted ? XtsEncryptedFiles.name(file, keys.derivePassword(FILE_KEY_PURPOSE)) : file.toString(),
+                cacheSizeMb);
         MVStore store = openStore(builder, file);
         log.info("Read models in {}, served by the embedded MongoDB-compatible server; set spring.data.mongodb.uri "
                 + "to use a MongoDB instead", file);
