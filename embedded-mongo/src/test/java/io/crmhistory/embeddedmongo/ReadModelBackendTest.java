@@ -188,6 +188,54 @@ class ReadModelBackendTest {
     }
 
     /**
+     * A list of string ids ({@code $in}) is matched through a set, not by the library's walk of the list: the same
+     * documents must come back, with the other conditions of the query, in finds, counts, updates and deletes.
+     */
+    @Test
+    void aListOfIdsFindsWhatMongoDbWould() {
+        ReadModelBackend backend = new ReadModelBackend(open(dir.resolve("in.mv")), Duration.ofHours(1), NO_EARLY_COMMIT, SpaceReclaim.NONE);
+        MongoServer server = new MongoServer(backend);
+        InetSocketAddress address = server.bind();
+        try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
+            MongoCollection<org.bson.Document> customers = client.getDatabase("crm").getCollection("customers");
+            List<org.bson.Document> documents = new ArrayList<>();
+            for (int i = 0; i < 1_000; i++) {
+                documents.add(new org.bson.Document("_id", String.format("c-%04d", i)).append("n", i)
+                        .append("segment", i % 3 == 0 ? "LOYAL" : "NEW"));
+            }
+            documents.add(new org.bson.Document("_id", 7).append("n", 7).append("segment", "LOYAL"));
+            customers.insertMany(documents);
+            List<String> asked = new ArrayList<>();
+            for (int i = 0; i < 1_200; i += 4) { // some missing, one twice
+                asked.add(String.format("c-%04d", i));
+            }
+            asked.add("c-0004");
+            asked.add("7"); // a string: not the number 7
+
+            assertThat(customers.find(Filters.in("_id", asked)).map(d -> d.get("_id")).into(new ArrayList<>()))
+                    .hasSize(250).allMatch(id -> id instanceof String text && Integer.parseInt(text.substring(2)) % 4 == 0);
+            // As Spring Data writes a criteria on several fields: one document, not an $and.
+            assertThat(customers.find(idIn(asked).append("segment", "LOYAL"))
+                    .sort(Sorts.descending("n")).limit(3).map(d -> d.get("_id")).into(new ArrayList<>()))
+                    .containsExactly("c-0996", "c-0984", "c-0972");
+            assertThat(customers.countDocuments(idIn(asked).append("n", new org.bson.Document("$lt", 100)))).isEqualTo(25);
+            assertThat(customers.countDocuments(Filters.and(Filters.in("_id", asked), Filters.lt("n", 100)))).isEqualTo(25);
+            assertThat(customers.find(Filters.in("_id", List.of("c-0001", 7))).map(d -> d.get("_id")).into(new ArrayList<>()))
+                    .containsExactlyInAnyOrder("c-0001", 7);
+            assertThat(customers.find(Filters.in("_id", List.of())).into(new ArrayList<>())).isEmpty();
+
+            assertThat(customers.updateMany(idIn(asked).append("segment", "NEW"),
+                    Updates.set("segment", "AT_RISK")).getModifiedCount()).isEqualTo(166);
+            assertThat(customers.deleteMany(Filters.in("_id", List.of("c-0004", "c-0001", "nobody"))).getDeletedCount())
+                    .isEqualTo(2);
+            assertThat(customers.countDocuments(Filters.eq("segment", "AT_RISK"))).isEqualTo(165);
+        } finally {
+            server.shutdownNow();
+            backend.close();
+        }
+    }
+
+    /**
      * The projections insert side documents and ignore the duplicates a redelivered batch brings (MongoStateStore):
      * an unordered insert stores every other document and names each refused one by its place and MongoDB's code.
      */
@@ -553,6 +601,10 @@ class ReadModelBackendTest {
         } finally {
             server.shutdown();
         }
+    }
+
+    private static org.bson.Document idIn(List<?> ids) {
+        return new org.bson.Document("_id", new org.bson.Document("$in", ids));
     }
 
     private static MVStore open(Path file) {
