@@ -14,7 +14,9 @@ import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /** The customer directory: its versions' stores, and the projection that fills each. */
 @Component
@@ -46,12 +48,43 @@ class DirectoryReadModel extends ReadModel<DirectoryStore> {
             return;
         }
         for (DirectoryStore store : storesInUse()) {
-            BulkOperations bulk = store.bulk();
-            updates.forEach((customerId, update) -> bulk.updateOne(Query.query(Criteria.where("_id").is(customerId)),
-                    update));
-            bulk.execute();
-            store.states().forget(updates.keySet());
+            update(store, updates);
         }
+    }
+
+    /**
+     * Sets each entry's segment, in the live version and one being rebuilt, where it differs from the stored one.
+     * Most refreshes name customers whose segment did not change (a batch of their events, a full refresh after a
+     * start): those entries are left alone, and so are the states the projection remembers of them
+     * ({@link io.crmhistory.query.projection.MongoStateStore#forget}), which an update must drop and the next batch
+     * of that customer then reads back. Never creates an entry.
+     */
+    void setSegments(Map<String, String> segmentOf) {
+        if (segmentOf.isEmpty()) {
+            return;
+        }
+        for (DirectoryStore store : storesInUse()) {
+            Map<String, String> stored = store.segmentsOf(segmentOf.keySet());
+            Map<String, Update> updates = new HashMap<>();
+            stored.forEach((customerId, segment) -> {
+                String current = segmentOf.get(customerId);
+                if (!Objects.equals(current, segment)) {
+                    updates.put(customerId, new Update().set(DirectoryStore.SEGMENT, current));
+                }
+            });
+            update(store, updates);
+        }
+    }
+
+    private static void update(DirectoryStore store, Map<String, Update> updates) {
+        if (updates.isEmpty()) {
+            return;
+        }
+        BulkOperations bulk = store.bulk();
+        updates.forEach((customerId, update) -> bulk.updateOne(Query.query(Criteria.where("_id").is(customerId)),
+                update));
+        bulk.execute();
+        store.states().forget(updates.keySet());
     }
 
     @Override

@@ -10,7 +10,6 @@ import io.crmhistory.query.segment.SegmentMembership;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -81,11 +80,11 @@ class DirectorySegments implements DisposableBean {
             page.put(customerId, segment);
             customers[0]++;
             if (page.size() == PAGE) {
-                store(page);
+                directory.setSegments(page);
                 page.clear();
             }
         });
-        store(page);
+        directory.setSegments(page);
         log.info("Segments of {} directory entries refreshed in {} ms", customers[0],
                 (System.nanoTime() - started) / 1_000_000);
     }
@@ -93,13 +92,7 @@ class DirectorySegments implements DisposableBean {
     private void refresh(List<String> customerIds) {
         Map<String, String> current = new HashMap<>();
         segments.segmentsOf(customerIds).forEach((customerId, segment) -> current.put(customerId, segment.name()));
-        store(current);
-    }
-
-    private void store(Map<String, String> segmentOf) {
-        Map<String, Update> updates = new HashMap<>();
-        segmentOf.forEach((customerId, segment) -> updates.put(customerId, new Update().set(DirectoryStore.SEGMENT, segment)));
-        directory.setOnEntries(updates);
+        directory.setSegments(current);
     }
 
     @Override

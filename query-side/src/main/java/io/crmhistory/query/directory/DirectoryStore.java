@@ -3,13 +3,18 @@ package io.crmhistory.query.directory;
 import io.crmhistory.query.projection.MongoStateStore;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.ReadModelStore;
+import org.bson.Document;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.BulkOperations;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
+import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** One version of the directory's collection, indexed for every listing order. */
@@ -44,6 +49,20 @@ final class DirectoryStore implements ReadModelStore {
 
     List<DirectoryState> find(Query query) {
         return mongo.find(query, DirectoryState.class, collection);
+    }
+
+    /**
+     * The stored segment of each of these customers that has an entry ({@code null} for an entry without one), read
+     * without mapping the entries.
+     */
+    Map<String, String> segmentsOf(Collection<String> customerIds) {
+        Query query = Query.query(Criteria.where("_id").in(customerIds));
+        query.fields().include(SEGMENT);
+        Map<String, String> segments = new HashMap<>();
+        for (Document entry : mongo.find(query, Document.class, collection)) {
+            segments.put(entry.getString("_id"), entry.getString(SEGMENT));
+        }
+        return segments;
     }
 
     BulkOperations bulk() {

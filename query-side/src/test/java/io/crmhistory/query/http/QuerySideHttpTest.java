@@ -326,6 +326,27 @@ class QuerySideHttpTest {
         assertThat(get("/api/customers/ada/value", "reader").json().get("orderCount").asInt()).isEqualTo(2);
     }
 
+    /** The list's segment filter follows a customer who moves (an entry's segment is set only when it differs). */
+    @Test
+    void aCustomerWhoMovesIsListedUnderTheNewSegmentOnly() {
+        append(Events.of("mover").registered("Moving Target", null, "2025-12-01T00:00:00Z"));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                customerIds(get("/api/customers?segment=PROSPECT&q=Moving&limit=500", "reader").json()).contains("mover"));
+
+        appendOne("mover", 1, Events.of("mover").registered("Moving Target", null, "2025-12-01T00:00:00Z")
+                .purchase("m-1", "1.00", "EUR", "2025-12-20T00:00:00Z").last());
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                get("/api/customers/mover/segment?minVersion=1", "reader").status == 200);
+        String moved = get("/api/customers/mover/segment", "reader").json().get("segment").asText();
+
+        assertThat(moved).isNotEqualTo("PROSPECT");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(customerIds(get("/api/customers?segment=" + moved + "&q=Moving", "reader").json()))
+                    .containsExactly("mover");
+            assertThat(customerIds(get("/api/customers?segment=PROSPECT&q=Moving", "reader").json())).isEmpty();
+        });
+    }
+
     @Test
     void liveUpdatesOfACustomerArriveAsServerSentEvents() throws Exception {
         append(Events.of("live").registered("Live Wire", null, "2025-12-01T00:00:00Z"));
