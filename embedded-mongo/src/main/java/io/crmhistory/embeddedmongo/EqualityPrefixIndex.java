@@ -28,11 +28,14 @@ final class EqualityPrefixIndex extends Index<Object> {
     private static final String ID = "_id";
 
     private final String field;
+    /** A field at the document's top level, read without the library's path walk (a regex split per call). */
+    private final boolean topLevel;
     private final MVMap<KeyValue, Object> entries;
 
     EqualityPrefixIndex(String name, List<IndexKey> keys, boolean sparse, MVMap<KeyValue, Object> entries) {
         super(name, keys, sparse);
         this.field = keys.get(0).getKey();
+        this.topLevel = !field.contains(".");
         this.entries = entries;
     }
 
@@ -138,7 +141,10 @@ final class EqualityPrefixIndex extends Index<Object> {
      */
     private List<KeyValue> entryKeys(Document document) {
         Object id = normalized(document.get(ID));
-        Object value = Utils.getSubdocumentValue(document, field);
+        // The same value (or Missing) as the library's path walk, which split the field name with a regular
+        // expression for each of the two documents of every update and each index: 8 % of the query side's
+        // samples in a directory rebuild (eight indexes).
+        Object value = topLevel ? document.getOrMissing(field) : Utils.getSubdocumentValue(document, field);
         List<KeyValue> keys = new ArrayList<>();
         if (value instanceof Collection<?> elements) {
             elements.stream().filter(EqualityQueries::isScalar).map(EqualityPrefixIndex::normalized).distinct()
@@ -152,7 +158,8 @@ final class EqualityPrefixIndex extends Index<Object> {
         return keys;
     }
 
+    /** The library's normal form of an index value (numbers as doubles, say); a string is its own. */
     private static Object normalized(Object value) {
-        return new KeyValue(value).normalized().get(0);
+        return value instanceof String ? value : new KeyValue(value).normalized().get(0);
     }
 }
