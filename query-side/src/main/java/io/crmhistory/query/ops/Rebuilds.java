@@ -9,6 +9,7 @@ import io.crmhistory.query.projection.ReadModel;
 import io.crmhistory.query.projection.RebuildConflictException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -17,6 +18,10 @@ import org.springframework.stereotype.Component;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Rebuilds a read model beside the live one. Starting one records the next version in the catalog and
@@ -27,7 +32,7 @@ import java.util.List;
  * query-side instances time to stop writing to them.
  */
 @Component
-class Rebuilds {
+class Rebuilds implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(Rebuilds.class);
 
@@ -36,12 +41,21 @@ class Rebuilds {
     private final ProjectionMonitor monitor;
     private final Clock clock;
     private final Duration retireGrace;
+    private final RetiredCollections retiredCollections;
+    private final Set<ProjectionVersion> dropping = ConcurrentHashMap.newKeySet();
+    private final ExecutorService dropper = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "retired-versions");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     Rebuilds(ProjectionCatalog catalog, ProjectionProcessors processors, ProjectionMonitor monitor,
+             RetiredCollections retiredCollections,
              @Value("${crm.projections.retire-grace:10s}") Duration retireGrace) {
         this.catalog = catalog;
         this.processors = processors;
         this.monitor = monitor;
+        this.retiredCollections = retiredCollections;
         // Operational time (like the processors' claims), not the business clock a test may pin.
         this.clock = Clock.systemUTC();
         this.retireGrace = retireGrace;
@@ -101,16 +115,37 @@ class Rebuilds {
         }
     }
 
+    /**
+     * Drops on a thread of its own: a drop on the embedded store takes minutes at a million customers
+     * ({@link RetiredCollections}), which would hold Spring's single scheduler thread (rebuild switches, catalog
+     * refreshes). A drop that fails or is cut short by a stop is done again, from where it got, by a later check:
+     * the version stays retired in the catalog until it is dropped.
+     */
     private void dropRetired(ReadModel<?> model) {
         for (ProjectionCatalog.Retired retired : catalog.entry(model.name()).retired()) {
             ProjectionVersion version = new ProjectionVersion(model.name(), retired.version());
             boolean graceOver = !retired.at().plus(retireGrace).isAfter(clock.instant());
-            if (graceOver && processors.running(version).isEmpty()) {
-                model.drop(version);
-                processors.forget(version);
-                catalog.dropped(version);
-                log.info("Dropped {} (collections, tokens and dead letters)", version);
+            if (graceOver && processors.running(version).isEmpty() && dropping.add(version)) {
+                dropper.execute(() -> {
+                    try {
+                        long started = System.nanoTime();
+                        model.drop(version, retiredCollections::drop);
+                        processors.forget(version);
+                        catalog.dropped(version);
+                        log.info("Dropped {} (collections, tokens and dead letters) in {} ms", version,
+                                (System.nanoTime() - started) / 1_000_000);
+                    } catch (RuntimeException e) {
+                        log.warn("Could not drop {} yet, tried again later: {}", version, e.toString());
+                    } finally {
+                        dropping.remove(version);
+                    }
+                });
             }
         }
+    }
+
+    @Override
+    public void destroy() {
+        dropper.shutdownNow();
     }
 }

@@ -4,6 +4,7 @@ import org.springframework.data.mongodb.core.MongoTemplate;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * A read model with versions: opens the store of any version, answers reads from the live one (as the
@@ -59,13 +60,16 @@ public abstract class ReadModel<S extends ReadModelStore> {
     /** The event handler that fills {@code version}; one per processor. */
     public abstract Object handlerFor(ProjectionVersion version);
 
-    /** Drops every collection of {@code version}: it was replaced by a rebuild, or its rebuild was cancelled. */
-    public final void drop(ProjectionVersion version) {
+    /**
+     * Drops every collection of {@code version} with {@code dropCollection}: it was replaced by a rebuild, or its
+     * rebuild was cancelled.
+     */
+    public final void drop(ProjectionVersion version, Consumer<String> dropCollection) {
         S store = stores.remove(version.version());
         // Only those that exist: a version may never have written one (a side collection), and the embedded
         // server logs a drop of a missing collection as an error.
         (store != null ? store : open(version)).collections().stream().filter(mongo::collectionExists)
-                .forEach(mongo::dropCollection);
+                .forEach(dropCollection);
     }
 
     protected abstract S open(ProjectionVersion version);
