@@ -75,7 +75,7 @@ final class CopyOnWriteCollection extends H2Collection {
      * {@code _id: {$in: [strings]}} (a batch's states, the segments of the customers a refresh names), which the library
      * checks by walking the whole list for every document, hundreds of string comparisons (and a normalised copy
      * of each value) per document found. In a directory rebuild at a million customers that walk was half of the query
-     * side's CPU. Here the ids are put in a set once per query; the rest of the query, if any, is still the library's.
+     * side's samples (the directory's segment refresh asks for thousands of ids at a time). Here the ids are put in a set once per query; the rest of the query, if any, is still the library's.
      * An {@code _id} is never an array, so set membership is exactly what {@code $in} means for it.
      */
     private Predicate<Document> matcherOf(Document query) {
