@@ -58,8 +58,10 @@ class RetiredCollections {
             next.fields().include("_id");
             ids = mongo.find(next, org.bson.Document.class, collection).stream().map(document -> document.get("_id"))
                     .toList();
-            if (!ids.isEmpty()) {
-                mongo.remove(Query.query(Criteria.where("_id").in(ids)), collection);
+            // A page that deletes nothing would be read again for ever: the drop then takes the rest at once.
+            if (ids.isEmpty() || mongo.remove(Query.query(Criteria.where("_id").in(ids)), collection)
+                    .getDeletedCount() == 0) {
+                return;
             }
         } while (ids.size() == page);
     }
