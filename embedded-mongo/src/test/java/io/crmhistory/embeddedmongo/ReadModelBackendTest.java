@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -193,10 +194,7 @@ class ReadModelBackendTest {
      */
     @Test
     void aListOfIdsFindsWhatMongoDbWould() {
-        ReadModelBackend backend = new ReadModelBackend(open(dir.resolve("in.mv")), Duration.ofHours(1), NO_EARLY_COMMIT, SpaceReclaim.NONE);
-        MongoServer server = new MongoServer(backend);
-        InetSocketAddress address = server.bind();
-        try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
+        onServer("in.mv", client -> {
             MongoCollection<org.bson.Document> customers = client.getDatabase("crm").getCollection("customers");
             List<org.bson.Document> documents = new ArrayList<>();
             for (int i = 0; i < 1_000; i++) {
@@ -229,10 +227,7 @@ class ReadModelBackendTest {
             assertThat(customers.deleteMany(Filters.in("_id", List.of("c-0004", "c-0001", "nobody"))).getDeletedCount())
                     .isEqualTo(2);
             assertThat(customers.countDocuments(Filters.eq("segment", "AT_RISK"))).isEqualTo(165);
-        } finally {
-            server.shutdownNow();
-            backend.close();
-        }
+        });
     }
 
     /**
@@ -241,10 +236,7 @@ class ReadModelBackendTest {
      */
     @Test
     void anUnorderedInsertStoresAllButTheDuplicatesAndNamesThem() {
-        ReadModelBackend backend = new ReadModelBackend(open(dir.resolve("duplicates.mv")), Duration.ofHours(1), NO_EARLY_COMMIT, SpaceReclaim.NONE);
-        MongoServer server = new MongoServer(backend);
-        InetSocketAddress address = server.bind();
-        try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
+        onServer("duplicates.mv", client -> {
             MongoCollection<org.bson.Document> items = client.getDatabase("crm").getCollection("items");
             items.insertOne(new org.bson.Document("_id", "i-2").append("n", 2));
 
@@ -256,19 +248,13 @@ class ReadModelBackendTest {
                             .containsExactly(tuple(1, 11000)));
             assertThat(items.find().sort(Sorts.ascending("_id")).map(d -> d.get("_id")).into(new ArrayList<>()))
                     .containsExactly("i-1", "i-2", "i-3");
-        } finally {
-            server.shutdownNow();
-            backend.close();
-        }
+        });
     }
 
     /** The keyset pages of a re-evaluation of everyone: {@code _id > last}, sorted by id, a page at a time. */
     @Test
     void rangesOfIdsArePagedInOrderAndMatchedAsMongoDbDoes() {
-        ReadModelBackend backend = new ReadModelBackend(open(dir.resolve("ranges.mv")), Duration.ofHours(1), NO_EARLY_COMMIT, SpaceReclaim.NONE);
-        MongoServer server = new MongoServer(backend);
-        InetSocketAddress address = server.bind();
-        try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
+        onServer("ranges.mv", client -> {
             MongoCollection<org.bson.Document> customers = client.getDatabase("crm").getCollection("customers");
             List<org.bson.Document> documents = new ArrayList<>();
             for (int i = 2_499; i >= 0; i--) { // inserted out of order
@@ -297,10 +283,7 @@ class ReadModelBackendTest {
             assertThat(customers.find(Filters.and(Filters.gt("_id", "c-1000"), Filters.lt("n", 1005)))
                     .sort(Sorts.descending("_id")).map(d -> d.get("_id")).into(new ArrayList<>()))
                     .containsExactly("c-1004", "c-1003", "c-1002", "c-1001");
-        } finally {
-            server.shutdownNow();
-            backend.close();
-        }
+        });
     }
 
     @Test
@@ -600,6 +583,19 @@ class ReadModelBackendTest {
             }
         } finally {
             server.shutdown();
+        }
+    }
+
+    /** Runs {@code test} with a client of a server on a new backend in {@code fileName} (commits only when asked). */
+    private void onServer(String fileName, Consumer<MongoClient> test) {
+        ReadModelBackend backend = new ReadModelBackend(open(dir.resolve(fileName)), Duration.ofHours(1), NO_EARLY_COMMIT, SpaceReclaim.NONE);
+        MongoServer server = new MongoServer(backend);
+        InetSocketAddress address = server.bind();
+        try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
+            test.accept(client);
+        } finally {
+            server.shutdownNow();
+            backend.close();
         }
     }
 
