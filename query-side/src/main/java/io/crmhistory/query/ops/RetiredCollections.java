@@ -13,9 +13,9 @@ import java.util.List;
 
 /**
  * Drops the collections of a retired read-model version. On MongoDB a drop is a change of the catalog. The embedded
- * server drops a collection by clearing its B-trees in one command, which reads back every inner page of the
- * documents' and indexes' maps: after a history rebuild at a million customers (10.8 million timeline items) that
- * held the server for about two minutes, its connection monitor timed out, the driver took the server for gone and
+ * server drops a collection by clearing its maps (documents and each index) in one command, and answers nothing else
+ * meanwhile: after a history rebuild at a million customers (10.8 million timeline items) that held the server for
+ * about two minutes, its connection monitor timed out, the driver took the server for gone and
  * every read of the query side waited (session 19, docs/benchmarks.md). There the documents are deleted a page at a
  * time first, each page a short command between which every other command is served, and the emptied collection is
  * dropped after them.
