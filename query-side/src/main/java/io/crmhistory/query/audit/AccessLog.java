@@ -8,6 +8,7 @@ import org.bson.Document;
 import org.bson.types.ObjectId;
 import org.springframework.data.domain.Sort;
 import io.crmhistory.query.projection.ReadModelCommits;
+import io.crmhistory.query.projection.ReadModelIndexes;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -39,11 +40,12 @@ class AccessLog {
     private final Clock clock;
     private final ReadModelCommits commits;
 
-    AccessLog(MongoTemplate mongo, Clock clock, ReadModelCommits commits) {
+    AccessLog(MongoTemplate mongo, Clock clock, ReadModelCommits commits, ReadModelIndexes indexes) {
         this.mongo = mongo;
         this.clock = clock;
         this.commits = commits;
-        mongo.indexOps(COLLECTION).ensureIndex(new Index().on("at", Sort.Direction.DESC).on("_id", Sort.Direction.DESC));
+        indexes.ensureOrderIndex(mongo.indexOps(COLLECTION),
+                new Index().on("at", Sort.Direction.DESC).on("_id", Sort.Direction.DESC));
         mongo.indexOps(COLLECTION).ensureIndex(new Index().on("customerId", Sort.Direction.ASC).on("at", Sort.Direction.DESC));
         mongo.indexOps(COLLECTION).ensureIndex(new Index().on("principal", Sort.Direction.ASC).on("at", Sort.Direction.DESC));
     }

@@ -5,6 +5,7 @@ import io.crmhistory.query.projection.ProjectionCatalog;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.Projections;
 import io.crmhistory.query.projection.ReadModel;
+import io.crmhistory.query.projection.ReadModelIndexes;
 import io.crmhistory.query.projection.ReadModelVersions;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.springframework.data.mongodb.core.BulkOperations;
@@ -25,10 +26,12 @@ class DirectoryReadModel extends ReadModel<DirectoryStore> {
     private final FxRates fx;
     private final ReadModelVersions versions;
     private final QueryUpdateEmitter updateEmitter;
+    private final ReadModelIndexes indexes;
 
     DirectoryReadModel(ProjectionCatalog catalog, MongoTemplate mongo, FxRates fx, ReadModelVersions versions,
-                       QueryUpdateEmitter updateEmitter) {
+                       QueryUpdateEmitter updateEmitter, ReadModelIndexes indexes) {
         super(Projections.DIRECTORY, catalog, mongo);
+        this.indexes = indexes;
         this.fx = fx;
         this.versions = versions;
         this.updateEmitter = updateEmitter;
@@ -89,6 +92,6 @@ class DirectoryReadModel extends ReadModel<DirectoryStore> {
 
     @Override
     protected DirectoryStore open(ProjectionVersion version) {
-        return new DirectoryStore(mongo(), version);
+        return new DirectoryStore(mongo(), version, indexes);
     }
 }

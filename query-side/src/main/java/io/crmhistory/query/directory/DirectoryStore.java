@@ -2,6 +2,7 @@ package io.crmhistory.query.directory;
 
 import io.crmhistory.query.projection.MongoStateStore;
 import io.crmhistory.query.projection.ProjectionVersion;
+import io.crmhistory.query.projection.ReadModelIndexes;
 import io.crmhistory.query.projection.ReadModelStore;
 import org.bson.Document;
 import org.springframework.data.domain.Sort;
@@ -17,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** One version of the directory's collection, indexed for every listing order. */
+/**
+ * One version of the directory's collection, indexed for its filters (segment, status) and, where the store can walk
+ * an index in order, for every listing order.
+ */
 final class DirectoryStore implements ReadModelStore {
 
     static final String COLLECTION = "directory_customers";
@@ -27,12 +31,12 @@ final class DirectoryStore implements ReadModelStore {
     private final String collection;
     private final MongoStateStore<DirectoryState> states;
 
-    DirectoryStore(MongoTemplate mongo, ProjectionVersion version) {
+    DirectoryStore(MongoTemplate mongo, ProjectionVersion version, ReadModelIndexes indexes) {
         this.mongo = mongo;
         this.collection = version.collection(COLLECTION);
         this.states = new MongoStateStore<>(mongo, DirectoryState.class, collection);
         for (CustomerSort.Field field : CustomerSort.Field.values()) {
-            mongo.indexOps(collection).createIndex(new Index().on(field.documentField(), Sort.Direction.ASC)
+            indexes.ensureOrderIndex(mongo.indexOps(collection), new Index().on(field.documentField(), Sort.Direction.ASC)
                     .on("_id", Sort.Direction.ASC));
         }
         mongo.indexOps(collection).createIndex(new Index().on("status", Sort.Direction.ASC));

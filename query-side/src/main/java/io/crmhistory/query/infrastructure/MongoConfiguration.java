@@ -7,6 +7,7 @@ import org.axonframework.extensions.mongo.DefaultMongoTemplate;
 import org.axonframework.extensions.mongo.eventsourcing.tokenstore.MongoTokenStore;
 import org.axonframework.serialization.Serializer;
 import io.crmhistory.query.projection.ReadModelCommits;
+import io.crmhistory.query.projection.ReadModelIndexes;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.mongo.MongoConnectionDetails;
@@ -34,6 +35,12 @@ class MongoConfiguration {
     ReadModelCommits readModelCommits(ObjectProvider<ReadModelBackend> embedded) {
         ReadModelBackend backend = embedded.getIfAvailable();
         return backend == null ? () -> { } : backend::commit;
+    }
+
+    /** MongoDB walks an index in order; the embedded store does not, so indexes kept only for an order are left out. */
+    @Bean
+    ReadModelIndexes readModelIndexes(ObjectProvider<ReadModelBackend> embedded) {
+        return new ReadModelIndexes(embedded.getIfAvailable() == null);
     }
 
     /** Axon's access to the tracking-token and dead-letter collections. */
