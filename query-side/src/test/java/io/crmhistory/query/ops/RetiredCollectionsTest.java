@@ -1,15 +1,10 @@
 package io.crmhistory.query.ops;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import io.crmhistory.embeddedmongo.ReadModelBackend;
+import io.crmhistory.query.projection.EmbeddedStoreOnFile;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.data.mongodb.core.MongoTemplate;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,12 +19,7 @@ class RetiredCollectionsTest {
 
     @Test
     void aRetiredCollectionIsEmptiedInPagesThenDropped() {
-        ReadModelBackend backend = ReadModelBackend.withDefaults(
-                ReadModelBackend.storeBuilder(dir.resolve("readmodel.mv").toString(), 16).open());
-        MongoServer server = new MongoServer(backend);
-        InetSocketAddress address = server.bind();
-        try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
-            MongoTemplate mongo = new MongoTemplate(client, "crm");
+        EmbeddedStoreOnFile.use(dir.resolve("readmodel.mv"), mongo -> {
             List<Document> items = new ArrayList<>();
             for (int i = 0; i < 1_234; i++) {
                 items.add(new Document("_id", "item-" + i).append("customerId", "c-" + i % 10));
@@ -49,9 +39,6 @@ class RetiredCollectionsTest {
 
             assertThat(mongo.collectionExists("history_items_v1")).isFalse();
             assertThat(mongo.getCollection("history_items_v2").countDocuments()).isEqualTo(1);
-        } finally {
-            server.shutdownNow();
-            backend.close();
-        }
+        });
     }
 }

@@ -1,0 +1,31 @@
+package io.crmhistory.query.projection;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import io.crmhistory.embeddedmongo.ReadModelBackend;
+import org.springframework.data.mongodb.core.MongoTemplate;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/** The embedded read-model store on a file, as the query side runs it, for tests of what it keeps. */
+public final class EmbeddedStoreOnFile {
+
+    private EmbeddedStoreOnFile() {
+    }
+
+    /** Opens the store on {@code file} for {@code use} and closes it after (two calls are a restart between). */
+    public static void use(Path file, Consumer<MongoTemplate> use) {
+        ReadModelBackend backend = ReadModelBackend.withDefaults(ReadModelBackend.storeBuilder(file.toString(), 16).open());
+        MongoServer server = new MongoServer(backend);
+        InetSocketAddress address = server.bind();
+        try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
+            use.accept(new MongoTemplate(client, "crm"));
+        } finally {
+            server.shutdownNow();
+            backend.close();
+        }
+    }
+}
