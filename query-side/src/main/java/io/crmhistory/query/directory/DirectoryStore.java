@@ -12,6 +12,7 @@ import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -35,10 +36,9 @@ final class DirectoryStore implements ReadModelStore {
         this.mongo = mongo;
         this.collection = version.collection(COLLECTION);
         this.states = new MongoStateStore<>(mongo, DirectoryState.class, collection);
-        for (CustomerSort.Field field : CustomerSort.Field.values()) {
-            indexes.ensureOrderIndex(mongo.indexOps(collection), new Index().on(field.documentField(), Sort.Direction.ASC)
-                    .on("_id", Sort.Direction.ASC));
-        }
+        indexes.ensureOrderIndexes(mongo.indexOps(collection), Arrays.stream(CustomerSort.Field.values())
+                .map(field -> new Index().on(field.documentField(), Sort.Direction.ASC).on("_id", Sort.Direction.ASC))
+                .toList());
         mongo.indexOps(collection).createIndex(new Index().on("status", Sort.Direction.ASC));
         mongo.indexOps(collection).createIndex(new Index().on(SEGMENT, Sort.Direction.ASC));
     }

@@ -16,17 +16,17 @@ import java.util.List;
 public record ReadModelIndexes(boolean walksIndexesInOrder) {
 
     /**
-     * Creates {@code index}, which serves only orders, where the store can use it; elsewhere drops it if an earlier
-     * version of this service created it, so its upkeep stops.
+     * Creates these indexes, which serve only orders, where the store can use them; elsewhere drops those an earlier
+     * version of this service created, so their upkeep stops. The collection's indexes are listed once.
      */
-    public void ensureOrderIndex(IndexOperations indexes, Index index) {
+    public void ensureOrderIndexes(IndexOperations indexes, List<Index> orderIndexes) {
         if (walksIndexesInOrder) {
-            indexes.createIndex(index);
+            orderIndexes.forEach(indexes::createIndex);
             return;
         }
-        List<String> fields = List.copyOf(index.getIndexKeys().keySet());
+        List<List<String>> orders = orderIndexes.stream().map(index -> List.copyOf(index.getIndexKeys().keySet())).toList();
         indexes.getIndexInfo().stream()
-                .filter(existing -> existing.isIndexForFields(fields))
+                .filter(existing -> orders.stream().anyMatch(existing::isIndexForFields))
                 .map(IndexInfo::getName)
                 .forEach(indexes::dropIndex);
     }

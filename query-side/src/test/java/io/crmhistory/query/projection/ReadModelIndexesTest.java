@@ -1,9 +1,5 @@
 package io.crmhistory.query.projection;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import io.crmhistory.embeddedmongo.ReadModelBackend;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +10,6 @@ import org.springframework.data.mongodb.core.index.IndexInfo;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -39,7 +34,7 @@ class ReadModelIndexesTest {
             mongo.indexOps(COLLECTION).createIndex(BY_REVENUE);
             mongo.indexOps(COLLECTION).createIndex(BY_SEGMENT);
 
-            new ReadModelIndexes(false).ensureOrderIndex(mongo.indexOps(COLLECTION), BY_REVENUE);
+            new ReadModelIndexes(false).ensureOrderIndexes(mongo.indexOps(COLLECTION), List.of(BY_REVENUE));
 
             assertThat(indexedFields(mongo)).containsExactlyInAnyOrder(List.of("_id"), List.of("segment"));
             mongo.getCollection(COLLECTION).insertOne(new Document("_id", "c-2").append("netRevenue", 10)
@@ -55,7 +50,7 @@ class ReadModelIndexesTest {
         onStore(mongo -> {
             mongo.getCollection(COLLECTION).insertOne(new Document("_id", "c-1"));
 
-            new ReadModelIndexes(true).ensureOrderIndex(mongo.indexOps(COLLECTION), BY_REVENUE);
+            new ReadModelIndexes(true).ensureOrderIndexes(mongo.indexOps(COLLECTION), List.of(BY_REVENUE));
 
             assertThat(indexedFields(mongo)).containsExactlyInAnyOrder(List.of("_id"), List.of("netRevenue", "_id"));
         });
@@ -68,17 +63,7 @@ class ReadModelIndexesTest {
                 .toList();
     }
 
-    /** The embedded store on this test's file, opened for {@code use} and closed after it (a restart between two calls). */
     private void onStore(Consumer<MongoTemplate> use) {
-        ReadModelBackend backend = ReadModelBackend.withDefaults(
-                ReadModelBackend.storeBuilder(dir.resolve("readmodel.mv").toString(), 16).open());
-        MongoServer server = new MongoServer(backend);
-        InetSocketAddress address = server.bind();
-        try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
-            use.accept(new MongoTemplate(client, "crm"));
-        } finally {
-            server.shutdownNow();
-            backend.close();
-        }
+        EmbeddedStoreOnFile.use(dir.resolve("readmodel.mv"), use);
     }
 }
