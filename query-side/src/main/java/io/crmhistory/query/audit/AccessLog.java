@@ -44,7 +44,7 @@ class AccessLog {
         this.mongo = mongo;
         this.clock = clock;
         this.commits = commits;
-        indexes.ensureOrderIndexes(mongo.indexOps(COLLECTION),
+        indexes.ensureOrderIndexes(mongo, COLLECTION,
                 List.of(new Index().on("at", Sort.Direction.DESC).on("_id", Sort.Direction.DESC)));
         mongo.indexOps(COLLECTION).ensureIndex(new Index().on("customerId", Sort.Direction.ASC).on("at", Sort.Direction.DESC));
         mongo.indexOps(COLLECTION).ensureIndex(new Index().on("principal", Sort.Direction.ASC).on("at", Sort.Direction.DESC));

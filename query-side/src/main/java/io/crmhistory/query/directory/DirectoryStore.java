@@ -36,7 +36,7 @@ final class DirectoryStore implements ReadModelStore {
         this.mongo = mongo;
         this.collection = version.collection(COLLECTION);
         this.states = new MongoStateStore<>(mongo, DirectoryState.class, collection);
-        indexes.ensureOrderIndexes(mongo.indexOps(collection), Arrays.stream(CustomerSort.Field.values())
+        indexes.ensureOrderIndexes(mongo, collection, Arrays.stream(CustomerSort.Field.values())
                 .map(field -> new Index().on(field.documentField(), Sort.Direction.ASC).on("_id", Sort.Direction.ASC))
                 .toList());
         mongo.indexOps(collection).createIndex(new Index().on("status", Sort.Direction.ASC));

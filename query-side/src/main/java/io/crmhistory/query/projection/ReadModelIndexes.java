@@ -1,5 +1,8 @@
 package io.crmhistory.query.projection;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.data.mongodb.core.MongoOperations;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.index.IndexInfo;
 import org.springframework.data.mongodb.core.index.IndexOperations;
@@ -15,11 +18,15 @@ import java.util.List;
  */
 public record ReadModelIndexes(boolean walksIndexesInOrder) {
 
+    private static final Logger log = LoggerFactory.getLogger(ReadModelIndexes.class);
+
     /**
-     * Creates these indexes, which serve only orders, where the store can use them; elsewhere drops those an earlier
-     * version of this service created, so their upkeep stops. The collection's indexes are listed once.
+     * Creates these indexes, which serve only orders, on {@code collection} where the store can use them; elsewhere
+     * drops those an earlier version of this service created, so their upkeep stops (each drop is logged with its
+     * time: it is one command, which the embedded server answers alone). The collection's indexes are listed once.
      */
-    public void ensureOrderIndexes(IndexOperations indexes, List<Index> orderIndexes) {
+    public void ensureOrderIndexes(MongoOperations mongo, String collection, List<Index> orderIndexes) {
+        IndexOperations indexes = mongo.indexOps(collection);
         if (walksIndexesInOrder) {
             orderIndexes.forEach(indexes::createIndex);
             return;
@@ -28,6 +35,11 @@ public record ReadModelIndexes(boolean walksIndexesInOrder) {
         indexes.getIndexInfo().stream()
                 .filter(existing -> orders.stream().anyMatch(existing::isIndexForFields))
                 .map(IndexInfo::getName)
-                .forEach(indexes::dropIndex);
+                .forEach(name -> {
+                    long start = System.nanoTime();
+                    indexes.dropIndex(name);
+                    log.info("Dropped index {} of {} in {} ms: it serves only an order, which this store does not "
+                            + "read from an index", name, collection, (System.nanoTime() - start) / 1_000_000);
+                });
     }
 }

@@ -34,7 +34,7 @@ class ReadModelIndexesTest {
             mongo.indexOps(COLLECTION).createIndex(BY_REVENUE);
             mongo.indexOps(COLLECTION).createIndex(BY_SEGMENT);
 
-            new ReadModelIndexes(false).ensureOrderIndexes(mongo.indexOps(COLLECTION), List.of(BY_REVENUE));
+            new ReadModelIndexes(false).ensureOrderIndexes(mongo, COLLECTION, List.of(BY_REVENUE));
 
             assertThat(indexedFields(mongo)).containsExactlyInAnyOrder(List.of("_id"), List.of("segment"));
             mongo.getCollection(COLLECTION).insertOne(new Document("_id", "c-2").append("netRevenue", 10)
@@ -50,7 +50,7 @@ class ReadModelIndexesTest {
         onStore(mongo -> {
             mongo.getCollection(COLLECTION).insertOne(new Document("_id", "c-1"));
 
-            new ReadModelIndexes(true).ensureOrderIndexes(mongo.indexOps(COLLECTION), List.of(BY_REVENUE));
+            new ReadModelIndexes(true).ensureOrderIndexes(mongo, COLLECTION, List.of(BY_REVENUE));
 
             assertThat(indexedFields(mongo)).containsExactlyInAnyOrder(List.of("_id"), List.of("netRevenue", "_id"));
         });
