@@ -446,6 +446,26 @@ class ReadModelBackendTest {
         }
     }
 
+    /**
+     * Writes do not encode their documents once more to keep a byte count (collStats reports 0); the documents and
+     * the count of them are unchanged by that.
+     */
+    @Test
+    void writesKeepNoByteCountOfTheDocuments() {
+        onServer("size.mv", client -> {
+            com.mongodb.client.MongoDatabase database = client.getDatabase("crm");
+            MongoCollection<org.bson.Document> items = database.getCollection("items");
+            items.insertMany(documents(0, 100));
+            items.updateOne(Filters.eq("_id", "c-1"), Updates.set("payload", "x".repeat(1_000)));
+            items.deleteOne(Filters.eq("_id", "c-2"));
+
+            org.bson.Document stats = database.runCommand(new org.bson.Document("collStats", "items"));
+            assertThat(stats.get("count", Number.class).intValue()).isEqualTo(99);
+            assertThat(stats.get("size", Number.class).longValue()).isZero();
+            assertThat(items.find(Filters.eq("_id", "c-1")).first().getString("payload")).hasSize(1_000);
+        });
+    }
+
     /** A sorted page keeps only its own documents yet gives exactly what a stable sort of everything would, ties included. */
     @Test
     void aSortedPageIsTheFirstDocumentsOfAStableSort() {
