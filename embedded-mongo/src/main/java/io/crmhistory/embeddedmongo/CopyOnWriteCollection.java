@@ -28,7 +28,7 @@ import java.util.stream.StreamSupport;
  * encoder, the directory projection reading states while the segment sync and the forecast refresh wrote), and a
  * reader could get a document half old, half new. With copies, a stored document is never changed, only replaced,
  * so every reader holds one whole version of it. Only the documents a query hands out are copied (after its sort
- * and limit).
+ * and limit). It also keeps no byte count of its documents ({@link #tracksDataSize()}).
  */
 final class CopyOnWriteCollection extends H2Collection {
 
