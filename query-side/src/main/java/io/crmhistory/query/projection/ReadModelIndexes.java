@@ -31,7 +31,9 @@ public record ReadModelIndexes(boolean walksIndexesInOrder) {
             orderIndexes.forEach(indexes::createIndex);
             return;
         }
-        List<List<String>> orders = orderIndexes.stream().map(index -> List.copyOf(index.getIndexKeys().keySet())).toList();
+        List<List<String>> orders = orderIndexes.stream()
+                .map(index -> List.copyOf(index.getIndexKeys().keySet()))
+                .toList();
         indexes.getIndexInfo().stream()
                 .filter(existing -> orders.stream().anyMatch(existing::isIndexForFields))
                 .map(IndexInfo::getName)

@@ -6,7 +6,6 @@ import de.bwaldvogel.mongo.MongoServer;
 import io.crmhistory.embeddedmongo.ReadModelBackend;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -20,8 +19,7 @@ public final class EmbeddedStoreOnFile {
     public static void use(Path file, Consumer<MongoTemplate> use) {
         ReadModelBackend backend = ReadModelBackend.withDefaults(ReadModelBackend.storeBuilder(file.toString(), 16).open());
         MongoServer server = new MongoServer(backend);
-        InetSocketAddress address = server.bind();
-        try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
+        try (MongoClient client = MongoClients.create(server.bindAndGetConnectionString())) {
             use.accept(new MongoTemplate(client, "crm"));
         } finally {
             server.shutdownNow();
