@@ -130,9 +130,12 @@ final class EqualityPrefixIndex extends Index<Object> {
         after.forEach(key -> entries.put(key, position));
     }
 
+    /**
+     * Nothing to do here, as for the library's unique indexes: the map goes with the database's drop of the index,
+     * which hands it to {@link DroppedMaps} (clearing it here would do within the command what they do outside).
+     */
     @Override
     public void drop() {
-        entries.clear();
     }
 
     /**

@@ -42,6 +42,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *     so every committed version of the file is the state between two whole commands. A crash loses at most the
  *     last interval, which the projections redo from their tokens (stored in the same file, so never ahead of
  *     the documents they describe).</li>
+ *     <li>Drops that take no time within the command: a dropped collection's or index's maps are renamed and
+ *     emptied in the background ({@link DroppedMaps}).</li>
  * </ul>
  */
 public final class ReadModelBackend extends H2Backend {
@@ -59,6 +61,7 @@ public final class ReadModelBackend extends H2Backend {
     private final SpaceReclaim reclaim;
     private final AtomicBoolean earlyCommitQueued = new AtomicBoolean();
     private final AtomicBoolean wroteSinceLastInterval = new AtomicBoolean();
+    private final DroppedMaps droppedMaps;
 
     /**
      * How the file is kept nearer the size of its data. Every commit writes the changed pages to a new chunk, and the
@@ -81,6 +84,8 @@ public final class ReadModelBackend extends H2Backend {
     public static final int DEFAULT_MAX_UNSAVED_MB = 64;
     public static final int DEFAULT_COMPACT_BELOW_PERCENT = 25;
     public static final int DEFAULT_COMPACT_WRITE_MB = 16;
+    /** Entries of a dropped map removed per step, under the shared lock: a commit waits for at most one step. */
+    private static final int DROPPED_SLICE = 2_000;
 
     /**
      * How a store this backend commits is opened: without H2's auto-commit (its background writer would store half
@@ -119,6 +124,23 @@ public final class ReadModelBackend extends H2Backend {
         // are the business of reclaimSpace.
         store.setRetentionTime((int) Math.min(Integer.MAX_VALUE, 2 * millis));
         committer.scheduleWithFixedDelay(this::reclaimAndCommit, millis, millis, TimeUnit.MILLISECONDS);
+        droppedMaps = new DroppedMaps(store, commits.readLock(), this::commitEarlyIfTooMuchUnsaved, DROPPED_SLICE);
+        droppedMaps.resumeLeftovers();
+    }
+
+    /** The types a collection's document map is opened with (H2Database names it "databases.<namespace>"). */
+    static MVMap.Builder<Object, Document> documentMapType() {
+        return new MVMap.Builder<Object, Document>().valueType(DocumentType.INSTANCE);
+    }
+
+    /** The types an index's map is opened with (H2Database names it "<namespace>._index_<index>"). */
+    static MVMap.Builder<KeyValue, Object> indexMapType() {
+        return new MVMap.Builder<KeyValue, Object>().keyType(IndexKeyType.INSTANCE);
+    }
+
+    /** Entries of dropped collections and indexes still to be removed from the file (see {@link DroppedMaps}). */
+    public long droppedEntriesLeft() {
+        return droppedMaps.remainingEntries();
     }
 
     @Override
@@ -203,6 +225,7 @@ public final class ReadModelBackend extends H2Backend {
 
     @Override
     public void close() {
+        droppedMaps.stop(); // first: after each slice it may hand the committer an early commit
         committer.shutdown();
         Lock exclusive = commits.writeLock();
         exclusive.lock();
@@ -254,9 +277,7 @@ public final class ReadModelBackend extends H2Backend {
         @Override
         protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
             // Documents are replaced, never changed in place, while a reader may hold them (CopyOnWriteCollection).
-            // H2Database names a collection's document map "databases.<database>.<collection>".
-            MVMap<Object, Document> map = getMvStore().openMap("databases." + getFullCollectionNamespace(collectionName),
-                    new MVMap.Builder<Object, Document>().valueType(DocumentType.INSTANCE));
+            MVMap<Object, Document> map = getMvStore().openMap(documentMapName(collectionName), documentMapType());
             requireType(map.getValueType(), DocumentType.class, map);
             // ... and its metadata map "meta.<database>.<collection>", as H2Database.openOrCreateCollection does.
             MVMap<String, Object> meta = getMvStore().openMap("meta." + getFullCollectionNamespace(collectionName));
@@ -266,9 +287,7 @@ public final class ReadModelBackend extends H2Backend {
         @Override
         protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys,
                                                         boolean sparse) {
-            // H2Database names an index map "<database>.<collection>._index_<index>".
-            MVMap<KeyValue, Object> map = getMvStore().openMap(getFullCollectionNamespace(collectionName) + "._index_"
-                    + indexName, new MVMap.Builder<KeyValue, Object>().keyType(IndexKeyType.INSTANCE));
+            MVMap<KeyValue, Object> map = getMvStore().openMap(indexMapName(collectionName, indexName), indexMapType());
             requireType(map.getKeyType(), IndexKeyType.class, map);
             Index<Object> index = super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
             boolean idIndex = keys.size() == 1 && keys.get(0).getKey().equals("_id");
@@ -280,10 +299,40 @@ public final class ReadModelBackend extends H2Backend {
         protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys,
                                                            boolean sparse) {
             // Named like the unique indexes' maps, so dropping the index or its collection removes it too.
-            MVMap<KeyValue, Object> map = getMvStore().openMap(getFullCollectionNamespace(collectionName) + "._index_"
-                    + indexName, new MVMap.Builder<KeyValue, Object>().keyType(IndexKeyType.INSTANCE));
+            MVMap<KeyValue, Object> map = getMvStore().openMap(indexMapName(collectionName, indexName), indexMapType());
             requireType(map.getKeyType(), IndexKeyType.class, map);
             return new EqualityPrefixIndex(indexName, keys, sparse, map);
+        }
+
+        /**
+         * The collection's document map is renamed for {@link DroppedMaps} before the library drops the collection;
+         * the library then opens and removes an empty map under the old name. Each index goes through
+         * {@link #dropIndex} the same way.
+         */
+        @Override
+        public void dropCollection(String collectionName, Oplog oplog) {
+            if (resolveCollection(collectionName, false) != null) {
+                droppedMaps.dropDocuments(documentMapName(collectionName));
+            }
+            super.dropCollection(collectionName, oplog);
+        }
+
+        /** Renamed for {@link DroppedMaps} first, so the library's removal of the map by its name finds none. */
+        @Override
+        protected void dropIndex(MongoCollection<Object> collection, String indexName) {
+            boolean exists = collection.getIndexes().stream().anyMatch(index -> index.getName().equals(indexName));
+            if (exists) {
+                droppedMaps.dropIndex(indexMapName(collection.getCollectionName(), indexName));
+            }
+            super.dropIndex(collection, indexName);
+        }
+
+        private String documentMapName(String collectionName) {
+            return "databases." + getFullCollectionNamespace(collectionName);
+        }
+
+        private String indexMapName(String collectionName, String indexName) {
+            return getFullCollectionNamespace(collectionName) + "._index_" + indexName;
         }
     }
 }

@@ -530,6 +530,46 @@ class ReadModelBackendTest {
         }
     }
 
+    /**
+     * A drop answers at once and leaves nothing of the collection or index to be found; the entries of their maps are
+     * removed in the background, and a collection of the same name starts empty meanwhile.
+     */
+    @Test
+    void aDropLeavesNothingToFindAndItsEntriesGoInTheBackground() {
+        MVStore store = open(dir.resolve("drops.mv"));
+        ReadModelBackend backend = new ReadModelBackend(store, Duration.ofHours(1), NO_EARLY_COMMIT, SpaceReclaim.NONE);
+        MongoServer server = new MongoServer(backend);
+        try (MongoClient client = MongoClients.create(server.bindAndGetConnectionString())) {
+            MongoCollection<org.bson.Document> items = client.getDatabase("crm").getCollection("items");
+            items.createIndex(Indexes.ascending("customerId"));
+            items.createIndex(Indexes.ascending("kind"));
+            List<org.bson.Document> all = new ArrayList<>();
+            for (int i = 0; i < 6_000; i++) {
+                all.add(new org.bson.Document("_id", "i-" + i).append("customerId", "c-" + i % 50).append("kind", i % 3));
+            }
+            items.insertMany(all);
+
+            items.dropIndex("kind_1");
+            assertThat(items.listIndexes().map(index -> index.getString("name")).into(new ArrayList<>()))
+                    .containsExactlyInAnyOrder("_id_", "customerId_1");
+            assertThat(items.countDocuments(Filters.eq("kind", 1))).isEqualTo(2_000); // found by a scan now
+
+            items.drop();
+            assertThat(client.getDatabase("crm").listCollectionNames().into(new ArrayList<>())).doesNotContain("items");
+            items.insertOne(new org.bson.Document("_id", "i-1").append("customerId", "c-1"));
+            assertThat(items.countDocuments()).isEqualTo(1);
+            assertThat(items.countDocuments(Filters.eq("customerId", "c-1"))).isEqualTo(1);
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(backend.droppedEntriesLeft()).isZero();
+                assertThat(store.getMapNames()).noneMatch(name -> name.startsWith("$dropped."));
+            });
+        } finally {
+            server.shutdownNow();
+            backend.close();
+        }
+    }
+
     @Test
     void aCleanCloseKeepsEverything() {
         Path file = dir.resolve("closed.mv");

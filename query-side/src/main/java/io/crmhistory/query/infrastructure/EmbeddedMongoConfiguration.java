@@ -98,6 +98,9 @@ class EmbeddedMongoConfiguration {
             Gauge.builder("crm.readmodel.file.live", backend, ReadModelBackend::liveShare)
                     .description("Share of the embedded read-model file's chunks that is live data, 0 to 1")
                     .register(registry);
+            Gauge.builder("crm.readmodel.dropped.entries", backend, ReadModelBackend::droppedEntriesLeft)
+                    .description("Entries of dropped read-model collections and indexes not yet removed from the "
+                            + "embedded file (removed in the background)").register(registry);
         };
     }
 

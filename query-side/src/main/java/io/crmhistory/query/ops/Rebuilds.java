@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.data.mongodb.core.MongoOperations;
 import org.springframework.http.HttpStatus;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -41,7 +42,7 @@ class Rebuilds implements DisposableBean {
     private final ProjectionMonitor monitor;
     private final Clock clock;
     private final Duration retireGrace;
-    private final RetiredCollections retiredCollections;
+    private final MongoOperations mongo;
     private final Set<ProjectionVersion> dropping = ConcurrentHashMap.newKeySet();
     private final ExecutorService dropper = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "retired-versions");
@@ -50,12 +51,12 @@ class Rebuilds implements DisposableBean {
     });
 
     Rebuilds(ProjectionCatalog catalog, ProjectionProcessors processors, ProjectionMonitor monitor,
-             RetiredCollections retiredCollections,
+             MongoOperations mongo,
              @Value("${crm.projections.retire-grace:10s}") Duration retireGrace) {
         this.catalog = catalog;
         this.processors = processors;
         this.monitor = monitor;
-        this.retiredCollections = retiredCollections;
+        this.mongo = mongo;
         // Operational time (like the processors' claims), not the business clock a test may pin.
         this.clock = Clock.systemUTC();
         this.retireGrace = retireGrace;
@@ -116,10 +117,11 @@ class Rebuilds implements DisposableBean {
     }
 
     /**
-     * Drops on a thread of its own: a drop on the embedded store takes minutes at a million customers
-     * ({@link RetiredCollections}), which would hold Spring's single scheduler thread (rebuild switches, catalog
-     * refreshes). A drop that fails or is cut short by a stop is done again, from where it got, by a later check:
-     * the version stays retired in the catalog until it is dropped.
+     * Drops on a thread of its own, so Spring's single scheduler thread (rebuild switches, catalog refreshes) never
+     * waits for the store: deleting a version's tokens and dead letters, and its collections on a MongoDB across the
+     * network. (The embedded store renames a dropped collection's maps and empties them in the background, so a drop
+     * returns at once there too.) A drop that fails or is cut short by a stop is done again by a later check: the
+     * version stays retired in the catalog until it is dropped.
      */
     private void dropRetired(ReadModel<?> model) {
         for (ProjectionCatalog.Retired retired : catalog.entry(model.name()).retired()) {
@@ -129,7 +131,7 @@ class Rebuilds implements DisposableBean {
                 dropper.execute(() -> {
                     try {
                         long started = System.nanoTime();
-                        model.drop(version, retiredCollections::drop);
+                        model.drop(version, mongo::dropCollection);
                         processors.forget(version);
                         catalog.dropped(version);
                         log.info("Dropped {} (collections, tokens and dead letters) in {} ms", version,
