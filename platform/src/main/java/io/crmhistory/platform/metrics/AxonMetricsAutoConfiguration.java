@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Bean;
 
 import java.time.Duration;
 
-/** Axon's meters with a bounded capacity window ({@code crm.metrics.capacity-window}, default 10 s); see {@link WindowedCapacityMetricRegistry}. */
+/** Axon's meters registered once, the capacity over {@code crm.metrics.capacity-window} (default 10 s); see {@link PreboundMetricRegistry}. */
 @AutoConfiguration(before = MicrometerMetricsAutoConfiguration.class, afterName = {
         "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
         "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration"})
@@ -22,6 +22,6 @@ public class AxonMetricsAutoConfiguration {
     @ConditionalOnBean(MeterRegistry.class)
     GlobalMetricRegistry globalMetricRegistry(MeterRegistry meterRegistry,
                                               @Value("${crm.metrics.capacity-window:10s}") Duration capacityWindow) {
-        return new WindowedCapacityMetricRegistry(meterRegistry, capacityWindow);
+        return new PreboundMetricRegistry(meterRegistry, capacityWindow);
     }
 }

@@ -4,8 +4,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.Message;
-import org.axonframework.micrometer.CapacityMonitor;
-import org.axonframework.micrometer.EventProcessorLatencyMonitor;
 import org.axonframework.micrometer.GlobalMetricRegistry;
 import org.axonframework.monitoring.MessageMonitor;
 import org.axonframework.monitoring.MultiMessageMonitor;
@@ -14,21 +12,27 @@ import org.axonframework.queryhandling.QueryUpdateEmitter;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Axon's meters for its buses and event processors, with one change: the capacity gauge ({@code <name>.capacity},
- * the share of time spent handling) is computed over a short window instead of Axon's 10 minutes. Axon's
- * {@link CapacityMonitor} keeps the duration of every message of its window in memory: a projection catching up at
- * a few thousand events a second held over a million entries per processor, and a query side at 100,000 customers
- * ran out of its 1 GiB heap. The latency gauge is Axon's own monitor; its timers and counters are Axon's meters
- * (names without dimensions, Axon's default) registered once, not per message ({@link PreboundMessageMeters}).
+ * Axon's meters for its buses and event processors, under Axon's names (without dimensions, its default), each
+ * registered once instead of looked up or registered again for every message: timers and counters
+ * ({@link PreboundMessageMeters}), the capacity ({@link BusyShareMonitor}, over {@code crm.metrics.capacity-window}
+ * instead of Axon's 10 minutes of kept durations, which took a query side at 100,000 customers out of its 1 GiB heap)
+ * and an event processor's latency ({@link EventLatencyGauge}).
+ * <p>
+ * A gauge is registered once per name and reads the state of the monitor that registered it, so the capacity and
+ * latency monitors are kept per name: a processor stopped and started again (Axon asks for its monitors again) gets
+ * the same ones and its gauges follow what it handles.
  */
-public class WindowedCapacityMetricRegistry extends GlobalMetricRegistry {
+public class PreboundMetricRegistry extends GlobalMetricRegistry {
 
     private final Duration capacityWindow;
+    private final Map<String, BusyShareMonitor> capacities = new ConcurrentHashMap<>();
+    private final Map<String, EventLatencyGauge> latencies = new ConcurrentHashMap<>();
 
-    public WindowedCapacityMetricRegistry(MeterRegistry meterRegistry, Duration capacityWindow) {
+    public PreboundMetricRegistry(MeterRegistry meterRegistry, Duration capacityWindow) {
         super(meterRegistry);
         this.capacityWindow = capacityWindow;
     }
@@ -43,10 +47,9 @@ public class WindowedCapacityMetricRegistry extends GlobalMetricRegistry {
 
     @Override
     public MessageMonitor<? super EventMessage<?>> registerEventProcessor(String eventProcessorName) {
-        MeterRegistry registry = getRegistry();
         return new MultiMessageMonitor<>(List.of(
-                new PreboundMessageMeters(eventProcessorName, registry),
-                EventProcessorLatencyMonitor.builder().meterNamePrefix(eventProcessorName).meterRegistry(registry).build(),
+                new PreboundMessageMeters(eventProcessorName, getRegistry()),
+                latencies.computeIfAbsent(eventProcessorName, name -> new EventLatencyGauge(name, getRegistry())),
                 capacity(eventProcessorName)));
     }
 
@@ -71,7 +74,7 @@ public class WindowedCapacityMetricRegistry extends GlobalMetricRegistry {
         return new MultiMessageMonitor<>(new PreboundMessageMeters(name, getRegistry()), capacity(name));
     }
 
-    private CapacityMonitor capacity(String name) {
-        return CapacityMonitor.buildMonitor(name, getRegistry(), capacityWindow.toMillis(), TimeUnit.MILLISECONDS);
+    private BusyShareMonitor capacity(String name) {
+        return capacities.computeIfAbsent(name, key -> new BusyShareMonitor(key, getRegistry(), capacityWindow));
     }
 }
