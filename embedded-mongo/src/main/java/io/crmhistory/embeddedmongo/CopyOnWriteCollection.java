@@ -5,7 +5,6 @@ import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.DocumentWithPosition;
 import de.bwaldvogel.mongo.backend.Index;
-import de.bwaldvogel.mongo.backend.QueryParameters;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
@@ -14,7 +13,6 @@ import org.h2.mvstore.MVMap;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -30,8 +28,7 @@ import java.util.stream.StreamSupport;
  * encoder, the directory projection reading states while the segment sync and the forecast refresh wrote), and a
  * reader could get a document half old, half new. With copies, a stored document is never changed, only replaced,
  * so every reader holds one whole version of it. Only the documents a query hands out are copied (after its sort
- * and limit). Because of that, a find needs no lock ({@link #handleQuery}). It also keeps no byte count of its
- * documents ({@link #tracksDataSize()}).
+ * and limit). It also keeps no byte count of its documents ({@link #tracksDataSize()}).
  */
 final class CopyOnWriteCollection extends H2Collection {
 
@@ -60,33 +57,6 @@ final class CopyOnWriteCollection extends H2Collection {
      * query sorts by {@code _id} ascending: the documents are read and matched only until the limit is reached, so
      * a keyset page costs its own size, not the collection's.
      */
-    /**
-     * A find without the collection's lock. The library holds the collection's monitor for every find, as for every
-     * write, so a read waited for whatever write held it: a projection's batch, or a segment refresh updating
-     * thousands of customers in one command (the longest wait in a recorded query load was 244 ms, session 11). The
-     * documents and index entries are H2 maps, which a reader can read while a writer changes them, and a stored
-     * document is never changed, only replaced (see above), so a find reads each document whole, as of its read.
-     * What it cannot have is one instant for the whole find: a document a concurrent write moves from one index key
-     * to another can be missed, as a find on MongoDB can miss it without snapshot read concern, and a document
-     * removed between its index entry and its read is skipped. Updates and deletes still find their documents under
-     * the lock. The query is taken apart as the library's own find does.
-     */
-    @Override
-    public QueryResult handleQuery(QueryParameters parameters) {
-        Document selector = parameters.getQuerySelector();
-        Document query = selector;
-        Document orderBy = null;
-        if (selector.containsKey("query")) {
-            query = (Document) selector.get("query");
-            orderBy = (Document) selector.get("orderby");
-        } else if (selector.containsKey("$query")) {
-            query = (Document) selector.get("$query");
-            orderBy = (Document) selector.get("$orderby");
-        }
-        return queryDocuments(query, orderBy, parameters.getNumberToSkip(), parameters.getLimit(),
-                parameters.getBatchSize(), parameters.getProjection());
-    }
-
     @Override
     protected QueryResult matchDocuments(Document query, Iterable<Object> positions, Document orderBy, int numberToSkip,
                                          int limit, int batchSize, Document fieldSelector) {
@@ -104,8 +74,7 @@ final class CopyOnWriteCollection extends H2Collection {
     protected QueryResult matchDocumentsFromStream(Document query, Stream<Document> documents, int numberToSkip,
                                                    int limit, int batchSize, Comparator<Document> order,
                                                    Document fieldSelector) {
-        // null: removed after an index named it, seen only by a find without the lock
-        Stream<Document> matched = documents.filter(Objects::nonNull).filter(matcherOf(query));
+        Stream<Document> matched = documents.filter(matcherOf(query));
         if (order != null && limit > 0) {
             matched = firstInOrder(matched, order, (long) Math.max(0, numberToSkip) + limit);
         } else if (order != null) {

@@ -35,14 +35,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
-import java.util.stream.StreamSupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -190,104 +184,6 @@ class ReadModelBackendTest {
             }
             assertThat(customers.handleQuery(new Document("_id", "c-1")).iterator().next().get("segment")).isEqualTo("AT_RISK");
         } finally {
-            backend.close();
-        }
-    }
-
-    /** A find does not wait for a write that holds the collection's lock (a projection's batch, a segment refresh). */
-    @Test
-    void aFindDoesNotWaitForAWriteInProgress() throws Exception {
-        ReadModelBackend backend = new ReadModelBackend(open(dir.resolve("unlocked.mv")), Duration.ofHours(1), NO_EARLY_COMMIT, SpaceReclaim.NONE);
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        CountDownLatch writing = new CountDownLatch(1);
-        CountDownLatch written = new CountDownLatch(1);
-        try {
-            de.bwaldvogel.mongo.MongoCollection<?> customers = backend.resolveDatabase("crm")
-                    .createCollectionOrThrowIfExists("customers");
-            customers.addDocument(new Document("_id", "c-1").append("segment", "LOYAL"));
-            threads.submit(() -> {
-                synchronized (customers) { // the monitor the library's writes hold
-                    writing.countDown();
-                    written.await();
-                }
-                return null;
-            });
-            assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
-
-            Future<List<Object>> find = threads.submit(() -> StreamSupport.stream(
-                    customers.handleQuery(new Document("segment", "LOYAL")).spliterator(), false).map(d -> d.get("_id")).toList());
-
-            assertThat(find.get(10, TimeUnit.SECONDS)).containsExactly("c-1");
-        } finally {
-            written.countDown();
-            threads.shutdownNow();
-            backend.close();
-        }
-    }
-
-    /**
-     * Finds beside writes that change, move between index keys, delete and insert documents: every document a find
-     * hands out is one whole version (two fields always set together agree), it matches the find, and no find fails.
-     */
-    @Test
-    void findsBesideWritesSeeWholeDocumentsAndNeverFail() throws Exception {
-        ReadModelBackend backend = new ReadModelBackend(open(dir.resolve("beside.mv")), Duration.ofHours(1), NO_EARLY_COMMIT, SpaceReclaim.NONE);
-        MongoServer server = new MongoServer(backend);
-        ExecutorService threads = Executors.newFixedThreadPool(3);
-        try (MongoClient client = MongoClients.create(server.bindAndGetConnectionString())) {
-            MongoCollection<org.bson.Document> items = client.getDatabase("crm").getCollection("items");
-            items.createIndex(Indexes.ascending("group"));
-            int count = 200;
-            List<org.bson.Document> initial = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                initial.add(new org.bson.Document("_id", "i-" + i).append("group", "g-" + i % 5).append("a", 0).append("b", 0));
-            }
-            items.insertMany(initial);
-
-            Future<?> writer = threads.submit(() -> {
-                for (int round = 1; round <= 60; round++) {
-                    int version = round;
-                    items.updateMany(Filters.eq("group", "g-" + round % 5), Updates.combine(Updates.set("a", version),
-                            Updates.set("b", version), Updates.set("group", "g-" + (round + 1) % 5)));
-                    String id = "i-" + round % count;
-                    items.deleteOne(Filters.eq("_id", id));
-                    items.insertOne(new org.bson.Document("_id", id).append("group", "g-" + round % 5)
-                            .append("a", version).append("b", version));
-                }
-                return null;
-            });
-            List<Future<Integer>> readers = new ArrayList<>();
-            for (int r = 0; r < 2; r++) {
-                int reader = r;
-                readers.add(threads.submit(() -> {
-                    int read = 0;
-                    while (!writer.isDone()) {
-                        String group = "g-" + read % 5;
-                        for (org.bson.Document item : items.find(Filters.eq("group", group))) {
-                            assertThat(item.get("a")).isEqualTo(item.get("b"));
-                            assertThat(item.get("group")).isEqualTo(group);
-                            read++;
-                        }
-                        for (org.bson.Document item : items.find(Filters.gte("a", 0)).sort(Sorts.descending("a")).limit(20)) {
-                            assertThat(item.get("a")).isEqualTo(item.get("b"));
-                            read++;
-                        }
-                        org.bson.Document one = items.find(Filters.eq("_id", "i-" + (read + reader) % count)).first();
-                        if (one != null) {
-                            assertThat(one.get("a")).isEqualTo(one.get("b"));
-                        }
-                    }
-                    return read;
-                }));
-            }
-            writer.get(60, TimeUnit.SECONDS);
-            for (Future<Integer> reader : readers) {
-                assertThat(reader.get(60, TimeUnit.SECONDS)).isPositive();
-            }
-            assertThat(items.countDocuments()).isEqualTo(count);
-        } finally {
-            threads.shutdownNow();
-            server.shutdownNow();
             backend.close();
         }
     }
