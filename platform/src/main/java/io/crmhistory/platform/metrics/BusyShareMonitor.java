@@ -14,8 +14,9 @@ import java.time.Duration;
  * window, divided by the window, so 1 means one thread busy all the time. Axon's monitor keeps every message's
  * duration of the window in a skip list (a hundred thousand entries at 10,000 events a second, each living long
  * enough to be copied by young collections), builds a name and a reservoir and asks the registry for the gauge on
- * every message (Micrometer then warns that the gauge is registered already). Here the gauge is registered once and
- * the durations are summed per tenth of the window ({@link WindowedSum}): a few additions per message, no allocation.
+ * every message (Micrometer then warns that the gauge is registered already). Here the gauge is registered once (the
+ * registry keeps one monitor per name) and the durations are summed per tenth of the window ({@link WindowedSum}):
+ * a few additions per message, no allocation.
  */
 final class BusyShareMonitor implements MessageMonitor<Message<?>> {
 

@@ -1,5 +1,7 @@
 package io.crmhistory.platform.metrics;
 
+import java.util.Arrays;
+
 /**
  * A sum over a sliding window of time, kept in a ring of buckets: the window's slices of equal width, each holding
  * what was added during it. Adding costs a few instructions under a lock no reader holds for long; reading sums the
@@ -19,7 +21,7 @@ final class WindowedSum {
         this.bucketNanos = windowNanos / buckets;
         this.sums = new long[buckets];
         this.bucketIndexes = new long[buckets];
-        java.util.Arrays.fill(bucketIndexes, Long.MIN_VALUE);
+        Arrays.fill(bucketIndexes, Long.MIN_VALUE);
     }
 
     /** Adds {@code amount} at the time {@code nowNanos} (a monotonic clock's nanoseconds). */
