@@ -58,7 +58,7 @@ final class AsOfReplay {
             value = ValueLogic.apply(value, envelope);
             // As the live projection does after every event, at the instant asked about: the segment's
             // "since" is the business time of the event that moved the customer into it.
-            segment = SegmentLogic.assess(SegmentLogic.apply(segment, envelope), rules, asOf, envelope.occurredAt());
+            segment = SegmentLogic.applyAndAssessAt(segment, envelope, rules, asOf);
         }
         CustomerView.SegmentRef segmentRef = new CustomerView.SegmentRef(segment.segment(),
                 segment.assessment().ruleVersion());

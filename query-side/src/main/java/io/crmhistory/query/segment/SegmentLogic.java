@@ -72,6 +72,31 @@ public final class SegmentLogic {
     }
 
     /**
+     * {@link #apply} then {@link #assess} at {@code now}, for a replay that assesses every event at one instant (the
+     * audit's as-of). A contact outside the window of {@code now} changes no input of the rules (not the contact
+     * count, which counts only the window; the forecast reads purchases only), so when the state was last assessed
+     * at this very instant under the same rule version, that assessment stands and the rules are not evaluated
+     * again. The answer is the same as {@code assess(apply(state, envelope), ...)}'s; what is saved is the
+     * evaluation, which for a customer with 10,000 contacts was a third of the fold.
+     */
+    public static SegmentState applyAndAssessAt(SegmentState state, EventEnvelope envelope, SegmentEvaluator evaluator,
+                                                Instant now) {
+        SegmentState applied = apply(state, envelope);
+        Instant windowStart = now.minus(SegmentEvaluator.CONTACT_WINDOW);
+        if (assessedAt(state, evaluator, now) && envelope.event() instanceof ContactRecorded
+                && (!envelope.occurredAt().isAfter(windowStart) || envelope.occurredAt().isAfter(now))) {
+            return withoutContactsBefore(applied, windowStart);
+        }
+        return assess(applied, evaluator, now, envelope.occurredAt());
+    }
+
+    private static boolean assessedAt(SegmentState state, SegmentEvaluator evaluator, Instant now) {
+        SegmentAssessment assessment = state == null ? null : state.assessment();
+        return assessment != null && now.equals(assessment.evaluatedAt())
+                && assessment.ruleVersion() == evaluator.version();
+    }
+
+    /**
      * Without the contacts at or before {@code windowStart}. They never count again, since "now" only moves forward
      * for a state (the live projection and the re-evaluation assess at the clock's now, an as-of at its one instant),
      * so the state keeps the contacts of the window and any dated after it. Kept whole, it carried every contact a

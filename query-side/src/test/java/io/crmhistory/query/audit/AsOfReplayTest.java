@@ -124,4 +124,41 @@ class AsOfReplayTest {
             }
         }
     }
+
+    /** The evaluation skipped for contacts outside the window must leave every state as the full assessment does. */
+    @Test
+    void contactsOutsideTheWindowLeaveTheStatesTheFullAssessmentGives() {
+        Random random = new Random(11);
+        for (int history = 0; history < 200; history++) {
+            List<EventEnvelope> events = RandomHistories.of("h-" + history, random);
+            Instant asOf = Instant.parse("2026-01-01T00:00:00Z").minus(Duration.ofDays(random.nextInt(1_000)));
+            SegmentState skipping = null;
+            SegmentState full = null;
+            for (EventEnvelope envelope : events) {
+                skipping = SegmentLogic.applyAndAssessAt(skipping, envelope, DEFAULT_RULES, asOf);
+                full = SegmentLogic.assess(SegmentLogic.apply(full, envelope), DEFAULT_RULES, asOf,
+                        envelope.occurredAt());
+                assertThat(skipping).isEqualTo(full);
+            }
+        }
+    }
+
+    @Test
+    void aContactBeforeTheWindowIsNotEvaluatedAgainOneInsideItIs() {
+        List<EventEnvelope> events = Events.of("cal").registered("Cal", null, "2024-01-01T00:00:00Z")
+                .contact("c-1", ContactChannel.EMAIL, "2024-02-01T00:00:00Z")
+                .contact("c-2", ContactChannel.PHONE, "2025-12-20T00:00:00Z")
+                .envelopes();
+        Instant asOf = Instant.parse("2026-01-01T00:00:00Z");
+
+        SegmentState registered = SegmentLogic.applyAndAssessAt(null, events.get(0), DEFAULT_RULES, asOf);
+        SegmentState oldContact = SegmentLogic.applyAndAssessAt(registered, events.get(1), DEFAULT_RULES, asOf);
+        SegmentState recentContact = SegmentLogic.applyAndAssessAt(oldContact, events.get(2), DEFAULT_RULES, asOf);
+
+        assertThat(oldContact.assessment()).isSameAs(registered.assessment());
+        assertThat(oldContact.contacts()).isEmpty();
+        assertThat(oldContact.lastSequence()).isEqualTo(events.get(1).sequence());
+        assertThat(recentContact.assessment()).isNotSameAs(registered.assessment());
+        assertThat(recentContact.assessment().contacts90d()).isEqualTo(1);
+    }
 }
