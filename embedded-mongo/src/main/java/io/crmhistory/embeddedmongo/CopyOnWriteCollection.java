@@ -13,6 +13,7 @@ import org.h2.mvstore.MVMap;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.List;
 import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -49,6 +50,39 @@ final class CopyOnWriteCollection extends H2Collection {
      */
     @Override
     protected boolean tracksDataSize() {
+        return false;
+    }
+
+    /**
+     * A limited query sorted by an indexed field and the id is answered by walking that index in order
+     * ({@link OrderedWalk}) when it can be, unless the index the library would use gives it fewer documents than
+     * the walk may read (the members of a small segment: sorting those is cheaper); otherwise, and when the walk
+     * gives up, as the library answers it.
+     */
+    @Override
+    protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
+                                         Document fieldSelector) {
+        long wanted = (long) Math.max(0, numberToSkip) + limit;
+        OrderedWalk walk = limit > 0 && query != null && !fewCandidates(query, OrderedWalk.budget(wanted))
+                ? OrderedWalk.of(orderBy, getIndexes(),
+                        () -> streamAllDocumentsWithPosition().map(DocumentWithPosition::getDocument))
+                : null;
+        if (walk != null) {
+            List<Document> first = walk.first(query, matcherOf(query), wanted, this::getDocument);
+            if (first != null) {
+                return handOut(window(first.stream(), numberToSkip, limit), batchSize, fieldSelector);
+            }
+        }
+        return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+    }
+
+    /** Whether the index the library would answer the query with gives it fewer than {@code cap} documents. */
+    private boolean fewCandidates(Document query, long cap) {
+        for (Index<Object> index : getIndexes()) {
+            if (index.canHandle(query)) {
+                return !(index instanceof EqualityPrefixIndex equality) || equality.candidates(query, cap) < cap;
+            }
+        }
         return false;
     }
 

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * A secondary index for the embedded server, which has none of its own (mongo-java-server 1.47 ignores every
@@ -31,12 +33,20 @@ final class EqualityPrefixIndex extends Index<Object> {
     /** A field at the document's top level, read without the library's path walk (a regex split per call). */
     private final boolean topLevel;
     private final MVMap<KeyValue, Object> entries;
+    /**
+     * How many documents hold an array or a sub-document in the field, whose entries are not where an order of the
+     * field's values would put them (an array's are its elements, a sub-document's is under null); -1 until known.
+     * Known from the start for an index created empty (the server adds every document through {@link #add}), else
+     * counted once by {@link #countNonScalar} before the first ordered walk. Kept in memory only.
+     */
+    private long nonScalar;
 
     EqualityPrefixIndex(String name, List<IndexKey> keys, boolean sparse, MVMap<KeyValue, Object> entries) {
         super(name, keys, sparse);
         this.field = keys.get(0).getKey();
         this.topLevel = !field.contains(".");
         this.entries = entries;
+        this.nonScalar = entries.isEmpty() ? 0 : -1;
     }
 
     /**
@@ -57,6 +67,7 @@ final class EqualityPrefixIndex extends Index<Object> {
     @Override
     public void add(Document document, Object position, MongoCollection<Object> collection) {
         entryKeys(document).forEach(key -> entries.put(key, position));
+        countIn(document, 1);
     }
 
     /** Every document has an entry (the server asks each index for the position of a document it removes). */
@@ -67,6 +78,7 @@ final class EqualityPrefixIndex extends Index<Object> {
             Object removed = entries.remove(key);
             position = removed != null ? removed : position;
         }
+        countIn(document, -1);
         return position;
     }
 
@@ -94,6 +106,11 @@ final class EqualityPrefixIndex extends Index<Object> {
         return java.util.OptionalLong.of(entriesEqualTo(value).count());
     }
 
+    /** How many documents this index would give the query, counted up to {@code cap} (keys only, no document read). */
+    long candidates(Document query, long cap) {
+        return entriesEqualTo(EqualityQueries.scalarEquality(query, field)).limit(cap).count();
+    }
+
     /** The entries whose value is {@code value}: one per document, in document-id order. */
     private java.util.stream.Stream<KeyValue> entriesEqualTo(Object value) {
         Object wanted = normalized(value);
@@ -101,6 +118,43 @@ final class EqualityPrefixIndex extends Index<Object> {
         return java.util.stream.StreamSupport.stream(
                         java.util.Spliterators.spliteratorUnknownSize(keys, java.util.Spliterator.ORDERED), false)
                 .takeWhile(key -> java.util.Objects.equals(normalized(key.get(0)), wanted));
+    }
+
+    /** The indexed field (its first): what an {@link OrderedWalk} orders by. */
+    String field() {
+        return field;
+    }
+
+    /**
+     * Whether the entries are every document in the order of its value, so that an ordered walk may read them: not
+     * for a sparse index (it leaves documents out), a dotted field, or while a document holds an array or a
+     * sub-document in the field. {@code documents} are the collection's, read once to count those when the index
+     * was opened with entries.
+     */
+    boolean walkable(Supplier<Stream<Document>> documents) {
+        if (isSparse() || !topLevel) {
+            return false;
+        }
+        if (nonScalar < 0) {
+            nonScalar = documents.get().filter(this::isNonScalar).count();
+        }
+        return nonScalar == 0;
+    }
+
+    private void countIn(Document document, int change) {
+        if (nonScalar >= 0 && topLevel && isNonScalar(document)) {
+            nonScalar += change;
+        }
+    }
+
+    private boolean isNonScalar(Document document) {
+        Object value = document.getOrMissing(field);
+        return value instanceof Collection<?> || value instanceof Document;
+    }
+
+    /** The entries from {@code from} on (from the first, or the last when {@code reverse}, if {@code null}). */
+    org.h2.mvstore.Cursor<KeyValue, Object> cursor(KeyValue from, boolean reverse) {
+        return entries.cursor(from, null, reverse);
     }
 
     @Override
@@ -121,6 +175,8 @@ final class EqualityPrefixIndex extends Index<Object> {
     @Override
     public void updateInPlace(Document oldDocument, Document newDocument, Object position,
                               MongoCollection<Object> collection) {
+        countIn(oldDocument, -1);
+        countIn(newDocument, 1);
         List<KeyValue> before = entryKeys(oldDocument);
         List<KeyValue> after = entryKeys(newDocument);
         if (before.equals(after)) {

@@ -36,11 +36,17 @@ final class DirectoryStore implements ReadModelStore {
         this.mongo = mongo;
         this.collection = version.collection(COLLECTION);
         this.states = new MongoStateStore<>(mongo, DirectoryState.class, collection);
-        indexes.ensureOrderIndexes(mongo, collection, Arrays.stream(CustomerSort.Field.values())
-                .map(field -> new Index().on(field.documentField(), Sort.Direction.ASC).on("_id", Sort.Direction.ASC))
-                .toList());
+        // By revenue everywhere, so the most valuable customers come first without a sort of everyone (SPEC); the
+        // other orders' upkeep is left to MongoDB (ReadModelIndexes).
+        indexes.ensureOrderIndexes(mongo, collection, List.of(orderIndex(CustomerSort.Field.NET_REVENUE)),
+                Arrays.stream(CustomerSort.Field.values()).filter(field -> field != CustomerSort.Field.NET_REVENUE)
+                        .map(DirectoryStore::orderIndex).toList());
         mongo.indexOps(collection).createIndex(new Index().on("status", Sort.Direction.ASC));
         mongo.indexOps(collection).createIndex(new Index().on(SEGMENT, Sort.Direction.ASC));
+    }
+
+    private static Index orderIndex(CustomerSort.Field field) {
+        return new Index().on(field.documentField(), Sort.Direction.ASC).on("_id", Sort.Direction.ASC);
     }
 
     MongoStateStore<DirectoryState> states() {

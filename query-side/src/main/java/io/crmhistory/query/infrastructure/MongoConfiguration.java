@@ -37,7 +37,7 @@ class MongoConfiguration {
         return backend == null ? () -> { } : backend::commit;
     }
 
-    /** MongoDB walks an index in order; the embedded store does not, so indexes kept only for an order are left out. */
+    /** MongoDB keeps every index kept only for an order; the embedded store only those the read models keep everywhere. */
     @Bean
     ReadModelIndexes readModelIndexes(ObjectProvider<ReadModelBackend> embedded) {
         return new ReadModelIndexes(embedded.getIfAvailable() == null);

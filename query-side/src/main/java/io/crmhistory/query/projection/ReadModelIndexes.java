@@ -11,27 +11,40 @@ import java.util.List;
 
 /**
  * Which of a read model's indexes are worth their upkeep on the store it runs on. An index kept only for an
- * order (a listing sorted by revenue, say, paged with keyset cursors) lets MongoDB answer a page by walking the
- * index instead of sorting every match. The embedded store cannot walk an index in order: it answers equality
- * on an index's first field and sorts whatever matched in memory, so there such an index is a B-tree entry
- * removed and added again on every write that changes the field, and no read ever uses it.
+ * order (a listing sorted by revenue, say, paged with keyset cursors) lets a sorted page be a walk of the index
+ * instead of a sort of every match: MongoDB's, and the embedded store's since it walks an index on
+ * ({@code field}, {@code _id}) in order ({@code OrderedWalk} in the embedded-mongo module). On the embedded store the
+ * upkeep is the dearer part: every write that changes the field removes and adds a B-tree entry, and at a million
+ * customers the directory's five order indexes cost about as much as the rest of its writes (session 20,
+ * docs/benchmarks.md). So there only the orders a caller names as kept everywhere are created; the others exist on
+ * MongoDB only.
+ *
+ * @param keepsEveryOrderIndex whether the store keeps every order index (MongoDB) or only those kept everywhere
  */
-public record ReadModelIndexes(boolean walksIndexesInOrder) {
+public record ReadModelIndexes(boolean keepsEveryOrderIndex) {
 
     private static final Logger log = LoggerFactory.getLogger(ReadModelIndexes.class);
 
+    /** {@link #ensureOrderIndexes(MongoOperations, String, List, List)} with none kept everywhere. */
+    public void ensureOrderIndexes(MongoOperations mongo, String collection, List<Index> mongoOnly) {
+        ensureOrderIndexes(mongo, collection, List.of(), mongoOnly);
+    }
+
     /**
-     * Creates these indexes, which serve only orders, on {@code collection} where the store can use them; elsewhere
-     * drops those an earlier version of this service created, so their upkeep stops (each drop is logged with its
-     * time: it is one command, which the embedded server answers alone). The collection's indexes are listed once.
+     * Creates {@code everywhere} on {@code collection}, and {@code mongoOnly} where the store keeps every order index;
+     * elsewhere drops those of {@code mongoOnly} an earlier version of this service created, so their upkeep stops
+     * (each drop is logged with its time: it is one command, which the embedded server answers alone). The
+     * collection's indexes are listed once.
      */
-    public void ensureOrderIndexes(MongoOperations mongo, String collection, List<Index> orderIndexes) {
+    public void ensureOrderIndexes(MongoOperations mongo, String collection, List<Index> everywhere,
+                                   List<Index> mongoOnly) {
         IndexOperations indexes = mongo.indexOps(collection);
-        if (walksIndexesInOrder) {
-            orderIndexes.forEach(indexes::createIndex);
+        everywhere.forEach(indexes::createIndex);
+        if (keepsEveryOrderIndex) {
+            mongoOnly.forEach(indexes::createIndex);
             return;
         }
-        List<List<String>> orders = orderIndexes.stream()
+        List<List<String>> orders = mongoOnly.stream()
                 .map(index -> List.copyOf(index.getIndexKeys().keySet()))
                 .toList();
         indexes.getIndexInfo().stream()
@@ -40,8 +53,8 @@ public record ReadModelIndexes(boolean walksIndexesInOrder) {
                 .forEach(name -> {
                     long start = System.nanoTime();
                     indexes.dropIndex(name);
-                    log.info("Dropped index {} of {} in {} ms: it serves only an order, which this store does not "
-                            + "read from an index", name, collection, (System.nanoTime() - start) / 1_000_000);
+                    log.info("Dropped index {} of {} in {} ms: it serves only an order, whose upkeep this store "
+                            + "leaves to MongoDB", name, collection, (System.nanoTime() - start) / 1_000_000);
                 });
     }
 }

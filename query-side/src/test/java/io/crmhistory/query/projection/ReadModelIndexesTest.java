@@ -16,11 +16,15 @@ import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Indexes kept only for an order exist where the store walks them, and nowhere else, also after an upgrade. */
+/**
+ * Indexes kept only for an order exist on MongoDB, and on the embedded store only when kept everywhere, also after an
+ * upgrade.
+ */
 class ReadModelIndexesTest {
 
     private static final String COLLECTION = "directory_customers_v1";
     private static final Index BY_REVENUE = new Index().on("netRevenue", Sort.Direction.ASC).on("_id", Sort.Direction.ASC);
+    private static final Index BY_NAME = new Index().on("nameKey", Sort.Direction.ASC).on("_id", Sort.Direction.ASC);
     private static final Index BY_SEGMENT = new Index().on("segment", Sort.Direction.ASC);
 
     @TempDir
@@ -46,13 +50,25 @@ class ReadModelIndexesTest {
     }
 
     @Test
-    void anOrderIndexIsCreatedWhereTheStoreWalksIndexesInOrder() {
+    void anOrderIndexKeptEverywhereIsCreatedOnTheEmbeddedStore() {
         onStore(mongo -> {
             mongo.getCollection(COLLECTION).insertOne(new Document("_id", "c-1"));
 
-            new ReadModelIndexes(true).ensureOrderIndexes(mongo, COLLECTION, List.of(BY_REVENUE));
+            new ReadModelIndexes(false).ensureOrderIndexes(mongo, COLLECTION, List.of(BY_REVENUE), List.of(BY_NAME));
 
             assertThat(indexedFields(mongo)).containsExactlyInAnyOrder(List.of("_id"), List.of("netRevenue", "_id"));
+        });
+    }
+
+    @Test
+    void everyOrderIndexIsCreatedWhereTheStoreKeepsThemAll() {
+        onStore(mongo -> {
+            mongo.getCollection(COLLECTION).insertOne(new Document("_id", "c-1"));
+
+            new ReadModelIndexes(true).ensureOrderIndexes(mongo, COLLECTION, List.of(BY_REVENUE), List.of(BY_NAME));
+
+            assertThat(indexedFields(mongo)).containsExactlyInAnyOrder(List.of("_id"), List.of("netRevenue", "_id"),
+                    List.of("nameKey", "_id"));
         });
     }
 
