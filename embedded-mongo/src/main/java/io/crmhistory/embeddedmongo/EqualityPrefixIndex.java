@@ -33,11 +33,13 @@ final class EqualityPrefixIndex extends Index<Object> {
     /** A field at the document's top level, read without the library's path walk (a regex split per call). */
     private final boolean topLevel;
     private final MVMap<KeyValue, Object> entries;
+    /** Declared on exactly (field, {@code _id}): an index kept for an order, which an {@link OrderedWalk} may read. */
+    private final boolean orderIndex;
     /**
-     * How many documents hold an array or a sub-document in the field, whose entries are not where an order of the
-     * field's values would put them (an array's are its elements, a sub-document's is under null); -1 until known.
-     * Known from the start for an index created empty (the server adds every document through {@link #add}), else
-     * counted once by {@link #countNonScalar} before the first ordered walk. Kept in memory only.
+     * For an order index, how many documents hold an array or a sub-document in the field, whose entries are not
+     * where an order of the field's values would put them (an array's are its elements, a sub-document's is under
+     * null); -1 until known. Known from the start for an index created empty (the server adds every document
+     * through {@link #add}), else counted once by {@link #walkable} before the first ordered walk. Kept in memory only.
      */
     private long nonScalar;
 
@@ -46,6 +48,7 @@ final class EqualityPrefixIndex extends Index<Object> {
         this.field = keys.get(0).getKey();
         this.topLevel = !field.contains(".");
         this.entries = entries;
+        this.orderIndex = topLevel && keys.size() == 2 && ID.equals(keys.get(1).getKey());
         this.nonScalar = entries.isEmpty() ? 0 : -1;
     }
 
@@ -126,13 +129,13 @@ final class EqualityPrefixIndex extends Index<Object> {
     }
 
     /**
-     * Whether the entries are every document in the order of its value, so that an ordered walk may read them: not
-     * for a sparse index (it leaves documents out), a dotted field, or while a document holds an array or a
-     * sub-document in the field. {@code documents} are the collection's, read once to count those when the index
-     * was opened with entries.
+     * Whether the entries are every document in the order of its value, so that an ordered walk may read them: only
+     * for an order index on a top-level field, not a sparse one (it leaves documents out), and not while a document
+     * holds an array or a sub-document in the field. {@code documents} are the collection's, read once to count
+     * those when the index was opened with entries.
      */
     boolean walkable(Supplier<Stream<Document>> documents) {
-        if (isSparse() || !topLevel) {
+        if (!orderIndex || isSparse()) {
             return false;
         }
         if (nonScalar < 0) {
@@ -142,7 +145,7 @@ final class EqualityPrefixIndex extends Index<Object> {
     }
 
     private void countIn(Document document, int change) {
-        if (nonScalar >= 0 && topLevel && isNonScalar(document)) {
+        if (orderIndex && nonScalar >= 0 && isNonScalar(document)) {
             nonScalar += change;
         }
     }
