@@ -51,9 +51,18 @@ public record BgNbd(double r, double alpha, double a, double b) {
         }
         double x = s.x();
         double z = weeks / (alpha + s.t() + weeks);
-        double hyper = Hypergeometric.f21(r + x, b + x, a + b + x - 1, z);
-        double remaining = 1 - Math.exp((r + x) * Math.log((alpha + s.t()) / (alpha + s.t() + weeks))) * hyper;
-        double numerator = (a + b + x - 1) / (a - 1) * remaining;
+        double c = a + b + x - 1;
+        double power = Math.exp((r + x) * Math.log((alpha + s.t()) / (alpha + s.t() + weeks)));
+        double numerator;
+        if (c == 0) {
+            // a + b = 1 and no repeat purchase: 2F1 has a pole at c = 0, but c * 2F1(A, B; c; z) tends to
+            // A * B * z * 2F1(A + 1, B + 1; 2; z), so the product (equation 10's factor c times 1 - power * 2F1) is finite
+            double cTimesHyper = (r + x) * (b + x) * z * Hypergeometric.f21(r + x + 1, b + x + 1, 2, z);
+            numerator = -power * cTimesHyper / (a - 1);
+        } else {
+            double hyper = Hypergeometric.f21(r + x, b + x, c, z);
+            numerator = c / (a - 1) * (1 - power * hyper);
+        }
         double denominator = s.x() == 0 ? 1 : 1 + Math.exp(oddsOfDroppedOut(s));
         return Math.max(0, numerator / denominator);
     }

@@ -80,6 +80,19 @@ class ForecastNumericsTest {
         assertThat(longer).isGreaterThanOrEqualTo(shorter - 1e-9);
     }
 
+    /** Found by the property above: a model with a + b = 1 put 2F1 on its pole for a customer without repeats. */
+    @Test
+    void expectedPurchasesAreContinuousWhereAPlusBIsOne() {
+        PurchaseSummary noRepeat = new PurchaseSummary(0, 0, 12.5, 0);
+        BgNbd onThePole = new BgNbd(0.05, 0.8, 0.87, 0.13);
+
+        double atOne = onThePole.expectedPurchases(1.0, noRepeat);
+
+        assertThat(atOne).isPositive()
+                .isCloseTo(new BgNbd(0.05, 0.8, 0.87 + 1e-7, 0.13).expectedPurchases(1.0, noRepeat), org.assertj.core.data.Percentage.withPercentage(0.01))
+                .isCloseTo(new BgNbd(0.05, 0.8, 0.87 - 1e-7, 0.13).expectedPurchases(1.0, noRepeat), org.assertj.core.data.Percentage.withPercentage(0.01));
+    }
+
     @net.jqwik.api.Provide
     net.jqwik.api.Arbitrary<BgNbd> models() {
         net.jqwik.api.arbitraries.DoubleArbitrary positive = net.jqwik.api.Arbitraries.doubles().between(0.05, 10);
