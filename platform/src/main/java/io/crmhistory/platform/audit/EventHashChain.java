@@ -34,15 +34,6 @@ public class EventHashChain {
     public static final String HASH = "hash";
     public static final String PREVIOUS_HASH = "previousHash";
 
-    /** One digest per thread, reset before each use: {@code MessageDigest.getInstance} looks the provider up on every call. */
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
-    });
-
     private final ObjectMapper eventMapper;
     private final RevisionResolver revisions = new AnnotationRevisionResolver();
 
@@ -69,10 +60,11 @@ public class EventHashChain {
                               String occurredAt) {
         String input = nullToEmpty(previousHash) + '\n' + sequence + '\n' + type + '\n' + nullToEmpty(revision) + '\n'
                 + CanonicalJson.of(payload) + '\n' + nullToEmpty(occurredAt);
-        MessageDigest digest = SHA_256.get();
-        digest.reset();
-        digest.update(input.getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(digest.digest());
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(input.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     static String occurredAt(JsonNode payload) {
