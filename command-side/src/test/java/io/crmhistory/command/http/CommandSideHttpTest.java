@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhistory.api.customer.event.PurchaseRecorded;
 import io.crmhistory.api.messaging.MetadataKeys;
 import io.crmhistory.command.customer.email.EmailClaims;
+import io.crmhistory.platform.testing.TemporaryDataDirectory;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.axonframework.springboot.TimeoutProperties;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -59,12 +59,11 @@ import static org.assertj.core.api.Assertions.assertThat;
         "crm.snapshot.threshold=50"})
 class CommandSideHttpTest {
 
-    @TempDir
-    static Path dataDir;
+    static final Path DATA_DIR = TemporaryDataDirectory.create();
 
     @DynamicPropertySource
     static void dataDirectory(DynamicPropertyRegistry registry) {
-        registry.add("crm.data-dir", () -> dataDir.toString());
+        registry.add("crm.data-dir", DATA_DIR::toString);
     }
 
     @Autowired

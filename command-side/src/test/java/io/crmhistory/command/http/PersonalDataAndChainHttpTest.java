@@ -12,10 +12,10 @@ import io.crmhistory.platform.audit.JdbcEventChains;
 import io.crmhistory.platform.audit.StoredEvent;
 import io.crmhistory.platform.privacy.PersonalDataProtector;
 import io.crmhistory.platform.privacy.PersonalFields;
+import io.crmhistory.platform.testing.TemporaryDataDirectory;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
@@ -49,12 +49,11 @@ import static org.assertj.core.api.Assertions.assertThat;
         "crm.snapshot.threshold=3"})
 class PersonalDataAndChainHttpTest {
 
-    @TempDir
-    static Path dataDir;
+    static final Path DATA_DIR = TemporaryDataDirectory.create();
 
     @DynamicPropertySource
     static void dataDirectory(DynamicPropertyRegistry registry) {
-        registry.add("crm.data-dir", () -> dataDir.toString());
+        registry.add("crm.data-dir", DATA_DIR::toString);
     }
 
     @Autowired

@@ -10,6 +10,7 @@ import io.crmhistory.api.money.Money;
 import io.crmhistory.command.customer.CustomerConflictException;
 import io.crmhistory.platform.privacy.CustomerKeyStore;
 import io.crmhistory.platform.web.CorrelationIdFilter;
+import io.crmhistory.platform.testing.TemporaryDataDirectory;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.axonframework.commandhandling.CommandBus;
@@ -24,7 +25,6 @@ import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.CommandTargetResolver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -64,12 +64,11 @@ class CommandLanesTest {
     /** Commands for this customer fail once, the way a deadlock or a broken connection would, then succeed. */
     private static final String FAILS_ONCE = "fails-once";
 
-    @TempDir
-    static Path dataDir;
+    static final Path DATA_DIR = TemporaryDataDirectory.create();
 
     @DynamicPropertySource
     static void dataDirectory(DynamicPropertyRegistry registry) {
-        registry.add("crm.data-dir", () -> dataDir.toString());
+        registry.add("crm.data-dir", DATA_DIR::toString);
     }
 
     @TestConfiguration

@@ -9,7 +9,7 @@ import io.crmhistory.api.customer.event.CustomerRegistered;
 import io.crmhistory.platform.privacy.PersonalDataProtector;
 import io.crmhistory.platform.privacy.PersonalFields;
 import io.crmhistory.query.projection.Events;
-import io.crmhistory.query.projection.TemporaryDataDirectory;
+import io.crmhistory.platform.testing.TemporaryDataDirectory;
 import io.crmhistory.query.projection.ProjectionCatalog;
 import io.crmhistory.query.projection.ProjectionProcessors;
 import io.crmhistory.query.projection.Projections;
