@@ -37,7 +37,9 @@ final class AsOfScenario {
             throw new IllegalStateException("as-of customer import failed: " + imported.status() + " " + imported.body());
         }
         long head = EventStoreReader.head(EventStoreReader.sharedUrl(context.systems().productData()));
-        new ProjectionProbe(context.query()).awaitAll(head, Duration.ofMinutes(30));
+        ProjectionProbe probe = new ProjectionProbe(context.query());
+        probe.awaitAll(head, Duration.ofMinutes(30));
+        probe.awaitRefreshesIdle(Duration.ofHours(1));
 
         // The occurred axis at the sides' fixed clock: everything that had happened by then (all of the
         // customer's history, dated 2024-25). The recorded axis cannot be used with a fixed clock: the

@@ -128,7 +128,11 @@ public final class BenchRunner {
     private static void awaitProjectionsCaughtUp(BenchContext context) {
         long head = EventStoreReader.head(EventStoreReader.sharedUrl(context.systems().productData()));
         BenchContext.log("waiting for the projections to reach the event store's head " + head);
-        new ProjectionProbe(context.query()).awaitAll(head, Duration.ofMinutes(30));
+        ProjectionProbe probe = new ProjectionProbe(context.query());
+        probe.awaitAll(head, Duration.ofMinutes(30));
+        long start = System.nanoTime();
+        probe.awaitRefreshesIdle(Duration.ofHours(1));
+        BenchContext.log(String.format("background refreshes idle after %.1f s more", (System.nanoTime() - start) / 1e9));
     }
 
     private static String readEarlierReport(Path scratch) {

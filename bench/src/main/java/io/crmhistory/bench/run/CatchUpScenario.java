@@ -34,9 +34,13 @@ final class CatchUpScenario {
         long caughtUp = reached.values().stream().mapToLong(Long::longValue).max().orElseThrow();
         double seconds = Math.max(0, caughtUp - lastWriteNanos) / 1e9;
         double sinceProbe = Math.max(1, caughtUp - lastWriteNanos) / 1e9;
+        // The directory's segments and forecasts follow the projections in the background (refreshes deferred
+        // while catching up are done after it): the read models are current once those are idle too.
+        long refreshed = probe.awaitRefreshesIdle(Duration.ofHours(1));
 
-        StringBuilder note = new StringBuilder(String.format("head %,d; slowest behind at last write: %,d events",
-                head + 1, behind));
+        StringBuilder note = new StringBuilder(String.format("head %,d; slowest behind at last write: %,d events"
+                + "; background refreshes idle %.2f s after the last write",
+                head + 1, behind, Math.max(0, refreshed - lastWriteNanos) / 1e9));
         note.append("; ").append(segmentTotals(context, customers));
         if (lastWrite != null && lastWrite.version() >= 0) {
             long begin = System.nanoTime();

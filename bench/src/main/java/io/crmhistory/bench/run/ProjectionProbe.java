@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Where each projection of the query side stands: its position in the event stream, read from the
- * {@code projections} component of {@code /actuator/health} (shown to the ops role).
+ * {@code projections} component of {@code /actuator/health} (shown to the ops role); and whether its background
+ * refreshes (the segment and forecast on each directory entry) are idle, from the {@code refreshes} component.
  */
 final class ProjectionProbe {
 
@@ -57,5 +58,33 @@ final class ProjectionProbe {
         }
         throw new IllegalStateException("projections not at position " + head + " after " + timeout.toSeconds()
                 + " s: " + positions());
+    }
+
+    /**
+     * Waits until no background refresh of the query side has a run queued or running (at once when the query side
+     * does not report them); returns the {@link System#nanoTime()} at which that was first seen.
+     */
+    long awaitRefreshesIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Map<String, Long> queued = refreshesQueued();
+            if (queued.values().stream().allMatch(runs -> runs == 0)) {
+                return System.nanoTime();
+            }
+            Pause.briefly(Duration.ofMillis(50));
+        }
+        throw new IllegalStateException("background refreshes not idle after " + timeout.toSeconds() + " s: "
+                + refreshesQueued());
+    }
+
+    private Map<String, Long> refreshesQueued() {
+        HttpTarget.Response health = query.getQuietly("/actuator/health");
+        Map<String, Long> queued = new LinkedHashMap<>();
+        if (health == null || health.body().isEmpty()) {
+            return queued;
+        }
+        health.json().path("components").path("refreshes").path("details").fields()
+                .forEachRemaining(entry -> queued.put(entry.getKey(), entry.getValue().path("queued").asLong()));
+        return queued;
     }
 }

@@ -3,60 +3,76 @@ package io.crmhistory.query.prediction;
 import io.crmhistory.api.customer.query.ValueForecast;
 import io.crmhistory.query.directory.DirectoryForecasts;
 import io.crmhistory.query.projection.BackgroundRefresh;
+import io.crmhistory.query.projection.BackgroundRefreshes;
 import io.crmhistory.query.projection.CatchUpDeferral;
 import io.crmhistory.query.projection.ProjectionProcessors;
 import io.crmhistory.query.projection.Projections;
 import io.crmhistory.query.projection.ReadModelVersions;
+import io.crmhistory.query.projection.RefreshLedger;
 import io.crmhistory.query.value.PurchaseHistories;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.support.CronExpression;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Keeps the forecast stored on every directory entry (what the customer list shows and sorts by) fresh: all
  * customers when a model version is published, daily (a forecast changes with time alone) and when the live
  * directory version changes (a rebuilt directory starts without forecasts); single customers after each
  * committed value or directory batch of theirs, so a purchase moves them in the list within moments (while the
- * live projections are still catching up after a start, everyone once they have instead); and once after each
- * start. All of it on one background thread, in pages of {@value #PAGE}.
+ * live projections are still catching up after a start, everyone once they have instead). After a start, everyone
+ * when the {@link RefreshLedger} cannot vouch for the entries: no full refresh completed from the live directory
+ * and model versions, a daily refresh missed while stopped, or an instance stopped with refreshes owed or crashed.
+ * All of it on one background thread, in pages of {@value #PAGE}.
  */
 @Component
 public class ForecastRefresh implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ForecastRefresh.class);
+    private static final String NAME = "forecast-refresh";
     private static final int PAGE = 1000;
 
     private final ValueModels models;
     private final PurchaseHistories purchases;
     private final DirectoryForecasts directory;
     private final Clock clock;
+    private final CronExpression daily;
     private final CatchUpDeferral deferral;
-    private final BackgroundRefresh refresh = new BackgroundRefresh("forecast-refresh");
-    private volatile int refreshedDirectoryVersion;
-    private volatile int refreshedModelVersion;
+    private final BackgroundRefresh refresh;
+    private final RefreshLedger ledger;
+    private final Duration stopPatience;
+    /** "directory version/model version" of the last full refresh; null until the ledger was read. */
+    private volatile String refreshedFor;
 
     ForecastRefresh(ValueModels models, PurchaseHistories purchases, DirectoryForecasts directory,
-                    ProjectionProcessors processors, ReadModelVersions versions, Clock clock) {
+                    ProjectionProcessors processors, ReadModelVersions versions, BackgroundRefreshes refreshes,
+                    Clock clock, @Value("${crm.value-model.refresh-cron:0 30 2 * * *}") String dailyCron,
+                    @Value("${crm.refresh.stop-patience:10s}") Duration stopPatience) {
         this.models = models;
         this.purchases = purchases;
         this.directory = directory;
         this.clock = clock;
+        this.daily = CronExpression.parse(dailyCron);
+        this.refresh = refreshes.create(NAME);
+        this.ledger = refreshes.ledger(NAME);
+        this.stopPatience = stopPatience;
         this.deferral = new CatchUpDeferral(processors, Projections.VALUE, Projections.DIRECTORY);
-        // Nothing refreshed yet by this process: the first check refreshes every entry, since a crash may have
-        // lost the last refresh's writes (and the daily one may have been missed while stopped).
-        this.refreshedDirectoryVersion = 0;
-        this.refreshedModelVersion = 0;
-        models.onPublished(version -> refresh.run(this::refreshAll));
+        models.onPublished(version -> refresh.runFull(() -> refreshAll("value model version " + version + " published")));
         versions.onCommitted((readModel, customerIds) -> {
             if ((readModel.equals(Projections.VALUE) || readModel.equals(Projections.DIRECTORY))
                     && models.current().isPresent()) {
@@ -70,35 +86,62 @@ public class ForecastRefresh implements DisposableBean {
     /** Time moves every forecast (T grows); once a day is what the list needs. */
     @Scheduled(cron = "${crm.value-model.refresh-cron:0 30 2 * * *}", zone = "UTC")
     void daily() {
-        refresh.run(this::refreshAll);
+        refresh.runFull(() -> refreshAll("daily"));
     }
 
     /**
-     * A rebuilt directory or a model another instance fitted: every entry. Refreshes skipped while catching up:
-     * those customers (or everyone, when too many were skipped to remember).
+     * Every entry when the ledger cannot vouch for them (see the class), for a rebuilt directory or a model another
+     * instance fitted, after a failed run, or when too many refreshes were skipped while catching up to remember;
+     * else the customers skipped.
      */
     @Scheduled(fixedDelayString = "${crm.value-model.refresh-interval:10000}")
     void catchUp() {
+        if (refreshedFor == null) {
+            refreshedFor = ledger.open()
+                    .filter(basis -> !dailyMissedSince(basis.asOf()))
+                    .map(RefreshLedger.Basis::basis).orElse("none");
+        }
         int model = models.current().map(ValueModelVersion::version).orElse(0);
         CatchUpDeferral.Owed owed = deferral.caughtUpAfterDeferring();
+        Set<String> abandoned = ledger.beatAndFindAbandoned();
+        boolean failed = refresh.takeFailure();
         if (model == 0) {
+            // No value model, no forecasts to keep: nothing a start or a crash could have left stale.
+            refresh.startChecked();
             return;
         }
-        if (directory.liveVersion() != refreshedDirectoryVersion || model != refreshedModelVersion
-                || owed.everyone()) {
-            refresh.run(this::refreshAll);
+        String basis = directory.liveVersion() + "/" + model;
+        String reason = !basis.equals(refreshedFor) ? "forecasts last fully refreshed for " + refreshedFor
+                : owed.everyone() ? "more refreshes deferred while catching up than remembered"
+                : !abandoned.isEmpty() ? "instances stopped with refreshes owed: " + abandoned
+                : failed ? "a refresh failed" : null;
+        if (reason != null) {
+            refreshedFor = basis;
+            refresh.runFull(() -> refreshAll(reason, abandoned));
         } else if (!owed.customers().isEmpty()) {
             refresh.customers(owed.customers(), this::refresh);
         }
+        refresh.startChecked();
     }
 
-    private void refreshAll() {
+    /** True when the daily refresh was due between {@code asOf} and now (this instance was stopped at the time). */
+    private boolean dailyMissedSince(Instant asOf) {
+        ZonedDateTime due = daily.next(asOf.atZone(ZoneOffset.UTC));
+        return due == null || !due.toInstant().isAfter(clock.instant());
+    }
+
+    private void refreshAll(String reason) {
+        refreshAll(reason, Set.of());
+    }
+
+    private void refreshAll(String reason, Set<String> abandoned) {
         Optional<ValueModelVersion> model = models.current();
         if (model.isEmpty()) {
             return;
         }
-        int directoryVersion = directory.liveVersion();
-        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        String basis = directory.liveVersion() + "/" + model.get().version();
+        Instant asOf = clock.instant();
+        LocalDate today = LocalDate.ofInstant(asOf, ZoneOffset.UTC);
         Map<String, ValueForecast> page = new HashMap<>();
         int[] customers = {0};
         purchases.forEach((customerId, history) -> {
@@ -110,10 +153,10 @@ public class ForecastRefresh implements DisposableBean {
             }
         });
         directory.store(page);
-        refreshedDirectoryVersion = directoryVersion;
-        refreshedModelVersion = model.get().version();
-        log.info("Forecasts of {} customers refreshed with value model version {} as of {}", customers[0],
-                model.get().version(), today);
+        ledger.fullyRefreshed(basis, asOf, abandoned);
+        refreshedFor = basis;
+        log.info("Forecasts of {} customers refreshed with value model version {} as of {} (why: {})", customers[0],
+                model.get().version(), today, reason);
     }
 
     private void refresh(List<String> customerIds) {
@@ -130,8 +173,10 @@ public class ForecastRefresh implements DisposableBean {
         directory.store(forecasts);
     }
 
+    /** Runs after the processors stopped (Axon stops them with the context, before beans are destroyed). */
     @Override
     public void destroy() {
-        refresh.close();
+        boolean done = refresh.finish(stopPatience);
+        ledger.close(done && !deferral.owing());
     }
 }

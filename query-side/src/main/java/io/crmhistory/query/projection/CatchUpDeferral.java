@@ -68,6 +68,11 @@ public final class CatchUpDeferral {
         }
     }
 
+    /** True while work was deferred and not yet handed out: stopping now would lose it. */
+    public synchronized boolean owing() {
+        return overflowed || !deferred.isEmpty();
+    }
+
     /** The work owed after a catch-up: for {@code everyone}, else for these {@code customers} (maybe none). */
     public record Owed(boolean everyone, Set<String> customers) {
         static final Owed NOTHING = new Owed(false, Set.of());

@@ -11,6 +11,7 @@ import io.crmhistory.query.projection.Events;
 import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.ReadModelVersions;
+import io.crmhistory.platform.testing.MovableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -337,35 +338,6 @@ class SegmentReevaluationTest {
                             throw e.getCause();
                         }
                     });
-        }
-    }
-
-    /** The machine's clock, moved on by the test to let a lease run out. */
-    static final class MovableClock extends Clock {
-
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
         }
     }
 }
