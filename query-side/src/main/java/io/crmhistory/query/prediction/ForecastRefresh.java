@@ -124,10 +124,14 @@ public class ForecastRefresh implements DisposableBean {
         refresh.startChecked();
     }
 
-    /** True when the daily refresh was due between {@code asOf} and now (this instance was stopped at the time). */
     private boolean dailyMissedSince(Instant asOf) {
+        return dailyMissed(daily, asOf, clock.instant());
+    }
+
+    /** True when the daily refresh was due after a full refresh as of {@code asOf} and by {@code now}. */
+    static boolean dailyMissed(CronExpression daily, Instant asOf, Instant now) {
         ZonedDateTime due = daily.next(asOf.atZone(ZoneOffset.UTC));
-        return due == null || !due.toInstant().isAfter(clock.instant());
+        return due == null || !due.toInstant().isAfter(now);
     }
 
     private void refreshAll(String reason) {
