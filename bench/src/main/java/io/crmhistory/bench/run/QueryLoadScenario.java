@@ -17,7 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Query latency while ingest runs: {@link #READERS} closed-loop readers ask for imported customers'
  * profile, value, segment and first history page in turn, while {@link #WRITERS} clients keep sending
- * commands to the command side (so the projections keep writing to the same read-model store).
+ * commands to the command side (so the projections keep writing to the same read-model store). Before it, the same
+ * readers alone for as long: the baseline that says how much of the latency under ingest is the ingest's (both
+ * sides, the projections and the load generator share the machine's cores).
  */
 final class QueryLoadScenario {
 
@@ -29,18 +31,31 @@ final class QueryLoadScenario {
     }
 
     static void run(BenchContext context, long importedCustomers) {
+        Map<String, Histogram> alone = measure(context, importedCustomers, null);
+        measure(context, importedCustomers, alone);
+    }
+
+    /**
+     * @param alone the readers' latencies without ingest; null to measure them (no writers), else the pass runs
+     *              beside the writers and its rows compare with them
+     */
+    private static Map<String, Histogram> measure(BenchContext context, long importedCustomers,
+                                                  Map<String, Histogram> alone) {
+        boolean ingesting = alone != null;
         int seconds = context.size().readSeconds();
-        BenchContext.log("query latency under ingest: " + READERS + " readers, " + WRITERS + " writers, " + seconds + " s");
+        BenchContext.log("query latency " + (ingesting ? "under ingest" : "with no ingest") + ": " + READERS
+                + " readers, " + (ingesting ? WRITERS : 0) + " writers, " + seconds + " s");
         context.systems().resetPeaks();
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         ExecutorService pool = Executors.newFixedThreadPool(READERS + 1);
         try {
-            Future<LoadDriver.Result> ingest = pool.submit(() -> LoadDriver.run(context.product(),
+            Future<LoadDriver.Result> ingest = !ingesting ? null : pool.submit(() -> LoadDriver.run(context.product(),
                     new WorkloadGenerator(context.patterns(), context.options().seed() + 99, context.prefix("mix"), Long.MAX_VALUE / 2),
                     WRITERS, Long.MAX_VALUE, deadline));
             List<Future<Reader>> readers = new ArrayList<>();
             for (int i = 0; i < READERS; i++) {
-                long seed = context.options().seed() + i;
+                // Other customers in each pass, so that the second does not read what the first left in caches.
+                long seed = context.options().seed() + i + (ingesting ? 0 : 1000);
                 readers.add(pool.submit(() -> new Reader(context.query(), importedCustomers, seed).runUntil(deadline)));
             }
             Map<String, Histogram> merged = new LinkedHashMap<>();
@@ -53,18 +68,30 @@ final class QueryLoadScenario {
                 errors += reader.errors.get();
                 samples.addAll(reader.errorSamples);
             }
-            LoadDriver.Result writes = ingest.get();
+            LoadDriver.Result writes = ingesting ? ingest.get() : null;
             Map<String, ManagedProcess.Usage> usage = context.systems().usage();
+            String errorNote = errors == 0 ? "" : "; " + errors + " read errors, e.g. "
+                    + samples.subList(0, Math.min(3, samples.size()));
             for (String query : QUERIES) {
                 Histogram h = merged.get(query);
-                context.report().add(new ScenarioResult("query " + query + " under ingest",
+                String note = String.format("%,d customers in the read models", importedCustomers);
+                if (ingesting) {
+                    Histogram base = alone.get(query);
+                    note += String.format("; p50 %.1f x, p99 %.1f x the reads alone",
+                            h.getValueAtPercentile(50) / (double) Math.max(1, base.getValueAtPercentile(50)),
+                            h.getValueAtPercentile(99) / (double) Math.max(1, base.getValueAtPercentile(99)));
+                }
+                context.report().add(new ScenarioResult("query " + query + (ingesting ? " under ingest" : ", no ingest"),
                         String.format("%,d reads, %d s", h.getTotalCount(), seconds),
                         ReportTable.count(h.getTotalCount() / (double) seconds) + " reads/s", h, usage,
-                        String.format("%,d customers in the read models", importedCustomers)));
+                        ingesting ? note : note + errorNote));
             }
-            context.report().add(new ScenarioResult("ingest during the query load", String.format("%,d commands",
-                    writes.completed()), ReportTable.count(writes.perSecond()) + " cmd/s", writes.latencies(), usage,
-                    errors == 0 ? "" : errors + " read errors, e.g. " + samples.subList(0, Math.min(3, samples.size()))));
+            if (ingesting) {
+                context.report().add(new ScenarioResult("ingest during the query load", String.format("%,d commands",
+                        writes.completed()), ReportTable.count(writes.perSecond()) + " cmd/s", writes.latencies(), usage,
+                        errorNote.isEmpty() ? "" : errorNote.substring(2)));
+            }
+            return merged;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

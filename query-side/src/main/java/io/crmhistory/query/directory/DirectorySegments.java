@@ -50,7 +50,7 @@ class DirectorySegments implements DisposableBean {
     private final RefreshLedger ledger;
     private final CatchUpDeferral deferral;
     private final Duration stopPatience;
-    /** The versions the entries were last fully refreshed from; null until the ledger was read. */
+    /** The versions the entries were last fully refreshed from ("none" when never). */
     private volatile String refreshedFor;
 
     DirectorySegments(DirectoryReadModel directory, SegmentMembership segments, ProjectionCatalog catalog,
@@ -63,6 +63,8 @@ class DirectorySegments implements DisposableBean {
         this.ledger = refreshes.ledger(NAME);
         this.stopPatience = stopPatience;
         this.deferral = new CatchUpDeferral(processors, Projections.SEGMENT, Projections.DIRECTORY);
+        // Here, before the processors start (see RefreshLedger).
+        this.refreshedFor = ledger.open().map(RefreshLedger.Basis::basis).orElse("none");
         versions.onCommitted((readModel, customerIds) -> {
             if (readModel.equals(Projections.SEGMENT) || readModel.equals(Projections.DIRECTORY)) {
                 if (!deferral.defer(customerIds)) {
@@ -80,12 +82,12 @@ class DirectorySegments implements DisposableBean {
     @Scheduled(fixedDelayString = "${crm.projections.catalog-refresh-interval:2000}")
     void catchUp() {
         String versions = catalog.live(Projections.DIRECTORY) + "/" + catalog.live(Projections.SEGMENT);
-        if (refreshedFor == null) {
-            refreshedFor = ledger.open().map(RefreshLedger.Basis::basis).orElse("none");
-        }
         CatchUpDeferral.Owed owed = deferral.caughtUpAfterDeferring();
-        Set<String> abandoned = ledger.beatAndFindAbandoned();
         boolean failed = refresh.takeFailure();
+        if (failed) {
+            ledger.handOutAgain();
+        }
+        Set<String> abandoned = ledger.beatAndFindAbandoned();
         String reason = !versions.equals(refreshedFor) ? "entries last fully refreshed from versions " + refreshedFor
                 : owed.everyone() ? "more refreshes deferred while catching up than remembered"
                 : !abandoned.isEmpty() ? "instances stopped with refreshes owed: " + abandoned

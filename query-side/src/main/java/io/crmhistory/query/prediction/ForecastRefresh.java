@@ -56,7 +56,7 @@ public class ForecastRefresh implements DisposableBean {
     private final BackgroundRefresh refresh;
     private final RefreshLedger ledger;
     private final Duration stopPatience;
-    /** "directory version/model version" of the last full refresh; null until the ledger was read. */
+    /** "directory version/model version" of the last full refresh ("none" when never, or a daily one was missed). */
     private volatile String refreshedFor;
 
     ForecastRefresh(ValueModels models, PurchaseHistories purchases, DirectoryForecasts directory,
@@ -72,6 +72,10 @@ public class ForecastRefresh implements DisposableBean {
         this.ledger = refreshes.ledger(NAME);
         this.stopPatience = stopPatience;
         this.deferral = new CatchUpDeferral(processors, Projections.VALUE, Projections.DIRECTORY);
+        // Here, before the processors start (see RefreshLedger).
+        this.refreshedFor = ledger.open()
+                .filter(basis -> !dailyMissed(daily, basis.asOf(), clock.instant()))
+                .map(RefreshLedger.Basis::basis).orElse("none");
         models.onPublished(version -> refresh.runFull(() -> refreshAll("value model version " + version + " published")));
         versions.onCommitted((readModel, customerIds) -> {
             if ((readModel.equals(Projections.VALUE) || readModel.equals(Projections.DIRECTORY))
@@ -96,15 +100,13 @@ public class ForecastRefresh implements DisposableBean {
      */
     @Scheduled(fixedDelayString = "${crm.value-model.refresh-interval:10000}")
     void catchUp() {
-        if (refreshedFor == null) {
-            refreshedFor = ledger.open()
-                    .filter(basis -> !dailyMissedSince(basis.asOf()))
-                    .map(RefreshLedger.Basis::basis).orElse("none");
-        }
         int model = models.current().map(ValueModelVersion::version).orElse(0);
         CatchUpDeferral.Owed owed = deferral.caughtUpAfterDeferring();
-        Set<String> abandoned = ledger.beatAndFindAbandoned();
         boolean failed = refresh.takeFailure();
+        if (failed) {
+            ledger.handOutAgain();
+        }
+        Set<String> abandoned = ledger.beatAndFindAbandoned();
         if (model == 0) {
             // No value model, no forecasts to keep: nothing a start or a crash could have left stale.
             refresh.startChecked();
@@ -122,10 +124,6 @@ public class ForecastRefresh implements DisposableBean {
             refresh.customers(owed.customers(), this::refresh);
         }
         refresh.startChecked();
-    }
-
-    private boolean dailyMissedSince(Instant asOf) {
-        return dailyMissed(daily, asOf, clock.instant());
     }
 
     /** True when the daily refresh was due after a full refresh as of {@code asOf} and by {@code now}. */

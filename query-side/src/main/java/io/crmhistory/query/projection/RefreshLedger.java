@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What a {@link BackgroundRefresh} has done, kept in {@value #COLLECTION} so that a start need not redo it all.
@@ -33,6 +34,11 @@ import java.util.UUID;
  * </ul>
  * A clean-stop marker alone would not do with several instances: one instance's start would clear what another
  * instance's crash left.
+ *
+ * <p>The session is opened when the refresh's owner is made, before the projections start: a store that loses its
+ * newest writes in a crash (the embedded one commits every few seconds) then loses whatever the instance wrote after
+ * the session too, projections' batches and their tracking tokens alike, and those batches are projected again
+ * (and refreshed) by the next start. A session opened later could be lost while a batch written before it is kept.
  */
 public final class RefreshLedger {
 
@@ -54,6 +60,8 @@ public final class RefreshLedger {
     private volatile Instant nextBeat = Instant.MIN;
     private volatile boolean open;
     private volatile boolean closed;
+    /** Abandoned sessions already handed out for repair: one full refresh each, however long it runs. */
+    private final Set<String> handedOut = ConcurrentHashMap.newKeySet();
 
     /**
      * @param clock      operational time (heartbeats), not the business clock a test may pin
@@ -73,11 +81,14 @@ public final class RefreshLedger {
     }
 
     /**
-     * Starts this instance's session (its first heartbeat is the next {@link #beatAndFindAbandoned}); answers the
-     * basis of the last completed full refresh, if any.
+     * Starts this instance's session, before the projections start (see the class); answers the basis of the last
+     * completed full refresh, if any. The first {@link #beatAndFindAbandoned} looks at once.
      */
     public Optional<Basis> open() {
         open = !closed;
+        if (open) {
+            writeBeat(clock.instant());
+        }
         Document basis = mongo.findById(basisId(), Document.class, COLLECTION);
         return Optional.ofNullable(basis)
                 .map(doc -> new Basis(doc.getString(BASIS), doc.getDate("asOf").toInstant()));
@@ -87,7 +98,8 @@ public final class RefreshLedger {
      * Beats this instance's heartbeat and looks for sessions of other instances that stopped uncleanly or went
      * stale, at most once every {@code beatEvery}.
      *
-     * @return the sessions owed a full refresh; empty when none were found, or it was not yet time to look
+     * @return the sessions owed a full refresh and not handed out before; empty when none were found, or it was not
+     * yet time to look
      */
     public Set<String> beatAndFindAbandoned() {
         if (!open || clock.instant().isBefore(nextBeat)) {
@@ -99,8 +111,18 @@ public final class RefreshLedger {
                 .and("beat").lt(Date.from(clock.instant().minus(staleAfter))));
         abandoned.fields().include("_id");
         Set<String> ids = new LinkedHashSet<>();
-        mongo.find(abandoned, Document.class, COLLECTION).forEach(doc -> ids.add(doc.getString("_id")));
+        mongo.find(abandoned, Document.class, COLLECTION).forEach(doc -> {
+            String id = doc.getString("_id");
+            if (handedOut.add(id)) {
+                ids.add(id);
+            }
+        });
         return ids;
+    }
+
+    /** The full refresh the sessions handed out were owed failed: the next look hands them out again. */
+    public void handOutAgain() {
+        handedOut.clear();
     }
 
     /** Records a completed full refresh from {@code basis}, which has repaired what these sessions left. */
@@ -110,6 +132,7 @@ public final class RefreshLedger {
                 COLLECTION);
         if (!repairedSessions.isEmpty()) {
             mongo.remove(Query.query(Criteria.where("_id").in(repairedSessions)), COLLECTION);
+            handedOut.removeAll(repairedSessions);
         }
     }
 

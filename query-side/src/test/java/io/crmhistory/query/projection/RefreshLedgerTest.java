@@ -82,6 +82,18 @@ class RefreshLedgerTest {
     }
 
     @Test
+    void aSessionIsWrittenWhenOpenedSoThatACrashBeforeTheFirstLookIsFound() {
+        RefreshLedger crashed = instance();
+        crashed.open();
+        // no look, no close: the process died right after it opened the session
+
+        RefreshLedger next = instance();
+        next.open();
+        clock.advance(STALE.plus(BEAT));
+        assertThat(next.beatAndFindAbandoned()).hasSize(1);
+    }
+
+    @Test
     void aStopWithWorkOwedIsFoundAtOnce() {
         RefreshLedger before = instance();
         before.open();
@@ -108,6 +120,9 @@ class RefreshLedgerTest {
         }
         Set<String> abandoned = nextLook(survivor);
         assertThat(abandoned).hasSize(1);
+        assertThat(nextLook(survivor)).as("handed out once while its full refresh runs").isEmpty();
+        survivor.handOutAgain();
+        assertThat(nextLook(survivor)).as("again after that refresh failed").isEqualTo(abandoned);
 
         survivor.fullyRefreshed("1/1", clock.instant(), abandoned);
         assertThat(nextLook(survivor)).as("repaired by the full refresh").isEmpty();
