@@ -1,6 +1,8 @@
 package io.crmhistory.query.projection;
 
 import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -41,6 +43,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * (and refreshed) by the next start. A session opened later could be lost while a batch written before it is kept.
  */
 public final class RefreshLedger {
+
+    private static final Logger log = LoggerFactory.getLogger(RefreshLedger.class);
 
     static final String COLLECTION = "refresh_ledger";
     private static final String SESSION = "session";
@@ -105,6 +109,17 @@ public final class RefreshLedger {
         if (!open || clock.instant().isBefore(nextBeat)) {
             return Set.of();
         }
+        try {
+            return lookForAbandoned();
+        } catch (RuntimeException e) {
+            // The store is unavailable: the next call tries again (the time of the next beat moved on only if the
+            // beat was written), and the caller's other work for this round is not lost with an exception.
+            log.warn("Could not beat {}'s heartbeat or look for abandoned sessions: {}", refresh, e.toString());
+            return Set.of();
+        }
+    }
+
+    private Set<String> lookForAbandoned() {
         beat();
         Query abandoned = Query.query(Criteria.where("refresh").is(refresh).and("kind").is(SESSION)
                 .and("_id").ne(sessionId)

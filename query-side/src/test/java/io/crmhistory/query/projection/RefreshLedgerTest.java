@@ -1,5 +1,7 @@
 package io.crmhistory.query.projection;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
@@ -13,6 +15,7 @@ import org.springframework.data.mongodb.core.MongoTemplate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,7 +38,12 @@ class RefreshLedgerTest {
     @BeforeEach
     void start() {
         server = new MongoServer(new MemoryBackend());
-        client = MongoClients.create(server.bindAndGetConnectionString());
+        // Quick to give up, for the test of an unavailable store.
+        client = MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString(server.bindAndGetConnectionString()))
+                .applyToClusterSettings(cluster -> cluster.serverSelectionTimeout(1, TimeUnit.SECONDS))
+                .applyToSocketSettings(socket -> socket.connectTimeout(1, TimeUnit.SECONDS))
+                .build());
         mongo = new MongoTemplate(client, "test");
     }
 
@@ -173,6 +181,15 @@ class RefreshLedgerTest {
         RefreshLedger segments = instance();
         segments.open();
         assertThat(segments.beatAndFindAbandoned()).isEmpty();
+    }
+
+    @Test
+    void anUnavailableStoreMakesALookFindNothingRatherThanFailTheOwnersRound() {
+        RefreshLedger ledger = instance();
+        ledger.open();
+        server.shutdownNow();
+
+        assertThat(ledger.beatAndFindAbandoned()).isEmpty();
     }
 
     @Test
