@@ -125,10 +125,18 @@ class DirectorySegments implements DisposableBean {
         directory.setSegments(current);
     }
 
-    /** Runs after the processors stopped (Axon stops them with the context, before beans are destroyed). */
+    /**
+     * Runs after the processors stopped (Axon stops them with the context, before beans are destroyed), so nothing
+     * more is deferred: the customers deferred while they caught up (a stop during a busy ingest) are refreshed now,
+     * within the patience, so that the stop is clean. Too many to remember leave it to the next look.
+     */
     @Override
     public void destroy() {
+        CatchUpDeferral.Owed owed = deferral.takeAll();
+        if (!owed.customers().isEmpty()) {
+            refresh.customers(owed.customers(), this::refresh);
+        }
         boolean done = refresh.finish(stopPatience);
-        ledger.close(done && !deferral.owing());
+        ledger.close(done && !owed.everyone());
     }
 }

@@ -109,6 +109,7 @@ public class ForecastRefresh implements DisposableBean {
         Set<String> abandoned = ledger.beatAndFindAbandoned();
         if (model == 0) {
             // No value model, no forecasts to keep: nothing a start or a crash could have left stale.
+            ledger.dismiss(abandoned);
             refresh.startChecked();
             return;
         }
@@ -175,10 +176,18 @@ public class ForecastRefresh implements DisposableBean {
         directory.store(forecasts);
     }
 
-    /** Runs after the processors stopped (Axon stops them with the context, before beans are destroyed). */
+    /**
+     * Runs after the processors stopped (Axon stops them with the context, before beans are destroyed), so nothing
+     * more is deferred: the customers deferred while they caught up (a stop during a busy ingest) are refreshed now,
+     * within the patience, so that the stop is clean. Too many to remember leave it to the next look.
+     */
     @Override
     public void destroy() {
+        CatchUpDeferral.Owed owed = deferral.takeAll();
+        if (!owed.customers().isEmpty()) {
+            refresh.customers(owed.customers(), this::refresh);
+        }
         boolean done = refresh.finish(stopPatience);
-        ledger.close(done && !deferral.owing());
+        ledger.close(done && !owed.everyone());
     }
 }

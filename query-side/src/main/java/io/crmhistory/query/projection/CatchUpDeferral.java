@@ -68,9 +68,15 @@ public final class CatchUpDeferral {
         }
     }
 
-    /** True while work was deferred and not yet handed out: stopping now would lose it. */
-    public synchronized boolean owing() {
-        return overflowed || !deferred.isEmpty();
+    /**
+     * Everything deferred and not yet handed out, whether the projections have caught up or not: for a stop, once
+     * the processors have stopped and nothing more can be deferred.
+     */
+    public synchronized Owed takeAll() {
+        Owed owed = overflowed ? Owed.EVERYONE : new Owed(false, Set.copyOf(deferred));
+        deferred.clear();
+        overflowed = false;
+        return owed;
     }
 
     /** The work owed after a catch-up: for {@code everyone}, else for these {@code customers} (maybe none). */

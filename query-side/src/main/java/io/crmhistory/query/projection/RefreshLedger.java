@@ -140,15 +140,20 @@ public final class RefreshLedger {
         handedOut.clear();
     }
 
+    /** Deletes these abandoned sessions, which left nothing to repair (the refresh had nothing to keep). */
+    public void dismiss(Set<String> sessions) {
+        if (!sessions.isEmpty()) {
+            mongo.remove(Query.query(Criteria.where("_id").in(sessions)), COLLECTION);
+            handedOut.removeAll(sessions);
+        }
+    }
+
     /** Records a completed full refresh from {@code basis}, which has repaired what these sessions left. */
     public void fullyRefreshed(String basis, Instant asOf, Set<String> repairedSessions) {
         mongo.upsert(Query.query(Criteria.where("_id").is(basisId())),
                 new Update().set("refresh", refresh).set("kind", BASIS).set(BASIS, basis).set("asOf", Date.from(asOf)),
                 COLLECTION);
-        if (!repairedSessions.isEmpty()) {
-            mongo.remove(Query.query(Criteria.where("_id").in(repairedSessions)), COLLECTION);
-            handedOut.removeAll(repairedSessions);
-        }
+        dismiss(repairedSessions);
     }
 
     /**
@@ -163,8 +168,11 @@ public final class RefreshLedger {
         open = false;
         if (clean) {
             mongo.remove(Query.query(Criteria.where("_id").is(sessionId)), COLLECTION);
+            log.info("{} stopped with nothing owed", refresh);
         } else {
             writeBeat(ABANDONED);
+            log.warn("{} stopped with refreshes owed (a run not done in time, a failed run, or more deferred than "
+                    + "remembered): the next look refreshes everyone", refresh);
         }
     }
 

@@ -43,4 +43,18 @@ class CatchUpDeferralTest {
         catchingUp.set(false);
         assertThat(deferral.caughtUpAfterDeferring().customers()).containsExactly("c-5");
     }
+
+    @Test
+    void aStopTakesWhatWasDeferredEvenWhileTheProjectionsStillLookBehind() {
+        CatchUpDeferral deferral = new CatchUpDeferral(catchingUp::get, 2);
+        deferral.defer(Set.of("c-1"));
+
+        assertThat(deferral.takeAll()).isEqualTo(new CatchUpDeferral.Owed(false, Set.of("c-1")));
+        assertThat(deferral.takeAll().customers()).isEmpty();
+
+        deferral.defer(Set.of("c-1", "c-2", "c-3"));
+        assertThat(deferral.takeAll()).isEqualTo(CatchUpDeferral.Owed.EVERYONE);
+        catchingUp.set(false);
+        assertThat(deferral.caughtUpAfterDeferring()).isEqualTo(CatchUpDeferral.Owed.NOTHING);
+    }
 }

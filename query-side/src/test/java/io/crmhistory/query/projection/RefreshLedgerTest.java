@@ -172,6 +172,22 @@ class RefreshLedgerTest {
     }
 
     @Test
+    void aSessionDismissedWithNothingToRepairIsGone() {
+        RefreshLedger crashed = instance();
+        crashed.open();
+        crashed.close(false);
+
+        RefreshLedger next = instance();
+        next.open();
+        Set<String> abandoned = next.beatAndFindAbandoned();
+        assertThat(abandoned).hasSize(1);
+        next.dismiss(abandoned);
+        next.handOutAgain();
+        assertThat(nextLook(next)).isEmpty();
+        assertThat(instance().open()).as("no full refresh recorded").isEmpty();
+    }
+
+    @Test
     void otherRefreshesSessionsAreNotThisOnes() {
         RefreshLedger forecasts = new RefreshLedger(mongo, "forecast-refresh", clock, BEAT, STALE);
         forecasts.open();
