@@ -12,8 +12,9 @@ import java.util.Map;
 /**
  * {@code refreshes} in {@code /actuator/health}: each background refresh of figures derived from other read models
  * (the segment and forecast on each directory entry), with whether it has checked its ledger since the start, the
- * full refreshes since the start, its queued runs, how long the current run has been running and the last failure. Always UP: a refresh running or failed leaves those figures behind for a while
- * (eventually consistent, like every read model), and a failed run is followed by a full refresh.
+ * full refreshes since the start, its queued runs, how long the current run has been running and the last failure.
+ * Always UP: a refresh running or failed leaves those figures behind for a while (eventually consistent, like every
+ * read model), and a failed run is followed by a full refresh.
  */
 @Component("refreshes")
 class RefreshesHealthIndicator extends AbstractHealthIndicator {

@@ -2,13 +2,12 @@ package io.crmhistory.query.prediction;
 
 import io.crmhistory.api.customer.query.ValueForecast;
 import io.crmhistory.query.directory.DirectoryForecasts;
-import io.crmhistory.query.projection.BackgroundRefresh;
 import io.crmhistory.query.projection.BackgroundRefreshes;
 import io.crmhistory.query.projection.CatchUpDeferral;
+import io.crmhistory.query.projection.LedgeredRefresh;
 import io.crmhistory.query.projection.ProjectionProcessors;
 import io.crmhistory.query.projection.Projections;
 import io.crmhistory.query.projection.ReadModelVersions;
-import io.crmhistory.query.projection.RefreshLedger;
 import io.crmhistory.query.value.PurchaseHistories;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,28 +35,21 @@ import java.util.Set;
  * directory version changes (a rebuilt directory starts without forecasts); single customers after each
  * committed value or directory batch of theirs, so a purchase moves them in the list within moments (while the
  * live projections are still catching up after a start, everyone once they have instead). After a start, everyone
- * when the {@link RefreshLedger} cannot vouch for the entries: no full refresh completed from the live directory
- * and model versions, a daily refresh missed while stopped, or an instance stopped with refreshes owed or crashed.
- * All of it on one background thread, in pages of {@value #PAGE}.
+ * when its ledger cannot vouch for the entries ({@link LedgeredRefresh}): no full refresh completed from the live
+ * directory and model versions, a daily refresh missed while stopped, or an instance stopped with refreshes owed or
+ * crashed. All of it on one background thread, in pages of {@value #PAGE}.
  */
 @Component
 public class ForecastRefresh implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ForecastRefresh.class);
-    private static final String NAME = "forecast-refresh";
     private static final int PAGE = 1000;
 
     private final ValueModels models;
     private final PurchaseHistories purchases;
     private final DirectoryForecasts directory;
     private final Clock clock;
-    private final CronExpression daily;
-    private final CatchUpDeferral deferral;
-    private final BackgroundRefresh refresh;
-    private final RefreshLedger ledger;
-    private final Duration stopPatience;
-    /** "directory version/model version" of the last full refresh ("none" when never, or a daily one was missed). */
-    private volatile String refreshedFor;
+    private final LedgeredRefresh refresh;
 
     ForecastRefresh(ValueModels models, PurchaseHistories purchases, DirectoryForecasts directory,
                     ProjectionProcessors processors, ReadModelVersions versions, BackgroundRefreshes refreshes,
@@ -67,22 +59,17 @@ public class ForecastRefresh implements DisposableBean {
         this.purchases = purchases;
         this.directory = directory;
         this.clock = clock;
-        this.daily = CronExpression.parse(dailyCron);
-        this.refresh = refreshes.create(NAME);
-        this.ledger = refreshes.ledger(NAME);
-        this.stopPatience = stopPatience;
-        this.deferral = new CatchUpDeferral(processors, Projections.VALUE, Projections.DIRECTORY);
-        // Here, before the processors start (see RefreshLedger).
-        this.refreshedFor = ledger.open()
-                .filter(basis -> !dailyMissed(daily, basis.asOf(), clock.instant()))
-                .map(RefreshLedger.Basis::basis).orElse("none");
-        models.onPublished(version -> refresh.runFull(() -> refreshAll("value model version " + version + " published")));
+        CronExpression daily = CronExpression.parse(dailyCron);
+        // Made here, before the processors start (see RefreshLedger). A daily refresh missed while stopped: everyone.
+        this.refresh = new LedgeredRefresh(refreshes, "forecast-refresh",
+                new CatchUpDeferral(processors, Projections.VALUE, Projections.DIRECTORY), stopPatience,
+                this::refresh, basis -> !dailyMissed(daily, basis.asOf(), clock.instant()));
+        models.onPublished(version -> refresh.runFull("value model version " + version + " published",
+                this::refreshAll));
         versions.onCommitted((readModel, customerIds) -> {
             if ((readModel.equals(Projections.VALUE) || readModel.equals(Projections.DIRECTORY))
                     && models.current().isPresent()) {
-                if (!deferral.defer(customerIds)) {
-                    refresh.customers(customerIds, this::refresh);
-                }
+                refresh.committed(customerIds);
             }
         });
     }
@@ -90,41 +77,18 @@ public class ForecastRefresh implements DisposableBean {
     /** Time moves every forecast (T grows); once a day is what the list needs. */
     @Scheduled(cron = "${crm.value-model.refresh-cron:0 30 2 * * *}", zone = "UTC")
     void daily() {
-        refresh.runFull(() -> refreshAll("daily"));
+        refresh.runFull("daily", this::refreshAll);
     }
 
     /**
-     * Every entry when the ledger cannot vouch for them (see the class), for a rebuilt directory or a model another
-     * instance fitted, after a failed run, or when too many refreshes were skipped while catching up to remember;
-     * else the customers skipped.
+     * Every entry for a rebuilt directory or a model another instance fitted (their versions are the basis), and
+     * whatever else the ledger cannot vouch for (see {@link LedgeredRefresh#check}). Without a value model there are
+     * no forecasts to keep.
      */
     @Scheduled(fixedDelayString = "${crm.value-model.refresh-interval:10000}")
     void catchUp() {
         int model = models.current().map(ValueModelVersion::version).orElse(0);
-        CatchUpDeferral.Owed owed = deferral.caughtUpAfterDeferring();
-        boolean failed = refresh.takeFailure();
-        if (failed) {
-            ledger.handOutAgain();
-        }
-        Set<String> abandoned = ledger.beatAndFindAbandoned();
-        if (model == 0) {
-            // No value model, no forecasts to keep: nothing a start or a crash could have left stale.
-            ledger.dismiss(abandoned);
-            refresh.startChecked();
-            return;
-        }
-        String basis = directory.liveVersion() + "/" + model;
-        String reason = !basis.equals(refreshedFor) ? "forecasts last fully refreshed for " + refreshedFor
-                : owed.everyone() ? "more refreshes deferred while catching up than remembered"
-                : !abandoned.isEmpty() ? "instances stopped with refreshes owed: " + abandoned
-                : failed ? "a refresh failed" : null;
-        if (reason != null) {
-            refreshedFor = basis;
-            refresh.runFull(() -> refreshAll(reason, abandoned));
-        } else if (!owed.customers().isEmpty()) {
-            refresh.customers(owed.customers(), this::refresh);
-        }
-        refresh.startChecked();
+        refresh.check(model == 0 ? null : directory.liveVersion() + "/" + model, this::refreshAll);
     }
 
     /** True when the daily refresh was due after a full refresh as of {@code asOf} and by {@code now}. */
@@ -133,11 +97,7 @@ public class ForecastRefresh implements DisposableBean {
         return due == null || !due.toInstant().isAfter(now);
     }
 
-    private void refreshAll(String reason) {
-        refreshAll(reason, Set.of());
-    }
-
-    private void refreshAll(String reason, Set<String> abandoned) {
+    private void refreshAll(String reason, Set<String> repaired) {
         Optional<ValueModelVersion> model = models.current();
         if (model.isEmpty()) {
             return;
@@ -156,8 +116,7 @@ public class ForecastRefresh implements DisposableBean {
             }
         });
         directory.store(page);
-        ledger.fullyRefreshed(basis, asOf, abandoned);
-        refreshedFor = basis;
+        refresh.fullyRefreshed(basis, asOf, repaired);
         log.info("Forecasts of {} customers refreshed with value model version {} as of {} (why: {})", customers[0],
                 model.get().version(), today, reason);
     }
@@ -176,18 +135,8 @@ public class ForecastRefresh implements DisposableBean {
         directory.store(forecasts);
     }
 
-    /**
-     * Runs after the processors stopped (Axon stops them with the context, before beans are destroyed), so nothing
-     * more is deferred: the customers deferred while they caught up (a stop during a busy ingest) are refreshed now,
-     * within the patience, so that the stop is clean. Too many to remember leave it to the next look.
-     */
     @Override
     public void destroy() {
-        CatchUpDeferral.Owed owed = deferral.takeAll();
-        if (!owed.customers().isEmpty()) {
-            refresh.customers(owed.customers(), this::refresh);
-        }
-        boolean done = refresh.finish(stopPatience);
-        ledger.close(done && !owed.everyone());
+        refresh.stop();
     }
 }
