@@ -48,7 +48,7 @@ public final class BackgroundRefresh {
     }
 
     /** Runs {@code refresh}, a refresh of every customer, on the background thread. */
-    public void runFull(Runnable refresh) {
+    void runFull(Runnable refresh) {
         fullRuns.incrementAndGet();
         submit(refresh);
     }
@@ -77,7 +77,7 @@ public final class BackgroundRefresh {
     }
 
     /** Queues these customers; {@code refresh} is then run with every customer queued since its last run. */
-    public void customers(Set<String> customerIds, Consumer<List<String>> refresh) {
+    void customers(Set<String> customerIds, Consumer<List<String>> refresh) {
         if (pending.addAll(customerIds)) {
             submit(() -> {
                 List<String> queuedCustomers = List.copyOf(pending);
@@ -90,7 +90,7 @@ public final class BackgroundRefresh {
     }
 
     /** True once after a run failed (its work is lost), false otherwise. */
-    public boolean takeFailure() {
+    boolean takeFailure() {
         return failed.getAndSet(false);
     }
 
@@ -111,7 +111,7 @@ public final class BackgroundRefresh {
     }
 
     /** The owner has decided, from its {@link RefreshLedger}, whether the start needs a full refresh. */
-    public void startChecked() {
+    void startChecked() {
         startChecked = true;
     }
 
@@ -128,7 +128,7 @@ public final class BackgroundRefresh {
      *
      * @return true when everything queued was done and nothing failed, so nothing this refresh owed is lost
      */
-    public boolean finish(Duration patience) {
+    boolean finish(Duration patience) {
         worker.shutdown();
         try {
             if (!worker.awaitTermination(patience.toMillis(), TimeUnit.MILLISECONDS)) {

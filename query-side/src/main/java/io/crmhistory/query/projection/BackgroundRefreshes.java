@@ -37,7 +37,7 @@ public class BackgroundRefreshes {
         this.staleAfter = staleAfter;
     }
 
-    public BackgroundRefresh create(String name) {
+    BackgroundRefresh create(String name) {
         BackgroundRefresh refresh = new BackgroundRefresh(name);
         Gauge.builder("crm.refresh.queued", refresh, BackgroundRefresh::queued).tag("refresh", name)
                 .description("Runs of the background refresh queued or running").register(registry);
@@ -51,7 +51,7 @@ public class BackgroundRefreshes {
     }
 
     /** The ledger of the refresh named {@code name}, on operational time. */
-    public RefreshLedger ledger(String name) {
+    RefreshLedger ledger(String name) {
         return new RefreshLedger(mongo, name, Clock.systemUTC(), beatEvery, staleAfter);
     }
 

@@ -71,7 +71,7 @@ public final class RefreshLedger {
      * @param clock      operational time (heartbeats), not the business clock a test may pin
      * @param staleAfter how long a session may miss its heartbeat before its instance is taken for crashed
      */
-    public RefreshLedger(MongoTemplate mongo, String refresh, Clock clock, Duration beatEvery, Duration staleAfter) {
+    RefreshLedger(MongoTemplate mongo, String refresh, Clock clock, Duration beatEvery, Duration staleAfter) {
         if (staleAfter.compareTo(beatEvery.multipliedBy(2)) < 0) {
             throw new IllegalArgumentException("staleAfter " + staleAfter + " must be at least twice beatEvery "
                     + beatEvery + ", or a live instance's session would be taken for a crashed one");
@@ -88,7 +88,7 @@ public final class RefreshLedger {
      * Starts this instance's session, before the projections start (see the class); answers the basis of the last
      * completed full refresh, if any. The first {@link #beatAndFindAbandoned} looks at once.
      */
-    public Optional<Basis> open() {
+    Optional<Basis> open() {
         open = !closed;
         if (open) {
             writeBeat(clock.instant());
@@ -105,7 +105,7 @@ public final class RefreshLedger {
      * @return the sessions owed a full refresh and not handed out before; empty when none were found, or it was not
      * yet time to look
      */
-    public Set<String> beatAndFindAbandoned() {
+    Set<String> beatAndFindAbandoned() {
         if (!open || clock.instant().isBefore(nextBeat)) {
             return Set.of();
         }
@@ -136,12 +136,12 @@ public final class RefreshLedger {
     }
 
     /** The full refresh the sessions handed out were owed failed: the next look hands them out again. */
-    public void handOutAgain() {
+    void handOutAgain() {
         handedOut.clear();
     }
 
     /** Deletes these abandoned sessions, which left nothing to repair (the refresh had nothing to keep). */
-    public void dismiss(Set<String> sessions) {
+    void dismiss(Set<String> sessions) {
         if (!sessions.isEmpty()) {
             mongo.remove(Query.query(Criteria.where("_id").in(sessions)), COLLECTION);
             handedOut.removeAll(sessions);
@@ -149,7 +149,7 @@ public final class RefreshLedger {
     }
 
     /** Records a completed full refresh from {@code basis}, which has repaired what these sessions left. */
-    public void fullyRefreshed(String basis, Instant asOf, Set<String> repairedSessions) {
+    void fullyRefreshed(String basis, Instant asOf, Set<String> repairedSessions) {
         mongo.upsert(Query.query(Criteria.where("_id").is(basisId())),
                 new Update().set("refresh", refresh).set("kind", BASIS).set(BASIS, basis).set("asOf", Date.from(asOf)),
                 COLLECTION);
@@ -160,7 +160,7 @@ public final class RefreshLedger {
      * Ends this instance's session: {@code clean} when nothing the refresh owed is lost (its queue was done), and
      * the session goes; otherwise it is marked abandoned, for the next look to refresh everyone.
      */
-    public void close(boolean clean) {
+    void close(boolean clean) {
         closed = true;
         if (!open) {
             return;
