@@ -1,0 +1,69 @@
+package io.crmhistory.query.infrastructure;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.crmhistory.query.history.HistoryEntry;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.SimpleMongoClientDatabaseFactory;
+import org.springframework.data.mongodb.core.convert.MappingMongoConverter;
+import org.springframework.data.mongodb.core.convert.MongoCustomConversions;
+import org.springframework.data.mongodb.core.mapping.MongoMappingContext;
+
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Read-model documents carry no {@code _class} hint, and those written with one (before) still read the same. */
+class NoTypeHintTest {
+
+    private MongoServer server;
+    private MongoClient client;
+    private MongoTemplate mongo;
+
+    @BeforeEach
+    void start() {
+        server = new MongoServer(new MemoryBackend());
+        client = MongoClients.create(server.bindAndGetConnectionString());
+        SimpleMongoClientDatabaseFactory factory = new SimpleMongoClientDatabaseFactory(client, "test");
+        MongoConfiguration configuration = new MongoConfiguration();
+        MongoCustomConversions conversions = configuration.mongoCustomConversions();
+        MongoMappingContext context = new MongoMappingContext();
+        context.setSimpleTypeHolder(conversions.getSimpleTypeHolder());
+        context.afterPropertiesSet();
+        MappingMongoConverter converter = configuration.mappingMongoConverter(factory, context, conversions);
+        converter.afterPropertiesSet();
+        mongo = new MongoTemplate(factory, converter);
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.shutdownNow();
+    }
+
+    @Test
+    void aDocumentIsStoredWithoutTheHintAndOneWithItReadsTheSame() {
+        HistoryEntry entry = new HistoryEntry("c-1/0000000000000000001/e", "c-1", 1, "e-1", "PURCHASE",
+                Instant.parse("2025-06-01T10:00:00Z"), Instant.parse("2025-06-01T10:00:01Z"), null,
+                Map.of("orderId", "o-1", "amount", Map.of("value", "12.50", "currency", "EUR")));
+        mongo.save(entry, "items");
+
+        Document stored = mongo.getCollection("items").find().first();
+        assertThat(stored).doesNotContainKey("_class").containsEntry("customerId", "c-1");
+        assertThat(mongo.findById(entry.id(), HistoryEntry.class, "items")).isEqualTo(entry);
+
+        Document old = new Document(stored);
+        old.put("_id", "c-1/0000000000000000002/e");
+        old.put("_class", HistoryEntry.class.getName());
+        mongo.getCollection("items").insertOne(old);
+        assertThat(mongo.findById("c-1/0000000000000000002/e", HistoryEntry.class, "items").details())
+                .isEqualTo(entry.details());
+    }
+}
