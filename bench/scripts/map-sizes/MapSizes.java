@@ -47,7 +47,7 @@ public class MapSizes {
             leafBytes = innerBytes = leaves = inners = 0;
             walk(map.getRootPage());
             total += leafBytes + innerBytes;
-            System.out.printf("%-75s entries %,13d  leaves %,10d (%,8.0f MB)  inner %,8d (%,6.0f MB)  total %,8.0f MB%n",
+            System.out.printf("%-75s entries %,13d  leaves %,10d (%,10.1f MB)  inner %,8d (%,8.1f MB)  total %,10.1f MB%n",
                     mapName, map.sizeAsLong(), leaves, leafBytes / 1e6, inners, innerBytes / 1e6,
                     (leafBytes + innerBytes) / 1e6);
         }
