@@ -1,10 +1,7 @@
 package io.crmhistory.query.infrastructure;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.crmhistory.query.history.HistoryEntry;
+import io.crmhistory.query.projection.InProcessMongo;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,15 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Read-model documents carry no {@code _class} hint, and those written with one (before) still read the same. */
 class NoTypeHintTest {
 
-    private MongoServer server;
-    private MongoClient client;
+    private InProcessMongo store;
     private MongoTemplate mongo;
 
     @BeforeEach
     void start() {
-        server = new MongoServer(new MemoryBackend());
-        client = MongoClients.create(server.bindAndGetConnectionString());
-        SimpleMongoClientDatabaseFactory factory = new SimpleMongoClientDatabaseFactory(client, "test");
+        store = new InProcessMongo();
+        SimpleMongoClientDatabaseFactory factory = new SimpleMongoClientDatabaseFactory(store.client(), "test");
         MongoConfiguration configuration = new MongoConfiguration();
         MongoCustomConversions conversions = configuration.mongoCustomConversions();
         MongoMappingContext context = new MongoMappingContext();
@@ -44,8 +39,7 @@ class NoTypeHintTest {
 
     @AfterEach
     void stop() {
-        client.close();
-        server.shutdownNow();
+        store.close();
     }
 
     @Test

@@ -1,14 +1,9 @@
 package io.crmhistory.query.projection;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.mongodb.core.MongoTemplate;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -29,22 +24,19 @@ class LedgeredRefreshTest {
     private final AtomicBoolean catchingUp = new AtomicBoolean(false);
     private final List<String> fullRuns = new CopyOnWriteArrayList<>();
     private final List<List<String>> customerRuns = new CopyOnWriteArrayList<>();
-    private MongoServer server;
-    private MongoClient client;
+    private InProcessMongo store;
     private BackgroundRefreshes refreshes;
 
     @BeforeEach
     void start() {
-        server = new MongoServer(new MemoryBackend());
-        client = MongoClients.create(server.bindAndGetConnectionString());
-        refreshes = new BackgroundRefreshes(new MongoTemplate(client, "test"), new SimpleMeterRegistry(),
+        store = new InProcessMongo();
+        refreshes = new BackgroundRefreshes(store.template(), new SimpleMeterRegistry(),
                 Duration.ofSeconds(10), Duration.ofSeconds(60));
     }
 
     @AfterEach
     void stop() {
-        client.close();
-        server.shutdownNow();
+        store.close();
     }
 
     private LedgeredRefresh instance() {

@@ -1,11 +1,5 @@
 package io.crmhistory.query.projection;
 
-import com.mongodb.ConnectionString;
-import com.mongodb.MongoClientSettings;
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.crmhistory.platform.testing.MovableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,7 +9,6 @@ import org.springframework.data.mongodb.core.MongoTemplate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,26 +24,18 @@ class RefreshLedgerTest {
     private static final Duration STALE = Duration.ofSeconds(60);
 
     private final MovableClock clock = new MovableClock(Instant.parse("2026-12-03T09:00:00Z"));
-    private MongoServer server;
-    private MongoClient client;
+    private InProcessMongo store;
     private MongoTemplate mongo;
 
     @BeforeEach
     void start() {
-        server = new MongoServer(new MemoryBackend());
-        // Quick to give up, for the test of an unavailable store.
-        client = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(server.bindAndGetConnectionString()))
-                .applyToClusterSettings(cluster -> cluster.serverSelectionTimeout(1, TimeUnit.SECONDS))
-                .applyToSocketSettings(socket -> socket.connectTimeout(1, TimeUnit.SECONDS))
-                .build());
-        mongo = new MongoTemplate(client, "test");
+        store = new InProcessMongo();
+        mongo = store.template();
     }
 
     @AfterEach
     void stop() {
-        client.close();
-        server.shutdownNow();
+        store.close();
     }
 
     private RefreshLedger instance() {
@@ -203,7 +188,7 @@ class RefreshLedgerTest {
     void anUnavailableStoreMakesALookFindNothingRatherThanFailTheOwnersRound() {
         RefreshLedger ledger = instance();
         ledger.open();
-        server.shutdownNow();
+        store.stopServer();
 
         assertThat(ledger.beatAndFindAbandoned()).isEmpty();
     }
