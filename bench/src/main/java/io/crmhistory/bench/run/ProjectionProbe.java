@@ -21,19 +21,25 @@ final class ProjectionProbe {
 
     /** Position of every projection; empty when the query side does not (yet) report them. */
     Map<String, Long> positions() {
-        HttpTarget.Response health = query.getQuietly("/actuator/health");
         Map<String, Long> positions = new LinkedHashMap<>();
-        if (health == null || health.body().isEmpty()) {
-            return positions;
-        }
-        JsonNode details = health.json().path("components").path("projections").path("details");
-        details.fields().forEachRemaining(entry -> {
-            JsonNode position = entry.getValue().path("position");
+        details("projections").forEach((name, details) -> {
+            JsonNode position = details.path("position");
             if (position.isNumber()) {
-                positions.put(entry.getKey(), position.asLong());
+                positions.put(name, position.asLong());
             }
         });
         return positions;
+    }
+
+    /** Each entry of one component of {@code /actuator/health}; empty when the query side does not report it. */
+    private Map<String, JsonNode> details(String component) {
+        HttpTarget.Response health = query.getQuietly("/actuator/health");
+        Map<String, JsonNode> details = new LinkedHashMap<>();
+        if (health != null && !health.body().isEmpty()) {
+            health.json().path("components").path(component).path("details").fields()
+                    .forEachRemaining(entry -> details.put(entry.getKey(), entry.getValue()));
+        }
+        return details;
     }
 
     /**
@@ -78,13 +84,8 @@ final class ProjectionProbe {
     }
 
     private Map<String, Long> refreshesQueued() {
-        HttpTarget.Response health = query.getQuietly("/actuator/health");
         Map<String, Long> queued = new LinkedHashMap<>();
-        if (health == null || health.body().isEmpty()) {
-            return queued;
-        }
-        health.json().path("components").path("refreshes").path("details").fields()
-                .forEachRemaining(entry -> queued.put(entry.getKey(), entry.getValue().path("queued").asLong()));
+        details("refreshes").forEach((name, details) -> queued.put(name, details.path("queued").asLong()));
         return queued;
     }
 }
