@@ -67,25 +67,23 @@ final class ProjectionProbe {
     }
 
     /**
-     * Waits until no background refresh of the query side has a run queued or running (at once when the query side
-     * does not report them); returns the {@link System#nanoTime()} at which that was first seen.
+     * Waits until every background refresh of the query side has checked its ledger since the start (a side
+     * seconds old may not have queued the full refresh it owes yet) and has no run queued or running (at once when
+     * the query side does not report them); returns the {@link System#nanoTime()} at which that was first seen.
      */
     long awaitRefreshesIdle(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            Map<String, Long> queued = refreshesQueued();
-            if (queued.values().stream().allMatch(runs -> runs == 0)) {
+            if (details("refreshes").values().stream().allMatch(ProjectionProbe::idle)) {
                 return System.nanoTime();
             }
             Pause.briefly(Duration.ofMillis(50));
         }
         throw new IllegalStateException("background refreshes not idle after " + timeout.toSeconds() + " s: "
-                + refreshesQueued());
+                + details("refreshes"));
     }
 
-    private Map<String, Long> refreshesQueued() {
-        Map<String, Long> queued = new LinkedHashMap<>();
-        details("refreshes").forEach((name, details) -> queued.put(name, details.path("queued").asLong()));
-        return queued;
+    private static boolean idle(JsonNode refresh) {
+        return refresh.path("startChecked").asBoolean(true) && refresh.path("queued").asLong() == 0;
     }
 }
