@@ -10,6 +10,7 @@ import io.crmhistory.api.customer.command.RegisterCustomer;
 import io.crmhistory.api.customer.command.UpdateProfile;
 import io.crmhistory.api.money.Money;
 import io.crmhistory.api.money.MoneyRules;
+import io.crmhistory.api.rules.PublishSegmentationRules;
 import io.crmhistory.platform.web.ClientInputException;
 import io.crmhistory.platform.web.FieldProblem;
 import org.springframework.http.HttpStatus;
@@ -17,6 +18,7 @@ import org.springframework.http.HttpStatus;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +39,8 @@ public final class CustomerCommandValidator {
     public static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     /** Business time may be in the past (imports of old history) but not further ahead than this. */
     public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    /** The first instant the read side's dates and cursors hold (years 0001 to 9999, as BSON dates do easily). */
+    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern PHONE = Pattern.compile("\\+?[0-9 ()./-]{3,40}");
     private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
@@ -78,7 +82,7 @@ public final class CustomerCommandValidator {
     }
 
     private void register(RegisterCustomer c) {
-        id("customerId", c.customerId());
+        customerId(c.customerId());
         required("name", c.name(), MAX_NAME);
         email(c.email());
         phone(c.phone());
@@ -88,7 +92,7 @@ public final class CustomerCommandValidator {
     }
 
     private void update(UpdateProfile c) {
-        id("customerId", c.customerId());
+        customerId(c.customerId());
         if (c.name() == null && c.email() == null && c.phone() == null && c.country() == null) {
             problem("body", "at least one of name, email, phone, country is required");
         }
@@ -101,7 +105,7 @@ public final class CustomerCommandValidator {
     }
 
     private void contact(RecordContact c) {
-        id("customerId", c.customerId());
+        customerId(c.customerId());
         if (c.contactId() != null) {
             id("contactId", c.contactId());
         }
@@ -115,17 +119,19 @@ public final class CustomerCommandValidator {
     }
 
     private void purchase(RecordPurchase c) {
-        id("customerId", c.customerId());
+        customerId(c.customerId());
         id("orderId", c.orderId());
         occurredAt("occurredAt", c.occurredAt());
-        if (money("amount", c.amount()) && c.amount().isNegative()) {
+        boolean amountValid = money("amount", c.amount());
+        if (amountValid && c.amount().isNegative()) {
             problem("amount.value", "must be zero or positive");
         }
-        lines(c.amount(), c.lines());
+        // lines are checked against the amount only when it is itself valid (printing 1E+999999999 is a billion digits)
+        lines(amountValid ? c.amount() : null, c.lines());
     }
 
     private void refund(RecordRefund c) {
-        id("customerId", c.customerId());
+        customerId(c.customerId());
         id("orderId", c.orderId());
         id("refundId", c.refundId());
         occurredAt("occurredAt", c.occurredAt());
@@ -136,12 +142,12 @@ public final class CustomerCommandValidator {
     }
 
     private void erase(ErasePersonalData c) {
-        id("customerId", c.customerId());
+        customerId(c.customerId());
         required("reason", c.reason(), MAX_SUBJECT);
     }
 
     private void status(ChangeStatus c) {
-        id("customerId", c.customerId());
+        customerId(c.customerId());
         present("status", c.status());
         required("reason", c.reason(), MAX_SUBJECT);
         notInFuture("effectiveAt", c.effectiveAt());
@@ -196,8 +202,8 @@ public final class CustomerCommandValidator {
             problem(field, "is required");
             return false;
         }
-        return MoneyRules.problemWith(money).map(reason -> {
-            problem(reason.contains("decimal") ? field + ".value" : field + ".currency", reason);
+        return MoneyRules.problemWith(money).map(wrong -> {
+            problem(field + "." + wrong.part(), wrong.reason());
             return false;
         }).orElse(true);
     }
@@ -210,8 +216,19 @@ public final class CustomerCommandValidator {
     }
 
     private void notInFuture(String field, OffsetDateTime value) {
-        if (value != null && value.toInstant().isAfter(clock.instant().plus(MAX_CLOCK_SKEW))) {
+        if (value != null && value.toInstant().isBefore(EARLIEST)) {
+            problem(field, "must not be before " + EARLIEST + " (the read side keeps years 0001 to 9999)");
+        } else if (value != null && value.toInstant().isAfter(clock.instant().plus(MAX_CLOCK_SKEW))) {
             problem(field, "must not be more than " + MAX_CLOCK_SKEW.toMinutes() + " minutes in the future");
+        }
+    }
+
+    private void customerId(String value) {
+        id("customerId", value);
+        if (PublishSegmentationRules.RULE_BOOK_ID.equals(value)) {
+            // the rule book's events live in a stream of this id: a customer of that id would mix into it and make
+            // the rule book unloadable (Axon keys streams by id alone)
+            problem("customerId", "'" + value + "' is reserved for the segmentation rule book");
         }
     }
 

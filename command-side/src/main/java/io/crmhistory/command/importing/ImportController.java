@@ -31,7 +31,9 @@ class ImportController {
             produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Import commands", description = "One JSON command a line with its \"type\" (RegisterCustomer, "
             + "UpdateProfile, RecordContact, RecordPurchase, RecordRefund, ChangeStatus). One bad line never stops "
-            + "the others; lines already recorded count as duplicates, so importing a file twice records nothing new.")
+            + "the others; lines already recorded count as duplicates, so importing a file twice records nothing new, "
+            + "except profile updates and status changes without effectiveAt that a later line of the file undid "
+            + "(they have no identity of their own). A line may have at most 1,048,576 characters.")
     ImportReport importCommands(HttpServletRequest request) throws IOException {
         String correlationId = CorrelationIdFilter.current();
         // The lanes run on their own threads: the request's principal and correlation id go explicitly.

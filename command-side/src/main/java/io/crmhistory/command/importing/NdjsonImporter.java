@@ -3,6 +3,7 @@ package io.crmhistory.command.importing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhistory.command.customer.CustomerConflictException;
 import io.crmhistory.command.customer.UnknownOrderException;
+import io.crmhistory.api.customer.command.CommandResult;
 import io.crmhistory.command.infrastructure.CommandDispatcher;
 import io.crmhistory.command.infrastructure.CommandLanes;
 import io.crmhistory.platform.web.ClientInputException;
@@ -12,10 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +34,12 @@ class NdjsonImporter {
 
     private static final Logger log = LoggerFactory.getLogger(NdjsonImporter.class);
 
+    /**
+     * Far above any valid command (a purchase of 1,000 lines and 10,000 characters of contact notes are well under
+     * it), low enough that a line is never a threat to the heap.
+     */
+    static final int MAX_LINE_CHARS = 1 << 20;
+
     private final CommandDispatcher commands;
     private final ImportLineParser parser;
 
@@ -48,21 +55,34 @@ class NdjsonImporter {
         CompletableFuture<Void> allCounted = new CompletableFuture<>();
         long started = System.nanoTime();
         long lineNumber = 0;
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 1 << 16)) {
-            String line;
-            while ((line = reader.readLine()) != null) {
+        try (Reader reader = new InputStreamReader(body, StandardCharsets.UTF_8)) {
+            NdjsonLines lines = new NdjsonLines(reader, MAX_LINE_CHARS);
+            NdjsonLines.Line line;
+            while ((line = lines.next()) != null) {
                 lineNumber++;
-                if (line.isBlank()) {
+                if (line.tooLong()) {
+                    tally.rejected(lineNumber, "body: a line may have at most " + MAX_LINE_CHARS + " characters");
                     continue;
                 }
-                ImportLineParser.Parsed parsed = parser.parse(line);
+                if (line.text().isBlank()) {
+                    continue;
+                }
+                ImportLineParser.Parsed parsed = parser.parse(line.text());
                 if (parsed.problem() != null) {
                     tally.rejected(lineNumber, parsed.problem());
                     continue;
                 }
                 long number = lineNumber;
                 unfinished.incrementAndGet();
-                commands.submit(parsed.command(), metaData).whenComplete((result, failure) -> {
+                CompletableFuture<CommandResult> submitted;
+                try {
+                    submitted = commands.submit(parsed.command(), metaData);
+                } catch (RuntimeException notQueued) {
+                    // shutting down or interrupted: this line will never be counted, and the answer must not wait for it
+                    unfinished.decrementAndGet();
+                    throw notQueued;
+                }
+                submitted.whenComplete((result, failure) -> {
                     if (failure != null) {
                         tally.rejected(number, describe(CommandDispatcher.causeOf(failure)));
                     } else if (result.recorded()) {

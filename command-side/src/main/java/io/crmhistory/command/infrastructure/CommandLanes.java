@@ -131,7 +131,7 @@ public class CommandLanes implements SmartLifecycle {
         accepting.readLock().lock();
         try {
             if (stopped) {
-                throw new IllegalStateException("the command side is shutting down");
+                throw new CommandSideStoppingException();
             }
             lanes.get(Math.floorMod(customerId.hashCode(), lanes.size())).put(task);
         } finally {

@@ -9,8 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
@@ -48,6 +51,14 @@ class CommandProblemHandler {
         log.warn("Command on {} gave up after concurrent modifications: {}", request.getRequestURI(), e.getMessage());
         return withInstance(ProblemResponses.withField(HttpStatus.CONFLICT, "customerId",
                 "the customer was being changed concurrently; retry the request"), request);
+    }
+
+    /** Shutting down: nothing was recorded, and the same request succeeds once an instance takes commands again. */
+    @ExceptionHandler(CommandSideStoppingException.class)
+    ResponseEntity<ProblemDetail> stopping(CommandSideStoppingException e, HttpServletRequest request) {
+        ProblemDetail problem = ProblemResponses.withField(HttpStatus.SERVICE_UNAVAILABLE, "body", e.getMessage());
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(withInstance(problem, request));
     }
 
     private static ProblemDetail withInstance(ProblemDetail problem, HttpServletRequest request) {

@@ -19,6 +19,7 @@ import io.crmhistory.api.customer.event.PurchaseRecorded;
 import io.crmhistory.api.customer.event.RefundRecorded;
 import io.crmhistory.api.messaging.MetadataKeys;
 import io.crmhistory.api.money.Money;
+import io.crmhistory.api.rules.PublishSegmentationRules;
 import io.crmhistory.platform.web.ClientInputException;
 import io.crmhistory.platform.web.FieldProblem;
 import io.crmhistory.platform.privacy.PersonalDataProtector;
@@ -155,6 +156,15 @@ class CustomerTest {
             fixture.givenNoPriorActivity()
                     .when(new RegisterCustomer(ID, "Ada", null, null, null, null, null))
                     .expectEvents(new CustomerRegistered(ID, sealed(NAME, "Ada"), null, null, null, null, NOW));
+        }
+
+        @Test
+        void theRuleBooksIdIsNoCustomerId() {
+            // the rule book's events are stored under this id: a customer there would make the rule book unloadable
+            fixture.givenNoPriorActivity()
+                    .when(new RegisterCustomer(PublishSegmentationRules.RULE_BOOK_ID, "Ada", null, null, null, null, null))
+                    .expectNoEvents()
+                    .expectException(satisfying(e -> assertProblem(e, "customerId")));
         }
 
         @Test
@@ -392,6 +402,28 @@ class CustomerTest {
                     .when(new RecordPurchase(ID, "o-1", MONDAY, Money.of("10.5", "JPY"), List.of(), null))
                     .expectException(satisfying(e -> assertThat(((ClientInputException) e).problems())
                             .containsExactly(new FieldProblem("amount.value", "at most 0 decimal digits are allowed for JPY"))));
+        }
+
+        @Test
+        void anAmountOfMoreThanFifteenDigitsBeforeThePointIsRefused() {
+            fixture.given(registered())
+                    .when(new RecordPurchase(ID, "o-1", MONDAY, Money.of("1E+999999999", "EUR"),
+                            List.of(new PurchaseLine("sku-1", 1, eur("1"))), null))
+                    .expectNoEvents()
+                    .expectException(satisfying(e -> assertThat(((ClientInputException) e).problems()).containsExactly(
+                            new FieldProblem("amount.value", "at most 15 digits are allowed before the decimal point"))));
+            fixture.given(registered())
+                    .when(purchase("o-2", "999999999999999.99"))
+                    .expectSuccessfulHandlerExecution();
+        }
+
+        @Test
+        void aMissingLineIsNamed() {
+            fixture.given(registered())
+                    .when(new RecordPurchase(ID, "o-1", MONDAY, eur("1"), java.util.Arrays.asList(
+                            new PurchaseLine("sku-1", 1, eur("1")), null), null))
+                    .expectNoEvents()
+                    .expectException(satisfying(e -> assertProblem(e, "lines[1]")));
         }
 
         @Test

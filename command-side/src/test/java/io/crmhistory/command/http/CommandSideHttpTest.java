@@ -204,9 +204,13 @@ class CommandSideHttpTest {
             money as a number string  | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "ten", "currency": "EUR"}} | 400 | amount.value
             lines not summing up      | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "3", "currency": "EUR"}, "lines": [{"sku": "a", "quantity": 1, "unitPrice": {"value": "1", "currency": "EUR"}}]} | 400 | lines
             far future                | {"orderId": "o-1", "occurredAt": "2026-01-01T00:05:01Z", "amount": {"value": "1", "currency": "EUR"}} | 400 | occurredAt
+            before the year 1         | {"orderId": "o-1", "occurredAt": "-0001-12-31T00:00:00Z", "amount": {"value": "1", "currency": "EUR"}} | 400 | occurredAt
             bad timestamp             | {"orderId": "o-1", "occurredAt": "yesterday", "amount": {"value": "1", "currency": "EUR"}} | 400 | occurredAt
             bad order id              | {"orderId": "o 1/x", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}} | 400 | orderId
             not an object             | [1, 2]                                                                                  | 400 | body
+            huge exponent             | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1E+999999999", "currency": "EUR"}, "lines": [{"sku": "a", "quantity": 1, "unitPrice": {"value": "1", "currency": "EUR"}}]} | 400 | amount.value
+            a null line               | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}, "lines": [null]} | 400 | lines[0]
+            text after the JSON       | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}} junk | 400 | body
             """)
     void everyBadPurchaseIsAProblemNamingTheField(String what, String body, int status, String field) {
         String id = newCustomer();
@@ -225,6 +229,9 @@ class CommandSideHttpTest {
         assertThat(post("/api/customers", "{\"name\":\"Ada\",\"country\":\"Germany\"}").field()).isEqualTo("country");
         assertThat(post("/api/customers", "{\"name\":\"Ada\",\"customerId\":\"bad id\"}").field()).isEqualTo("customerId");
         assertThat(post("/api/customers", "{\"email\":\"x@example.com\"}").field()).isEqualTo("name");
+        Answer ruleBookId = post("/api/customers", "{\"name\":\"Ada\",\"customerId\":\"segmentation-rules\"}");
+        assertThat(ruleBookId.status()).isEqualTo(400);
+        assertThat(ruleBookId.field()).isEqualTo("customerId");
         Answer refund = post("/api/customers/" + id + "/purchases/o-1/refunds",
                 "{\"refundId\":\"r-1\",\"occurredAt\":\"" + WHEN + "\",\"amount\":{\"value\":\"0\",\"currency\":\"EUR\"}}");
         assertThat(refund.status()).isEqualTo(400);
@@ -292,6 +299,12 @@ class CommandSideHttpTest {
         Answer tooLarge = post("/api/customers", huge);
         assertThat(tooLarge.status()).isEqualTo(413);
         assertThat(tooLarge.headers().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+
+        // refused by Spring Security's firewall before any controller
+        Answer semicolon = post("/api/customers/" + id + ";x=1/purchases", purchase("o-1", "1"));
+        assertThat(semicolon.status()).isEqualTo(400);
+        assertThat(semicolon.headers().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(semicolon.field()).isEqualTo("path");
     }
 
     @Test
@@ -489,6 +502,27 @@ class CommandSideHttpTest {
      * rolled-back attempt must then be recorded again, not mistaken for a duplicate of itself: the aggregate cache
      * had kept the customers' states of the undone attempt, and their purchases were answered "duplicate" and lost.
      */
+    @Test
+    void anImportRefusesLinesRunTogetherAndOverlongLinesAndGoesOnWithTheNext() {
+        String register = "{\"type\":\"RegisterCustomer\",\"customerId\":\"imp-joined\",\"name\":\"J\"}";
+        String overlong = "{\"type\":\"RegisterCustomer\",\"customerId\":\"imp-long\",\"name\":\"L\",\"notes\":\""
+                + "x".repeat(1 << 20) + "\"}";
+        String ndjson = String.join("\r\n", register + register.replace("imp-joined", "imp-lost"), overlong,
+                "{\"type\":\"RegisterCustomer\",\"customerId\":\"imp-after\",\"name\":\"A\"}");
+
+        Answer answer = call(HttpMethod.POST, "/api/import", ndjson, "writer", MediaType.APPLICATION_NDJSON, null);
+
+        assertThat(answer.body().path("accepted").asInt()).as(answer.body().toString()).isEqualTo(1);
+        assertThat(answer.body().path("rejected").asInt()).isEqualTo(2);
+        assertThat(answer.body().path("errors").findValuesAsText("line")).containsExactly("1", "2");
+        assertThat(answer.body().path("errors").path(0).path("detail").asText()).startsWith("body:");
+        assertThat(answer.body().path("errors").path(1).path("detail").asText())
+                .isEqualTo("body: a line may have at most 1048576 characters");
+        assertThat(eventsOf("imp-joined")).isEmpty();
+        assertThat(eventsOf("imp-lost")).isEmpty();
+        assertThat(eventsOf("imp-after")).hasSize(1);
+    }
+
     @Test
     void aLineRejectedInABatchLosesNoOtherLineOfIt() {
         StringBuilder ndjson = new StringBuilder();

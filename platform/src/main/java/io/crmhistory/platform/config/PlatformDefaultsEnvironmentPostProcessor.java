@@ -45,6 +45,9 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
         // Keep the offset a client sent: "timestamps ISO-8601 with offset" survive a round trip.
         defaults.put("spring.jackson.deserialization.adjust-dates-to-context-time-zone", "false");
         defaults.put("spring.jackson.default-property-inclusion", "non_null");
+        // Text after a body's JSON is a mistake to report, not to ignore: two import lines run together
+        // ({...}{...}) would otherwise record the first and drop the second without a word.
+        defaults.put("spring.jackson.deserialization.fail-on-trailing-tokens", "true");
         defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus,metrics");
         defaults.put("management.endpoint.health.probes.enabled", "true");
         defaults.put("server.error.include-stacktrace", "never");

@@ -102,6 +102,24 @@ public final class SegmentExpressions {
         return compile("when", expression);
     }
 
+    /**
+     * Evaluates a compiled condition and returns what it gives, whatever its type, so a rule set can be tried before
+     * it is published ({@link SegmentationRuleSetValidator}).
+     *
+     * @throws IllegalArgumentException when the evaluation fails (incomparable types, arithmetic on a null input,
+     *                                  division by zero)
+     */
+    static Object evaluate(SegmentCondition condition, Map<String, ?> variables) {
+        if (!(condition instanceof CompiledCondition compiledCondition)) {
+            throw new IllegalArgumentException("not a compiled condition: " + condition);
+        }
+        try {
+            return compiledCondition.compiled().getValue(CONTEXT, variables);
+        } catch (EvaluationException | ArithmeticException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     private static void check(String field, SpelNode node) {
         if (!ALLOWED_NODES.contains(node.getClass())) {
             throw new InvalidRuleException(field, "'" + node.toStringAST() + "' is not allowed: conditions may use only "
@@ -137,7 +155,7 @@ public final class SegmentExpressions {
         public boolean test(Map<String, ?> variables) {
             try {
                 return Boolean.TRUE.equals(compiled.getValue(CONTEXT, variables, Boolean.class));
-            } catch (EvaluationException e) {
+            } catch (EvaluationException | ArithmeticException e) {
                 throw new IllegalArgumentException("cannot evaluate '" + expression + "': " + e.getMessage(), e);
             }
         }

@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * What makes a segmentation rule set publishable (SPEC section 6): four strictly increasing positive
  * thresholds per score, at least one segment, unique non-blank names, a non-blank fallback, and
- * every condition compiling in the {@link SegmentExpressions} sandbox.
+ * every condition compiling in the {@link SegmentExpressions} sandbox and answering true or false for the
+ * {@link ConditionTrials} customers.
  */
 public final class SegmentationRuleSetValidator {
 
@@ -45,7 +46,7 @@ public final class SegmentationRuleSetValidator {
             if (!names.add(segment.name().trim())) {
                 throw new InvalidRuleException(field + ".name", "'" + segment.name() + "' is used by an earlier segment");
             }
-            SegmentExpressions.compile(field + ".when", segment.when());
+            ConditionTrials.tryOut(field + ".when", SegmentExpressions.compile(field + ".when", segment.when()));
         }
         name("fallback", ruleSet.fallback());
     }

@@ -10,11 +10,17 @@ import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 import java.io.IOException;
 
-/** 401 and 403 as {@code application/problem+json}, like every other client error. */
-public class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedHandler {
+/**
+ * 401, 403 and the firewall's refusals of suspicious paths (400) as {@code application/problem+json}, like every
+ * other client error. Registered as the {@link RequestRejectedHandler} bean, which Spring Security's filter chain
+ * picks up; without it a refused path ends in the servlet container's error page.
+ */
+public class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
 
     static final String REALM = "crm";
     private final ProblemResponses problems;
@@ -37,5 +43,12 @@ public class ProblemSecurityHandlers implements AuthenticationEntryPoint, Access
         problems.write(request, response, ProblemResponses.withField(HttpStatus.FORBIDDEN, "Authorization",
                 "user '" + (request.getUserPrincipal() == null ? "?" : request.getUserPrincipal().getName())
                         + "' does not have the role this call requires"));
+    }
+
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response,
+                       RequestRejectedException requestRejectedException) throws IOException {
+        problems.write(request, response, ProblemResponses.withField(HttpStatus.BAD_REQUEST, "path",
+                "the request's path or method is refused: " + requestRejectedException.getMessage()));
     }
 }

@@ -42,6 +42,10 @@ public final class JsonProblems {
                     : new FieldProblem(pathOf(instantiation), message);
         }
         if (cause instanceof MismatchedInputException mismatch) {
+            if (mismatch.getOriginalMessage() != null && mismatch.getOriginalMessage().startsWith("Trailing token")) {
+                // DeserializationFeature.FAIL_ON_TRAILING_TOKENS: a second value, or text, after the first
+                return new FieldProblem("body", "only one JSON value is allowed, but more follows" + at(mismatch.getLocation()));
+            }
             if (mismatch.getPath().isEmpty()) {
                 return new FieldProblem("body", "expected a JSON " + describeType(mismatch.getTargetType()));
             }

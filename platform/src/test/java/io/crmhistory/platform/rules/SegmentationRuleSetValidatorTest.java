@@ -54,4 +54,30 @@ class SegmentationRuleSetValidatorTest {
                 new SegmentRule("B", "T(java.lang.Runtime).getRuntime() != null")), "X"), "segments[1].when");
         assertRejected(ruleSet(recency, List.of(new SegmentRule("A", "r > 1")), " "), "fallback");
     }
+
+    @Test
+    void aConditionThatIsNoYesNoQuestionOrFailsForSomeCustomerIsRefusedWithThatCustomer() {
+        List<Integer> recency = List.of(30, 90, 180, 365);
+        for (String failing : List.of("r + 1", "status > 3", "r / 0 > 1", "netRevenue / orders > 10",
+                "daysSinceLastPurchase - 30 > 0", "predictedRevenue")) {
+            assertRejected(ruleSet(recency, List.of(new SegmentRule("A", "r > 1"), new SegmentRule("B", failing)), "X"),
+                    "segments[1].when");
+        }
+        assertThatThrownBy(() -> SegmentationRuleSetValidator.validate(
+                ruleSet(recency, List.of(new SegmentRule("A", "netRevenue / orders > 10")), "X")))
+                .hasMessageContaining("a customer without purchases");
+        for (String guarded : List.of("orders > 0 and netRevenue / orders > 10", "daysSinceLastPurchase > 60",
+                "pAlive < 0.2 and predictedRevenue > 100", "status == 'ACTIVE' or contacts90d >= 3")) {
+            assertThatCode(() -> SegmentationRuleSetValidator.validate(
+                    ruleSet(recency, List.of(new SegmentRule("A", guarded)), "X"))).as(guarded).doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void aMissingSegmentOrThresholdIsNamed() {
+        List<Integer> recency = List.of(30, 90, 180, 365);
+        assertRejected(ruleSet(recency, java.util.Arrays.asList(new SegmentRule("A", "r > 1"), null), "X"), "segments[1]");
+        assertRejected(ruleSet(java.util.Arrays.asList(30, null, 180, 365), List.of(new SegmentRule("A", "r > 1")), "X"),
+                "recencyDays[1]");
+    }
 }

@@ -52,4 +52,17 @@ class JsonProblemsTest {
         assertThat(problem.field()).isEqualTo("amount.value");
         assertThat(problem.reason()).isEqualTo("is required");
     }
+
+    @Test
+    void aSecondValueAfterTheFirstIsNamedNotIgnored() {
+        ObjectMapper strict = mapper.copy().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        FieldProblem problem = JsonProblems.describe(catchThrowable(() -> strict.readTree("{\"a\": 1}{\"b\": 2}")));
+        assertThat(problem.field()).isEqualTo("body");
+        assertThat(problem.reason()).startsWith("only one JSON value is allowed");
+    }
+
+    @Test
+    void aNullLineOfAPurchaseReachesTheValidator() {
+        assertThat(catchThrowable(() -> mapper.readValue("{\"lines\": [null]}", RecordPurchase.class))).isNull();
+    }
 }

@@ -3,27 +3,51 @@ package io.crmhistory.api.money;
 import java.util.Currency;
 import java.util.Optional;
 
-/** What makes an amount acceptable as input: a real ISO 4217 currency and no more decimals than it has. */
+/**
+ * What makes an amount acceptable as input: a real ISO 4217 currency, no more decimals than it has, and no more
+ * than {@link #MAX_INTEGER_DIGITS} digits before the decimal point.
+ */
 public final class MoneyRules {
+
+    /**
+     * Far above any real order (a quadrillion minus one in any currency), and low enough that every figure built from
+     * amounts stays cheap to compute and print: {@code 1E+999999999} is a valid decimal whose plain text is a
+     * billion characters long.
+     */
+    public static final int MAX_INTEGER_DIGITS = 15;
 
     private MoneyRules() {
     }
 
+    /** Which part of an amount is wrong ({@code value} or {@code currency}) and why. */
+    public record Problem(String part, String reason) {
+    }
+
     /** @return the reason the money is not acceptable, or empty when it is. */
-    public static Optional<String> problemWith(Money money) {
+    public static Optional<Problem> problemWith(Money money) {
         Currency currency;
         try {
             currency = Currency.getInstance(money.currency());
         } catch (IllegalArgumentException | NullPointerException e) {
-            return Optional.of("'" + money.currency() + "' is not an ISO 4217 currency code");
+            return currencyProblem(money);
         }
         if (!currency.getCurrencyCode().equals(money.currency())) {
-            return Optional.of("'" + money.currency() + "' is not an ISO 4217 currency code");
+            return currencyProblem(money);
+        }
+        // precision - scale counts the digits before the point without expanding the number (0.05 gives -1)
+        if (money.value().precision() - money.value().scale() > MAX_INTEGER_DIGITS) {
+            return Optional.of(new Problem("value", "at most " + MAX_INTEGER_DIGITS
+                    + " digits are allowed before the decimal point"));
         }
         int minorDigits = Math.max(currency.getDefaultFractionDigits(), 0);
         if (money.value().stripTrailingZeros().scale() > minorDigits) {
-            return Optional.of("at most " + minorDigits + " decimal digits are allowed for " + money.currency());
+            return Optional.of(new Problem("value",
+                    "at most " + minorDigits + " decimal digits are allowed for " + money.currency()));
         }
         return Optional.empty();
+    }
+
+    private static Optional<Problem> currencyProblem(Money money) {
+        return Optional.of(new Problem("currency", "'" + money.currency() + "' is not an ISO 4217 currency code"));
     }
 }

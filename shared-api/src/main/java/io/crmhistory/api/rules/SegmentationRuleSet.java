@@ -3,6 +3,8 @@ package io.crmhistory.api.rules;
 import com.fasterxml.jackson.annotation.JsonFormat;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -32,10 +34,15 @@ public record SegmentationRuleSet(List<Integer> recencyDays,
             "NEEDS_ATTENTION");
 
     public SegmentationRuleSet {
-        recencyDays = recencyDays == null ? null : List.copyOf(recencyDays);
-        frequencyOrders = frequencyOrders == null ? null : List.copyOf(frequencyOrders);
-        monetary = monetary == null ? null : List.copyOf(monetary);
-        segments = segments == null ? null : List.copyOf(segments);
+        recencyDays = unmodifiable(recencyDays);
+        frequencyOrders = unmodifiable(frequencyOrders);
+        monetary = unmodifiable(monetary);
+        segments = unmodifiable(segments);
+    }
+
+    /** Not {@link List#copyOf}: a null element must reach the validator, which names it (segments[2]). */
+    private static <T> List<T> unmodifiable(List<T> list) {
+        return list == null ? null : Collections.unmodifiableList(new ArrayList<>(list));
     }
 
     /** One named segment and the condition its members meet. */

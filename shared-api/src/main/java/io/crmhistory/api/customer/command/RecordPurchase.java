@@ -6,6 +6,8 @@ import io.crmhistory.api.money.Money;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** Records an order. Re-sending the same {@code orderId} with the same content is idempotent. */
@@ -17,6 +19,7 @@ public record RecordPurchase(@TargetAggregateIdentifier String customerId,
                              ContactChannel channel) {
 
     public RecordPurchase {
-        lines = lines == null ? List.of() : List.copyOf(lines);
+        // not List.copyOf: a null line must reach the validator, which names it (lines[2]: is required)
+        lines = lines == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(lines));
     }
 }
