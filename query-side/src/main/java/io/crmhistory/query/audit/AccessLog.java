@@ -84,7 +84,7 @@ class AccessLog {
             Date at;
             ObjectId id;
             try {
-                at = new Date(Long.parseLong(position.get("v")));
+                at = Date.from(Cursors.instantOfEpochMillis(position.get("v")));
                 id = new ObjectId(position.get("id"));
             } catch (IllegalArgumentException e) {
                 throw new ClientInputException("cursor", "is not a cursor issued by this listing; pass the "

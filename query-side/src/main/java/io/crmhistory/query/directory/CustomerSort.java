@@ -1,10 +1,10 @@
 package io.crmhistory.query.directory;
 
 import io.crmhistory.platform.web.ClientInputException;
+import io.crmhistory.query.web.Cursors;
 import org.bson.types.Decimal128;
 
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.function.Function;
@@ -18,10 +18,10 @@ record CustomerSort(Field field, boolean descending) {
         NET_REVENUE("netRevenue", "netRevenue", state -> state.netRevenue().toPlainString(),
                 value -> new Decimal128(new BigDecimal(value))),
         LAST_PURCHASE_AT("lastPurchaseAt", "lastPurchaseSort", state -> state.lastPurchaseSort().toString(),
-                value -> Date.from(Instant.parse(value))),
+                value -> Date.from(Cursors.instant(value))),
         REGISTERED_AT("registeredAt", "registeredAt",
                 state -> (state.registeredAt() == null ? DirectoryState.NEVER : state.registeredAt()).toString(),
-                value -> Date.from(Instant.parse(value))),
+                value -> Date.from(Cursors.instant(value))),
         NAME("name", "nameKey", DirectoryState::nameKey, value -> value),
         PREDICTED_REVENUE("predictedRevenue", "predictedRevenue", state -> state.predictedRevenue().toPlainString(),
                 value -> new Decimal128(new BigDecimal(value)));

@@ -48,7 +48,7 @@ class HistoryQueries {
                 .orElseThrow(() -> new UnknownCustomerException(customerId));
         String ordering = query.descending() ? "history-desc" : "history-asc";
         Map<String, String> cursor = Cursors.decode(query.cursor(), ordering);
-        Instant afterAt = cursor == null ? null : cursorInstant(cursor);
+        Instant afterAt = cursor == null ? null : Cursors.instant(cursor.get("at"));
         String afterId = cursor == null ? null : cursor.get("id");
         int fetch = query.limit() + 1;
 
@@ -79,15 +79,6 @@ class HistoryQueries {
             nextCursor = Cursors.encode(position);
         }
         return new HistoryPage(page.stream().map(Positioned::item).toList(), nextCursor);
-    }
-
-    private static Instant cursorInstant(Map<String, String> cursor) {
-        try {
-            return Instant.parse(cursor.get("at"));
-        } catch (RuntimeException e) {
-            throw new io.crmhistory.platform.web.ClientInputException("cursor",
-                    "is not a cursor issued by this listing; pass the nextCursor of the previous page unchanged");
-        }
     }
 
     private static HistoryItem toItem(HistoryEntry entry) {

@@ -117,6 +117,10 @@ class DeadLettersController {
 
     private ProjectionProcessors.Running running(String name, Integer version) {
         rebuilds.readModel(name);
+        if (version != null && version < 1) {
+            // ProjectionVersion refuses it too, but as a programming error (a 500); here it is the caller's input.
+            throw new ClientInputException("version", "must be 1 or more");
+        }
         int number = version != null ? version : catalog.live(name);
         return processors.running(new ProjectionVersion(name, number)).orElseThrow(() -> new ClientInputException(
                 HttpStatus.NOT_FOUND, List.of(new FieldProblem("version", "version " + number + " of " + name

@@ -82,30 +82,46 @@ public class ReadModelVersions {
             return document;
         }
         long deadline = System.nanoTime() + maxWait.toNanos();
-        while (true) {
-            CompletableFuture<Void> signal = waiting.computeIfAbsent(key(readModel, customerId),
-                    key -> new CompletableFuture<>());
-            document = read.get();
-            if (reached(document, versionOf, minVersion)) {
-                return document;
+        String key = key(readModel, customerId);
+        CompletableFuture<Void> signal = null;
+        try {
+            while (true) {
+                signal = waiting.computeIfAbsent(key, absent -> new CompletableFuture<>());
+                document = read.get();
+                if (reached(document, versionOf, minVersion)) {
+                    return document;
+                }
+                long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (remaining <= 0) {
+                    throw new ReadModelBehindException(readModel, customerId, minVersion,
+                            document.map(versionOf::applyAsLong).orElse(-1L), maxWait);
+                }
+                try {
+                    signal.get(Math.min(remaining, POLL_MILLIS), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException pollAgain) {
+                    // re-read below: the projection may run in another instance
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ReadModelBehindException(readModel, customerId, minVersion,
+                            document.map(versionOf::applyAsLong).orElse(-1L), maxWait);
+                } catch (ExecutionException impossible) {
+                    throw new IllegalStateException(impossible);
+                }
             }
-            long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (remaining <= 0) {
-                throw new ReadModelBehindException(readModel, customerId, minVersion,
-                        document.map(versionOf::applyAsLong).orElse(-1L), maxWait);
-            }
-            try {
-                signal.get(Math.min(remaining, POLL_MILLIS), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException pollAgain) {
-                // re-read below: the projection may run in another instance
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ReadModelBehindException(readModel, customerId, minVersion,
-                        document.map(versionOf::applyAsLong).orElse(-1L), maxWait);
-            } catch (ExecutionException impossible) {
-                throw new IllegalStateException(impossible);
+        } finally {
+            // Only a batch committed in this instance removes a signal, so one left behind would stay for good when
+            // the customer is unknown or written by another instance: any reader could fill the map. remove(key,
+            // signal) leaves a newer signal of another reader alone; another reader still waiting on this one
+            // notices a commit at its next poll at the latest.
+            if (signal != null) {
+                waiting.remove(key, signal);
             }
         }
+    }
+
+    /** Reads waiting for a version right now (one signal per read model and customer). */
+    int waitingReads() {
+        return waiting.size();
     }
 
     private static <T> boolean reached(Optional<T> document, ToLongFunction<T> versionOf, long minVersion) {

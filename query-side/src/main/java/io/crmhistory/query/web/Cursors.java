@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhistory.platform.web.ClientInputException;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 
@@ -49,6 +50,38 @@ public final class Cursors {
                     + "start again without a cursor");
         }
         return position;
+    }
+
+    /**
+     * A cursor's instant, written as ISO-8601. One outside {@link Parameters#supported} was not issued by
+     * this service (nothing it stores lies there) and would not fit the stores' dates.
+     */
+    public static Instant instant(String value) {
+        Instant instant;
+        try {
+            instant = Instant.parse(value);
+        } catch (RuntimeException e) {
+            throw invalid();
+        }
+        return supported(instant);
+    }
+
+    /** A cursor's instant, written as milliseconds since the epoch; checked as {@link #instant(String)}. */
+    public static Instant instantOfEpochMillis(String value) {
+        Instant instant;
+        try {
+            instant = Instant.ofEpochMilli(Long.parseLong(value));
+        } catch (RuntimeException e) {
+            throw invalid();
+        }
+        return supported(instant);
+    }
+
+    private static Instant supported(Instant instant) {
+        if (!Parameters.supported(instant)) {
+            throw invalid();
+        }
+        return instant;
     }
 
     private static ClientInputException invalid() {

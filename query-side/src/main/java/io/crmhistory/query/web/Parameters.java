@@ -20,6 +20,16 @@ public final class Parameters {
     public static final int MAX_LIMIT = 500;
     public static final String MIN_VERSION_HEADER = "X-Min-Version";
     private static final Pattern CUSTOMER_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+    /**
+     * The instants a parameter or cursor may carry: years 0001 to 9999 (UTC). Dates are stored as
+     * {@link java.util.Date} and BSON dates, milliseconds in a long, which cannot hold all of ISO-8601's
+     * ±999999999 years; this range is far inside theirs and is what ISO-8601 writes without a sign.
+     */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    /** Exclusive: the first instant of the year 10000. */
+    private static final Instant END = Instant.parse("+10000-01-01T00:00:00Z");
+    private static final String RANGE = "must be within the years 0001 to 9999 (" + EARLIEST + " to before "
+            + END + ")";
 
     private Parameters() {
     }
@@ -56,17 +66,30 @@ public final class Parameters {
         return header == null ? parameter : Math.max(parameter, header);
     }
 
-    /** An ISO-8601 instant with offset ({@code 2025-06-01T09:00:00Z}, {@code 2025-06-01T11:00:00+02:00}). */
+    /**
+     * An ISO-8601 instant with offset ({@code 2025-06-01T09:00:00Z}, {@code 2025-06-01T11:00:00+02:00}),
+     * within {@link #supported the supported years}.
+     */
     public static Instant instant(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
+        Instant instant;
         try {
-            return OffsetDateTime.parse(value.trim()).toInstant();
+            instant = OffsetDateTime.parse(value.trim()).toInstant();
         } catch (DateTimeParseException e) {
             throw new ClientInputException(name, "'" + value + "' is not an ISO-8601 date-time with offset, "
                     + "e.g. 2025-06-01T09:00:00Z");
         }
+        if (!supported(instant)) {
+            throw new ClientInputException(name, "'" + value + "' " + RANGE);
+        }
+        return instant;
+    }
+
+    /** Whether the instant is in the years 0001 to 9999, which every store of this side can hold. */
+    public static boolean supported(Instant instant) {
+        return !instant.isBefore(EARLIEST) && instant.isBefore(END);
     }
 
     /** Comma-separated enum constants (any case); unknown ones are rejected with the list of known ones. */

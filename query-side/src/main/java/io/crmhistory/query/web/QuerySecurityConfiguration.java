@@ -19,7 +19,8 @@ class QuerySecurityConfiguration {
                 // The asynchronous dispatch of a streaming response (server-sent events) continues a
                 // request that was authorised when it arrived.
                 .dispatcherTypeMatchers(DispatcherType.ASYNC).permitAll()
-                .requestMatchers(HttpMethod.GET, "/api/audit/access-log").hasRole(CrmRoles.OPS)
+                // Every method: a HEAD is answered by the GET handler, so it runs the same query.
+                .requestMatchers("/api/audit/access-log").hasRole(CrmRoles.OPS)
                 .requestMatchers("/api/audit/**").hasRole(CrmRoles.AUDITOR)
                 .requestMatchers(HttpMethod.GET, "/api/segmentation-rules")
                 .hasAnyRole(CrmRoles.READER, CrmRoles.AUDITOR, CrmRoles.OPS)

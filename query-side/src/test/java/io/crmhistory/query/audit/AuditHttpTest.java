@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.web.servlet.WebMvcProperties;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -88,6 +89,8 @@ class AuditHttpTest {
     PersonalDataProtector protector;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    WebMvcProperties mvc;
 
     private final Map<String, String> lastHash = new HashMap<>();
     private final Map<String, Long> nextSequence = new HashMap<>();
@@ -193,6 +196,8 @@ class AuditHttpTest {
                 406, "Accept");
         assertProblem(get("/api/audit/customers/ada/state?asOf=2025-06-01", "auditor"), 400, "asOf");
         assertProblem(get("/api/audit/customers/ada/state?asOf=2026-02-01T00:00:00Z", "auditor"), 400, "asOf");
+        assertProblem(get("/api/audit/customers/ada/state?asOf=-999999999-01-01T00:00:00Z", "auditor"), 400, "asOf");
+        assertProblem(get("/api/audit/customers/ada/events?to=%2B999999999-12-31T23:59:59Z", "auditor"), 400, "to");
         assertProblem(get("/api/audit/customers/ada/state?axis=sideways", "auditor"), 400, "axis");
         assertProblem(get("/api/audit/customers/ada/state?asOf=2025-01-01T00:00:00Z", "auditor"), 404, "asOf");
         assertProblem(get("/api/audit/customers/segmentation-rules/events", "auditor"), 404, "customerId");
@@ -467,8 +472,27 @@ class AuditHttpTest {
         assertThat(get("/api/audit/access-log?principal=nobody", "ops").json().get("items")).isEmpty();
         assertThat(get("/api/audit/access-log?principal=auditor&to=" + NOW, "ops").json().get("items")).isEmpty();
         assertProblem(get("/api/audit/access-log?cursor=garbage", "ops"), 400, "cursor");
+        // Valid ISO-8601 (and a well-formed cursor), but beyond what the stores' dates hold: refused, not a 500.
+        assertProblem(get("/api/audit/access-log?from=-999999999-01-01T00:00:00Z", "ops"), 400, "from");
+        assertProblem(get("/api/audit/access-log?to=%2B999999999-12-31T23:59:59Z", "ops"), 400, "to");
+        String farPast = cursor(Map.of("o", "access-log", "v", Long.toString(Long.MIN_VALUE),
+                "id", new org.bson.types.ObjectId().toHexString()));
+        assertProblem(get("/api/audit/access-log?cursor=" + farPast, "ops"), 400, "cursor");
         assertProblem(get("/api/audit/access-log", "auditor"), 403, "Authorization");
         assertProblem(get("/api/audit/access-log", "reader"), 403, "Authorization");
+    }
+
+    @Test
+    void theAccessLogIsForOpsWhateverTheMethod() {
+        assertThat(send(head("/api/audit/access-log", "auditor")).status).isEqualTo(403);
+        assertThat(send(head("/api/audit/access-log", "reader")).status).isEqualTo(403);
+        assertThat(send(head("/api/audit/access-log", "ops")).status).isEqualTo(200);
+    }
+
+    /** A streamed export runs as an asynchronous request: without a timeout of its own, Tomcat's 30 s would cut it. */
+    @Test
+    void longExportsAreNotCutByTheContainersAsyncTimeout() {
+        assertThat(mvc.getAsync().getRequestTimeout()).isEqualTo(Duration.ofMinutes(30));
     }
 
     // --- helpers ---
@@ -521,6 +545,15 @@ class AuditHttpTest {
         return protector.protect(id, field, plaintext);
     }
 
+    /** A cursor as this service encodes them, with whatever position a client put in it. */
+    private static String cursor(Map<String, String> position) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsBytes(position));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static void assertProblem(Response response, int status, String field) {
         assertThat(response.status).as(response.body).isEqualTo(status);
         assertThat(response.header("Content-Type")).startsWith("application/problem+json");
@@ -535,6 +568,10 @@ class AuditHttpTest {
                     (user + ":" + user + "-secret").getBytes(StandardCharsets.UTF_8)));
         }
         return builder;
+    }
+
+    private HttpRequest head(String path, String user) {
+        return request(path, user).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
     }
 
     private Response get(String path, String user) {

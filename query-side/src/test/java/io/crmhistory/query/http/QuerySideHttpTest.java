@@ -258,6 +258,13 @@ class QuerySideHttpTest {
         assertProblem(get("/api/customers/ada/history?types=PARTY", "reader"), 400, "types");
         assertProblem(get("/api/customers/ada/history?channels=PIGEON", "reader"), 400, "channels");
         assertProblem(get("/api/customers/ada/history?from=yesterday", "reader"), 400, "from");
+        // Valid ISO-8601, but beyond what the stores' dates hold: refused, not a 500.
+        assertProblem(get("/api/customers/ada/history?from=-999999999-01-01T00:00:00Z", "reader"), 400, "from");
+        assertProblem(get("/api/customers/ada/history?to=%2B999999999-12-31T23:59:59Z", "reader"), 400, "to");
+        assertProblem(get("/api/customers/ada/history?order=asc&cursor=" + cursor(Map.of("o", "history-asc",
+                "at", "-999999999-01-01T00:00:00Z", "id", "x")), "reader"), 400, "cursor");
+        assertProblem(get("/api/customers?sort=registeredAt&cursor=" + cursor(Map.of("o", "registeredAt",
+                "v", "+999999999-12-31T23:59:59Z", "id", "x")), "reader"), 400, "cursor");
         assertProblem(get("/api/customers/ada/history?order=sideways", "reader"), 400, "order");
         assertProblem(get("/api/customers/ada/value?minVersion=-1", "reader"), 400, "minVersion");
         assertProblem(get("/api/customers/nobody", "reader"), 404, "customerId");
@@ -474,6 +481,15 @@ class QuerySideHttpTest {
         List<String> ids = new ArrayList<>();
         page.get("items").forEach(item -> ids.add(item.get("customerId").asText()));
         return ids;
+    }
+
+    /** A cursor as this service encodes them, with whatever position a client put in it. */
+    private static String cursor(Map<String, String> position) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(JSON.writeValueAsBytes(position));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void assertProblem(Response response, int status, String field) {

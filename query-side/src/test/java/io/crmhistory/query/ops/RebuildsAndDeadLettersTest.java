@@ -230,6 +230,22 @@ class RebuildsAndDeadLettersTest {
     }
 
     @Test
+    void aDeadLetterVersionBelowOneIsRefusedNamingIt() {
+        List<HttpResponse<String>> refused = List.of(
+                get("/api/ops/projections/value/dead-letters?version=0", "ops"),
+                post("/api/ops/projections/value/dead-letters/retry?version=-1"),
+                post("/api/ops/projections/value/dead-letters/c-1/retry?version=0"),
+                send(request("/api/ops/projections/value/dead-letters/c-1?version=-1", "ops").DELETE().build()));
+
+        for (HttpResponse<String> response : refused) {
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+            assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+            assertThat(json(response).get("errors").get(0).get("field").asText()).isEqualTo("version");
+            assertThat(json(response).get("errors").get(0).get("reason").asText()).isEqualTo("must be 1 or more");
+        }
+    }
+
+    @Test
     void aPoisonEventIsDeadLetteredWhileEveryoneElseCarriesOnAndOpsRetryOrDropIt() throws Exception {
         TrackingToken beforePoison = eventStore.createHeadToken();
         append(Events.of("poison").registered("Pat Poison", null, "2025-02-01T00:00:00Z"));
