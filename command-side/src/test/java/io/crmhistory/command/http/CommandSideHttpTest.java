@@ -209,6 +209,7 @@ class CommandSideHttpTest {
             bad order id              | {"orderId": "o 1/x", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}} | 400 | orderId
             not an object             | [1, 2]                                                                                  | 400 | body
             huge exponent             | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1E+999999999", "currency": "EUR"}, "lines": [{"sku": "a", "quantity": 1, "unitPrice": {"value": "1", "currency": "EUR"}}]} | 400 | amount.value
+            a fractional quantity     | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1.5", "currency": "EUR"}, "lines": [{"sku": "a", "quantity": 1.5, "unitPrice": {"value": "1", "currency": "EUR"}}]} | 400 | lines[0].quantity
             a null line               | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}, "lines": [null]} | 400 | lines[0]
             text after the JSON       | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}} junk | 400 | body
             """)

@@ -48,6 +48,8 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
         // Text after a body's JSON is a mistake to report, not to ignore: two import lines run together
         // ({...}{...}) would otherwise record the first and drop the second without a word.
         defaults.put("spring.jackson.deserialization.fail-on-trailing-tokens", "true");
+        // A quantity of 1.5 is a mistake to report, not to truncate to 1.
+        defaults.put("spring.jackson.deserialization.accept-float-as-int", "false");
         defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus,metrics");
         defaults.put("management.endpoint.health.probes.enabled", "true");
         defaults.put("server.error.include-stacktrace", "never");
