@@ -3,6 +3,7 @@ package io.crmhistory.bench.run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,8 +51,13 @@ final class Report {
         String text = markdown(status);
         for (Path file : files) {
             try {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                Files.writeString(file, text);
+                Path directory = file.toAbsolutePath().getParent();
+                Files.createDirectories(directory);
+                // Written beside, then moved over the old one: a run stopped (Ctrl-C) while the file is rewritten
+                // must keep the last complete report, not an empty file.
+                Path next = Files.createTempFile(directory, file.getFileName().toString(), ".tmp");
+                Files.writeString(next, text);
+                Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
                 BenchContext.log("could not write the report to " + file + ": " + e.getMessage());
             }
