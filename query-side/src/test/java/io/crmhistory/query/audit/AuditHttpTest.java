@@ -349,6 +349,22 @@ class AuditHttpTest {
     }
 
     @Test
+    void anEditedTypeOfTheFirstEventIsFoundNotHiddenBehindA404() {
+        recordChainedCustomer("t-type");
+        String where = " WHERE aggregateIdentifier = 't-type' AND sequenceNumber = 0";
+        String original = jdbc.queryForObject("SELECT payloadType FROM DomainEventEntry" + where, String.class);
+        try {
+            // a type no projection knows (they skip it), outside the customer events' package
+            jdbc.update("UPDATE DomainEventEntry SET payloadType = ?" + where, "io.crmhistory.api.Tampered");
+            assertBroken("t-type", 0, null);
+        } finally {
+            jdbc.update("UPDATE DomainEventEntry SET payloadType = ?" + where, original);
+        }
+        assertProblem(get("/api/audit/customers/" + PublishSegmentationRules.RULE_BOOK_ID + "/verify", "auditor"), 404,
+                "customerId");
+    }
+
+    @Test
     void theRuleBookChainVerifiesAndAnEditedRuleIsFound() {
         JsonNode untouched = get("/api/audit/segmentation-rules/verify", "auditor").json();
         assertThat(untouched.get("valid").asBoolean()).isTrue();
