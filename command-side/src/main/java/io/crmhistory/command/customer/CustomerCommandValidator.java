@@ -11,6 +11,7 @@ import io.crmhistory.api.customer.command.UpdateProfile;
 import io.crmhistory.api.money.Money;
 import io.crmhistory.api.money.MoneyRules;
 import io.crmhistory.api.rules.PublishSegmentationRules;
+import io.crmhistory.api.time.StoredInstants;
 import io.crmhistory.platform.web.ClientInputException;
 import io.crmhistory.platform.web.FieldProblem;
 import org.springframework.http.HttpStatus;
@@ -18,7 +19,6 @@ import org.springframework.http.HttpStatus;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +39,6 @@ public final class CustomerCommandValidator {
     public static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     /** Business time may be in the past (imports of old history) but not further ahead than this. */
     public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
-    /** The first instant the read side's dates and cursors hold (years 0001 to 9999, as BSON dates do easily). */
-    static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
     private static final Pattern PHONE = Pattern.compile("\\+?[0-9 ()./-]{3,40}");
     private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
@@ -216,8 +214,8 @@ public final class CustomerCommandValidator {
     }
 
     private void notInFuture(String field, OffsetDateTime value) {
-        if (value != null && value.toInstant().isBefore(EARLIEST)) {
-            problem(field, "must not be before " + EARLIEST + " (the read side keeps years 0001 to 9999)");
+        if (value != null && value.toInstant().isBefore(StoredInstants.EARLIEST)) {
+            problem(field, "must not be before " + StoredInstants.EARLIEST + " (the read side keeps years 0001 to 9999)");
         } else if (value != null && value.toInstant().isAfter(clock.instant().plus(MAX_CLOCK_SKEW))) {
             problem(field, "must not be more than " + MAX_CLOCK_SKEW.toMinutes() + " minutes in the future");
         }

@@ -1,5 +1,6 @@
 package io.crmhistory.query.web;
 
+import io.crmhistory.api.time.StoredInstants;
 import io.crmhistory.platform.web.ClientInputException;
 
 import java.time.Instant;
@@ -20,16 +21,8 @@ public final class Parameters {
     public static final int MAX_LIMIT = 500;
     public static final String MIN_VERSION_HEADER = "X-Min-Version";
     private static final Pattern CUSTOMER_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-    /**
-     * The instants a parameter or cursor may carry: years 0001 to 9999 (UTC). Dates are stored as
-     * {@link java.util.Date} and BSON dates, milliseconds in a long, which cannot hold all of ISO-8601's
-     * ±999999999 years; this range is far inside theirs and is what ISO-8601 writes without a sign.
-     */
-    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    /** Exclusive: the first instant of the year 10000. */
-    private static final Instant END = Instant.parse("+10000-01-01T00:00:00Z");
-    private static final String RANGE = "must be within the years 0001 to 9999 (" + EARLIEST + " to before "
-            + END + ")";
+    private static final String RANGE = "must be within the years 0001 to 9999 (" + StoredInstants.EARLIEST
+            + " to before " + StoredInstants.END + ")";
 
     private Parameters() {
     }
@@ -89,7 +82,7 @@ public final class Parameters {
 
     /** Whether the instant is in the years 0001 to 9999, which every store of this side can hold. */
     public static boolean supported(Instant instant) {
-        return !instant.isBefore(EARLIEST) && instant.isBefore(END);
+        return StoredInstants.supported(instant);
     }
 
     /** Comma-separated enum constants (any case); unknown ones are rejected with the list of known ones. */
