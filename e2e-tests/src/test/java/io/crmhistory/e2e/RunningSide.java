@@ -120,6 +120,17 @@ final class RunningSide implements AutoCloseable {
         await().atMost(Duration.ofSeconds(30)).until(() -> !process.isAlive());
     }
 
+    /** Asks the process to stop, as {@code kill} (SIGTERM) or Ctrl-C would: Spring's graceful shutdown runs. */
+    void signalStop() {
+        process.destroy();
+    }
+
+    /** Waits for the process to end after {@link #signalStop()}; its exit code. */
+    int awaitExit(Duration atMost) {
+        await(name + " stopped").atMost(atMost).until(() -> !process.isAlive());
+        return process.exitValue();
+    }
+
     RunningSide restart() {
         kill();
         return start();

@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * ({@link MVStore#compact}, at most {@code writeLimit} bytes a time), so whole chunks fall free, and syncs the file,
  * so that H2 may reuse their space after the short retention time the URL sets ({@code RETENTION_TIME=3000}, more
  * than the interval): with both, three times the master took 1.2 GB instead of 5.3 GB. Only the JVM that opened
- * the file can do it; the other side, connected through {@code AUTO_SERVER}, finds no local store and skips.
+ * the file can do it; the other side, connected through {@code AUTO_SERVER}, finds no local store and skips. The JVM
+ * that has the file open also keeps H2's shutdown hook behind Spring's ({@link H2CloseAfterSpring}), checked at
+ * start and on every round, since this JVM may open the file later (when the other side stops).
  */
 public class EmbeddedH2Housekeeping implements DisposableBean {
 
@@ -44,6 +46,7 @@ public class EmbeddedH2Housekeeping implements DisposableBean {
             thread.setDaemon(true);
             return thread;
         });
+        scheduler.execute(this::keepH2ShutdownHookBehindSpringsQuietly);
         scheduler.scheduleWithFixedDelay(this::compactQuietly, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
         log.info("Sparse chunks of the embedded event store are rewritten every {} (below {} % live, up to {} MB a time)",
@@ -55,6 +58,7 @@ public class EmbeddedH2Housekeeping implements DisposableBean {
         try (Connection connection = dataSource.getConnection()) {
             Optional<MVStore> local = localStore(connection);
             local.ifPresent(store -> {
+                H2CloseAfterSpring.moveIfRegistered();
                 store.compact(targetFillRate, writeLimit);
                 store.sync();
             });
@@ -67,6 +71,16 @@ public class EmbeddedH2Housekeeping implements DisposableBean {
             compact();
         } catch (SQLException | RuntimeException e) {
             log.warn("Compacting the event store's file failed; tried again later: {}", e.toString());
+        }
+    }
+
+    private void keepH2ShutdownHookBehindSpringsQuietly() {
+        try (Connection connection = dataSource.getConnection()) {
+            if (localStore(connection).isPresent()) {
+                H2CloseAfterSpring.moveIfRegistered();
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.warn("Could not check the event store's connection at start: {}", e.toString());
         }
     }
 
