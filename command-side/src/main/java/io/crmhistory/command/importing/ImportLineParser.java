@@ -1,6 +1,7 @@
 package io.crmhistory.command.importing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -34,7 +35,8 @@ final class ImportLineParser {
         this.mapper = mapper;
         for (Class<?> type : new Class<?>[]{RegisterCustomer.class, UpdateProfile.class, RecordContact.class,
                 RecordPurchase.class, RecordRefund.class, ChangeStatus.class}) {
-            readers.put(type.getSimpleName(), mapper.readerFor(type));
+            // Strict as the HTTP bodies are (WebAutoConfiguration): a mistyped field is refused, not ignored.
+            readers.put(type.getSimpleName(), mapper.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
         }
     }
 

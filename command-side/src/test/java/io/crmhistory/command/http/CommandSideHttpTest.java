@@ -211,6 +211,8 @@ class CommandSideHttpTest {
             huge exponent             | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1E+999999999", "currency": "EUR"}, "lines": [{"sku": "a", "quantity": 1, "unitPrice": {"value": "1", "currency": "EUR"}}]} | 400 | amount.value
             a fractional quantity     | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1.5", "currency": "EUR"}, "lines": [{"sku": "a", "quantity": 1.5, "unitPrice": {"value": "1", "currency": "EUR"}}]} | 400 | lines[0].quantity
             a null line               | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}, "lines": [null]} | 400 | lines[0]
+            a mistyped field          | {"orderId": "o-1", "occuredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}} | 400 | occuredAt
+            a mistyped nested field   | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR", "rate": 2}} | 400 | amount.rate
             text after the JSON       | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}} junk | 400 | body
             """)
     void everyBadPurchaseIsAProblemNamingTheField(String what, String body, int status, String field) {
@@ -241,6 +243,11 @@ class CommandSideHttpTest {
         assertThat(status.status()).isEqualTo(400);
         assertThat(status.field()).isEqualTo("status");
         assertThat(status.body().path("errors").path(0).path("reason").asText()).contains("LEAD", "CHURNED");
+        Answer mistyped = post("/api/customers/" + id + "/status",
+                "{\"status\":\"CHURNED\",\"reason\":\"x\",\"effectiveAT\":\"" + WHEN + "\"}");
+        assertThat(mistyped.status()).as("not recorded as of now").isEqualTo(400);
+        assertThat(mistyped.field()).isEqualTo("effectiveAT");
+        assertThat(mistyped.body().path("errors").path(0).path("reason").asText()).contains("effectiveAt");
     }
 
     @Test
@@ -522,6 +529,19 @@ class CommandSideHttpTest {
         assertThat(eventsOf("imp-joined")).isEmpty();
         assertThat(eventsOf("imp-lost")).isEmpty();
         assertThat(eventsOf("imp-after")).hasSize(1);
+    }
+
+    @Test
+    void anImportRefusesALineWithAFieldItsCommandDoesNotHave() {
+        String ndjson = String.join("\n",
+                "{\"type\":\"RegisterCustomer\",\"customerId\":\"imp-typo\",\"name\":\"T\",\"emial\":\"t@example.com\"}",
+                "{\"type\":\"RegisterCustomer\",\"customerId\":\"imp-no-typo\",\"name\":\"N\"}");
+
+        Answer answer = call(HttpMethod.POST, "/api/import", ndjson, "writer", MediaType.APPLICATION_NDJSON, null);
+
+        assertThat(answer.body().path("accepted").asInt()).as(answer.body().toString()).isEqualTo(1);
+        assertThat(answer.body().path("errors").path(0).path("detail").asText()).startsWith("emial: is not a field");
+        assertThat(eventsOf("imp-typo")).isEmpty();
     }
 
     @Test

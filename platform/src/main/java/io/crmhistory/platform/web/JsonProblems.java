@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 
 import java.math.BigDecimal;
@@ -40,6 +41,11 @@ public final class JsonProblems {
             return message.matches("[A-Za-z]+")
                     ? new FieldProblem(join(pathOf(instantiation), message), "is required")
                     : new FieldProblem(pathOf(instantiation), message);
+        }
+        if (cause instanceof UnrecognizedPropertyException unknown) {
+            return new FieldProblem(pathOf(unknown), "is not a field of this request; known fields: "
+                    + unknown.getKnownPropertyIds().stream().map(String::valueOf).sorted()
+                    .collect(Collectors.joining(", ")));
         }
         if (cause instanceof MismatchedInputException mismatch) {
             if (mismatch.getOriginalMessage() != null && mismatch.getOriginalMessage().startsWith("Trailing token")) {

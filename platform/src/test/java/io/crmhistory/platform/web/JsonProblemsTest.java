@@ -18,6 +18,15 @@ class JsonProblemsTest {
     }
 
     @Test
+    void anUnknownFieldIsNamedWithItsPathAndTheKnownOnes() {
+        ObjectMapper strict = mapper.copy().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        FieldProblem problem = JsonProblems.describe(catchThrowable(() -> strict.readValue(
+                "{\"amount\": {\"value\": \"1\", \"currency\": \"EUR\", \"rate\": 2}}", RecordPurchase.class)));
+        assertThat(problem.field()).isEqualTo("amount.rate");
+        assertThat(problem.reason()).startsWith("is not a field of this request; known fields: ").contains("currency, value");
+    }
+
+    @Test
     void malformedJsonNamesTheBodyAndWhere() {
         FieldProblem problem = problemReading("{\"orderId\": \"o-1\",");
         assertThat(problem.field()).isEqualTo("body");
