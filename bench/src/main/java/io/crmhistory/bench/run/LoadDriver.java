@@ -25,7 +25,7 @@ final class LoadDriver {
         return new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
     }
 
-    private static final WorkloadCommand END = new WorkloadCommand("END", "", "", "", null);
+    private static final WorkloadCommand END = new WorkloadCommand("END", "", null, "", "", null);
 
     private LoadDriver() {
     }

@@ -144,13 +144,12 @@ public final class WorkloadGenerator implements Iterator<WorkloadCommand> {
                 long refund = random.nextDouble() < FULL_REFUND_SHARE ? cents : Math.max(1, cents / 2);
                 Instant refundAt = before(at.plus(1 + random.nextInt(30), ChronoUnit.DAYS));
                 ObjectNode refundBody = JSON.objectNode();
-                // The path names the order over HTTP; an import line names it in the body.
-                refundBody.put("orderId", orderId);
                 refundBody.put("refundId", orderId + "-r");
                 refundBody.set("amount", money(refund));
                 refundBody.put("occurredAt", refundAt.toString());
                 refundBody.put("reason", "returned");
-                timeline.add(new Timed(refundAt, command("RecordRefund", id, "POST",
+                // The path names the order over HTTP; an import line names it in the body.
+                timeline.add(new Timed(refundAt, new WorkloadCommand("RecordRefund", id, orderId, "POST",
                         "/api/customers/" + id + "/purchases/" + orderId + "/refunds", refundBody)));
             }
         }
@@ -219,7 +218,7 @@ public final class WorkloadGenerator implements Iterator<WorkloadCommand> {
     }
 
     private static WorkloadCommand command(String type, String id, String method, String path, ObjectNode body) {
-        return new WorkloadCommand(type, id, method, path, body);
+        return new WorkloadCommand(type, id, null, method, path, body);
     }
 
     /** ±10 %, to the cent; free orders stay free. */

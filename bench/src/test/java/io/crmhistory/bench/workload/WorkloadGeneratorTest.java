@@ -85,6 +85,26 @@ class WorkloadGeneratorTest {
         assertThat(total.doubleValue() / orders).isCloseTo(cdnowMean, within(cdnowMean * 0.05));
     }
 
+    /** The product refuses body fields a call does not know: a refund's order is in its path, not its body. */
+    @Test
+    void httpBodiesCarryOnlyTheFieldsOfTheirCall() {
+        WorkloadGenerator generator = new WorkloadGenerator(cdnow, 11, "c", 2_000);
+        int refunds = 0;
+        while (generator.hasNext()) {
+            WorkloadCommand command = generator.next();
+            if (command.type().equals("RecordRefund")) {
+                refunds++;
+                assertThat(command.body().has("orderId")).isFalse();
+                assertThat(command.path()).endsWith("/purchases/" + command.orderId() + "/refunds");
+                assertThat(command.importLine()).startsWith("{\"type\":\"RecordRefund\",\"customerId\":\""
+                        + command.customerId() + "\",\"orderId\":\"" + command.orderId() + "\",");
+            } else {
+                assertThat(command.orderId()).isNull();
+            }
+        }
+        assertThat(refunds).isPositive();
+    }
+
     @Test
     void everyCustomersCommandsAreValidAndInOrder() throws Exception {
         Map<String, List<JsonNode>> byCustomer = new HashMap<>();

@@ -14,6 +14,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SegmentExpressionsTest {
 
+    @Test
+    void everyInputAConditionMayNameIsGivenToIt() {
+        SegmentInputs inputs = new SegmentInputs(1, 2, 3, "ACTIVE", 4, BigDecimal.TEN, 5L, 6, 0.5, BigDecimal.ONE);
+        assertThat(inputs.variables()).containsOnlyKeys(SegmentExpressions.VARIABLES);
+    }
+
+
     private static Map<String, Object> customer(int r, int f, int m, String status) {
         Map<String, Object> variables = new HashMap<>();
         variables.put("r", r);

@@ -3,13 +3,13 @@ package io.crmhistory.query.segment;
 import io.crmhistory.api.rules.SegmentationRuleSet;
 import io.crmhistory.platform.rules.SegmentCondition;
 import io.crmhistory.platform.rules.SegmentExpressions;
+import io.crmhistory.platform.rules.SegmentInputs;
 import io.crmhistory.query.projection.FxRates;
 
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -89,20 +89,10 @@ public final class SegmentEvaluator {
         Instant windowStart = now.minus(CONTACT_WINDOW);
         long contacts90d = state.contacts().stream().filter(at -> at.isAfter(windowStart) && !at.isAfter(now)).count();
 
-        Map<String, Object> variables = new HashMap<>();
-        variables.put("r", r);
-        variables.put("f", f);
-        variables.put("m", m);
-        variables.put("status", state.status().name());
-        variables.put("orders", state.orders());
-        variables.put("netRevenue", netRevenue);
-        variables.put("daysSinceLastPurchase", days);
-        variables.put("contacts90d", contacts90d);
-        if (readsForecast) {
-            SegmentForecaster.Figures figures = forecaster.figures(state.purchases(), now);
-            variables.put("pAlive", figures == null ? null : figures.pAlive());
-            variables.put("predictedRevenue", figures == null ? null : figures.predictedRevenue());
-        }
+        SegmentForecaster.Figures figures = readsForecast ? forecaster.figures(state.purchases(), now) : null;
+        Map<String, Object> variables = new SegmentInputs(r, f, m, state.status().name(), state.orders(), netRevenue,
+                days, contacts90d, figures == null ? null : figures.pAlive(),
+                figures == null ? null : figures.predictedRevenue()).variables();
         for (int i = 0; i < conditions.size(); i++) {
             boolean unknownInput = forecastInputs.get(i).stream().anyMatch(name -> variables.get(name) == null);
             if (!unknownInput && conditions.get(i).test(variables)) {
