@@ -10,7 +10,9 @@ import java.util.Objects;
  * reports the first row that does not hold: a changed payload, type, revision or business time
  * (recomputed hash differs), a changed metadata hash, a missing or renumbered row (sequence not the
  * previous one plus one), or a row moved elsewhere in the chain (its {@code previousHash} is not its
- * predecessor's hash, and its sequence is part of its hash).
+ * predecessor's hash, and its sequence is part of its hash). The hash does not cover the row's aggregate id (a
+ * column beside the payload), so for customers the payload's own {@code customerId} is compared with the stream asked
+ * for: rows moved to another customer's id, a whole stream included, are reported, not shown as that customer's.
  */
 public final class ChainVerifier {
 
@@ -18,6 +20,13 @@ public final class ChainVerifier {
     }
 
     public static ChainVerification verify(List<StoredEvent> rows) {
+        return verify(rows, null, null);
+    }
+
+    /**
+     * As {@link #verify(List)}, and every payload must name {@code aggregateId} in its field {@code idField}.
+     */
+    public static ChainVerification verify(List<StoredEvent> rows, String idField, String aggregateId) {
         String previousHash = null;
         long expectedSequence = 0;
         long checked = 0;
@@ -33,6 +42,11 @@ public final class ChainVerifier {
                 payload = CanonicalJson.parse(row.payload());
             } catch (RuntimeException notJson) {
                 return ChainVerification.broken(checked, row.sequence(), "payload or metadata is not JSON", previousHash);
+            }
+            if (idField != null && !aggregateId.equals(text(payload, idField))) {
+                return ChainVerification.broken(checked, row.sequence(), "the event belongs to " + idField + " '"
+                        + text(payload, idField) + "', not to '" + aggregateId + "': it was moved between streams",
+                        previousHash);
             }
             String storedHash = text(metadata, EventHashChain.HASH);
             if (storedHash == null) {

@@ -48,6 +48,19 @@ class ChainVerifierTest {
         return rows;
     }
 
+    /** The hash does not cover the aggregate id column: a stream moved to another id must still be found out. */
+    @Test
+    void aStreamMovedToAnotherCustomersIdIsBrokenAtItsFirstEvent() throws Exception {
+        List<StoredEvent> rows = stream(3);
+
+        assertThat(ChainVerifier.verify(rows, "customerId", "c-1").valid()).isTrue();
+        ChainVerification moved = ChainVerifier.verify(rows, "customerId", "c-2");
+
+        assertThat(moved.valid()).isFalse();
+        assertThat(moved.firstInvalidSequence()).isZero();
+        assertThat(moved.reason()).contains("'c-1'", "'c-2'");
+    }
+
     @Test
     void aStreamAsWrittenIsValid() throws Exception {
         List<StoredEvent> rows = stream(4);
