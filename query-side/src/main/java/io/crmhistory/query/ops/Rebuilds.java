@@ -44,6 +44,8 @@ class Rebuilds implements DisposableBean {
     private final Duration retireGrace;
     private final MongoOperations mongo;
     private final Set<ProjectionVersion> dropping = ConcurrentHashMap.newKeySet();
+    /** Caught-up rebuilds held back by their dead letters, warned about once each. */
+    private final Set<ProjectionVersion> waitingForDeadLetters = ConcurrentHashMap.newKeySet();
     private final ExecutorService dropper = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "retired-versions");
         thread.setDaemon(true);
@@ -108,8 +110,22 @@ class Rebuilds implements DisposableBean {
         // stored before this check.
         long head = monitor.freshHead();
         ProjectionMonitor.Status status = monitor.status(version, ProjectionMonitor.Role.REBUILD);
-        if (status.running() && !status.error() && status.caughtUp() && status.position() >= head
-                && catalog.completeRebuild(version)) {
+        if (!status.running() || status.error() || !status.caughtUp() || status.position() < head) {
+            return;
+        }
+        // A version that refused events would go live without them, and the old version, which has them, would be
+        // dropped: it waits until ops retried or dropped its dead letters (GET .../dead-letters?version=n).
+        long deadLetters = monitor.deadLetters(version);
+        if (deadLetters > 0) {
+            if (waitingForDeadLetters.add(version)) {
+                log.warn("Rebuild of {} (version {}) has caught up but holds {} dead-lettered events: it goes live once "
+                        + "they are retried or dropped (/api/ops/projections/{}/dead-letters?version={})",
+                        version.projection(), version.version(), deadLetters, version.projection(), version.version());
+            }
+            return;
+        }
+        waitingForDeadLetters.remove(version);
+        if (catalog.completeRebuild(version)) {
             log.info("Rebuild of {} finished at position {}: version {} is live", version.projection(),
                     status.position(), version.version());
             processors.reconcile();
