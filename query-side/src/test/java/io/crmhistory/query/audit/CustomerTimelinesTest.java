@@ -1,0 +1,50 @@
+package io.crmhistory.query.audit;
+
+import io.crmhistory.api.customer.event.CustomerPersonalDataErased;
+import io.crmhistory.query.projection.EventEnvelope;
+import io.crmhistory.query.projection.Events;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.DomainEventStream;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+class CustomerTimelinesTest {
+
+    /**
+     * An erasure that commits while a long stream is being read: the first query's events were revealed with the key
+     * the erasure destroyed, and the stream read then ends with the erasure. Neither this answer nor a kept copy may
+     * show the erased name.
+     */
+    @Test
+    void aStreamThatMetAnErasureWhileBeingReadIsReadAgainWithTheKeyGone() {
+        CustomerEventStreams streams = mock(CustomerEventStreams.class);
+        when(streams.open("c-1")).thenReturn(stream(history("Erin Erased")), stream(history(null)));
+        CustomerTimelines timelines = new CustomerTimelines(streams, 100_000, 1, Duration.ofMinutes(10));
+
+        List<EventEnvelope> answered = timelines.events("c-1");
+        when(streams.from("c-1", 2)).thenReturn(DomainEventStream.empty());
+        List<EventEnvelope> kept = timelines.events("c-1");
+
+        assertThat(answered).hasSize(2);
+        assertThat(answered.toString()).doesNotContain("Erin Erased");
+        assertThat(kept.toString()).doesNotContain("Erin Erased");
+    }
+
+    private static Events history(String name) {
+        return Events.of("c-1").registered(name, null, "2025-01-01T00:00:00Z")
+                .add(new CustomerPersonalDataErased("c-1", "request", Events.at("2025-02-01T00:00:00Z")));
+    }
+
+    private static DomainEventStream stream(Events events) {
+        return DomainEventStream.of(events.envelopes().stream()
+                .map(envelope -> new GenericDomainEventMessage<>("Customer", "c-1", envelope.sequence(),
+                        envelope.event()))
+                .toList());
+    }
+}
