@@ -148,9 +148,16 @@ final class SegmentReevaluation {
         ReevaluationRun run = claimed;
         List<SegmentState> page;
         do {
-            page = store.page(run.afterId(), PAGE_SIZE);
+            int moved;
+            // A page is read and updated between projection batches, never while one holds states of its customers.
+            store.batchOrPage().lock();
+            try {
+                page = store.page(run.afterId(), PAGE_SIZE);
+                moved = page.isEmpty() ? 0 : reevaluatePage(store, page, evaluator, run.cause(), run.at());
+            } finally {
+                store.batchOrPage().unlock();
+            }
             if (!page.isEmpty()) {
-                int moved = reevaluatePage(store, page, evaluator, run.cause(), run.at());
                 run = run.afterPage(page.get(page.size() - 1).id(), page.size(), moved, leaseClock.instant());
                 if (!store.save(run)) {
                     log.warn("Re-evaluation ({}) at {} taken over by another instance after {} customers",
