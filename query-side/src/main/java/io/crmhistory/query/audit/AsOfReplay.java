@@ -1,6 +1,7 @@
 package io.crmhistory.query.audit;
 
 import io.crmhistory.api.customer.event.CustomerRegistered;
+import io.crmhistory.api.customer.event.CustomerStatusChanged;
 import io.crmhistory.api.customer.query.CustomerStateAsOf;
 import io.crmhistory.api.customer.query.CustomerView;
 import io.crmhistory.query.directory.DirectoryLogic;
@@ -15,7 +16,9 @@ import io.crmhistory.query.value.ValueState;
 
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A customer as they were at an instant, folded from their events through the very state logic the live
@@ -40,13 +43,35 @@ final class AsOfReplay {
     }
 
     /**
+     * The events in business-time order, without the status changes a later-recorded one effective earlier
+     * overrides. A status change is a decision: the newest one is in force, as the live projections (which apply
+     * them in recording order) show. Sorted by business time, a change recorded in June as of June would otherwise
+     * come after one recorded in July as of March (a purchase imported late re-activating the customer) and undo
+     * it, giving a status the live view never had, by way of a transition the lifecycle does not allow.
+     */
+    static List<EventEnvelope> inOccurredOrder(List<EventEnvelope> events) {
+        Set<EventEnvelope> overridden = new HashSet<>();
+        Instant earliestLater = Instant.MAX;
+        for (int i = events.size() - 1; i >= 0; i--) {
+            EventEnvelope envelope = events.get(i);
+            if (envelope.event() instanceof CustomerStatusChanged) {
+                if (earliestLater.isBefore(envelope.occurredAt())) {
+                    overridden.add(envelope);
+                }
+                earliestLater = earliestLater.isBefore(envelope.occurredAt()) ? earliestLater : envelope.occurredAt();
+            }
+        }
+        return events.stream().filter(envelope -> !overridden.contains(envelope)).sorted(OCCURRED_ORDER).toList();
+    }
+
+    /**
      * @param events the customer's events the axis includes, in sequence order
      * @param rules  the segmentation rules in force at {@code asOf}
      * @return the state, or {@code null} when the customer was not registered by then
      */
     CustomerStateAsOf replay(String customerId, List<EventEnvelope> events, Axis axis, Instant asOf,
                              SegmentEvaluator rules) {
-        List<EventEnvelope> ordered = axis == Axis.OCCURRED ? events.stream().sorted(OCCURRED_ORDER).toList() : events;
+        List<EventEnvelope> ordered = axis == Axis.OCCURRED ? inOccurredOrder(events) : events;
         if (ordered.isEmpty() || !(ordered.get(0).event() instanceof CustomerRegistered)) {
             return null;
         }

@@ -48,6 +48,30 @@ class AsOfReplayTest {
         assertThat(state.segment().since()).isEqualTo(Instant.parse("2025-05-01T00:00:00Z"));
     }
 
+    /**
+     * A status changed in June, then a purchase imported in July but dated March, which re-activated the customer as
+     * of March. The newest decision is in force: in business-time order the June change must not undo it.
+     */
+    @Test
+    void onTheOccurredAxisTheStatusIsTheLatestRecordedDecisionInForceByThen() {
+        List<EventEnvelope> events = Events.of("pam")
+                .registered("Pam", null, "2025-01-01T00:00:00Z")
+                .status(CustomerStatus.LEAD, CustomerStatus.PROSPECT, "2025-06-01T00:00:00Z")
+                .purchase("o-1", "20.00", "EUR", "2025-03-01T00:00:00Z")
+                .status(CustomerStatus.PROSPECT, CustomerStatus.ACTIVE, "2025-03-01T00:00:00Z")
+                .envelopes();
+        Instant july = Instant.parse("2025-07-01T00:00:00Z");
+
+        CustomerStateAsOf occurred = replay.replay("pam", events, Axis.OCCURRED, july, DEFAULT_RULES);
+        CustomerStateAsOf recorded = replay.replay("pam", events, Axis.RECORDED, july, DEFAULT_RULES);
+
+        assertThat(occurred.customer().status()).isEqualTo(CustomerStatus.ACTIVE).isEqualTo(recorded.customer().status());
+        assertThat(occurred.segment().segment()).isEqualTo(recorded.segment().segment());
+        assertThat(occurred.eventsApplied()).as("the June change is overridden").isEqualTo(3);
+        assertThat(replay.replay("pam", events.subList(0, 1), Axis.OCCURRED, Instant.parse("2025-02-01T00:00:00Z"),
+                DEFAULT_RULES).customer().status()).isEqualTo(CustomerStatus.LEAD);
+    }
+
     @Test
     void withoutItsRegistrationTheCustomerDidNotExistYet() {
         List<EventEnvelope> purchaseOnly = Events.of("bob").registered("Bob", null, "2025-03-01T00:00:00Z")
