@@ -3,6 +3,8 @@ package io.crmhistory.query.projection;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.BulkOperationException;
 import org.springframework.data.mongodb.core.BulkOperations;
@@ -37,6 +39,7 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
 
     /** Many times the customers of one batch (500 events touch at most 500). */
     static final int REMEMBERED_STATES = 10_000;
+    private static final Logger log = LoggerFactory.getLogger(MongoStateStore.class);
     /** MongoDB's error code for a write a unique index refused. */
     private static final int DUPLICATE_KEY = 11000;
 
@@ -140,24 +143,53 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
      * Remembers the changed states before writing them: a writer elsewhere updates a document first and forgets it
      * after, so its forget always comes after this; remembering after the write could put back a state older than
      * the document it had just updated. A write that fails forgets them again.
+     * <p>
+     * A state replaces only an older one ({@code lastSequence} lower): a writer that lost its claim to another
+     * instance in the middle of a batch (a pause longer than the claim timeout) must not put back a state the other
+     * one has already moved past, or that instance would later apply its next events on top of it and the events in
+     * between would be lost for good. Such a replacement matches no document and its upsert is refused as a duplicate
+     * id; the stale state is forgotten and the batch goes on (storing its token fails, as the claim is gone).
      */
     @Override
     public void write(ProjectionBatch<S> batch) {
         writeSideDocuments(batch.sideDocuments());
-        Collection<S> changed = batch.changedStates();
+        List<S> changed = List.copyOf(batch.changedStates());
         if (!changed.isEmpty()) {
             BulkOperations states = mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, type, collection);
             for (S state : changed) {
                 written.put(state.id(), state);
-                states.replaceOne(byId(state.id()), state, FindAndReplaceOptions.options().upsert());
+                states.replaceOne(olderThan(state), state, FindAndReplaceOptions.options().upsert());
             }
             try {
                 states.execute();
+            } catch (BulkOperationException e) {
+                forgetOvertaken(changed, e);
             } catch (RuntimeException e) {
                 changed.forEach(state -> written.invalidate(state.id()));
                 throw e;
             }
         }
+    }
+
+    /** Accepts the refusals of states the collection holds newer ones of; any other refusal fails the write. */
+    private void forgetOvertaken(List<S> changed, BulkOperationException refusal) {
+        List<S> refused = refusal.getErrors().stream().map(error -> changed.get(error.getIndex())).toList();
+        Map<String, S> stored = refusal.getErrors().stream().allMatch(error -> error.getCode() == DUPLICATE_KEY)
+                ? loadStored(refused.stream().map(SequencedState::id).toList()) : Map.of();
+        boolean overtaken = refused.stream().allMatch(state -> stored.containsKey(state.id())
+                && stored.get(state.id()).lastSequence() >= state.lastSequence());
+        if (!overtaken) {
+            changed.forEach(state -> written.invalidate(state.id()));
+            throw refusal;
+        }
+        List<String> overtakenIds = refused.stream().map(SequencedState::id).toList();
+        written.invalidateAll(overtakenIds);
+        log.warn("{} state(s) of {} not written: another writer had stored newer ones ({}...)", overtakenIds.size(),
+                collection, overtakenIds.get(0));
+    }
+
+    private static Query olderThan(SequencedState state) {
+        return Query.query(Criteria.where("_id").is(state.id()).and("lastSequence").lt(state.lastSequence()));
     }
 
     /**
@@ -193,9 +225,5 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
         if (mongo.count(Query.query(Criteria.where("_id").in(refusedIds)), sideCollection) != refusedIds.size()) {
             throw refusal;
         }
-    }
-
-    private static Query byId(String id) {
-        return Query.query(Criteria.where("_id").is(id));
     }
 }

@@ -203,6 +203,10 @@ public class ProjectionProcessors implements SmartLifecycle {
                 .initialSegmentCount(1)
                 .batchSize(batchSize)
                 .tokenClaimInterval(tokenClaimInterval.toMillis())
+                // A batch may take minutes (a rule publication re-evaluates every customer inside it): the coordinator
+                // keeps extending the claim meanwhile, or another instance would take the segment after the token
+                // store's claim timeout and both would project the same customers.
+                .enableCoordinatorClaimExtension()
                 .build();
         processor.registerHandlerInterceptor(keysPrefetch);
         if (handler instanceof BatchedProjection batched) {

@@ -11,6 +11,7 @@ import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.domain.Sort;
@@ -19,6 +20,7 @@ import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -97,6 +99,45 @@ class MongoStateStoreTest {
 
         // One of the two was stored, the other refused: each is loaded as the collection has it.
         assertThat(store.load(List.of("c-1", "c-2"))).isEqualTo(store.loadStored(List.of("c-1", "c-2")));
+    }
+
+    /**
+     * A writer that lost its claim in the middle of a batch (paused past the claim timeout) while another instance
+     * took the customers further: its older state must not replace the newer one, or the other instance would apply
+     * its next events on top of it and lose those in between for good.
+     */
+    @Test
+    void aStateOlderThanTheStoredOneIsNotWrittenAndForgotten() {
+        MongoStateStore<Tally> otherInstance = new MongoStateStore<>(mongo, Tally.class, COLLECTION, ITEMS,
+                document -> ((Item) document).id());
+        ProjectionBatch<Tally> newer = new ProjectionBatch<>();
+        newer.put(new Tally("c-1", 7, 8));
+        otherInstance.write(newer);
+
+        write(new Tally("c-1", 6, 7), new Tally("c-2", 0, 1));
+
+        assertThat(store.loadStored(List.of("c-1", "c-2"))).containsValues(new Tally("c-1", 7, 8), new Tally("c-2", 0, 1));
+        assertThat(store.load(List.of("c-1"))).as("the stale state is not remembered").containsValue(new Tally("c-1", 7, 8));
+    }
+
+    /** The same on the embedded store the query side runs, whose id index answers such a conditional replace. */
+    @Test
+    void aStateOlderThanTheStoredOneIsNotWrittenOnTheEmbeddedStoreEither(@TempDir Path dir) {
+        EmbeddedStoreOnFile.use(dir.resolve("readmodels"), embedded -> {
+            MongoStateStore<Tally> one = new MongoStateStore<>(embedded, Tally.class, COLLECTION);
+            MongoStateStore<Tally> other = new MongoStateStore<>(embedded, Tally.class, COLLECTION);
+            ProjectionBatch<Tally> newer = new ProjectionBatch<>();
+            newer.put(new Tally("c-1", 7, 8));
+            other.write(newer);
+            ProjectionBatch<Tally> stale = new ProjectionBatch<>();
+            stale.put(new Tally("c-1", 6, 7));
+            stale.put(new Tally("c-2", 0, 1));
+
+            one.write(stale);
+
+            assertThat(one.loadStored(List.of("c-1", "c-2"))).containsValues(new Tally("c-1", 7, 8),
+                    new Tally("c-2", 0, 1));
+        });
     }
 
     @Test
