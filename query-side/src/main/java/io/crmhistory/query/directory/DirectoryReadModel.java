@@ -67,27 +67,36 @@ class DirectoryReadModel extends ReadModel<DirectoryStore> {
             return;
         }
         for (DirectoryStore store : storesInUse()) {
-            Map<String, String> stored = store.segmentsOf(segmentOf.keySet());
-            Map<String, Update> updates = new HashMap<>();
-            stored.forEach((customerId, segment) -> {
-                String current = segmentOf.get(customerId);
-                if (!Objects.equals(current, segment)) {
-                    updates.put(customerId, new Update().set(DirectoryStore.SEGMENT, current));
-                }
+            store.states().betweenBatches(() -> {
+                Map<String, String> stored = store.segmentsOf(segmentOf.keySet());
+                Map<String, Update> updates = new HashMap<>();
+                stored.forEach((customerId, segment) -> {
+                    String current = segmentOf.get(customerId);
+                    if (!Objects.equals(current, segment)) {
+                        updates.put(customerId, new Update().set(DirectoryStore.SEGMENT, current));
+                    }
+                });
+                return update(store, updates);
             });
-            update(store, updates);
         }
     }
 
-    private static void update(DirectoryStore store, Map<String, Update> updates) {
+    /**
+     * Between the projection's batches ({@link io.crmhistory.query.projection.MongoStateStore#betweenBatches}): a
+     * batch that loaded an entry before this update would otherwise put back the old segment or forecast with it.
+     */
+    private static int update(DirectoryStore store, Map<String, Update> updates) {
         if (updates.isEmpty()) {
-            return;
+            return 0;
         }
-        BulkOperations bulk = store.bulk();
-        updates.forEach((customerId, update) -> bulk.updateOne(Query.query(Criteria.where("_id").is(customerId)),
-                update));
-        bulk.execute();
-        store.states().forget(updates.keySet());
+        return store.states().betweenBatches(() -> {
+            BulkOperations bulk = store.bulk();
+            updates.forEach((customerId, update) -> bulk.updateOne(Query.query(Criteria.where("_id").is(customerId)),
+                    update));
+            bulk.execute();
+            store.states().forget(updates.keySet());
+            return updates.size();
+        });
     }
 
     @Override

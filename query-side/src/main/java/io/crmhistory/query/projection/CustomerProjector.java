@@ -30,6 +30,9 @@ import java.util.function.Supplier;
  *     whose events are then skipped. The interceptor runs outside the dead-lettering invoker, so a failed
  *     write rolls the batch back instead of dead-lettering an innocent event. Outside a batch (a dead
  *     letter being retried) each event is written at once.</li>
+ *     <li>From the batch's first load until its write, the store keeps its other writers (a re-evaluation, a
+ *     refresh of fields kept beside the events' figures) waiting ({@link Store#holdForBatch}), so their changes are
+ *     never overwritten by the states the batch loaded before them.</li>
  *     <li>After the commit, readers waiting for a version ({@code minVersion}) are told, and, for the live
  *     version only, subscribers of the customer's live updates.</li>
  * </ul>
@@ -49,6 +52,14 @@ public final class CustomerProjector<S extends SequencedState> {
 
         /** Forgets whatever {@link #load} would answer without asking the stored documents. */
         void forgetAll();
+
+        /** Called before a batch loads its first states: keeps other writers of the documents waiting. */
+        default void holdForBatch() {
+        }
+
+        /** Called once the batch's states are written, or its unit of work ended without. */
+        default void releaseAfterBatch() {
+        }
     }
 
     /** The pure state logic plus, optionally, side documents for the batch. */
@@ -121,6 +132,7 @@ public final class CustomerProjector<S extends SequencedState> {
         ProjectionBatch<S> batch = unitOfWork.getResource(resourceKey);
         unitOfWork.resources().remove(resourceKey);
         if (batch == null || batch.isEmpty()) {
+            store.releaseAfterBatch();
             return;
         }
         try {
@@ -128,6 +140,7 @@ public final class CustomerProjector<S extends SequencedState> {
         } catch (RuntimeException e) {
             throw new ReadModelWriteException(e);
         }
+        store.releaseAfterBatch();
         Map<String, Long> reached = batch.versions();
         unitOfWork.afterCommit(committed -> versions.reached(readModel, reached));
         if (live.getAsBoolean() && !updateEmitter.activeSubscriptions().isEmpty()) {
@@ -141,6 +154,9 @@ public final class CustomerProjector<S extends SequencedState> {
     private ProjectionBatch<S> currentBatch() {
         UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
         return unitOfWork.getOrComputeResource(resourceKey, key -> {
+            // From here until the batch is written no other writer changes the documents (see the store's lock).
+            store.holdForBatch();
+            unitOfWork.onCleanup(ended -> store.releaseAfterBatch());
             ProjectionBatch<S> batch = new ProjectionBatch<>();
             Set<String> customers = customersOf(unitOfWork);
             batch.loaded(customers, load(customers));

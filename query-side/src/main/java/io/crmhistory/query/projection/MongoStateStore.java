@@ -19,7 +19,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Keeps a read model's customer states in one collection (the customer id is the document id) and its
@@ -48,6 +50,14 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
     private final String collection;
     private final String sideCollection;
     private final Function<Object, String> sideIdOf;
+    /**
+     * Held by a projection batch from its first event until its states are written (or its unit of work ends), and
+     * by every change made to the documents other than by {@link #write} ({@link #betweenBatches}): a batch keeps
+     * the states it loaded at its first event, and a change written meanwhile (a segment re-evaluation, a directory
+     * refresh) would be overwritten by the batch's stale copies. Within one instance; across instances the
+     * conditional updates and replacements decide.
+     */
+    private final ReentrantLock batches = new ReentrantLock();
     /** Maintenance on the writing thread: no pool thread of its own on a two-core machine. */
     private final Cache<String, S> written = Caffeine.newBuilder().maximumSize(REMEMBERED_STATES)
             .executor(Runnable::run).build();
@@ -93,6 +103,33 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
             states.put(state.id(), state);
         }
         return states;
+    }
+
+    @Override
+    public void holdForBatch() {
+        if (!batches.isHeldByCurrentThread()) {
+            batches.lock();
+        }
+    }
+
+    @Override
+    public void releaseAfterBatch() {
+        while (batches.isHeldByCurrentThread()) {
+            batches.unlock();
+        }
+    }
+
+    /**
+     * Runs a change of the documents made other than by {@link #write} between two projection batches, never while
+     * one holds states it loaded before; {@code change} must {@link #forget} what it changed.
+     */
+    public <T> T betweenBatches(Supplier<T> change) {
+        batches.lock();
+        try {
+            return change.get();
+        } finally {
+            batches.unlock();
+        }
     }
 
     /** Forgets these customers' remembered states: call it after changing their documents other than by {@link #write}. */

@@ -10,13 +10,10 @@ import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.messaging.annotation.MessageHandlerTimeout;
-import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
-import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 
 import java.time.Clock;
 import java.util.Objects;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -25,8 +22,6 @@ import java.util.function.BooleanSupplier;
  * a {@link SegmentChange}. A newly published rule set re-evaluates every customer.
  */
 class SegmentProjection implements BatchedProjection {
-
-    private static final String LOCK_RELEASE = SegmentProjection.class.getName() + "/release";
 
     private final SegmentStore store;
     private final SegmentReevaluation reevaluation;
@@ -43,7 +38,6 @@ class SegmentProjection implements BatchedProjection {
 
     @EventHandler
     void on(CustomerEvent event, EventMessage<?> message, @SequenceNumber long sequence) {
-        holdStoreUntilTheBatchEnds();
         projector.project(message, sequence, (state, envelope, batch) -> {
             SegmentState assessed = SegmentLogic.assess(SegmentLogic.apply(state, envelope), store.ruleBook().current(),
                     clock.instant(), envelope.occurredAt());
@@ -63,36 +57,10 @@ class SegmentProjection implements BatchedProjection {
     @EventHandler
     @MessageHandlerTimeout(timeoutMs = Integer.MAX_VALUE, warningThresholdMs = 60_000, warningIntervalMs = 60_000)
     void on(SegmentationRulesPublished published) throws InterruptedException {
-        // Customers' events earlier in this batch are written first, so the re-evaluation sees them; the lock is let
-        // go, since the re-evaluation takes it page by page (beside a daily run that waits for this batch's).
+        // Customers' events earlier in this batch are written first, so the re-evaluation sees them (and the store's
+        // lock is let go: the re-evaluation takes it page by page).
         projector.flush();
-        letGoOfStore();
         reevaluation.rulesPublished(store, published, clock.instant());
-    }
-
-    /**
-     * A batch keeps the states it loaded at its first event until its end; a re-evaluation page written meanwhile
-     * (the daily run, on another thread) would be overwritten by those stale copies: the customer's move recorded a
-     * second time, or a move back not recorded at all. So the batch holds the store's lock from its first event to
-     * the end of its unit of work (commit or rollback), and pages wait between batches.
-     */
-    private void holdStoreUntilTheBatchEnds() {
-        ReentrantLock lock = store.batchOrPage();
-        if (lock.isHeldByCurrentThread()) {
-            return;
-        }
-        lock.lock();
-        UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
-        if (unitOfWork.resources().putIfAbsent(LOCK_RELEASE, Boolean.TRUE) == null) {
-            unitOfWork.onCleanup(ended -> letGoOfStore());
-        }
-    }
-
-    private void letGoOfStore() {
-        ReentrantLock lock = store.batchOrPage();
-        while (lock.isHeldByCurrentThread()) {
-            lock.unlock();
-        }
     }
 
     @Override

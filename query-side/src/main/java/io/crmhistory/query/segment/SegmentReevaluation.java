@@ -148,15 +148,14 @@ final class SegmentReevaluation {
         ReevaluationRun run = claimed;
         List<SegmentState> page;
         do {
-            int moved;
             // A page is read and updated between projection batches, never while one holds states of its customers.
-            store.batchOrPage().lock();
-            try {
-                page = store.page(run.afterId(), PAGE_SIZE);
-                moved = page.isEmpty() ? 0 : reevaluatePage(store, page, evaluator, run.cause(), run.at());
-            } finally {
-                store.batchOrPage().unlock();
-            }
+            ReevaluationRun at = run;
+            Page done = store.states().betweenBatches(() -> {
+                List<SegmentState> read = store.page(at.afterId(), PAGE_SIZE);
+                return new Page(read, read.isEmpty() ? 0 : reevaluatePage(store, read, evaluator, at.cause(), at.at()));
+            });
+            page = done.states();
+            int moved = done.moved();
             if (!page.isEmpty()) {
                 run = run.afterPage(page.get(page.size() - 1).id(), page.size(), moved, leaseClock.instant());
                 if (!store.save(run)) {
@@ -227,6 +226,10 @@ final class SegmentReevaluation {
         }
         store.withdrawChanges(withdrawn);
         return applied;
+    }
+
+    /** A page of customers re-evaluated, and how many of them moved. */
+    private record Page(List<SegmentState> states, int moved) {
     }
 
     /** A customer the new assessment moves to another segment, and the record of it. */

@@ -16,7 +16,6 @@ import org.springframework.data.mongodb.core.query.Query;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One version of the segment read model's collections: customers' states, their segment changes, the
@@ -35,17 +34,6 @@ final class SegmentStore implements ReadModelStore {
     private final String reevaluations;
     private final MongoStateStore<SegmentState> states;
     private final RuleBook ruleBook;
-    /**
-     * Held by a projection batch from its first event to its end, and by a re-evaluation for each page: a page
-     * re-evaluated while a batch holds states it loaded before would be overwritten by the batch's stale copies,
-     * recording one move twice or none (see {@link SegmentProjection}). Within one instance; across instances the
-     * page's conditional updates still let a projection batch win.
-     */
-    private final ReentrantLock batchOrPage = new ReentrantLock();
-
-    ReentrantLock batchOrPage() {
-        return batchOrPage;
-    }
 
     SegmentStore(MongoTemplate mongo, ProjectionVersion version, FxRates fx, SegmentForecaster forecaster) {
         this.mongo = mongo;

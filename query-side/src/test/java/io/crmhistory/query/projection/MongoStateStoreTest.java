@@ -6,7 +6,9 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.crmhistory.api.customer.event.CustomerEvent;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
 import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,11 +21,15 @@ import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -140,6 +146,42 @@ class MongoStateStoreTest {
         });
     }
 
+    /**
+     * A change made behind the projection (a refresh setting a field on an entry) while a batch holds the state it
+     * loaded at its first event: it waits for the batch's write, or the batch's stale copy would undo it.
+     */
+    @Test
+    void aChangeBetweenBatchesWaitsForTheBatchThatLoadedTheState() throws Exception {
+        write(new Tally("c-1", 0, 1));
+        List<GenericDomainEventMessage<CustomerEvent>> events = List.of(purchase("c-1", 1), purchase("c-1", 2));
+        CompletableFuture<Void> refresh = new CompletableFuture<>();
+
+        BatchingUnitOfWork<GenericDomainEventMessage<CustomerEvent>> batch = new BatchingUnitOfWork<>(events);
+        batch.executeWithResult(() -> {
+            GenericDomainEventMessage<CustomerEvent> event = batch.getMessage();
+            projector.project(event, event.getSequenceNumber(), (state, envelope, ignored) ->
+                    new Tally("c-1", envelope.sequence(), state.events() + 1));
+            projector.endOfBatch();
+            if (event == events.get(0)) {
+                CompletableFuture.runAsync(() -> store.betweenBatches(() -> {
+                    mongo.updateFirst(Query.query(Criteria.where("_id").is("c-1")), new Update().inc("events", 100),
+                            COLLECTION);
+                    store.forget(List.of("c-1"));
+                    return null;
+                })).thenRun(() -> refresh.complete(null));
+                try {
+                    refresh.get(500, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException waitingForTheBatch) {
+                    // as it should
+                }
+            }
+            return null;
+        }, RollbackConfigurationType.ANY_THROWABLE);
+        refresh.get(5, TimeUnit.SECONDS);
+
+        assertThat(store.load(List.of("c-1"))).containsValue(new Tally("c-1", 2, 103));
+    }
+
     @Test
     void aStateThatMissesEventsIsReadAfresh() {
         project("c-1", 0);
@@ -212,6 +254,12 @@ class MongoStateStoreTest {
 
     private void changeBehindTheStore(Tally tally) {
         mongo.save(tally, COLLECTION);
+    }
+
+    private static GenericDomainEventMessage<CustomerEvent> purchase(String customerId, long sequence) {
+        CustomerEvent event = Events.of(customerId).purchase("o-" + sequence, "10.00", "EUR", "2025-01-01T00:00:00Z")
+                .last().event();
+        return new GenericDomainEventMessage<>("Customer", customerId, sequence, event, Map.of());
     }
 
     /** One event outside a batch (as a dead letter's retry is): the projector writes it at once. */
