@@ -32,11 +32,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -191,6 +193,10 @@ public class CommandLanes implements SmartLifecycle {
 
     /** How one command ended: its result or the exception that rejected it. */
     private record Outcome(CommandResult result, Throwable failure) {
+        boolean recorded() {
+            return failure == null && result.recorded();
+        }
+
         void complete(Task task) {
             if (failure == null) {
                 task.result().complete(result);
@@ -273,7 +279,7 @@ public class CommandLanes implements SmartLifecycle {
             batch.forEach(this::recordAlone);
             return;
         }
-        createKeysOfNewCustomers(batch);
+        Set<String> keysCreated = createKeysOfNewCustomers(batch);
         List<Outcome> outcomes = new ArrayList<>(batch.size());
         boolean committed;
         try {
@@ -299,6 +305,8 @@ public class CommandLanes implements SmartLifecycle {
         }
         if (committed) {
             batchSizes.record(batch.size());
+            // Before anyone is answered: a refused registration's key is gone by the time its caller hears of it.
+            discardKeysOfRefusedRegistrations(keysCreated, batch, task -> outcomes.get(batch.indexOf(task)).recorded());
             for (int i = 0; i < batch.size(); i++) {
                 outcomes.get(i).complete(batch.get(i));
             }
@@ -308,21 +316,49 @@ public class CommandLanes implements SmartLifecycle {
             // itself and lost.
             batch.forEach(task -> customerCache.remove(task.customerId()));
             batch.forEach(this::recordAlone);
+            discardKeysOfRefusedRegistrations(keysCreated, batch, CommandLanes::recorded);
         }
     }
 
-    private void createKeysOfNewCustomers(List<Task> batch) {
+    /** @return the customers whose key was created here */
+    private Set<String> createKeysOfNewCustomers(List<Task> batch) {
         List<String> registered = batch.stream().filter(task -> task.message().getPayload() instanceof RegisterCustomer)
                 .map(Task::customerId).toList();
         if (registered.isEmpty()) {
-            return;
+            return Set.of();
         }
         try {
-            keys.createMissing(registered);
+            return keys.createMissing(registered);
         } catch (RuntimeException e) {
             // Not lost: each registration then finds or creates its customer's key itself.
             log.warn("The keys of {} new customers could not be created together", registered.size(), e);
+            return Set.of();
         }
+    }
+
+    /**
+     * Destroys the keys created ahead for registrations the batch did not record: the customer existed already (an
+     * erased customer has no key, and must never get one again, or its old ciphertexts would be tried with it), or
+     * the command was refused. Nothing else can have used such a key: a customer's commands all run on this lane,
+     * and none of this customer's was recorded.
+     */
+    private void discardKeysOfRefusedRegistrations(Set<String> keysCreated, List<Task> batch, Predicate<Task> recorded) {
+        for (String customerId : keysCreated) {
+            boolean registered = batch.stream().anyMatch(task -> task.customerId().equals(customerId)
+                    && task.message().getPayload() instanceof RegisterCustomer && recorded.test(task));
+            if (!registered) {
+                try {
+                    keys.destroy(customerId);
+                } catch (RuntimeException e) {
+                    log.warn("The unused key of customer {} could not be destroyed", customerId, e);
+                }
+            }
+        }
+    }
+
+    private static boolean recorded(Task task) {
+        CompletableFuture<CommandResult> result = task.result();
+        return result.isDone() && !result.isCompletedExceptionally() && result.join().recorded();
     }
 
     /** On the command bus directly: the gateway's retry of a lost race would run on another thread, outside the batch. */

@@ -2,6 +2,7 @@ package io.crmhistory.command.infrastructure;
 
 import io.crmhistory.api.customer.command.CommandResult;
 import io.crmhistory.api.customer.command.RecordPurchase;
+import io.crmhistory.api.customer.command.ErasePersonalData;
 import io.crmhistory.api.customer.command.RegisterCustomer;
 import io.crmhistory.api.customer.event.CustomerRegistered;
 import io.crmhistory.api.customer.event.PurchaseRecorded;
@@ -36,6 +37,7 @@ import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import java.nio.file.Path;
@@ -172,6 +174,37 @@ class CommandLanesTest {
         assertThat(events).filteredOn(PurchaseRecorded.class::isInstance)
                 .map(event -> ((PurchaseRecorded) event).orderId()).containsExactly("o-1", "o-2");
         assertThat(eventStore.readEvents(FAILS_ONCE).asStream()).hasSize(1);
+    }
+
+    /**
+     * Keys are created ahead for a batch's registrations. One that is refused must not leave its key behind: for an
+     * erased customer (whose key was destroyed) that key would be a new one, which the erasure promises never to make.
+     */
+    @Test
+    void aRefusedRegistrationInABatchLeavesNoKeyAndAnErasedCustomerNeverGetsOneAgain() {
+        CommandGateway gateway = context.getBean(CommandGateway.class);
+        gateway.sendAndWait(register("erased-x", "erased-x@example.com"));
+        gateway.sendAndWait(new ErasePersonalData("erased-x", "request 17"));
+        JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+        assertThat(keyRows(jdbc, "erased-x")).isZero();
+
+        lanes = oneLaneNotStarted(context, meters);
+        List<CompletableFuture<CommandResult>> results = List.of(
+                lanes.submit(register("erased-x", "erased-x-again@example.com"), Map.of()),
+                lanes.submit(register("fresh-y", "fresh-y@example.com"), Map.of()),
+                lanes.submit(register("fresh-z", "fresh-y@example.com"), Map.of()));
+        lanes.start();
+
+        assertThat(results.get(0)).failsWithin(10, TimeUnit.SECONDS);
+        assertThat(results.get(1).join().recorded()).isTrue();
+        assertThat(results.get(2)).as("email taken").failsWithin(10, TimeUnit.SECONDS);
+        assertThat(keyRows(jdbc, "erased-x")).as("the erased customer has no key").isZero();
+        assertThat(keyRows(jdbc, "fresh-y")).isOne();
+        assertThat(keyRows(jdbc, "fresh-z")).as("a refused new customer keeps no unused key").isZero();
+    }
+
+    private static int keyRows(JdbcTemplate jdbc, String customerId) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM customer_keys WHERE customer_id = ?", Integer.class, customerId);
     }
 
     /** Lanes on the application's own bus, gateway, cache and transactions: one lane, so every command in one batch. */

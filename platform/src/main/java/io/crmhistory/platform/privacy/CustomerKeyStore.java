@@ -2,6 +2,8 @@ package io.crmhistory.platform.privacy;
 
 import javax.crypto.SecretKey;
 import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.Optional;
 
 /** Each customer's data key (AES-256): created on first use, gone for good once destroyed. */
@@ -16,9 +18,18 @@ public interface CustomerKeyStore {
     /**
      * Creates the keys of those of these customers who have none, ahead of their first use: a batch of new
      * customers (an import) can then share the cost of storing their keys.
+     *
+     * @return the customers whose key this call created (those it cannot tell about left out)
      */
-    default void createMissing(Collection<String> customerIds) {
-        customerIds.forEach(this::findOrCreate);
+    default Set<String> createMissing(Collection<String> customerIds) {
+        Set<String> created = new LinkedHashSet<>();
+        for (String customerId : customerIds) {
+            if (find(customerId).isEmpty()) {
+                findOrCreate(customerId);
+                created.add(customerId);
+            }
+        }
+        return created;
     }
 
     /**

@@ -112,10 +112,10 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
      * on its own.
      */
     @Override
-    public void createMissing(Collection<String> customerIds) {
+    public Set<String> createMissing(Collection<String> customerIds) {
         List<String> uncached = customerIds.stream().distinct().filter(id -> !hasCachedKey(id)).toList();
         if (uncached.isEmpty()) {
-            return;
+            return Set.of();
         }
         Map<String, SecretKey> created = new LinkedHashMap<>();
         try {
@@ -136,9 +136,10 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
             });
         } catch (DuplicateKeyException createdConcurrently) {
             uncached.forEach(this::findOrCreate);
-            return;
+            return Set.of();
         }
         created.forEach((customerId, key) -> cache.put(customerId, Optional.of(key)));
+        return Set.copyOf(created.keySet());
     }
 
     /**
