@@ -90,7 +90,8 @@ class AxonConfiguration {
      * Within one JVM Axon serialises commands per customer; across JVMs (several command-side
      * instances on one event store) two appends can race, and the loser gets a
      * {@link ConcurrencyException}. It is retried against the fresh state a few times; only that
-     * exception is retried, a rejected command is never re-sent.
+     * exception is retried, a rejected command is never re-sent. Dispatched to this JVM's handlers
+     * ({@link LocalCommandBus}), so a handler's exception reaches the caller as it was thrown.
      */
     @Bean
     CommandGateway commandGateway(CommandBus commandBus,
@@ -106,7 +107,7 @@ class AxonConfiguration {
         RetryScheduler onlyConcurrencyConflicts = (command, failure, failures, dispatch) ->
                 isConcurrencyConflict(failure) && intervals.scheduleRetry(command, failure, failures, dispatch);
         return DefaultCommandGateway.builder()
-                .commandBus(commandBus)
+                .commandBus(LocalCommandBus.of(commandBus))
                 .retryScheduler(onlyConcurrencyConflicts)
                 .dispatchInterceptors(dispatchInterceptors)
                 .build();

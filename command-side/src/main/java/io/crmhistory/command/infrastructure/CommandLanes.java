@@ -93,7 +93,7 @@ public class CommandLanes implements SmartLifecycle {
                  @Value("${crm.commands.lanes:4}") int laneCount,
                  @Value("${crm.commands.lane-capacity:256}") int laneCapacity,
                  @Value("${crm.commands.batch-size:100}") int batchSize) {
-        this.commandBus = commandBus;
+        this.commandBus = LocalCommandBus.of(commandBus);
         this.retryingGateway = retryingGateway;
         this.dispatchInterceptors = List.copyOf(dispatchInterceptors);
         this.targetResolver = targetResolver;

@@ -1,8 +1,8 @@
 package io.crmhistory.command.infrastructure;
 
 import io.crmhistory.api.customer.command.CommandResult;
-import io.crmhistory.api.customer.command.RecordPurchase;
 import io.crmhistory.api.customer.command.ErasePersonalData;
+import io.crmhistory.api.customer.command.RecordPurchase;
 import io.crmhistory.api.customer.command.RegisterCustomer;
 import io.crmhistory.api.customer.event.CustomerRegistered;
 import io.crmhistory.api.customer.event.PurchaseRecorded;
@@ -10,17 +10,23 @@ import io.crmhistory.api.messaging.MetadataKeys;
 import io.crmhistory.api.money.Money;
 import io.crmhistory.command.customer.CustomerConflictException;
 import io.crmhistory.platform.privacy.CustomerKeyStore;
-import io.crmhistory.platform.web.CorrelationIdFilter;
 import io.crmhistory.platform.testing.TemporaryDataDirectory;
+import io.crmhistory.platform.web.CorrelationIdFilter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.CommandCallback;
+import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.commandhandling.CommandMessage;
+import org.axonframework.commandhandling.GenericCommandResultMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.common.Registration;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.Distributed;
 import org.axonframework.messaging.MessageDispatchInterceptor;
+import org.axonframework.messaging.MessageHandler;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.CommandTargetResolver;
@@ -32,12 +38,12 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.AuthorityUtils;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import java.nio.file.Path;
@@ -203,16 +209,70 @@ class CommandLanesTest {
         assertThat(keyRows(jdbc, "fresh-z")).as("a refused new customer keeps no unused key").isZero();
     }
 
+    /**
+     * With Axon Server the application's bus routes every command through the server, and a handler's exception comes
+     * back as a generic CommandExecutionException: the lanes dispatch to the bus's local segment instead, so a batch
+     * shares its transaction and a refused command is refused with its own reason.
+     */
+    @Test
+    void onADistributedBusTheLanesRecordOnItsLocalSegment() {
+        CommandBus local = context.getBean(CommandBus.class);
+        lanes = oneLaneNotStarted(context, meters, new RoutedThroughAServer(local));
+        List<CompletableFuture<CommandResult>> results = List.of(
+                lanes.submit(register("routed-a", "routed@example.com"), Map.of()),
+                lanes.submit(register("routed-b", "routed@example.com"), Map.of()));
+        lanes.start();
+
+        assertThat(results.get(0).join().recorded()).isTrue();
+        assertThat(results.get(1)).failsWithin(10, TimeUnit.SECONDS).withThrowableThat()
+                .havingCause().isInstanceOf(CustomerConflictException.class);
+        assertThat(meters.get("crm.commands.batch").summary().max()).isEqualTo(2);
+    }
+
+    /** A bus like Axon Server's: what it dispatches itself fails the way a remote handler's exception arrives. */
+    record RoutedThroughAServer(CommandBus localSegment) implements CommandBus, Distributed<CommandBus> {
+
+        @Override
+        public <C> void dispatch(CommandMessage<C> command) {
+            throw new UnsupportedOperationException("routed through a server");
+        }
+
+        @Override
+        public <C, R> void dispatch(CommandMessage<C> command, CommandCallback<? super C, ? super R> callback) {
+            callback.onResult(command, GenericCommandResultMessage.asCommandResultMessage(
+                    new CommandExecutionException("a remote handler failed", null)));
+        }
+
+        @Override
+        public Registration subscribe(String commandName, MessageHandler<? super CommandMessage<?>> handler) {
+            return localSegment.subscribe(commandName, handler);
+        }
+
+        @Override
+        public Registration registerHandlerInterceptor(MessageHandlerInterceptor<? super CommandMessage<?>> interceptor) {
+            return localSegment.registerHandlerInterceptor(interceptor);
+        }
+
+        @Override
+        public Registration registerDispatchInterceptor(MessageDispatchInterceptor<? super CommandMessage<?>> interceptor) {
+            return () -> true;
+        }
+    }
+
     private static int keyRows(JdbcTemplate jdbc, String customerId) {
         return jdbc.queryForObject("SELECT COUNT(*) FROM customer_keys WHERE customer_id = ?", Integer.class, customerId);
     }
 
     /** Lanes on the application's own bus, gateway, cache and transactions: one lane, so every command in one batch. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     static CommandLanes oneLaneNotStarted(ApplicationContext context, SimpleMeterRegistry meters) {
+        return oneLaneNotStarted(context, meters, context.getBean(CommandBus.class));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static CommandLanes oneLaneNotStarted(ApplicationContext context, SimpleMeterRegistry meters, CommandBus bus) {
         List<MessageDispatchInterceptor<? super CommandMessage<?>>> interceptors = (List) context
                 .getBeanProvider(MessageDispatchInterceptor.class).orderedStream().toList();
-        return new CommandLanes(context.getBean(CommandBus.class), context.getBean(CommandGateway.class), interceptors,
+        return new CommandLanes(bus, context.getBean(CommandGateway.class), interceptors,
                 context.getBean(CommandTargetResolver.class), context.getBean(PlatformTransactionManager.class),
                 context.getBean(CustomerKeyStore.class), context.getBean("customerCache", Cache.class), meters, 1, 16, 100);
     }
