@@ -1,5 +1,7 @@
 package io.crmhistory.query.segment;
 
+import io.crmhistory.query.projection.Projections;
+import io.crmhistory.query.projection.ReadModelVersions;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -39,6 +41,17 @@ public class SegmentChangeLog {
         query.with(Sort.by(direction, "occurredAt").and(Sort.by(direction, "_id"))).limit(limit);
         SegmentStore store = readModel.live();
         return store.mongo().find(query, SegmentChange.class, store.changes());
+    }
+
+    /**
+     * Waits until the segment read model has applied the customer's event {@code minVersion} (and so recorded the
+     * segment change it caused), as a read asking for that version expects of every item it shows.
+     *
+     * @throws io.crmhistory.query.projection.ReadModelBehindException when it was not reached in time
+     */
+    public void awaitVersion(ReadModelVersions versions, String customerId, long minVersion) {
+        versions.read(Projections.SEGMENT, customerId, minVersion, () -> readModel.live().states().find(customerId),
+                SegmentState::lastSequence);
     }
 
     /** The keyset condition: strictly after (occurredAt, id) in the given direction. */

@@ -49,6 +49,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -248,6 +249,29 @@ class RebuildsAndDeadLettersTest {
             assertThat(json(response).get("errors").get(0).get("field").asText()).isEqualTo("version");
             assertThat(json(response).get("errors").get(0).get("reason").asText()).isEqualTo("must be 1 or more");
         }
+    }
+
+    /**
+     * A history asked for at a version shows the segment changes that version caused, which come from the segment
+     * read model: while that one is behind, the read waits and then answers 503, as for any other read model.
+     */
+    @Test
+    void aHistoryAskedForAtAVersionWaitsForItsSegmentChangesToo() throws Exception {
+        ProjectionProcessors.Running segment = processors.live(Projections.SEGMENT).orElseThrow();
+        segment.processor().shutdownAsync().get(30, TimeUnit.SECONDS);
+        try {
+            append(Events.of("rw-1").registered("Rita Read", null, "2025-03-01T00:00:00Z"));
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    get("/api/customers/rw-1/history?minVersion=0&types=REGISTERED", "reader").statusCode() == 200);
+
+            HttpResponse<String> behind = get("/api/customers/rw-1/history?minVersion=0", "reader");
+            assertThat(behind.statusCode()).as(behind.body()).isEqualTo(503);
+        } finally {
+            segment.processor().start();
+        }
+        HttpResponse<String> caughtUp = get("/api/customers/rw-1/history?minVersion=0", "reader");
+        assertThat(caughtUp.statusCode()).as(caughtUp.body()).isEqualTo(200);
+        assertThat(caughtUp.body()).contains("SEGMENT_CHANGED");
     }
 
     @Test
