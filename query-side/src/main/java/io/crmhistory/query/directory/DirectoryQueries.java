@@ -71,7 +71,8 @@ class DirectoryQueries {
     @QueryHandler
     CustomerPage handle(ListCustomers query) {
         CustomerSort sort = CustomerSort.parse(query.sort());
-        Map<String, String> cursor = Cursors.decode(query.cursor(), sort.ordering());
+        String ordering = Cursors.ordering(sort.ordering(), query.segment(), query.status(), query.q());
+        Map<String, String> cursor = Cursors.decode(query.cursor(), ordering);
         List<Criteria> criteria = new ArrayList<>();
         if (query.segment() != null) {
             criteria.add(Criteria.where(DirectoryStore.SEGMENT).is(query.segment()));
@@ -112,7 +113,7 @@ class DirectoryQueries {
         if (found.size() > query.limit()) {
             DirectoryState last = page.get(page.size() - 1);
             Map<String, String> position = new LinkedHashMap<>();
-            position.put("o", sort.ordering());
+            position.put("o", ordering);
             position.put("v", sort.cursorValue(last));
             position.put("id", last.id());
             nextCursor = Cursors.encode(position);

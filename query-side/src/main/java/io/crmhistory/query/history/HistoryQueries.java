@@ -46,7 +46,8 @@ class HistoryQueries {
         versions.read(Projections.HISTORY, customerId, query.minVersion(), () -> readModel.live().find(customerId),
                         HistoryState::lastSequence)
                 .orElseThrow(() -> new UnknownCustomerException(customerId));
-        String ordering = query.descending() ? "history-desc" : "history-asc";
+        String ordering = Cursors.ordering(query.descending() ? "history-desc" : "history-asc", customerId,
+                query.types(), query.channels(), query.from(), query.to());
         Map<String, String> cursor = Cursors.decode(query.cursor(), ordering);
         Instant afterAt = cursor == null ? null : Cursors.instant(cursor.get("at"));
         String afterId = cursor == null ? null : cursor.get("id");

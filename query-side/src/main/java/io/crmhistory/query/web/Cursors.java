@@ -34,6 +34,21 @@ public final class Cursors {
      * @param ordering what the cursor must have been issued for (e.g. the sort), checked against its {@code o} field
      * @return the position, or {@code null} when no cursor was given
      */
+    /**
+     * The ordering a cursor is issued for, tied to the filter of the page it continues: a cursor of another filter (or
+     * of another customer's history) is refused instead of starting a page in the middle of the wrong list.
+     */
+    public static String ordering(String sort, Object... filter) {
+        // From the values' text (collections sorted), never their hash codes: an enum's differs from JVM to JVM, and a
+        // cursor must work on every instance and after a restart.
+        StringBuilder text = new StringBuilder();
+        for (Object value : filter) {
+            text.append(value instanceof java.util.Collection<?> values
+                    ? values.stream().map(String::valueOf).sorted().toList() : String.valueOf(value)).append('\u0000');
+        }
+        return sort + ":" + Integer.toHexString(text.toString().hashCode());
+    }
+
     public static Map<String, String> decode(String cursor, String ordering) {
         if (cursor == null || cursor.isBlank()) {
             return null;

@@ -253,6 +253,13 @@ class QuerySideHttpTest {
         assertThat(firstByName.json().has("nextCursor")).as(firstByName.body).isTrue();
         String nameCursor = firstByName.json().get("nextCursor").asText();
         assertProblem(get("/api/customers?sort=netRevenue&cursor=" + nameCursor, "reader"), 400, "cursor");
+        // A cursor continues the list it was issued for: not another filter's, not another customer's history.
+        assertProblem(get("/api/customers?sort=name&status=ACTIVE&cursor=" + nameCursor, "reader"), 400, "cursor");
+        assertThat(get("/api/customers?sort=name&cursor=" + nameCursor, "reader").status).isEqualTo(200);
+        String historyCursor = get("/api/customers/ada/history?limit=1", "reader").json().get("nextCursor").asText();
+        assertProblem(get("/api/customers/grace/history?cursor=" + historyCursor, "reader"), 400, "cursor");
+        assertProblem(get("/api/customers/ada/history?types=PURCHASE&cursor=" + historyCursor, "reader"), 400, "cursor");
+        assertThat(get("/api/customers/ada/history?cursor=" + historyCursor, "reader").status).isEqualTo(200);
         assertProblem(get("/api/customers?status=SLEEPY", "reader"), 400, "status");
         assertProblem(get("/api/customers?segment=WHALES", "reader"), 400, "segment");
         assertProblem(get("/api/customers/ada/history?types=PARTY", "reader"), 400, "types");
