@@ -30,6 +30,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -306,7 +308,13 @@ public class CommandLanes implements SmartLifecycle {
         if (committed) {
             batchSizes.record(batch.size());
             // Before anyone is answered: a refused registration's key is gone by the time its caller hears of it.
-            discardKeysOfRefusedRegistrations(keysCreated, batch, task -> outcomes.get(batch.indexOf(task)).recorded());
+            Set<Task> recorded = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (int i = 0; i < batch.size(); i++) {
+                if (outcomes.get(i).recorded()) {
+                    recorded.add(batch.get(i));
+                }
+            }
+            discardKeysOfRefusedRegistrations(keysCreated, batch, recorded::contains);
             for (int i = 0; i < batch.size(); i++) {
                 outcomes.get(i).complete(batch.get(i));
             }

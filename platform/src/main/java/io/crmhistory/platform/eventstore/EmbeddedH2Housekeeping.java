@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Keeps the embedded H2 event store's file near the size of its data. With {@code WRITE_DELAY=0} (every commit
@@ -46,41 +47,44 @@ public class EmbeddedH2Housekeeping implements DisposableBean {
             thread.setDaemon(true);
             return thread;
         });
-        scheduler.execute(this::keepH2ShutdownHookBehindSpringsQuietly);
-        scheduler.scheduleWithFixedDelay(this::compactQuietly, interval.toMillis(), interval.toMillis(),
-                TimeUnit.MILLISECONDS);
+        // At once, for the shutdown hook (see the class); the compaction rounds also check it.
+        scheduler.execute(() -> quietly("Checking the event store's connection at start failed",
+                () -> onLocalStore(store -> { })));
+        scheduler.scheduleWithFixedDelay(() -> quietly("Compacting the event store's file failed; tried again later",
+                this::compact), interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         log.info("Sparse chunks of the embedded event store are rewritten every {} (below {} % live, up to {} MB a time)",
                 interval, targetFillRate, writeLimit >> 20);
     }
 
     /** Rewrites sparse chunks once and flushes the file; true when there was a local store to do it in. */
     public boolean compact() throws SQLException {
+        return onLocalStore(store -> {
+            store.compact(targetFillRate, writeLimit);
+            store.sync();
+        });
+    }
+
+    /** Runs {@code work} on the store if this JVM opened the file, after keeping H2's hook behind Spring's. */
+    private boolean onLocalStore(Consumer<MVStore> work) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             Optional<MVStore> local = localStore(connection);
             local.ifPresent(store -> {
                 H2CloseAfterSpring.moveIfRegistered();
-                store.compact(targetFillRate, writeLimit);
-                store.sync();
+                work.accept(store);
             });
             return local.isPresent();
         }
     }
 
-    private void compactQuietly() {
-        try {
-            compact();
-        } catch (SQLException | RuntimeException e) {
-            log.warn("Compacting the event store's file failed; tried again later: {}", e.toString());
-        }
+    private interface StoreCall {
+        boolean run() throws SQLException;
     }
 
-    private void keepH2ShutdownHookBehindSpringsQuietly() {
-        try (Connection connection = dataSource.getConnection()) {
-            if (localStore(connection).isPresent()) {
-                H2CloseAfterSpring.moveIfRegistered();
-            }
+    private static void quietly(String failure, StoreCall call) {
+        try {
+            call.run();
         } catch (SQLException | RuntimeException e) {
-            log.warn("Could not check the event store's connection at start: {}", e.toString());
+            log.warn("{}: {}", failure, e.toString());
         }
     }
 

@@ -51,7 +51,7 @@ class DirectoryReadModel extends ReadModel<DirectoryStore> {
             return;
         }
         for (DirectoryStore store : storesInUse()) {
-            update(store, updates);
+            store.states().betweenBatches(() -> update(store, updates));
         }
     }
 
@@ -82,21 +82,21 @@ class DirectoryReadModel extends ReadModel<DirectoryStore> {
     }
 
     /**
-     * Between the projection's batches ({@link io.crmhistory.query.projection.MongoStateStore#betweenBatches}): a
-     * batch that loaded an entry before this update would otherwise put back the old segment or forecast with it.
+     * Call it between the projection's batches ({@link io.crmhistory.query.projection.MongoStateStore#betweenBatches}):
+     * a batch that loaded an entry before this update would otherwise put back the old segment or forecast with it.
+     *
+     * @return how many entries were updated
      */
     private static int update(DirectoryStore store, Map<String, Update> updates) {
         if (updates.isEmpty()) {
             return 0;
         }
-        return store.states().betweenBatches(() -> {
-            BulkOperations bulk = store.bulk();
-            updates.forEach((customerId, update) -> bulk.updateOne(Query.query(Criteria.where("_id").is(customerId)),
-                    update));
-            bulk.execute();
-            store.states().forget(updates.keySet());
-            return updates.size();
-        });
+        BulkOperations bulk = store.bulk();
+        updates.forEach((customerId, update) -> bulk.updateOne(Query.query(Criteria.where("_id").is(customerId)),
+                update));
+        bulk.execute();
+        store.states().forget(updates.keySet());
+        return updates.size();
     }
 
     @Override

@@ -65,7 +65,7 @@ class HistoryQueries {
         if (segmentChangesWanted && query.channels().isEmpty()) {
             if (query.minVersion() != null) {
                 // The segment changes come from the segment read model, which reaches the version on its own.
-                segmentChanges.awaitVersion(versions, customerId, query.minVersion());
+                segmentChanges.awaitVersion(customerId, query.minVersion());
             }
             segmentChanges.page(customerId, query.from(), query.to(), afterAt, afterId, query.descending(), fetch)
                     .forEach(change -> merged.add(new Positioned(change.occurredAt(), change.id(), toItem(change))));

@@ -16,9 +16,11 @@ import java.util.List;
 public class SegmentChangeLog {
 
     private final SegmentReadModel readModel;
+    private final ReadModelVersions versions;
 
-    SegmentChangeLog(SegmentReadModel readModel) {
+    SegmentChangeLog(SegmentReadModel readModel, ReadModelVersions versions) {
         this.readModel = readModel;
+        this.versions = versions;
     }
 
     /**
@@ -49,7 +51,7 @@ public class SegmentChangeLog {
      *
      * @throws io.crmhistory.query.projection.ReadModelBehindException when it was not reached in time
      */
-    public void awaitVersion(ReadModelVersions versions, String customerId, long minVersion) {
+    public void awaitVersion(String customerId, long minVersion) {
         versions.read(Projections.SEGMENT, customerId, minVersion, () -> readModel.live().states().find(customerId),
                 SegmentState::lastSequence);
     }

@@ -7,6 +7,7 @@ import io.crmhistory.platform.web.ClientInputException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Map;
 
 /**
@@ -43,7 +44,7 @@ public final class Cursors {
         // cursor must work on every instance and after a restart.
         StringBuilder text = new StringBuilder();
         for (Object value : filter) {
-            text.append(value instanceof java.util.Collection<?> values
+            text.append(value instanceof Collection<?> values
                     ? values.stream().map(String::valueOf).sorted().toList() : String.valueOf(value)).append('\u0000');
         }
         return sort + ":" + Integer.toHexString(text.toString().hashCode());
