@@ -14,6 +14,8 @@ import java.time.temporal.ChronoUnit;
  * {@code owner} is the query-side instance running it, which proves it is alive by {@code heartbeatAt} (stored with
  * each page): a run whose heartbeat is older than a lease is taken over. {@code rulesVersion} is the newest rules
  * version whose re-evaluation finished, so a publication delivered again is not applied twice.
+ * {@code changeLogReconciled} says whether a {@link SegmentChange#REBUILD} run has compared every customer of the
+ * store with the change log since the store went live (only a rebuilt version needs one).
  */
 record ReevaluationRun(@Id String id,
                        String cause,
@@ -27,12 +29,13 @@ record ReevaluationRun(@Id String id,
                        Instant finishedAt,
                        String owner,
                        Instant heartbeatAt,
-                       int rulesVersion) {
+                       int rulesVersion,
+                       boolean changeLogReconciled) {
 
     static final String ID = "last";
 
     /** Before the first run: the rules every store starts with need no re-evaluation. */
-    static final ReevaluationRun NONE = new ReevaluationRun(ID, null, 1, null, 0, null, 0, 0, null, null, null, null, 1);
+    static final ReevaluationRun NONE = new ReevaluationRun(ID, null, 1, null, 0, null, 0, 0, null, null, null, null, 1, false);
 
     /**
      * {@code at} is cut to the milliseconds MongoDB keeps, so that a run finished after a crash evaluates at exactly
@@ -41,7 +44,7 @@ record ReevaluationRun(@Id String id,
     static ReevaluationRun start(ReevaluationRun last, String cause, int ruleVersion, Instant at, long customers,
                                  String owner, Instant startedAt, Instant heartbeat) {
         return new ReevaluationRun(ID, cause, ruleVersion, at.truncatedTo(ChronoUnit.MILLIS), customers, null, 0, 0,
-                startedAt, null, owner, heartbeat, last.rulesVersion());
+                startedAt, null, owner, heartbeat, last.rulesVersion(), last.changeLogReconciled());
     }
 
     boolean finished() {
@@ -55,19 +58,19 @@ record ReevaluationRun(@Id String id,
 
     ReevaluationRun takenOverBy(String newOwner, Instant heartbeat) {
         return new ReevaluationRun(ID, cause, ruleVersion, at, customers, afterId, evaluated, moved, startedAt, null,
-                newOwner, heartbeat, rulesVersion);
+                newOwner, heartbeat, rulesVersion, changeLogReconciled);
     }
 
     ReevaluationRun afterPage(String lastId, int evaluatedNow, int movedNow, Instant heartbeat) {
         long evaluatedSoFar = evaluated + evaluatedNow;
         return new ReevaluationRun(ID, cause, ruleVersion, at, Math.max(customers, evaluatedSoFar), lastId,
-                evaluatedSoFar, moved + movedNow, startedAt, null, owner, heartbeat, rulesVersion);
+                evaluatedSoFar, moved + movedNow, startedAt, null, owner, heartbeat, rulesVersion, changeLogReconciled);
     }
 
     ReevaluationRun finish(Instant finishedAt, Instant heartbeat) {
         int applied = SegmentChange.RULES.equals(cause) ? Math.max(rulesVersion, ruleVersion) : rulesVersion;
         return new ReevaluationRun(ID, cause, ruleVersion, at, evaluated, afterId, evaluated, moved, startedAt,
-                finishedAt, owner, heartbeat, applied);
+                finishedAt, owner, heartbeat, applied, changeLogReconciled || SegmentChange.REBUILD.equals(cause));
     }
 
     /** The share of the customers evaluated, 0 to 1. */

@@ -1,14 +1,20 @@
 package io.crmhistory.query.segment;
 
 import java.time.Instant;
+import java.util.Comparator;
 
 /**
  * A customer moved from one segment to another ({@code from} is {@code null} for the first assessment).
  * Kept in the segment read model's own collection and shown in the customer's history as a
  * {@code SEGMENT_CHANGED} item. {@code cause} says what moved the customer: an {@code EVENT} of theirs,
  * {@code TIME} (recency crossing a threshold, found by the scheduled re-evaluation), new {@code RULES}, or a new
- * value {@code MODEL} (for rules that read {@code pAlive} or {@code predictedRevenue}).
+ * value {@code MODEL} (for rules that read {@code pAlive} or {@code predictedRevenue}), or a {@code REBUILD} of the
+ * segment read model that assessed the customer differently from what the log last recorded.
  * The id places the item right after its cause in the timeline and makes rewriting it idempotent.
+ * <p>
+ * {@code loggedAt} is when the change was written, by the machine's clock (the business clock may be pinned): the
+ * order of the log, in which each change starts where the customer's one before it ended. Changes written before
+ * it was kept have none and come first.
  */
 public record SegmentChange(String id,
                             String customerId,
@@ -20,23 +26,51 @@ public record SegmentChange(String id,
                             String matchedRule,
                             String cause,
                             Instant occurredAt,
-                            Instant recordedAt) {
+                            Instant recordedAt,
+                            Instant loggedAt) {
 
     public static final String EVENT = "EVENT";
     public static final String TIME = "TIME";
     public static final String RULES = "RULES";
     public static final String MODEL = "MODEL";
+    public static final String REBUILD = "REBUILD";
+
+    /**
+     * The order the changes were written in: the last of a customer's is the segment the log shows them in. Within
+     * one millisecond (or among changes written before {@code loggedAt} was kept) a customer's changes follow their
+     * sequence (a batch writes a customer's moves in event order; a re-evaluation records the sequence it saw), then
+     * their time, then the id, in which an event's change ({@code /s}) sorts before a re-evaluation's ({@code /t}).
+     */
+    static final Comparator<SegmentChange> LOG_ORDER = Comparator
+            .comparing(SegmentChange::loggedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparingLong(SegmentChange::sequence)
+            .thenComparing(SegmentChange::recordedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(SegmentChange::id);
 
     static SegmentChange causedByEvent(String customerId, long sequence, String eventId, String from,
-                                       SegmentAssessment to, Instant occurredAt, Instant recordedAt) {
+                                       SegmentAssessment to, Instant occurredAt, Instant recordedAt,
+                                       Instant loggedAt) {
         return new SegmentChange(timelineKey(customerId, sequence) + "/s", customerId, sequence, eventId, from,
-                to.segment(), to.ruleVersion(), to.matchedRule(), EVENT, occurredAt, recordedAt);
+                to.segment(), to.ruleVersion(), to.matchedRule(), EVENT, occurredAt, recordedAt, loggedAt);
     }
 
-    static SegmentChange causedByReevaluation(SegmentState state, String cause, SegmentAssessment to, Instant at) {
+    static SegmentChange causedByReevaluation(SegmentState state, String cause, SegmentAssessment to, Instant at,
+                                              Instant loggedAt) {
         return new SegmentChange(timelineKey(state.id(), state.lastSequence()) + "/t/" + cause + "/v" + to.ruleVersion()
                 + "/" + String.format("%019d", at.toEpochMilli()), state.id(), state.lastSequence(), null,
-                state.segment(), to.segment(), to.ruleVersion(), to.matchedRule(), cause, at, at);
+                state.segment(), to.segment(), to.ruleVersion(), to.matchedRule(), cause, at, at, loggedAt);
+    }
+
+    /**
+     * A rebuilt version of the read model went live assessing the customer in {@code state}'s segment where the log
+     * last showed {@code logged}; {@code version} is that read model version.
+     */
+    static SegmentChange causedByRebuild(SegmentState state, String logged, int version, Instant at,
+                                         Instant loggedAt) {
+        SegmentAssessment to = state.assessment();
+        return new SegmentChange(timelineKey(state.id(), state.lastSequence()) + "/r/v" + version, state.id(),
+                state.lastSequence(), null, logged, to.segment(), to.ruleVersion(), to.matchedRule(), REBUILD, at, at,
+                loggedAt);
     }
 
     /** The common prefix of the ids of every timeline item: ordered by customer, then by sequence. */

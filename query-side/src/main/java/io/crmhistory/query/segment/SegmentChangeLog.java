@@ -11,7 +11,10 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 
-/** The customers' segment changes, read in timeline order for the history. */
+/**
+ * The customers' segment changes, read in timeline order for the history: the read model's log, which every version
+ * of it shares and only the live one writes ({@link SegmentStore#logsChanges()}).
+ */
 @Component
 public class SegmentChangeLog {
 

@@ -57,7 +57,7 @@ public final class SegmentLogic {
             contacts = more;
         }
         return new SegmentState(s.id(), envelope.sequence(), status, orders, net, lastPurchaseAt, contacts, purchases,
-                s.assessment(), s.since());
+                s.assessment(), s.since(), s.logged());
     }
 
     /**

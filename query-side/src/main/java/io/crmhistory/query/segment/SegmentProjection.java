@@ -13,19 +13,23 @@ import org.axonframework.messaging.annotation.MessageHandlerTimeout;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
  * Keeps each customer's segment in one version of the segment read model: after every event the inputs are
  * folded in and the rules in force are evaluated at the clock's now; a move to another segment is recorded as
- * a {@link SegmentChange}. A newly published rule set re-evaluates every customer.
+ * a {@link SegmentChange} while the version is live (a version being rebuilt records none, see
+ * {@link SegmentStore#logsChanges()}). A newly published rule set re-evaluates every customer.
  */
 class SegmentProjection implements BatchedProjection {
 
     private final SegmentStore store;
     private final SegmentReevaluation reevaluation;
     private final Clock clock;
+    /** The machine's clock, for the order of the change log ({@link SegmentChange#loggedAt}). */
+    private final Clock loggingClock = Clock.systemUTC();
     private final CustomerProjector<SegmentState> projector;
 
     SegmentProjection(ProjectionVersion version, SegmentStore store, SegmentReevaluation reevaluation, Clock clock,
@@ -41,12 +45,25 @@ class SegmentProjection implements BatchedProjection {
         projector.project(message, sequence, (state, envelope, batch) -> {
             SegmentState assessed = SegmentLogic.assess(SegmentLogic.apply(state, envelope), store.ruleBook().current(),
                     clock.instant(), envelope.occurredAt());
+            if (!store.logsChanges()) {
+                return assessed.withLogged(false);
+            }
             String before = state == null ? null : state.segment();
+            if (state != null && !state.isLogged()) {
+                // First event of a customer since a rebuilt version went live, before the run that reconciles every
+                // customer got to them: the log may end elsewhere than this version's segment.
+                String logged = store.lastLogged(List.of(state.id())).get(state.id());
+                if (!Objects.equals(logged, before)) {
+                    batch.addSideDocument(SegmentChange.causedByRebuild(state, logged, store.version().version(),
+                            clock.instant(), loggingClock.instant()));
+                }
+            }
             if (!Objects.equals(before, assessed.segment())) {
                 batch.addSideDocument(SegmentChange.causedByEvent(envelope.customerId(), envelope.sequence(),
-                        envelope.eventId(), before, assessed.assessment(), envelope.occurredAt(), envelope.recordedAt()));
+                        envelope.eventId(), before, assessed.assessment(), envelope.occurredAt(), envelope.recordedAt(),
+                        loggingClock.instant()));
             }
-            return assessed;
+            return assessed.withLogged(true);
         });
     }
 

@@ -7,6 +7,8 @@ import io.crmhistory.query.projection.Projections;
 import io.crmhistory.query.projection.ReadModel;
 import io.crmhistory.query.projection.ReadModelVersions;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -118,7 +120,7 @@ public class SegmentReadModel extends ReadModel<SegmentStore> {
 
     @Override
     protected SegmentStore open(ProjectionVersion version) {
-        return new SegmentStore(mongo(), version, fx, forecaster);
+        return new SegmentStore(mongo(), version, fx, forecaster, () -> isLive(version));
     }
 
     @Scheduled(cron = "${crm.segments.reevaluation-cron:0 0 2 * * *}", zone = "UTC")
@@ -134,7 +136,37 @@ public class SegmentReadModel extends ReadModel<SegmentStore> {
     @Scheduled(initialDelayString = "${crm.segments.reevaluation-check-interval:60000}",
             fixedDelayString = "${crm.segments.reevaluation-check-interval:60000}")
     void checkInterrupted() {
-        inBackground(() -> storesInUse().forEach(reevaluation::finishInterrupted));
+        inBackground(() -> {
+            storesInUse().forEach(reevaluation::finishInterrupted);
+            reconcileChangeLog();
+        });
+    }
+
+    /**
+     * A rebuilt version that went live wrote its states without logging their moves: one {@link SegmentChange#REBUILD}
+     * run compares each customer with the end of the change log and records where they differ. Version 1 never needs
+     * it (it was live from its first event). Customers with an event before the run reaches them are reconciled by the
+     * projection on that event.
+     */
+    private void reconcileChangeLog() {
+        SegmentStore store = live();
+        if (store.version().version() > 1 && !store.lastReevaluation().changeLogReconciled()) {
+            reevaluation.reevaluateAll(store, SegmentChange.REBUILD, clock.instant());
+        }
+    }
+
+    /**
+     * Carries the changes the live version kept in its own collection, before the log was the read model's, into the
+     * log: once, in the background after start (a history read meanwhile shows the segment changes carried so far).
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    void carryLegacyChanges() {
+        inBackground(() -> {
+            long carried = live().carryLegacyChanges();
+            if (carried > 0) {
+                log.info("Carried {} segment changes of {} into the segment change log", carried, liveVersion());
+            }
+        });
     }
 
     /** The live version's re-evaluation running now (on any instance), or its last one. */

@@ -18,12 +18,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
  * Re-evaluates every customer's segment without an event of theirs: daily (recency drifts with time), when new
- * rules are published and when a new value model is, in pages of {@value #PAGE_SIZE} customers.
+ * rules are published and when a new value model is, in pages of {@value #PAGE_SIZE} customers. A run with cause
+ * {@link SegmentChange#REBUILD} evaluates nothing: it reconciles a rebuilt version that went live with the change
+ * log (see {@link SegmentStore#logsChanges()}); any run does that for the unlogged customers of its pages.
  * <p>
  * Each update is conditional on the document being unchanged since it was read, so a concurrent projection batch
  * always wins over this stale view. A page records its movers' {@link SegmentChange}s <em>before</em> updating
@@ -167,8 +170,13 @@ final class SegmentReevaluation {
         } while (page.size() == PAGE_SIZE);
         run = run.finish(clock.instant(), leaseClock.instant());
         store.save(run);
-        log.info("Segments re-evaluated ({}) at {} with rules version {}: {} customers, {} moved",
-                run.cause(), run.at(), evaluator.version(), run.evaluated(), run.moved());
+        if (SegmentChange.REBUILD.equals(run.cause())) {
+            log.info("Segment change log reconciled with {}: {} customers, {} of them in another segment than the"
+                    + " log's last change (REBUILD changes recorded)", store.version(), run.evaluated(), run.moved());
+        } else {
+            log.info("Segments re-evaluated ({}) at {} with rules version {}: {} customers, {} moved",
+                    run.cause(), run.at(), evaluator.version(), run.evaluated(), run.moved());
+        }
         return run;
     }
 
@@ -176,27 +184,51 @@ final class SegmentReevaluation {
         return leaseClock.instant().minus(LEASE);
     }
 
-    /** @return how many of the page's customers moved */
+    /**
+     * Re-evaluates a page at {@code now} ({@link SegmentChange#REBUILD} runs do not: they only reconcile) and, in the
+     * live version, records each customer's move, after first recording where an unlogged state (written while the
+     * version was being rebuilt) differs from the end of the change log.
+     *
+     * @return how many of the page's customers moved (or, in a {@code REBUILD} run, were reconciled with a change)
+     */
     private int reevaluatePage(SegmentStore store, List<SegmentState> page, SegmentEvaluator evaluator, String cause,
                                Instant now) {
+        boolean logs = store.logsChanges();
+        boolean reassess = !SegmentChange.REBUILD.equals(cause);
+        Map<String, String> logged = logs ? store.lastLogged(page.stream().filter(state -> !state.isLogged())
+                .map(SegmentState::id).toList()) : Map.of();
         List<Move> movers = new ArrayList<>();
         BulkOperations updates = store.mongo().bulkOps(BulkOperations.BulkMode.UNORDERED, store.collection());
+        int updated = 0;
         for (SegmentState state : page) {
-            SegmentState assessed = SegmentLogic.assess(state, evaluator, now, now);
-            updates.updateOne(unchanged(state), assessmentOf(assessed));
-            if (!Objects.equals(state.segment(), assessed.segment())) {
-                movers.add(new Move(state, SegmentChange.causedByReevaluation(state, cause, assessed.assessment(),
-                        now)));
+            SegmentState assessed = reassess ? SegmentLogic.assess(state, evaluator, now, now) : state;
+            boolean reconcile = logs && !state.isLogged();
+            if (!reassess && !reconcile) {
+                continue;
             }
+            if (reconcile && !Objects.equals(logged.get(state.id()), state.segment())) {
+                movers.add(new Move(state, assessed.segment(), SegmentChange.causedByRebuild(state,
+                        logged.get(state.id()), store.version().version(), now, leaseClock.instant())));
+            }
+            if (logs && !Objects.equals(state.segment(), assessed.segment())) {
+                movers.add(new Move(state, assessed.segment(), SegmentChange.causedByReevaluation(state, cause,
+                        assessed.assessment(), now, leaseClock.instant())));
+            }
+            updates.updateOne(unchanged(state), assessmentOf(assessed, reconcile));
+            updated++;
+        }
+        if (updated == 0) {
+            return 0;
         }
         store.states().writeSideDocuments(movers.stream().<Object>map(Move::change).toList());
         // Matched, not modified: an assessment identical to the stored one (same instant and rules) still applied.
         long applied = updates.execute().getMatchedCount();
         store.states().forget(page.stream().map(SegmentState::id).toList());
-        List<Move> moved = applied == page.size() ? movers : withdrawUnapplied(store, movers);
-        versions.changed(Projections.SEGMENT,
-                moved.stream().map(mover -> mover.change().customerId()).collect(Collectors.toSet()));
-        return moved.size();
+        List<Move> moved = applied == updated ? movers : withdrawUnapplied(store, movers);
+        Set<String> movedCustomers = moved.stream().map(mover -> mover.change().customerId())
+                .collect(Collectors.toSet());
+        versions.changed(Projections.SEGMENT, movedCustomers);
+        return movedCustomers.size();
     }
 
     /**
@@ -218,7 +250,7 @@ final class SegmentReevaluation {
             SegmentChange change = mover.change();
             SegmentState current = stored.get(change.customerId());
             if (current != null && current.lastSequence() == mover.before().lastSequence()
-                    && Objects.equals(current.segment(), change.to())) {
+                    && Objects.equals(current.segment(), mover.after())) {
                 applied.add(mover);
             } else {
                 withdrawn.add(change.id());
@@ -232,8 +264,8 @@ final class SegmentReevaluation {
     private record Page(List<SegmentState> states, int moved) {
     }
 
-    /** A customer the new assessment moves to another segment, and the record of it. */
-    private record Move(SegmentState before, SegmentChange change) {
+    /** A customer moved from {@code before} to the segment {@code after}, and one record of it. */
+    private record Move(SegmentState before, String after, SegmentChange change) {
     }
 
     private static Query unchanged(SegmentState state) {
@@ -245,7 +277,8 @@ final class SegmentReevaluation {
         return Query.query(criteria);
     }
 
-    private static Update assessmentOf(SegmentState assessed) {
-        return new Update().set("assessment", assessed.assessment()).set("since", assessed.since());
+    private static Update assessmentOf(SegmentState assessed, boolean nowLogged) {
+        Update update = new Update().set("assessment", assessed.assessment()).set("since", assessed.since());
+        return nowLogged ? update.set("logged", true) : update;
     }
 }

@@ -12,6 +12,11 @@ import java.util.Map;
  * What the segment read model keeps of one customer: the inputs of the rules (status, orders, net
  * revenue per currency, last purchase, contact times, and every purchase for the forecast figures) and the
  * latest assessment, with the moment the customer entered that segment ({@code since}).
+ * <p>
+ * {@code logged} says whether the segment change log ends in this state's segment: true for a state the live
+ * version wrote (it logs every move it makes), false for one a rebuild wrote (a version being rebuilt logs nothing);
+ * a rebuilt version that went live compares its unlogged states with the log and records the difference
+ * ({@link SegmentChange#REBUILD}). States written before the flag was kept have none and count as logged.
  */
 public record SegmentState(String id,
                            long lastSequence,
@@ -22,7 +27,8 @@ public record SegmentState(String id,
                            List<Instant> contacts,
                            List<Purchase> purchases,
                            SegmentAssessment assessment,
-                           Instant since) implements SequencedState {
+                           Instant since,
+                           Boolean logged) implements SequencedState {
 
     /** One purchase in its own currency, when it happened. */
     public record Purchase(Instant at, String currency, BigDecimal amount) {
@@ -36,20 +42,30 @@ public record SegmentState(String id,
     }
 
     public static SegmentState empty(String customerId) {
-        return new SegmentState(customerId, -1, CustomerStatus.LEAD, 0, Map.of(), null, List.of(), List.of(), null, null);
+        return new SegmentState(customerId, -1, CustomerStatus.LEAD, 0, Map.of(), null, List.of(), List.of(), null, null, true);
     }
 
     public String segment() {
         return assessment == null ? null : assessment.segment();
     }
 
+    /** Whether the segment change log ends in this state's segment (see the class comment). */
+    public boolean isLogged() {
+        return logged == null || logged;
+    }
+
     SegmentState withAssessment(SegmentAssessment newAssessment, Instant newSince) {
         return new SegmentState(id, lastSequence, status, orders, netPerCurrency, lastPurchaseAt, contacts, purchases,
-                newAssessment, newSince);
+                newAssessment, newSince, logged);
     }
 
     SegmentState withContacts(List<Instant> newContacts) {
         return new SegmentState(id, lastSequence, status, orders, netPerCurrency, lastPurchaseAt, newContacts, purchases,
-                assessment, since);
+                assessment, since, logged);
+    }
+
+    SegmentState withLogged(boolean newLogged) {
+        return newLogged == isLogged() && logged != null ? this : new SegmentState(id, lastSequence, status, orders,
+                netPerCurrency, lastPurchaseAt, contacts, purchases, assessment, since, newLogged);
     }
 }

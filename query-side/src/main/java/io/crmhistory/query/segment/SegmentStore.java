@@ -14,38 +14,88 @@ import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
- * One version of the segment read model's collections: customers' states, their segment changes, the
- * rules the version has seen published and its last re-evaluation of every customer.
+ * One version of the segment read model's collections: customers' states, the rules the version has seen published
+ * and its last re-evaluation of every customer; and the segment change log, which is not a version's but the read
+ * model's ({@link #CHANGE_LOG}): what was recorded when stays through rebuilds. Only the live version writes to it
+ * ({@link #logsChanges()}).
  */
 final class SegmentStore implements ReadModelStore {
 
     static final String COLLECTION = "segment_customers";
-    static final String CHANGES = "segment_changes";
+    /** The segment changes of every version: the live one writes them. */
+    static final String CHANGE_LOG = "segment_change_log";
+    /** Where a version kept its own changes before the log was the read model's; carried into the log once. */
+    static final String LEGACY_CHANGES = "segment_changes";
+    /** The id of the mark, among the version's re-evaluation documents, that its legacy changes are in the log. */
+    private static final String LEGACY_CARRIED = "legacy-changes-carried";
+    private static final int CARRY_PAGE = 1000;
     static final String REEVALUATIONS = "segment_reevaluation";
     static final String SEGMENT_FIELD = "assessment.segment";
 
     private final MongoTemplate mongo;
     private final String collection;
-    private final String changes;
+    private final String legacyChanges;
     private final String reevaluations;
     private final MongoStateStore<SegmentState> states;
     private final RuleBook ruleBook;
+    private final ProjectionVersion version;
+    private final BooleanSupplier live;
 
-    SegmentStore(MongoTemplate mongo, ProjectionVersion version, FxRates fx, SegmentForecaster forecaster) {
+    /** @param live whether {@code version} is the live one now */
+    SegmentStore(MongoTemplate mongo, ProjectionVersion version, FxRates fx, SegmentForecaster forecaster,
+                 BooleanSupplier live) {
         this.mongo = mongo;
+        this.version = version;
+        this.live = live;
         this.collection = version.collection(COLLECTION);
-        this.changes = version.collection(CHANGES);
+        this.legacyChanges = version.collection(LEGACY_CHANGES);
         this.reevaluations = version.collection(REEVALUATIONS);
-        this.states = new MongoStateStore<>(mongo, SegmentState.class, collection, changes,
+        this.states = new MongoStateStore<>(mongo, SegmentState.class, collection, CHANGE_LOG,
                 document -> ((SegmentChange) document).id());
         this.ruleBook = new RuleBook(mongo, version.collection(RuleBook.COLLECTION), fx, forecaster);
         mongo.indexOps(collection).createIndex(new Index().on(SEGMENT_FIELD, Sort.Direction.ASC));
-        mongo.indexOps(changes).createIndex(new Index().on("customerId", Sort.Direction.ASC)
+        mongo.indexOps(CHANGE_LOG).createIndex(new Index().on("customerId", Sort.Direction.ASC)
                 .on("occurredAt", Sort.Direction.ASC).on("_id", Sort.Direction.ASC));
+    }
+
+    ProjectionVersion version() {
+        return version;
+    }
+
+    /**
+     * Whether this version records segment changes: only the live one does. A version being rebuilt replays every
+     * event at its own now and would record moves the log has (or moves nobody saw); when it goes live, the customers
+     * it assessed differently get one {@link SegmentChange#REBUILD} change each instead.
+     */
+    boolean logsChanges() {
+        return live.getAsBoolean();
+    }
+
+    /**
+     * The segment the change log last put each of these customers in (the {@code to} of their last change in
+     * {@link SegmentChange#LOG_ORDER}); a customer with no change is missing from the map.
+     */
+    Map<String, String> lastLogged(Collection<String> customerIds) {
+        Map<String, SegmentChange> last = new HashMap<>();
+        if (customerIds.isEmpty()) {
+            return Map.of();
+        }
+        for (SegmentChange change : mongo.find(Query.query(Criteria.where("customerId").in(customerIds)),
+                SegmentChange.class, CHANGE_LOG)) {
+            last.merge(change.customerId(), change,
+                    (a, b) -> SegmentChange.LOG_ORDER.compare(a, b) >= 0 ? a : b);
+        }
+        Map<String, String> segments = new HashMap<>();
+        last.forEach((customerId, change) -> segments.put(customerId, change.to()));
+        return segments;
     }
 
     MongoStateStore<SegmentState> states() {
@@ -108,10 +158,36 @@ final class SegmentStore implements ReadModelStore {
                 run, reevaluations).getMatchedCount() == 1;
     }
 
+    /**
+     * Copies the changes this version kept in its own collection (written before the log was the read model's) into
+     * the log, unless done before: in id order, pages of {@value #CARRY_PAGE}; a copy a stop cut short is done again
+     * from the start (the changes copied already are kept as they are), and it is marked done at the end.
+     *
+     * @return how many changes were copied now
+     */
+    long carryLegacyChanges() {
+        Query done = Query.query(Criteria.where("_id").is(LEGACY_CARRIED));
+        if (!mongo.collectionExists(legacyChanges) || mongo.exists(done, reevaluations)) {
+            return 0;
+        }
+        long carried = 0;
+        String afterId = "";
+        List<SegmentChange> page;
+        do {
+            page = mongo.find(Query.query(Criteria.where("_id").gt(afterId)).with(Sort.by("_id")).limit(CARRY_PAGE),
+                    SegmentChange.class, legacyChanges);
+            states.writeSideDocuments(List.copyOf(page));
+            carried += page.size();
+            afterId = page.isEmpty() ? afterId : page.get(page.size() - 1).id();
+        } while (page.size() == CARRY_PAGE);
+        mongo.save(new Document("_id", LEGACY_CARRIED), reevaluations);
+        return carried;
+    }
+
     /** Deletes these segment changes: recorded for a move that a concurrent write then did not let happen. */
     void withdrawChanges(List<String> ids) {
         if (!ids.isEmpty()) {
-            mongo.remove(Query.query(Criteria.where("_id").in(ids)), changes);
+            mongo.remove(Query.query(Criteria.where("_id").in(ids)), CHANGE_LOG);
         }
     }
 
@@ -128,11 +204,20 @@ final class SegmentStore implements ReadModelStore {
     }
 
     String changes() {
-        return changes;
+        return CHANGE_LOG;
     }
 
+    String legacyChanges() {
+        return legacyChanges;
+    }
+
+    String reevaluations() {
+        return reevaluations;
+    }
+
+    /** The version's own collections; the change log is the read model's and is never dropped with a version. */
     @Override
     public List<String> collections() {
-        return List.of(collection, changes, ruleBook.collection(), reevaluations);
+        return List.of(collection, legacyChanges, ruleBook.collection(), reevaluations);
     }
 }

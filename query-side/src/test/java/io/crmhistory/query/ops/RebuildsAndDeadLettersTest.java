@@ -63,7 +63,8 @@ import static org.awaitility.Awaitility.await;
  * while the other customers carry on, and ops list, retry and drop it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"crm.projections.retire-grace=0s", "crm.projections.batch-size=50"})
+        properties = {"crm.projections.retire-grace=0s", "crm.projections.batch-size=50",
+                "crm.segments.reevaluation-check-interval=500"})
 @AutoConfigureObservability
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -111,6 +112,50 @@ class RebuildsAndDeadLettersTest {
             append(events);
         }
         awaitLiveCaughtUp();
+    }
+
+    /**
+     * The segment change log is the read model's, not a version's: a move recorded before a rebuild of the segment read
+     * model (here one with no event, as the daily run makes) is still in the history after the switch, and where the
+     * rebuilt version assesses a customer differently from the log's last change, a {@code REBUILD} change says so.
+     * Before, the history showed the changes the rebuild's replay found, and the daily run's move was gone.
+     */
+    @Test
+    @Order(1)
+    void segmentChangesRecordedBeforeASegmentRebuildStayInTheHistoryWithTheRebuildsDifferencesAdded() {
+        String moved = "c-20";
+        String untouched = "c-21";
+        ProjectionVersion segmentVersion = new ProjectionVersion(Projections.SEGMENT, catalog.live(Projections.SEGMENT));
+        String states = segmentVersion.collection("segment_customers");
+        org.bson.Document state = mongo.findById(moved, org.bson.Document.class, states);
+        String segment = state.get("assessment", org.bson.Document.class).getString("segment");
+        long sequence = state.getLong("lastSequence");
+        // What a daily run leaves when recency moves a customer: their state in the new segment, and the change logged.
+        mongo.updateFirst(org.springframework.data.mongodb.core.query.Query.query(
+                        org.springframework.data.mongodb.core.query.Criteria.where("_id").is(moved)),
+                new org.springframework.data.mongodb.core.query.Update().set("assessment.segment", "DRIFTED"), states);
+        Instant at = Instant.parse("2025-12-31T02:00:00Z");
+        mongo.insert(new io.crmhistory.query.segment.SegmentChange(
+                io.crmhistory.query.segment.SegmentChange.timelineKey(moved, sequence) + "/t/TIME/v1/1", moved,
+                sequence, null, segment, "DRIFTED", 1, "DRIFTED", "TIME", at, at, Instant.now()), "segment_change_log");
+        List<JsonNode> movedBefore = segmentChanges(moved);
+        List<JsonNode> untouchedBefore = segmentChanges(untouched);
+        assertThat(movedBefore).last().satisfies(change -> assertThat(change.get("details").get("cause").asText())
+                .isEqualTo("TIME"));
+
+        assertThat(post("/api/ops/projections/segment/rebuild").statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> catalog.live(Projections.SEGMENT) > segmentVersion.version()
+                && segmentChanges(moved).size() == movedBefore.size() + 1);
+
+        List<JsonNode> movedAfter = segmentChanges(moved);
+        assertThat(movedAfter.subList(0, movedBefore.size())).isEqualTo(movedBefore);
+        JsonNode reconciled = movedAfter.get(movedBefore.size()).get("details");
+        assertThat(reconciled.get("cause").asText()).isEqualTo("REBUILD");
+        assertThat(reconciled.get("from").asText()).isEqualTo("DRIFTED");
+        assertThat(reconciled.get("to").asText()).isEqualTo(segment);
+        assertThat(json(get("/api/customers/" + moved + "/segment", "reader")).get("segment").asText())
+                .isEqualTo(segment);
+        assertThat(segmentChanges(untouched)).isEqualTo(untouchedBefore);
     }
 
     @Test
@@ -374,6 +419,16 @@ class RebuildsAndDeadLettersTest {
     }
 
     // --- helpers ---
+
+    /** The customer's SEGMENT_CHANGED history items, oldest first (a REBUILD change is the newest in time). */
+    private List<JsonNode> segmentChanges(String customerId) {
+        List<JsonNode> changes = new ArrayList<>();
+        for (JsonNode item : json(get("/api/customers/" + customerId + "/history?types=SEGMENT_CHANGED&order=asc&limit=200",
+                "reader")).get("items")) {
+            changes.add(item);
+        }
+        return changes;
+    }
 
     private JsonNode rebuildingRow(String projection) {
         for (JsonNode row : json(get("/api/ops/projections", "ops"))) {

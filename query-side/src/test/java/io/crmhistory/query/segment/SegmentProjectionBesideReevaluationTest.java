@@ -57,7 +57,7 @@ class SegmentProjectionBesideReevaluationTest {
         client = MongoClients.create(server.bindAndGetConnectionString());
         mongo = new MongoTemplate(client, "test");
         store = new SegmentStore(mongo, new ProjectionVersion("segment", 1), new FxRates("EUR", Map.of()),
-                SegmentForecaster.NONE);
+                SegmentForecaster.NONE, () -> true);
         for (String customer : List.of("x", "y")) {
             SegmentState state = null;
             for (EventEnvelope envelope : Events.of(customer).registered("C", null, "2023-06-01T00:00:00Z")

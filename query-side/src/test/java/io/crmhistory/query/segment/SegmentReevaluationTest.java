@@ -228,7 +228,7 @@ class SegmentReevaluationTest {
     }
 
     private SegmentStore open() {
-        return new SegmentStore(mongo, new ProjectionVersion("segment", 1), FX, SegmentForecaster.NONE);
+        return new SegmentStore(mongo, new ProjectionVersion("segment", 1), FX, SegmentForecaster.NONE, () -> true);
     }
 
     /** The store as a restarted instance opens it: the rules in force read from the collection. */

@@ -1,0 +1,228 @@
+package io.crmhistory.query.segment;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.crmhistory.api.customer.ContactChannel;
+import io.crmhistory.api.customer.event.CustomerEvent;
+import io.crmhistory.query.projection.EventEnvelope;
+import io.crmhistory.query.projection.Events;
+import io.crmhistory.query.projection.FxRates;
+import io.crmhistory.query.projection.ProjectionVersion;
+import io.crmhistory.query.projection.ReadModelVersions;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
+import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The segment change log is the read model's, not a version's: a version being rebuilt logs nothing, what the live
+ * version logged stays through the switch (moves no event made, such as the daily run's, included), and the customers
+ * the rebuilt version assesses differently get one {@code REBUILD} change each, by the run that reconciles every
+ * customer or by their first event after the switch, whichever comes first. Each customer's log stays a chain: every
+ * change starts in the segment the one before it ended in, and the last ends in the live segment.
+ */
+class SegmentChangeLogAcrossRebuildsTest {
+
+    static final FxRates FX = new FxRates("EUR", Map.of());
+    static final Instant ASSESSED = Instant.parse("2026-01-01T00:00:00Z");
+    /** 152 days on: a buyer of twelve days before {@link #ASSESSED} is no longer NEW; one of 2024 stays HIBERNATING. */
+    static final Instant LATER = Instant.parse("2026-06-01T00:00:00Z");
+    static final List<String> RECENT_BUYERS = List.of("x", "y");
+    static final String OLD_BUYER = "z";
+
+    private MongoServer server;
+    private MongoClient client;
+    private MongoTemplate mongo;
+    /** Which version is live: 1 until the switch, then 2. */
+    private final AtomicInteger live = new AtomicInteger(1);
+    private SegmentStore first;
+    private SegmentStore rebuilt;
+
+    @BeforeEach
+    void start() {
+        server = new MongoServer(new MemoryBackend());
+        client = MongoClients.create(server.bindAndGetConnectionString());
+        mongo = new MongoTemplate(client, "test");
+        first = store(1);
+        rebuilt = store(2);
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.shutdownNow();
+    }
+
+    @Test
+    void aVersionBeingRebuiltLogsNothingAndItsDifferencesAreRecordedOnceWhenItGoesLive() {
+        List<SegmentChange> logged = liveHistoryWithADailyRun();
+
+        // The rebuild replays the same events at its own now, and a daily run on it moves nobody in the log either.
+        replayAll(rebuilt, ASSESSED);
+        reevaluation(ASSESSED).reevaluateAll(rebuilt, SegmentChange.TIME, ASSESSED);
+        assertThat(log()).containsExactlyInAnyOrderElementsOf(logged);
+        assertThat(rebuilt.page(null, 10)).hasSize(3).noneMatch(SegmentState::isLogged);
+
+        live.set(2);
+        long reconciled = reevaluation(LATER).reevaluateAll(rebuilt, SegmentChange.REBUILD, LATER);
+
+        assertThat(reconciled).isEqualTo(RECENT_BUYERS.size());
+        assertThat(log()).containsAll(logged).hasSize(logged.size() + RECENT_BUYERS.size());
+        for (String customer : RECENT_BUYERS) {
+            SegmentChange last = changesOf(customer).get(changesOf(customer).size() - 1);
+            assertThat(last.cause()).isEqualTo(SegmentChange.REBUILD);
+            assertThat(last.from()).isEqualTo("NEEDS_ATTENTION");
+            assertThat(last.to()).isEqualTo("NEW");
+            assertThat(last.occurredAt()).isEqualTo(LATER);
+        }
+        assertThat(changesOf(OLD_BUYER)).noneMatch(change -> change.cause().equals(SegmentChange.REBUILD));
+        assertEveryLogChained(rebuilt);
+        assertThat(rebuilt.page(null, 10)).allMatch(SegmentState::isLogged);
+        assertThat(rebuilt.lastReevaluation().changeLogReconciled()).isTrue();
+
+        // Done once: a second run (another instance's periodic check, say) records nothing more.
+        reevaluation(LATER).reevaluateAll(rebuilt, SegmentChange.REBUILD, LATER.plusSeconds(60));
+        assertThat(log()).hasSize(logged.size() + RECENT_BUYERS.size());
+    }
+
+    @Test
+    void aCustomersFirstEventAfterTheSwitchRecordsTheDifferenceBeforeItsOwnMove() {
+        List<SegmentChange> logged = liveHistoryWithADailyRun();
+        replayAll(rebuilt, ASSESSED);
+        live.set(2);
+
+        // x's contact is assessed at LATER: back out of NEW, which the rebuilt version had x in.
+        handle(projection(rebuilt, LATER), List.of(contact("x", 2)));
+
+        List<SegmentChange> ofX = changesOf("x");
+        assertThat(ofX.subList(ofX.size() - 2, ofX.size())).extracting(SegmentChange::cause, SegmentChange::from,
+                        SegmentChange::to)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(SegmentChange.REBUILD, "NEEDS_ATTENTION", "NEW"),
+                        org.assertj.core.groups.Tuple.tuple(SegmentChange.EVENT, "NEW", "NEEDS_ATTENTION"));
+        assertThat(rebuilt.find("x").orElseThrow().isLogged()).isTrue();
+
+        // The run then reconciles the others and leaves x alone.
+        reevaluation(LATER).reevaluateAll(rebuilt, SegmentChange.REBUILD, LATER);
+        assertThat(changesOf("x")).hasSize(ofX.size());
+        assertThat(log()).containsAll(logged).hasSize(logged.size() + 2 + 1);
+        assertEveryLogChained(rebuilt);
+    }
+
+    @Test
+    void theChangesAVersionKeptInItsOwnCollectionAreCarriedIntoTheLogOnce() {
+        List<SegmentChange> legacy = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            legacy.add(new SegmentChange(SegmentChange.timelineKey("c" + i, 0) + "/s", "c" + i, 0, "e" + i, null,
+                    "NEW", 1, "NEW", SegmentChange.EVENT, ASSESSED, ASSESSED, null));
+        }
+        mongo.insert(legacy, first.legacyChanges());
+
+        assertThat(first.carryLegacyChanges()).isEqualTo(legacy.size());
+        assertThat(first.carryLegacyChanges()).isZero();
+        assertThat(log()).containsExactlyInAnyOrderElementsOf(legacy);
+        // It stays the version's: dropped with it, while the log is not.
+        assertThat(first.collections()).contains(first.legacyChanges()).doesNotContain(first.changes());
+    }
+
+    /**
+     * Version 1 live: the customers' events at {@link #ASSESSED}, then the daily run at {@link #LATER}, which moves
+     * the recent buyers to NEEDS_ATTENTION with no event of theirs.
+     *
+     * @return the log it left
+     */
+    private List<SegmentChange> liveHistoryWithADailyRun() {
+        replayAll(first, ASSESSED);
+        assertThat(reevaluation(LATER).reevaluateAll(first, SegmentChange.TIME, LATER)).isEqualTo(RECENT_BUYERS.size());
+        assertEveryLogChained(first);
+        List<SegmentChange> logged = log();
+        assertThat(logged).filteredOn(change -> change.cause().equals(SegmentChange.TIME)).hasSize(2);
+        return logged;
+    }
+
+    private void replayAll(SegmentStore store, Instant now) {
+        List<EventMessage<?>> events = new ArrayList<>();
+        for (String customer : List.of("x", "y", OLD_BUYER)) {
+            String purchasedAt = customer.equals(OLD_BUYER) ? "2024-01-01T00:00:00Z" : "2025-12-20T00:00:00Z";
+            for (EventEnvelope envelope : Events.of(customer).registered("C", null, "2023-06-01T00:00:00Z")
+                    .purchase("o-" + customer, "40.00", "EUR", purchasedAt).envelopes()) {
+                events.add(new GenericDomainEventMessage<>("Customer", customer, envelope.sequence(), envelope.event()));
+            }
+        }
+        handle(projection(store, now), events);
+    }
+
+    private static void handle(SegmentProjection projection, List<EventMessage<?>> batch) {
+        BatchingUnitOfWork<EventMessage<?>> unitOfWork = new BatchingUnitOfWork<>(batch);
+        unitOfWork.executeWithResult(() -> {
+            EventMessage<?> message = unitOfWork.getMessage();
+            projection.on((CustomerEvent) message.getPayload(), message,
+                    ((GenericDomainEventMessage<?>) message).getSequenceNumber());
+            projection.endOfBatch();
+            return null;
+        }, RollbackConfigurationType.ANY_THROWABLE);
+    }
+
+    private static EventMessage<?> contact(String customer, long sequence) {
+        CustomerEvent event = Events.of(customer).contact("k-" + customer, ContactChannel.EMAIL, "2026-05-30T00:00:00Z")
+                .last().event();
+        return new GenericDomainEventMessage<>("Customer", customer, sequence, event);
+    }
+
+    /** In the order it was written, every customer's changes start where the one before ended and end in the state. */
+    private void assertEveryLogChained(SegmentStore liveStore) {
+        for (SegmentState state : liveStore.page(null, 10)) {
+            String previous = null;
+            for (SegmentChange change : changesOf(state.id())) {
+                assertThat(change.from()).as(state.id() + ": " + changesOf(state.id())).isEqualTo(previous);
+                previous = change.to();
+            }
+            assertThat(previous).as(state.id()).isEqualTo(state.segment());
+        }
+    }
+
+    private SegmentStore store(int version) {
+        return new SegmentStore(mongo, new ProjectionVersion("segment", version), FX, SegmentForecaster.NONE,
+                () -> live.get() == version);
+    }
+
+    private SegmentProjection projection(SegmentStore store, Instant now) {
+        return new SegmentProjection(store.version(), store, reevaluation(now), Clock.fixed(now, ZoneOffset.UTC),
+                new ReadModelVersions(Duration.ofSeconds(1)), SimpleQueryUpdateEmitter.builder().build(),
+                store::logsChanges);
+    }
+
+    private static SegmentReevaluation reevaluation(Instant now) {
+        return new SegmentReevaluation(Clock.fixed(now, ZoneOffset.UTC), Clock.systemUTC(),
+                new ReadModelVersions(Duration.ofSeconds(1)));
+    }
+
+    private List<SegmentChange> log() {
+        return mongo.findAll(SegmentChange.class, SegmentStore.CHANGE_LOG);
+    }
+
+    /** The customer's changes in the order they were written. */
+    private List<SegmentChange> changesOf(String customerId) {
+        return mongo.find(Query.query(Criteria.where("customerId").is(customerId)), SegmentChange.class,
+                SegmentStore.CHANGE_LOG).stream().sorted(SegmentChange.LOG_ORDER).toList();
+    }
+}
