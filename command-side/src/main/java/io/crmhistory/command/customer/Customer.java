@@ -148,6 +148,9 @@ class Customer {
         refuseIfErased(PersonalFields.NOTES, command.notes());
         refuseIfErased(PersonalFields.OUTCOME, command.outcome());
         ContactRecorded earlier = contacts.get(command.contactId());
+        if (earlier == null && command.legacyContactId() != null) {
+            earlier = contacts.get(command.legacyContactId());
+        }
         if (earlier != null) {
             if (sameContact(earlier, command, protector)) {
                 return unchanged();

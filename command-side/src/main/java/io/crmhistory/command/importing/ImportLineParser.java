@@ -15,10 +15,10 @@ import io.crmhistory.api.customer.command.UpdateProfile;
 import io.crmhistory.platform.web.FieldProblem;
 import io.crmhistory.platform.web.JsonProblems;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.crmhistory.api.customer.ContactChannel;
+import io.crmhistory.api.customer.ContactDirection;
+
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,15 +29,23 @@ import java.util.Map;
 final class ImportLineParser {
 
     private final ObjectMapper mapper;
+    private final ImportContactIds contactIds;
     private final Map<String, ObjectReader> readers = new LinkedHashMap<>();
 
-    ImportLineParser(ObjectMapper mapper) {
+    ImportLineParser(ObjectMapper mapper, ImportContactIds contactIds) {
         this.mapper = mapper;
-        for (Class<?> type : new Class<?>[]{RegisterCustomer.class, UpdateProfile.class, RecordContact.class,
+        this.contactIds = contactIds;
+        for (Class<?> type : new Class<?>[]{RegisterCustomer.class, UpdateProfile.class, ContactLine.class,
                 RecordPurchase.class, RecordRefund.class, ChangeStatus.class}) {
             // Strict as the HTTP bodies are (WebAutoConfiguration): a mistyped field is refused, not ignored.
-            readers.put(type.getSimpleName(), mapper.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
+            String name = type == ContactLine.class ? RecordContact.class.getSimpleName() : type.getSimpleName();
+            readers.put(name, mapper.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
         }
+    }
+
+    /** A {@code RecordContact} line: the command's fields but the legacy id, which only the import sets. */
+    record ContactLine(String customerId, String contactId, ContactChannel channel, ContactDirection direction,
+                       OffsetDateTime occurredAt, String agent, String subject, String notes, String outcome) {
     }
 
     /** A parsed line: a command for a customer, or the reason it cannot be one. */
@@ -77,28 +85,20 @@ final class ImportLineParser {
         } catch (java.io.IOException e) {
             return Parsed.rejected(JsonProblems.describe(e));
         }
-        if (command instanceof RecordContact contact && contact.contactId() == null) {
-            command = withDerivedContactId(contact, line);
+        if (command instanceof ContactLine contact) {
+            command = contactCommand(contact, line);
         }
         return new Parsed(command, customerId.asText(), null);
     }
 
     /**
-     * A contact line without an id gets one derived from the line's content, so importing the same
-     * file again finds it recorded instead of recording it twice.
+     * A contact line without an id gets one derived from the line's content ({@link ImportContactIds}), and the id
+     * imports derived before, so that a file imported before the ids were keyed is recognised too.
      */
-    private static RecordContact withDerivedContactId(RecordContact c, String line) {
-        String contactId = "import-" + sha256(line).substring(0, 40);
-        return new RecordContact(c.customerId(), contactId, c.channel(), c.direction(), c.occurredAt(), c.agent(),
-                c.subject(), c.notes(), c.outcome());
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.strip().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    private RecordContact contactCommand(ContactLine c, String line) {
+        boolean derived = c.contactId() == null;
+        return new RecordContact(c.customerId(), derived ? contactIds.of(line) : c.contactId(), c.channel(),
+                c.direction(), c.occurredAt(), c.agent(), c.subject(), c.notes(), c.outcome(),
+                derived ? ImportContactIds.legacyOf(line) : null);
     }
 }

@@ -5,6 +5,7 @@ import io.crmhistory.command.customer.CustomerConflictException;
 import io.crmhistory.command.customer.UnknownOrderException;
 import io.crmhistory.api.customer.command.CommandResult;
 import io.crmhistory.command.infrastructure.CommandDispatcher;
+import io.crmhistory.command.infrastructure.IdentifierHashKey;
 import io.crmhistory.command.infrastructure.CommandLanes;
 import io.crmhistory.platform.web.ClientInputException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
@@ -43,9 +44,9 @@ class NdjsonImporter {
     private final CommandDispatcher commands;
     private final ImportLineParser parser;
 
-    NdjsonImporter(CommandDispatcher commands, ObjectMapper mapper) {
+    NdjsonImporter(CommandDispatcher commands, ObjectMapper mapper, IdentifierHashKey key) {
         this.commands = commands;
-        this.parser = new ImportLineParser(mapper);
+        this.parser = new ImportLineParser(mapper, new ImportContactIds(key.derive("import-contact-id")));
     }
 
     ImportReport importFrom(InputStream body, Map<String, String> metaData) throws IOException {

@@ -301,6 +301,36 @@ class CustomerTest {
                     .expectExceptionMessage("contactId: contact 'k-1' was already recorded with different content");
         }
 
+        /** An import before contact ids were keyed recorded the line under its legacy id: the same line again is known. */
+        @Test
+        void anImportedContactRecordedUnderItsLegacyIdIsRecognisedUnderItsNewOne() {
+            fixture.given(registered(), contacted("import-legacy", "parcel late"))
+                    .when(importedContact("import-keyed", "import-legacy", "parcel late"))
+                    .expectNoEvents()
+                    .expectResultMessagePayload(new CommandResult(ID, 1, false));
+        }
+
+        @Test
+        void anImportedContactWhoseLegacyIdWasRecordedWithOtherContentIsAConflict() {
+            fixture.given(registered(), contacted("import-legacy", "parcel late"))
+                    .when(importedContact("import-keyed", "import-legacy", "parcel lost"))
+                    .expectNoEvents()
+                    .expectException(CustomerConflictException.class);
+        }
+
+        @Test
+        void anImportedContactWithANewLegacyIdIsRecordedUnderItsKeyedId() {
+            fixture.given(registered())
+                    .when(importedContact("import-keyed", "import-legacy", "parcel late"))
+                    .expectEvents(contacted("import-keyed", "parcel late"));
+        }
+
+        private static RecordContact importedContact(String contactId, String legacyContactId, String notes) {
+            RecordContact contact = contact(contactId, notes);
+            return new RecordContact(ID, contactId, contact.channel(), contact.direction(), contact.occurredAt(),
+                    contact.agent(), contact.subject(), notes, contact.outcome(), legacyContactId);
+        }
+
         @Test
         void channelDirectionAndTimeAreRequired() {
             fixture.given(registered())

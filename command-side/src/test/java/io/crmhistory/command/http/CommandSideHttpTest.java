@@ -506,6 +506,29 @@ class CommandSideHttpTest {
     }
 
     /**
+     * Imports derived a contact line's id from a plain SHA-256 of the line before the ids were keyed; a file imported
+     * then and again now finds its contacts recorded instead of recording them twice.
+     */
+    @Test
+    void aContactImportedBeforeTheIdsWereKeyedIsADuplicateWhenItsFileIsImportedAgain() throws Exception {
+        assertThat(post("/api/customers", "{\"customerId\":\"imp-legacy\",\"name\":\"L\"}").status()).isEqualTo(201);
+        String line = "{\"type\":\"RecordContact\",\"customerId\":\"imp-legacy\",\"channel\":\"PHONE\","
+                + "\"direction\":\"INBOUND\",\"occurredAt\":\"2024-03-03T10:00:00Z\",\"notes\":\"asked for a refund\"}";
+        String legacyId = "import-" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(line.getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 40);
+        // As the import before recorded it.
+        assertThat(post("/api/customers/imp-legacy/contacts", "{\"contactId\":\"" + legacyId + "\",\"channel\":\"PHONE\","
+                + "\"direction\":\"INBOUND\",\"occurredAt\":\"2024-03-03T10:00:00Z\",\"notes\":\"asked for a refund\"}")
+                .status()).isEqualTo(201);
+
+        Answer again = call(HttpMethod.POST, "/api/import", line, "writer", MediaType.APPLICATION_NDJSON, null);
+
+        assertThat(again.body().path("duplicates").asInt()).as(again.body().toString()).isEqualTo(1);
+        assertThat(again.body().path("accepted").asInt()).isZero();
+        assertThat(eventsOf("imp-legacy")).hasSize(2);
+    }
+
+    /**
      * A rejected line rolls its batch back, and the batch is recorded again line by line. Every line recorded in the
      * rolled-back attempt must then be recorded again, not mistaken for a duplicate of itself: the aggregate cache
      * had kept the customers' states of the undone attempt, and their purchases were answered "duplicate" and lost.

@@ -1,0 +1,57 @@
+package io.crmhistory.command.importing;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/**
+ * The id of an imported contact line that has none, derived from the line, so importing the same file again finds
+ * the contact recorded instead of recording it twice. Keyed (HMAC-SHA256 under a key of this deployment): the line
+ * holds the contact's subject, notes and outcome, and an unkeyed hash of it, which stays in the event after the
+ * customer's personal data is erased, would let anyone who guesses the words confirm them offline.
+ */
+final class ImportContactIds {
+
+    private static final String PREFIX = "import-";
+    private static final int HEX_CHARS = 40;
+
+    private final SecretKeySpec key;
+
+    /** @param key at least 16 bytes, used for nothing else (derive it for this purpose) */
+    ImportContactIds(byte[] key) {
+        if (key.length < 16) {
+            throw new IllegalArgumentException("the contact id key needs at least 16 bytes");
+        }
+        this.key = new SecretKeySpec(key, "HmacSHA256");
+    }
+
+    String of(String line) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return PREFIX + hex(mac.doFinal(bytes(line)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
+    /** The id imports derived before ids were keyed: a contact recorded under it is the same line's. */
+    static String legacyOf(String line) {
+        try {
+            return PREFIX + hex(MessageDigest.getInstance("SHA-256").digest(bytes(line)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    private static byte[] bytes(String line) {
+        return line.strip().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String hex(byte[] digest) {
+        return HexFormat.of().formatHex(digest).substring(0, HEX_CHARS);
+    }
+}
