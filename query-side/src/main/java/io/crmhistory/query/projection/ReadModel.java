@@ -52,6 +52,17 @@ public abstract class ReadModel<S extends ReadModelStore> {
         return catalog.live(name) == version.version();
     }
 
+    /**
+     * Whether {@code version} is live and every version it replaced is gone: dropped, which happens only once their
+     * processors have stopped here and the retire grace ({@code crm.projections.retire-grace}) gave the other
+     * instances time to stop theirs. Until then a replaced version may still be writing what only one version may.
+     */
+    public final boolean isLiveAlone(ProjectionVersion version) {
+        ProjectionCatalog.Entry entry = catalog.entry(name);
+        return entry.live() == version.version()
+                && entry.retired().stream().noneMatch(retired -> retired.version() < version.version());
+    }
+
     /** The store of {@code version}, opened (and its indexes created) on first use. */
     public final S store(ProjectionVersion version) {
         return stores.computeIfAbsent(version.version(), number -> open(version));

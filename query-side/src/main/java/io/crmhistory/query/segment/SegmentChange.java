@@ -62,14 +62,14 @@ public record SegmentChange(String id,
     }
 
     /**
-     * A rebuilt version of the read model went live assessing the customer in {@code state}'s segment where the log
-     * last showed {@code logged}; {@code version} is that read model version.
+     * A rebuilt version of the read model, now live, assesses the customer in {@code to} after their event
+     * {@code sequence}, where the log last showed {@code logged}; {@code version} is that read model version.
+     * {@code byRun} tells the reconciling run's record from the projection's (the run withdraws only its own).
      */
-    static SegmentChange causedByRebuild(SegmentState state, String logged, int version, Instant at,
-                                         Instant loggedAt) {
-        SegmentAssessment to = state.assessment();
-        return new SegmentChange(timelineKey(state.id(), state.lastSequence()) + "/r/v" + version, state.id(),
-                state.lastSequence(), null, logged, to.segment(), to.ruleVersion(), to.matchedRule(), REBUILD, at, at,
+    static SegmentChange causedByRebuild(String customerId, long sequence, String logged, SegmentAssessment to,
+                                         int version, boolean byRun, Instant at, Instant loggedAt) {
+        return new SegmentChange(timelineKey(customerId, sequence) + "/r/v" + version + (byRun ? "/run" : ""),
+                customerId, sequence, null, logged, to.segment(), to.ruleVersion(), to.matchedRule(), REBUILD, at, at,
                 loggedAt);
     }
 

@@ -49,16 +49,28 @@ class SegmentProjection implements BatchedProjection {
                 return assessed.withLogged(false);
             }
             String before = state == null ? null : state.segment();
+            boolean ownChange = true;
             if (state != null && !state.isLogged()) {
-                // First event of a customer since a rebuilt version went live, before the run that reconciles every
-                // customer got to them: the log may end elsewhere than this version's segment.
-                String logged = store.lastLogged(List.of(state.id())).get(state.id());
-                if (!Objects.equals(logged, before)) {
-                    batch.addSideDocument(SegmentChange.causedByRebuild(state, logged, store.version().version(),
-                            clock.instant(), loggingClock.instant()));
+                // First event of a customer since this rebuilt version began logging, before the run that reconciles
+                // every customer got to them: the log may end elsewhere than this version's segment.
+                SegmentChange last = store.lastLogged(List.of(state.id())).get(state.id());
+                String logged = last == null ? null : last.to();
+                if (last != null && last.sequence() >= envelope.sequence()) {
+                    // The version this one replaced logged this event already (it ran ahead): the log goes on from
+                    // there, to this version's assessment after the event.
+                    ownChange = false;
+                    if (!Objects.equals(logged, assessed.segment())) {
+                        batch.addSideDocument(SegmentChange.causedByRebuild(state.id(), envelope.sequence(), logged,
+                                assessed.assessment(), store.version().version(), false, clock.instant(),
+                                loggingClock.instant()));
+                    }
+                } else if (!Objects.equals(logged, before)) {
+                    batch.addSideDocument(SegmentChange.causedByRebuild(state.id(), state.lastSequence(), logged,
+                            state.assessment(), store.version().version(), false, clock.instant(),
+                            loggingClock.instant()));
                 }
             }
-            if (!Objects.equals(before, assessed.segment())) {
+            if (ownChange && !Objects.equals(before, assessed.segment())) {
                 batch.addSideDocument(SegmentChange.causedByEvent(envelope.customerId(), envelope.sequence(),
                         envelope.eventId(), before, assessed.assessment(), envelope.occurredAt(), envelope.recordedAt(),
                         loggingClock.instant()));

@@ -120,7 +120,7 @@ public class SegmentReadModel extends ReadModel<SegmentStore> {
 
     @Override
     protected SegmentStore open(ProjectionVersion version) {
-        return new SegmentStore(mongo(), version, fx, forecaster, () -> isLive(version));
+        return new SegmentStore(mongo(), version, fx, forecaster, () -> isLiveAlone(version));
     }
 
     @Scheduled(cron = "${crm.segments.reevaluation-cron:0 0 2 * * *}", zone = "UTC")
@@ -137,27 +137,29 @@ public class SegmentReadModel extends ReadModel<SegmentStore> {
             fixedDelayString = "${crm.segments.reevaluation-check-interval:60000}")
     void checkInterrupted() {
         inBackground(() -> {
+            live().carryLegacyChanges();
             storesInUse().forEach(reevaluation::finishInterrupted);
             reconcileChangeLog();
         });
     }
 
     /**
-     * A rebuilt version that went live wrote its states without logging their moves: one {@link SegmentChange#REBUILD}
-     * run compares each customer with the end of the change log and records where they differ. Version 1 never needs
-     * it (it was live from its first event). Customers with an event before the run reaches them are reconciled by the
-     * projection on that event.
+     * A rebuilt version that went live wrote its states without logging their moves: once the version it replaced is
+     * gone ({@link SegmentStore#logsChanges()}), one {@link SegmentChange#REBUILD} run compares each customer with the
+     * end of the change log and records where they differ. Version 1 never needs it (it was live from its first event).
+     * Customers with an event before the run reaches them are reconciled by the projection on that event.
      */
     private void reconcileChangeLog() {
         SegmentStore store = live();
-        if (store.version().version() > 1 && !store.lastReevaluation().changeLogReconciled()) {
+        if (store.version().version() > 1 && store.logsChanges() && !store.lastReevaluation().changeLogReconciled()) {
             reevaluation.reevaluateAll(store, SegmentChange.REBUILD, clock.instant());
         }
     }
 
     /**
      * Carries the changes the live version kept in its own collection, before the log was the read model's, into the
-     * log: once, in the background after start (a history read meanwhile shows the segment changes carried so far).
+     * log: once, in the background after start (a history read meanwhile shows the segment changes carried so far); a
+     * copy that failed is done again by the periodic check.
      */
     @EventListener(ApplicationReadyEvent.class)
     void carryLegacyChanges() {

@@ -195,22 +195,29 @@ final class SegmentReevaluation {
                                Instant now) {
         boolean logs = store.logsChanges();
         boolean reassess = !SegmentChange.REBUILD.equals(cause);
-        Map<String, String> logged = logs ? store.lastLogged(page.stream().filter(state -> !state.isLogged())
+        Map<String, SegmentChange> logged = logs ? store.lastLogged(page.stream().filter(state -> !state.isLogged())
                 .map(SegmentState::id).toList()) : Map.of();
         List<Move> movers = new ArrayList<>();
         BulkOperations updates = store.mongo().bulkOps(BulkOperations.BulkMode.UNORDERED, store.collection());
         int updated = 0;
         for (SegmentState state : page) {
             SegmentState assessed = reassess ? SegmentLogic.assess(state, evaluator, now, now) : state;
-            boolean reconcile = logs && !state.isLogged();
+            SegmentChange last = logged.get(state.id());
+            // A customer the replaced version logged an event of that this one has not handled yet is left to the
+            // projection, which reconciles them on that event.
+            boolean reconcile = logs && !state.isLogged()
+                    && (last == null || last.sequence() <= state.lastSequence());
+            boolean logsMove = logs && (state.isLogged() || reconcile);
             if (!reassess && !reconcile) {
                 continue;
             }
-            if (reconcile && !Objects.equals(logged.get(state.id()), state.segment())) {
-                movers.add(new Move(state, assessed.segment(), SegmentChange.causedByRebuild(state,
-                        logged.get(state.id()), store.version().version(), now, leaseClock.instant())));
+            String from = last == null ? null : last.to();
+            if (reconcile && !Objects.equals(from, state.segment())) {
+                movers.add(new Move(state, assessed.segment(), SegmentChange.causedByRebuild(state.id(),
+                        state.lastSequence(), from, state.assessment(), store.version().version(), true, now,
+                        leaseClock.instant())));
             }
-            if (logs && !Objects.equals(state.segment(), assessed.segment())) {
+            if (logsMove && !Objects.equals(state.segment(), assessed.segment())) {
                 movers.add(new Move(state, assessed.segment(), SegmentChange.causedByReevaluation(state, cause,
                         assessed.assessment(), now, leaseClock.instant())));
             }

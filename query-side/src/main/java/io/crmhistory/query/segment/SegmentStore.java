@@ -47,14 +47,14 @@ final class SegmentStore implements ReadModelStore {
     private final MongoStateStore<SegmentState> states;
     private final RuleBook ruleBook;
     private final ProjectionVersion version;
-    private final BooleanSupplier live;
+    private final BooleanSupplier logs;
 
-    /** @param live whether {@code version} is the live one now */
+    /** @param logs whether {@code version} writes the change log now (see {@link #logsChanges()}) */
     SegmentStore(MongoTemplate mongo, ProjectionVersion version, FxRates fx, SegmentForecaster forecaster,
-                 BooleanSupplier live) {
+                 BooleanSupplier logs) {
         this.mongo = mongo;
         this.version = version;
-        this.live = live;
+        this.logs = logs;
         this.collection = version.collection(COLLECTION);
         this.legacyChanges = version.collection(LEGACY_CHANGES);
         this.reevaluations = version.collection(REEVALUATIONS);
@@ -71,31 +71,32 @@ final class SegmentStore implements ReadModelStore {
     }
 
     /**
-     * Whether this version records segment changes: only the live one does. A version being rebuilt replays every
-     * event at its own now and would record moves the log has (or moves nobody saw); when it goes live, the customers
-     * it assessed differently get one {@link SegmentChange#REBUILD} change each instead.
+     * Whether this version records segment changes: only the live one does, and only once the version it replaced is
+     * gone ({@link io.crmhistory.query.projection.ReadModel#isLiveAlone}), so that never two versions log at once (the
+     * replaced one goes on handling events until its processors stop, on every instance). A version being rebuilt
+     * replays every event at its own now and would record moves the log has (or moves nobody saw); its states are
+     * written unlogged, and once it logs, the customers it assesses differently get one
+     * {@link SegmentChange#REBUILD} change each instead.
      */
     boolean logsChanges() {
-        return live.getAsBoolean();
+        return logs.getAsBoolean();
     }
 
     /**
-     * The segment the change log last put each of these customers in (the {@code to} of their last change in
-     * {@link SegmentChange#LOG_ORDER}); a customer with no change is missing from the map.
+     * The last change of each of these customers in the log ({@link SegmentChange#LOG_ORDER}): its {@code to} is the
+     * segment the log shows them in; a customer with no change is missing from the map.
      */
-    Map<String, String> lastLogged(Collection<String> customerIds) {
+    Map<String, SegmentChange> lastLogged(Collection<String> customerIds) {
         Map<String, SegmentChange> last = new HashMap<>();
         if (customerIds.isEmpty()) {
-            return Map.of();
+            return last;
         }
         for (SegmentChange change : mongo.find(Query.query(Criteria.where("customerId").in(customerIds)),
                 SegmentChange.class, CHANGE_LOG)) {
             last.merge(change.customerId(), change,
                     (a, b) -> SegmentChange.LOG_ORDER.compare(a, b) >= 0 ? a : b);
         }
-        Map<String, String> segments = new HashMap<>();
-        last.forEach((customerId, change) -> segments.put(customerId, change.to()));
-        return segments;
+        return last;
     }
 
     MongoStateStore<SegmentState> states() {

@@ -56,7 +56,7 @@ import static org.awaitility.Awaitility.await;
  * a temporary data directory), projected into the in-process MongoDB, read back over HTTP.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "crm.segments.reevaluation-check-interval=500")
+        properties = {"crm.segments.reevaluation-check-interval=500", "crm.projections.retire-grace=1s"})
 @AutoConfigureObservability
 @ActiveProfiles("test")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -336,8 +336,9 @@ class QuerySideHttpTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> Projections.ALL.stream()
                 .allMatch(projection -> catalog.live(projection) == liveBefore.get(projection) + 1));
         awaitCaughtUp();
-        // A directory entry's segment is written beside its events' figures, moments after its batch.
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertSameDocuments(before, snapshot()));
+        // A directory entry's segment is written beside its events' figures, moments after its batch; the rebuilt
+        // segment states are marked logged once the replaced version is dropped and the change log reconciled.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertSameDocuments(before, snapshot()));
         assertThat(get("/api/customers/ada/value", "reader").json().get("orderCount").asInt()).isEqualTo(2);
     }
 

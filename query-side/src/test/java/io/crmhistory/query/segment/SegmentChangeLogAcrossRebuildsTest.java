@@ -53,7 +53,7 @@ class SegmentChangeLogAcrossRebuildsTest {
     private MongoServer server;
     private MongoClient client;
     private MongoTemplate mongo;
-    /** Which version is live: 1 until the switch, then 2. */
+    /** Which version writes the change log: 1 until the switch (and the replaced version's stop), then 2. */
     private final AtomicInteger live = new AtomicInteger(1);
     private SegmentStore first;
     private SegmentStore rebuilt;
@@ -125,6 +125,29 @@ class SegmentChangeLogAcrossRebuildsTest {
         reevaluation(LATER).reevaluateAll(rebuilt, SegmentChange.REBUILD, LATER);
         assertThat(changesOf("x")).hasSize(ofX.size());
         assertThat(log()).containsAll(logged).hasSize(logged.size() + 2 + 1);
+        assertEveryLogChained(rebuilt);
+    }
+
+    /**
+     * The replaced version handled an event the rebuilt one had not when it began logging: the log covers that event
+     * already, so neither the run nor the rebuilt version's handling of it records it again (before, the event's
+     * change was refused as a duplicate id and a REBUILD change back to the segment before it ended the log).
+     */
+    @Test
+    void anEventTheReplacedVersionLoggedAheadOfTheRebuiltOneIsNotLoggedAgain() {
+        replayAll(first, ASSESSED);
+        handle(projection(first, LATER), List.of(contact("x", 2)));
+        replayAll(rebuilt, ASSESSED);
+        List<SegmentChange> logged = log();
+        assertThat(changesOf("x")).last().satisfies(change -> assertThat(change.sequence()).isEqualTo(2));
+
+        live.set(2);
+        reevaluation(LATER).reevaluateAll(rebuilt, SegmentChange.REBUILD, LATER);
+        assertThat(rebuilt.find("x").orElseThrow().isLogged()).as("left to the projection").isFalse();
+        handle(projection(rebuilt, LATER), List.of(contact("x", 2)));
+
+        assertThat(log()).containsExactlyInAnyOrderElementsOf(logged);
+        assertThat(rebuilt.find("x").orElseThrow().isLogged()).isTrue();
         assertEveryLogChained(rebuilt);
     }
 
