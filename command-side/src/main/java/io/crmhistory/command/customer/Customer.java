@@ -155,8 +155,10 @@ class Customer {
             if (sameContact(earlier, command, protector)) {
                 return unchanged();
             }
-            throw new CustomerConflictException("contactId",
-                    "contact '" + command.contactId() + "' was already recorded with different content");
+            String recordedAs = earlier.contactId().equals(command.contactId()) ? ""
+                    : " as '" + earlier.contactId() + "' (the id imports derived before)";
+            throw new CustomerConflictException("contactId", "contact '" + command.contactId() + "' was already"
+                    + " recorded" + recordedAs + " with different content");
         }
         record(new ContactRecorded(customerId, command.contactId(), command.channel(), command.direction(),
                 command.agent(), protector.protect(customerId, PersonalFields.SUBJECT, command.subject()),

@@ -1,7 +1,7 @@
 package io.crmhistory.command.importing;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import io.crmhistory.command.infrastructure.IdentifierHashKey;
+
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -18,40 +18,27 @@ final class ImportContactIds {
     private static final String PREFIX = "import-";
     private static final int HEX_CHARS = 40;
 
-    private final SecretKeySpec key;
+    private final byte[] key;
 
     /** @param key at least 16 bytes, used for nothing else (derive it for this purpose) */
     ImportContactIds(byte[] key) {
         if (key.length < 16) {
             throw new IllegalArgumentException("the contact id key needs at least 16 bytes");
         }
-        this.key = new SecretKeySpec(key, "HmacSHA256");
+        this.key = key.clone();
     }
 
     String of(String line) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return PREFIX + hex(mac.doFinal(bytes(line)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
+        return PREFIX + IdentifierHashKey.hmacHex(key, line.strip()).substring(0, HEX_CHARS);
     }
 
     /** The id imports derived before ids were keyed: a contact recorded under it is the same line's. */
     static String legacyOf(String line) {
         try {
-            return PREFIX + hex(MessageDigest.getInstance("SHA-256").digest(bytes(line)));
+            return PREFIX + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(line.strip().getBytes(StandardCharsets.UTF_8))).substring(0, HEX_CHARS);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
-    }
-
-    private static byte[] bytes(String line) {
-        return line.strip().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String hex(byte[] digest) {
-        return HexFormat.of().formatHex(digest).substring(0, HEX_CHARS);
     }
 }

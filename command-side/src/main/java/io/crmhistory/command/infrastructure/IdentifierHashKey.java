@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HexFormat;
 
 /**
  * The deployment's key for hashing identifiers that must be recognised again but not reversed by guessing (an email
@@ -45,10 +46,19 @@ public class IdentifierHashKey {
 
     /** A key of its own for {@code purpose} (HMAC-SHA256 of the purpose's name), so no two uses share one. */
     public byte[] derive(String purpose) {
+        return hmac(key, purpose.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** HMAC-SHA256 of {@code text} (UTF-8) under {@code key}, in lower-case hex. */
+    public static String hmacHex(byte[] key, String text) {
+        return HexFormat.of().formatHex(hmac(key, text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static byte[] hmac(byte[] key, byte[] data) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(data);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }

@@ -315,7 +315,9 @@ class CustomerTest {
             fixture.given(registered(), contacted("import-legacy", "parcel late"))
                     .when(importedContact("import-keyed", "import-legacy", "parcel lost"))
                     .expectNoEvents()
-                    .expectException(CustomerConflictException.class);
+                    .expectException(CustomerConflictException.class)
+                    .expectExceptionMessage("contactId: contact 'import-keyed' was already recorded as 'import-legacy'"
+                            + " (the id imports derived before) with different content");
         }
 
         @Test
