@@ -1,6 +1,6 @@
 package io.crmhistory.command.importing;
 
-import io.crmhistory.command.infrastructure.IdentifierHashKey;
+import io.crmhistory.command.infrastructure.KeyedHash;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -18,18 +18,15 @@ final class ImportContactIds {
     private static final String PREFIX = "import-";
     private static final int HEX_CHARS = 40;
 
-    private final byte[] key;
+    private final KeyedHash hash;
 
     /** @param key at least 16 bytes, used for nothing else (derive it for this purpose) */
     ImportContactIds(byte[] key) {
-        if (key.length < 16) {
-            throw new IllegalArgumentException("the contact id key needs at least 16 bytes");
-        }
-        this.key = key.clone();
+        this.hash = new KeyedHash(key, "contact id");
     }
 
     String of(String line) {
-        return PREFIX + IdentifierHashKey.hmacHex(key, line.strip()).substring(0, HEX_CHARS);
+        return PREFIX + hash.hex(line.strip()).substring(0, HEX_CHARS);
     }
 
     /** The id imports derived before ids were keyed: a contact recorded under it is the same line's. */

@@ -50,7 +50,7 @@ public class IdentifierHashKey {
     }
 
     /** HMAC-SHA256 of {@code text} (UTF-8) under {@code key}, in lower-case hex. */
-    public static String hmacHex(byte[] key, String text) {
+    static String hmacHex(byte[] key, String text) {
         return HexFormat.of().formatHex(hmac(key, text.getBytes(StandardCharsets.UTF_8)));
     }
 

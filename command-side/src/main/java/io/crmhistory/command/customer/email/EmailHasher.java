@@ -1,6 +1,6 @@
 package io.crmhistory.command.customer.email;
 
-import io.crmhistory.command.infrastructure.IdentifierHashKey;
+import io.crmhistory.command.infrastructure.KeyedHash;
 
 /**
  * HMAC-SHA256 of the normalised address. Keyed, so the claims table alone does not reveal which
@@ -8,16 +8,13 @@ import io.crmhistory.command.infrastructure.IdentifierHashKey;
  */
 class EmailHasher {
 
-    private final byte[] key;
+    private final KeyedHash hash;
 
     EmailHasher(byte[] key) {
-        if (key.length < 16) {
-            throw new IllegalArgumentException("the email hash key needs at least 16 bytes");
-        }
-        this.key = key.clone();
+        this.hash = new KeyedHash(key, "email hash");
     }
 
     String hash(String email) {
-        return IdentifierHashKey.hmacHex(key, EmailClaims.normalize(email));
+        return hash.hex(EmailClaims.normalize(email));
     }
 }

@@ -1,0 +1,22 @@
+package io.crmhistory.command.infrastructure;
+
+/**
+ * HMAC-SHA256 under one key, in lower-case hex: an identifier that can be recognised again by whoever holds the key
+ * but not confirmed by guessing (an email claim, an imported contact's id).
+ */
+public final class KeyedHash {
+
+    private final byte[] key;
+
+    /** @param key at least 16 bytes; {@code use} names it in the refusal of a shorter one */
+    public KeyedHash(byte[] key, String use) {
+        if (key.length < 16) {
+            throw new IllegalArgumentException("the " + use + " key needs at least 16 bytes");
+        }
+        this.key = key.clone();
+    }
+
+    public String hex(String text) {
+        return IdentifierHashKey.hmacHex(key, text);
+    }
+}
