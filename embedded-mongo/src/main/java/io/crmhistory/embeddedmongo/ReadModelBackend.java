@@ -84,16 +84,22 @@ public final class ReadModelBackend extends H2Backend {
     public static final int DEFAULT_MAX_UNSAVED_MB = 64;
     public static final int DEFAULT_COMPACT_BELOW_PERCENT = 25;
     public static final int DEFAULT_COMPACT_WRITE_MB = 16;
+    public static final boolean DEFAULT_COMPRESS = true;
     /** Entries of a dropped map removed per step, under the shared lock: a commit waits for at most one step. */
     private static final int DROPPED_SLICE = 2_000;
 
     /**
      * How a store this backend commits is opened: without H2's auto-commit (its background writer would store half
-     * an update, see above) and with no write buffer of its own (commits are this backend's).
+     * an update, see above) and with no write buffer of its own (commits are this backend's). With {@code compress}
+     * every page is compressed (H2's LZF) before it is encrypted and written, as MongoDB's own storage engine
+     * compresses its pages (snappy): BSON documents repeat their field names, so a page shrinks to a fraction, and
+     * more of a large store stays in the operating system's page cache. Each page records whether it is
+     * compressed, so a file written either way opens either way.
      */
-    public static MVStore.Builder storeBuilder(String fileName, int cacheSizeMb) {
-        return new MVStore.Builder().fileName(fileName).cacheSize(cacheSizeMb).autoCommitDisabled()
+    public static MVStore.Builder storeBuilder(String fileName, int cacheSizeMb, boolean compress) {
+        MVStore.Builder builder = new MVStore.Builder().fileName(fileName).cacheSize(cacheSizeMb).autoCommitDisabled()
                 .autoCommitBufferSize(0);
+        return compress ? builder.compress() : builder;
     }
 
     /** A backend on {@code store} with the default settings. */

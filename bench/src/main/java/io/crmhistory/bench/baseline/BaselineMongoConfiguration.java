@@ -31,7 +31,8 @@ class BaselineMongoConfiguration {
 
     /** Closed by the server's shutdown. */
     @Bean(destroyMethod = "")
-    ReadModelBackend baselineBackend(@Value("${crm.data-dir:./data}") Path dataDir) {
+    ReadModelBackend baselineBackend(@Value("${crm.data-dir:./data}") Path dataDir,
+                                     @Value("${crm.readmodel.embedded.compress:" + ReadModelBackend.DEFAULT_COMPRESS + "}") boolean compress) {
         try {
             Files.createDirectories(dataDir);
             Files.deleteIfExists(dataDir.resolve(EARLIER_FILE_NAME));
@@ -39,7 +40,7 @@ class BaselineMongoConfiguration {
             throw new UncheckedIOException(e);
         }
         return ReadModelBackend.withDefaults(ReadModelBackend.storeBuilder(dataDir.resolve(FILE_NAME).toString(),
-                ReadModelBackend.DEFAULT_CACHE_MB).open());
+                ReadModelBackend.DEFAULT_CACHE_MB, compress).open());
     }
 
     @Bean(destroyMethod = "shutdown")

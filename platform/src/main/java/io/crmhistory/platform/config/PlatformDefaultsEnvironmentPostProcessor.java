@@ -95,7 +95,8 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
             }
             return switch (name) {
                 case "spring.datasource.url" ->
-                        embeddedEventStoreUrl(Path.of(environment.getProperty("crm.data-dir", "./data")));
+                        embeddedEventStoreUrl(Path.of(environment.getProperty("crm.data-dir", "./data")),
+                                environment.getProperty("crm.eventstore.embedded.compress", Boolean.class, true));
                 case "spring.datasource.username" -> "sa";
                 case "spring.datasource.password" -> "";
                 // When the JVM that owned the file has just died, the other side takes it over (AUTO_RECONNECT)
@@ -154,10 +155,15 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
      * {@code LOB_TIMEOUT=10000}: every BLOB a query returns (each event's payload and metadata) stays referenced by
      * the session that read it this long, 5 minutes by default: a catch-up reading thousands of events a second then
      * held hundreds of megabytes of them. Axon and the audit read the bytes at once, so 10 s is ample.
+     * {@code COMPRESS=TRUE} ({@code crm.eventstore.embedded.compress}, on by default): H2 compresses every page it
+     * writes (LZF); events are JSON with the same field and type names over and over, so the file is a fraction of
+     * the size and more of it stays in the page cache. Each page records whether it is compressed, so a file written
+     * either way opens either way; the setting is the first opener's (the other side connects to it).
      */
-    public static String embeddedEventStoreUrl(Path dataDir) {
+    public static String embeddedEventStoreUrl(Path dataDir, boolean compress) {
         Path file = dataDir.toAbsolutePath().normalize().resolve("eventstore");
-        return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;WRITE_DELAY=0;RETENTION_TIME=3000;LOB_TIMEOUT=10000";
+        return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;WRITE_DELAY=0;RETENTION_TIME=3000;LOB_TIMEOUT=10000"
+                + (compress ? ";COMPRESS=TRUE" : "");
     }
 
     @Override

@@ -75,13 +75,14 @@ class EmbeddedMongoConfiguration {
                                       @Value("${crm.readmodel.embedded.commit-interval:" + ReadModelBackend.DEFAULT_COMMIT_SECONDS + "s}") Duration commitInterval,
                                       @Value("${crm.readmodel.embedded.max-unsaved-mb:" + ReadModelBackend.DEFAULT_MAX_UNSAVED_MB + "}") int maxUnsavedMb,
                                       @Value("${crm.readmodel.embedded.compact-below-percent:" + ReadModelBackend.DEFAULT_COMPACT_BELOW_PERCENT + "}") int compactBelowPercent,
-                                      @Value("${crm.readmodel.embedded.compact-write-mb:" + ReadModelBackend.DEFAULT_COMPACT_WRITE_MB + "}") int compactWriteMb)
+                                      @Value("${crm.readmodel.embedded.compact-write-mb:" + ReadModelBackend.DEFAULT_COMPACT_WRITE_MB + "}") int compactWriteMb,
+                                      @Value("${crm.readmodel.embedded.compress:" + ReadModelBackend.DEFAULT_COMPRESS + "}") boolean compress)
             throws IOException {
         discardEarlierFormats(dataDirectory);
         Path file = dataDirectory.resolve(FILE_NAME);
         Supplier<MVStore.Builder> builder = () -> ReadModelBackend.storeBuilder(
                 encrypted ? XtsEncryptedFiles.name(file, keys.derivePassword(FILE_KEY_PURPOSE)) : file.toString(),
-                cacheSizeMb);
+                cacheSizeMb, compress);
         MVStore store = openStore(builder, file);
         log.info("Read models in {}, served by the embedded MongoDB-compatible server; set spring.data.mongodb.uri "
                 + "to use a MongoDB instead", file);

@@ -77,7 +77,7 @@ class EmbeddedMongoConfigurationTest {
     void theFilesSizeAndLiveShareArePublished() throws Exception {
         EmbeddedMongoConfiguration configuration = new EmbeddedMongoConfiguration();
         ReadModelBackend backend = configuration.readModelBackend(new DataDirectory(dir), keys, true, 16,
-                Duration.ofHours(1), 64, 25, 16);
+                Duration.ofHours(1), 64, 25, 16, true);
         MeterRegistry registry = new SimpleMeterRegistry();
         configuration.readModelFileMetrics(backend).bindTo(registry);
         MongoServer server = configuration.embeddedMongoServer(backend);
@@ -97,10 +97,55 @@ class EmbeddedMongoConfigurationTest {
         assertThat(configuration.readModelFileHealthIndicator(backend).health().getStatus()).isEqualTo(Status.DOWN);
     }
 
+    @Test
+    void pagesAreCompressedAndAFileWrittenUncompressedOpensCompressed() throws Exception {
+        Path plain = dir.resolve("plain");
+        Path compressed = dir.resolve("compressed");
+        for (Path each : new Path[] {plain, compressed}) {
+            MongoServer server = start(each, each == compressed);
+            try (MongoClient client = connect(server)) {
+                insertHistoryLikeItems(client, 0, 5_000);
+            } finally {
+                server.shutdown();
+            }
+        }
+        long plainBytes = Files.size(plain.resolve(EmbeddedMongoConfiguration.FILE_NAME));
+        long compressedBytes = Files.size(compressed.resolve(EmbeddedMongoConfiguration.FILE_NAME));
+        assertThat(compressedBytes).as("compressed file (plain one: %d bytes)", plainBytes).isLessThan(plainBytes / 2);
+
+        // A file written before compression was on: its pages are read as they are, new ones written compressed.
+        MongoServer reopened = start(plain, true);
+        try (MongoClient client = connect(reopened)) {
+            insertHistoryLikeItems(client, 5_000, 100);
+            var items = client.getDatabase("crm").getCollection("items");
+            assertThat(items.countDocuments()).isEqualTo(5_100);
+            assertThat(items.find(new Document("_id", "c-0042/0000000000000000007")).first())
+                    .containsEntry("type", "CONTACT_RECORDED");
+        } finally {
+            reopened.shutdown();
+        }
+    }
+
+    /** Documents shaped like the history's items: the same field names and similar values in each. */
+    private static void insertHistoryLikeItems(MongoClient client, int from, int count) {
+        var items = client.getDatabase("crm").getCollection("items");
+        for (int i = from; i < from + count; i++) {
+            items.insertOne(new Document("_id", String.format("c-%04d/%019d", i / 100, i % 100))
+                    .append("customerId", String.format("c-%04d", i / 100)).append("sequence", (long) (i % 100))
+                    .append("type", "CONTACT_RECORDED").append("occurredAt", new java.util.Date(1_700_000_000_000L + i))
+                    .append("summary", "Inbound email contact about order " + (i * 7919 % 100_000)));
+        }
+    }
+
     private MongoServer start() throws Exception {
+        return start(dir, true);
+    }
+
+    private MongoServer start(Path directory, boolean compress) throws Exception {
+        Files.createDirectories(directory);
         EmbeddedMongoConfiguration configuration = new EmbeddedMongoConfiguration();
-        return configuration.embeddedMongoServer(configuration.readModelBackend(new DataDirectory(dir), keys, true, 16,
-                Duration.ofMillis(100), 64, 50, 32));
+        return configuration.embeddedMongoServer(configuration.readModelBackend(new DataDirectory(directory), keys,
+                true, 16, Duration.ofMillis(100), 64, 50, 32, compress));
     }
 
     private static MongoClient connect(MongoServer server) {
