@@ -96,7 +96,7 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
             return switch (name) {
                 case "spring.datasource.url" ->
                         embeddedEventStoreUrl(Path.of(environment.getProperty("crm.data-dir", "./data")),
-                                environment.getProperty("crm.eventstore.embedded.compress", Boolean.class, true));
+                                environment.getProperty("crm.eventstore.embedded.compress", Boolean.class, false));
                 case "spring.datasource.username" -> "sa";
                 case "spring.datasource.password" -> "";
                 // When the JVM that owned the file has just died, the other side takes it over (AUTO_RECONNECT)
@@ -155,10 +155,12 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
      * {@code LOB_TIMEOUT=10000}: every BLOB a query returns (each event's payload and metadata) stays referenced by
      * the session that read it this long, 5 minutes by default: a catch-up reading thousands of events a second then
      * held hundreds of megabytes of them. Axon and the audit read the bytes at once, so 10 s is ample.
-     * {@code COMPRESS=TRUE} ({@code crm.eventstore.embedded.compress}, on by default): H2 compresses every page it
-     * writes (LZF); events are JSON with the same field and type names over and over, so the file is a fraction of
-     * the size and more of it stays in the page cache. Each page records whether it is compressed, so a file written
-     * either way opens either way; the setting is the first opener's (the other side connects to it).
+     * {@code COMPRESS=TRUE} only with {@code crm.eventstore.embedded.compress} (off by default): H2 then compresses
+     * every page it writes (LZF), which halves the file (events are JSON with the same names over and over) and cuts
+     * the import's CPU by a fifth, but H2 also raises the page size from 4 KiB to 64 KiB with it, so each small commit
+     * of the HTTP ingest rewrites sixteen times the bytes per changed row: half as much CPU again per command
+     * (docs/benchmarks.md, session 30). Each page records whether it is compressed, so a file written either way
+     * opens either way; the setting is the first opener's (the other side connects to it).
      */
     public static String embeddedEventStoreUrl(Path dataDir, boolean compress) {
         Path file = dataDir.toAbsolutePath().normalize().resolve("eventstore");
