@@ -48,6 +48,8 @@ final class SegmentStore implements ReadModelStore {
     private final RuleBook ruleBook;
     private final ProjectionVersion version;
     private final BooleanSupplier logs;
+    /** Set once this version's legacy changes are marked carried, so the periodic check stops asking the store. */
+    private volatile boolean legacyCarried;
 
     /** @param logs whether {@code version} writes the change log now (see {@link #logsChanges()}) */
     SegmentStore(MongoTemplate mongo, ProjectionVersion version, FxRates fx, SegmentForecaster forecaster,
@@ -167,8 +169,14 @@ final class SegmentStore implements ReadModelStore {
      * @return how many changes were copied now
      */
     long carryLegacyChanges() {
-        Query done = Query.query(Criteria.where("_id").is(LEGACY_CARRIED));
-        if (!mongo.collectionExists(legacyChanges) || mongo.exists(done, reevaluations)) {
+        if (legacyCarried) {
+            return 0;
+        }
+        if (!mongo.collectionExists(legacyChanges)) {
+            return 0; // still asked again: an instance of the earlier version may yet write them
+        }
+        if (mongo.exists(Query.query(Criteria.where("_id").is(LEGACY_CARRIED)), reevaluations)) {
+            legacyCarried = true;
             return 0;
         }
         long carried = 0;
@@ -182,6 +190,7 @@ final class SegmentStore implements ReadModelStore {
             afterId = page.isEmpty() ? afterId : page.get(page.size() - 1).id();
         } while (page.size() == CARRY_PAGE);
         mongo.save(new Document("_id", LEGACY_CARRIED), reevaluations);
+        legacyCarried = true;
         return carried;
     }
 

@@ -162,6 +162,7 @@ class SegmentChangeLogAcrossRebuildsTest {
 
         assertThat(first.carryLegacyChanges()).isEqualTo(legacy.size());
         assertThat(first.carryLegacyChanges()).isZero();
+        assertThat(store(1).carryLegacyChanges()).as("after a restart: marked carried in the store").isZero();
         assertThat(log()).containsExactlyInAnyOrderElementsOf(legacy);
         // It stays the version's: dropped with it, while the log is not.
         assertThat(first.collections()).contains(first.legacyChanges()).doesNotContain(first.changes());
