@@ -1,7 +1,6 @@
 package io.crmhistory.platform.eventstore;
 
 import io.crmhistory.platform.config.PlatformDefaultsEnvironmentPostProcessor;
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +37,7 @@ class EmbeddedEventStoreCompressionTest {
         // The file written uncompressed, opened by a version that compresses: old pages read, new ones added.
         String reopened = PlatformDefaultsEnvironmentPostProcessor.embeddedEventStoreUrl(plain, true);
         write(reopened, EVENTS, 100);
-        try (Connection connection = dataSource(reopened).getConnection();
+        try (Connection connection = EmbeddedH2HousekeepingTest.dataSource(reopened).getConnection();
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(
                      "SELECT COUNT(*), SUM(LENGTH(payload)) FROM events WHERE payload IS NOT NULL")) {
@@ -50,7 +49,7 @@ class EmbeddedEventStoreCompressionTest {
 
     /** Rows shaped like Axon's event entries: a JSON payload with the same names in every one. */
     private static void write(String url, int from, int count) throws SQLException {
-        try (Connection connection = dataSource(url).getConnection()) {
+        try (Connection connection = EmbeddedH2HousekeepingTest.dataSource(url).getConnection()) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("CREATE TABLE IF NOT EXISTS events (global_index BIGINT PRIMARY KEY, "
                         + "payload_type VARCHAR(255), payload BLOB)");
@@ -86,13 +85,5 @@ class EmbeddedEventStoreCompressionTest {
             bytes += payload(i).length;
         }
         return bytes;
-    }
-
-    private static JdbcDataSource dataSource(String url) {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL(url);
-        dataSource.setUser("sa");
-        dataSource.setPassword("");
-        return dataSource;
     }
 }

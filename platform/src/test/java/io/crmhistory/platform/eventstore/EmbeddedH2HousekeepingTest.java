@@ -87,7 +87,8 @@ class EmbeddedH2HousekeepingTest {
         connection.setAutoCommit(true);
     }
 
-    private static JdbcDataSource dataSource(String url) {
+    /** A data source on the file of {@code url} as the product's user opens it (also for the other tests here). */
+    static JdbcDataSource dataSource(String url) {
         JdbcDataSource dataSource = new JdbcDataSource();
         dataSource.setURL(url);
         dataSource.setUser("sa");
