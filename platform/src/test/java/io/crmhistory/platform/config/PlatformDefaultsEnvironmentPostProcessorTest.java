@@ -8,7 +8,10 @@ import org.springframework.mock.env.MockEnvironment;
 import static io.crmhistory.platform.config.PlatformDefaultsEnvironmentPostProcessor.H2_ROWS_PER_ANSWER;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The H2 client-wide rows per answer follows the event store's read batch size, unless the JVM was told otherwise. */
+/**
+ * The H2 client-wide rows per answer follows the event store's read batch size, unless the JVM was told otherwise;
+ * the embedded event store's URL compresses only when asked.
+ */
 class PlatformDefaultsEnvironmentPostProcessorTest {
 
     private String before;
@@ -37,6 +40,18 @@ class PlatformDefaultsEnvironmentPostProcessorTest {
         PlatformDefaultsEnvironmentPostProcessor.limitH2RowsPerAnswer(
                 new MockEnvironment().withProperty("crm.eventstore.read-batch-size", "30"));
         assertThat(System.getProperty(H2_ROWS_PER_ANSWER)).isEqualTo("30");
+    }
+
+    @Test
+    void theEmbeddedEventStoreIsCompressedOnlyWhenAsked() {
+        MockEnvironment environment = new MockEnvironment().withProperty("crm.data-dir", "/srv/crm");
+        var url = new PlatformDefaultsEnvironmentPostProcessor.EmbeddedEventStoreUrl(environment);
+        environment.getPropertySources().addLast(url);
+        assertThat((String) url.getProperty("spring.datasource.url")).startsWith("jdbc:h2:file:/srv/crm/eventstore;")
+                .doesNotContain("COMPRESS");
+
+        environment.setProperty("crm.eventstore.embedded.compress", "true");
+        assertThat((String) url.getProperty("spring.datasource.url")).endsWith(";COMPRESS=TRUE");
     }
 
     @Test
