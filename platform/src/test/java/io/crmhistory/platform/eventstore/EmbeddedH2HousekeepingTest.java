@@ -27,7 +27,7 @@ class EmbeddedH2HousekeepingTest {
     /** Random keys committed in small transactions leave many partly obsolete chunks, as an import does. */
     @Test
     void theJvmThatOpenedTheFileRewritesSparseChunksAndLosesNoRow() throws Exception {
-        JdbcDataSource owner = dataSource(PlatformDefaultsEnvironmentPostProcessor.embeddedEventStoreUrl(dataDir, true));
+        JdbcDataSource owner = dataSource(PlatformDefaultsEnvironmentPostProcessor.embeddedEventStoreUrl(dataDir, false));
         EmbeddedH2Housekeeping housekeeping = new EmbeddedH2Housekeeping(owner, Duration.ofHours(1), 60, 32 << 20);
         try (Connection connection = owner.getConnection()) {
             fill(connection);

@@ -23,7 +23,7 @@ class H2CloseAfterSpringTest {
     @Test
     void onceTheFileIsOpenH2sHookIsFoundAndNoLongerRunsBesideSpringsOwn() throws Exception {
         JdbcDataSource owner = new JdbcDataSource();
-        owner.setURL(PlatformDefaultsEnvironmentPostProcessor.embeddedEventStoreUrl(dataDir, true));
+        owner.setURL(PlatformDefaultsEnvironmentPostProcessor.embeddedEventStoreUrl(dataDir, false));
         try (Connection open = owner.getConnection()) {
             assertThat(H2CloseAfterSpring.h2HookFound()).as("org.h2.engine.OnExitDatabaseCloser.INSTANCE").isTrue();
 
