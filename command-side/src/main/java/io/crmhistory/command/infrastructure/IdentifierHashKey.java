@@ -2,17 +2,14 @@ package io.crmhistory.command.infrastructure;
 
 import io.crmhistory.platform.config.DataDirectory;
 import io.crmhistory.platform.config.OwnerOnlyFiles;
+import io.crmhistory.platform.security.HmacSha256;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /**
  * The deployment's key for hashing identifiers that must be recognised again but not reversed by guessing (an email
@@ -46,22 +43,7 @@ public class IdentifierHashKey {
 
     /** A key of its own for {@code purpose} (HMAC-SHA256 of the purpose's name), so no two uses share one. */
     public byte[] derive(String purpose) {
-        return hmac(key, purpose.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** HMAC-SHA256 of {@code text} (UTF-8) under {@code key}, in lower-case hex. */
-    static String hmacHex(byte[] key, String text) {
-        return HexFormat.of().formatHex(hmac(key, text.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static byte[] hmac(byte[] key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
+        return new HmacSha256(key).of(purpose.getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] load(DataDirectory dataDirectory, String configuredKey) {

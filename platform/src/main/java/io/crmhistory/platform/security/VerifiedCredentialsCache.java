@@ -7,10 +7,7 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -29,14 +26,14 @@ final class VerifiedCredentialsCache implements AuthenticationProvider {
 
     private final AuthenticationProvider verifier;
     private final Cache<String, Authentication> verified;
-    private final SecretKeySpec cacheKey;
+    private final HmacSha256 fingerprints;
 
     VerifiedCredentialsCache(AuthenticationProvider verifier, Duration ttl, long maximumSize) {
         this.verifier = verifier;
         this.verified = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(maximumSize).build();
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
+        this.fingerprints = new HmacSha256(key);
     }
 
     @Override
@@ -62,14 +59,7 @@ final class VerifiedCredentialsCache implements AuthenticationProvider {
     }
 
     private String fingerprint(String user, String password) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(cacheKey);
-            mac.update(user.getBytes(StandardCharsets.UTF_8));
-            mac.update((byte) 0);
-            return HexFormat.of().formatHex(mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
+        return HexFormat.of().formatHex(fingerprints.of(user.getBytes(StandardCharsets.UTF_8), new byte[] {0},
+                password.getBytes(StandardCharsets.UTF_8)));
     }
 }
