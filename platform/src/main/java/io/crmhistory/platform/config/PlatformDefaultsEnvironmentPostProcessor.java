@@ -55,6 +55,9 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
         defaults.put("server.error.include-stacktrace", "never");
         defaults.put("server.error.include-message", "never");
         defaults.put("spring.threads.virtual.enabled", "false");
+        // Spring MVC publishes an application event after every request, which nothing here listens to: 1.7 % of the
+        // request threads' CPU in a recorded minute of reads (session 30).
+        defaults.put("spring.mvc.publish-request-handled-events", "false");
         // Axon times every handler call as well as every unit of work around it (a command, a processor's batch of
         // events, a query), and each timing takes the thread's whole stack trace and schedules a warning: for every
         // event and twice for every command. The handlers' own timers are off; the units of work's (a warning after

@@ -3,6 +3,7 @@ package io.crmhistory.platform.config;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
 import org.springframework.mock.env.MockEnvironment;
 
 import static io.crmhistory.platform.config.PlatformDefaultsEnvironmentPostProcessor.H2_ROWS_PER_ANSWER;
@@ -10,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The H2 client-wide rows per answer follows the event store's read batch size, unless the JVM was told otherwise;
- * the embedded event store's URL compresses only when asked.
+ * the embedded event store's URL compresses only when asked; no application event per request unless configured.
  */
 class PlatformDefaultsEnvironmentPostProcessorTest {
 
@@ -52,6 +53,18 @@ class PlatformDefaultsEnvironmentPostProcessorTest {
 
         environment.setProperty("crm.eventstore.embedded.compress", "true");
         assertThat((String) url.getProperty("spring.datasource.url")).endsWith(";COMPRESS=TRUE");
+    }
+
+    @Test
+    void noEventIsPublishedPerRequestUnlessConfigured() {
+        MockEnvironment defaults = new MockEnvironment();
+        new PlatformDefaultsEnvironmentPostProcessor().postProcessEnvironment(defaults, new SpringApplication());
+        assertThat(defaults.getProperty("spring.mvc.publish-request-handled-events")).isEqualTo("false");
+
+        MockEnvironment configured = new MockEnvironment()
+                .withProperty("spring.mvc.publish-request-handled-events", "true");
+        new PlatformDefaultsEnvironmentPostProcessor().postProcessEnvironment(configured, new SpringApplication());
+        assertThat(configured.getProperty("spring.mvc.publish-request-handled-events")).isEqualTo("true");
     }
 
     @Test
