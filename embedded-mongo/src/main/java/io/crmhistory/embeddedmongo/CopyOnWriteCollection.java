@@ -118,38 +118,65 @@ final class CopyOnWriteCollection extends H2Collection {
     }
 
     /**
-     * How a document is matched against {@code query}: by the library's matcher, except for a condition
-     * {@code _id: {$in: [strings]}} (a batch's states, the segments of the customers a refresh names), which the library
-     * checks by walking the whole list for every document, hundreds of string comparisons (and a normalised copy
-     * of each value) per document found. In a directory rebuild at a million customers that walk was half of the query
-     * side's samples (the directory's segment refresh asks for thousands of ids at a time). Here the ids are put in a set once per query; the rest of the query, if any, is still the library's.
-     * An {@code _id} is never an array, so set membership is exactly what {@code $in} means for it.
+     * How a document is matched against {@code query}: by the library's matcher, except for a top-level condition
+     * {@code field: {$in: [strings]}} ({@code _id} for a batch's states and the segments of the customers a refresh
+     * names, {@code customerId} for the segment change log of a page of customers), which the library checks by
+     * walking the whole list for every document, hundreds of string comparisons (and a normalised copy of each
+     * value) per document found. In a directory rebuild at a million customers that walk was half of the query side's
+     * samples (the directory's segment refresh asks for thousands of ids at a time). Here the strings are put in a
+     * set once per query; a document whose field holds a string is matched by membership, which is what {@code $in}
+     * means for it; any other value (an array, whose elements {@code $in} matches one by one, a number, nothing)
+     * goes to the library's matcher with the condition, and the rest of the query, if any, is the library's as well.
      */
     private Predicate<Document> matcherOf(Document query) {
-        Set<String> ids = stringIdsIn(query);
-        if (ids == null) {
+        StringsIn in = StringsIn.of(query);
+        if (in == null) {
             return document -> documentMatchesQuery(document, query);
         }
+        Document condition = new Document(in.field(), query.get(in.field()));
+        Predicate<Document> inMatches = document -> document.get(in.field()) instanceof String value
+                ? in.values().contains(value)
+                : documentMatchesQuery(document, condition);
         Document rest = new Document(query);
-        rest.remove(ID);
-        Predicate<Document> idMatches = document -> document.get(ID) instanceof String id && ids.contains(id);
-        return rest.isEmpty() ? idMatches : idMatches.and(document -> documentMatchesQuery(document, rest));
+        rest.remove(in.field());
+        return rest.isEmpty() ? inMatches : inMatches.and(document -> documentMatchesQuery(document, rest));
     }
 
-    /** The ids of a top-level {@code _id: {$in: [...]}} whose values are all strings, or {@code null}. */
-    private static Set<String> stringIdsIn(Document query) {
-        if (query == null || !(query.get(ID) instanceof Document condition) || condition.size() != 1
-                || !(condition.get("$in") instanceof Collection<?> values)) {
-            return null;
-        }
-        Set<String> ids = new HashSet<>(Math.max(16, values.size() * 2));
-        for (Object value : values) {
-            if (!(value instanceof String id)) {
+    /** A top-level {@code field: {$in: [...]}} whose values are all strings, on a field that is not a path. */
+    private record StringsIn(String field, Set<String> values) {
+
+        /** The query's condition on {@code _id} if it is one, else its first other such condition, else null. */
+        static StringsIn of(Document query) {
+            if (query == null) {
                 return null;
             }
-            ids.add(id);
+            StringsIn onId = of(ID, query.get(ID));
+            if (onId != null) {
+                return onId;
+            }
+            for (String field : query.keySet()) {
+                StringsIn in = field.startsWith("$") || field.contains(".") ? null : of(field, query.get(field));
+                if (in != null) {
+                    return in;
+                }
+            }
+            return null;
         }
-        return ids;
+
+        private static StringsIn of(String field, Object condition) {
+            if (!(condition instanceof Document document) || document.size() != 1
+                    || !(document.get("$in") instanceof Collection<?> values)) {
+                return null;
+            }
+            Set<String> strings = new HashSet<>(Math.max(16, values.size() * 2));
+            for (Object value : values) {
+                if (!(value instanceof String string)) {
+                    return null;
+                }
+                strings.add(string);
+            }
+            return new StringsIn(field, strings);
+        }
     }
 
     /**

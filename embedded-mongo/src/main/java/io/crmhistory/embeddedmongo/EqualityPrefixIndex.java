@@ -19,8 +19,8 @@ import java.util.stream.Stream;
  * A secondary index for the embedded server, which has none of its own (mongo-java-server 1.47 ignores every
  * non-unique index, so a query by customer scanned the whole collection: seconds per history page). It answers
  * the one question the read models ask of their secondary indexes: the documents whose first indexed field
- * <em>equals</em> a value (at the top of the query or inside an {@code $and}; an array field matches by element,
- * as in MongoDB). The server then applies the whole
+ * <em>equals</em> a value or one of an {@code $in}'s (at the top of the query or inside an {@code $and}; an array
+ * field matches by element, as in MongoDB). The server then applies the whole
  * query to those documents and sorts them, so the rest of the index's keys, ranges and sorts stay correct, only
  * not accelerated. Entries are (value, document id) → position in an H2 map of the same store, committed with the
  * documents; a new index over existing documents is filled by the server when it is added.
@@ -87,14 +87,26 @@ final class EqualityPrefixIndex extends Index<Object> {
 
     @Override
     public boolean canHandle(Document query) {
-        return EqualityQueries.scalarEquality(query, field) != null;
+        return wantedValues(query) != null;
     }
 
     @Override
     public Iterable<Object> getPositions(Document query) {
         java.util.Set<Object> positions = new java.util.LinkedHashSet<>();
-        entriesEqualTo(EqualityQueries.scalarEquality(query, field)).forEach(key -> positions.add(entries.get(key)));
+        entriesEqualToAny(wantedValues(query)).forEach(key -> positions.add(entries.get(key)));
         return positions;
+    }
+
+    /**
+     * The values the query requires the first field to equal: one for an equality, each of an {@code $in} of
+     * scalars (the segment change log asked by a page of customers), or {@code null}. Without the {@code $in}, the
+     * server scanned the whole collection and matched every document against the whole list: the reconcile pass
+     * after a segment rebuild asked the log (2.6M changes) for a page of customers at a time, which at a million
+     * customers held one of the server's two workers for hours (session 31).
+     */
+    private Collection<?> wantedValues(Document query) {
+        Object value = EqualityQueries.scalarEquality(query, field);
+        return value != null ? List.of(value) : EqualityQueries.inValues(query, field);
     }
 
     /**
@@ -111,7 +123,12 @@ final class EqualityPrefixIndex extends Index<Object> {
 
     /** How many documents this index would give the query, counted up to {@code cap} (keys only, no document read). */
     long candidates(Document query, long cap) {
-        return entriesEqualTo(EqualityQueries.scalarEquality(query, field)).limit(cap).count();
+        return entriesEqualToAny(wantedValues(query)).limit(cap).count();
+    }
+
+    /** The entries whose value is one of {@code values}, value by value. */
+    private Stream<KeyValue> entriesEqualToAny(Collection<?> values) {
+        return values.stream().map(EqualityPrefixIndex::normalized).distinct().flatMap(this::entriesEqualTo);
     }
 
     /** The entries whose value is {@code value}: one per document, in document-id order. */
