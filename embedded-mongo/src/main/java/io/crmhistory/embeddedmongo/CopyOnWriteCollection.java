@@ -164,8 +164,8 @@ final class CopyOnWriteCollection extends H2Collection {
         }
 
         private static StringsIn of(String field, Object condition) {
-            if (!(condition instanceof Document document) || document.size() != 1
-                    || !(document.get("$in") instanceof Collection<?> values)) {
+            Collection<?> values = EqualityQueries.scalarsIn(condition);
+            if (values == null) {
                 return null;
             }
             Set<String> strings = new HashSet<>(Math.max(16, values.size() * 2));

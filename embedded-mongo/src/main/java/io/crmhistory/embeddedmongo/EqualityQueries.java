@@ -25,9 +25,14 @@ final class EqualityQueries {
 
     /** The scalar values of an {@code $in} on {@code field} at the query's top level or inside an {@code $and}, or null. */
     static Collection<?> inValues(Document query, String field) {
-        return find(query, value -> value instanceof Document condition && condition.size() == 1
-                && condition.get("$in") instanceof Collection<?> values
-                && values.stream().allMatch(EqualityQueries::isScalar) ? values : null, field);
+        return find(query, EqualityQueries::scalarsIn, field);
+    }
+
+    /** The values of a condition that is exactly {@code {$in: [scalars]}}, or null. */
+    static Collection<?> scalarsIn(Object condition) {
+        return condition instanceof Document document && document.size() == 1
+                && document.get("$in") instanceof Collection<?> values
+                && values.stream().allMatch(EqualityQueries::isScalar) ? values : null;
     }
 
     /**

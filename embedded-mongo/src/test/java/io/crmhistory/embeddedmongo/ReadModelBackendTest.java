@@ -453,7 +453,7 @@ class ReadModelBackendTest {
      * of the collection for each such query.
      */
     @Test
-    void anInOnAnIndexedFieldFindsWhatAScanFindsFromTheIndex() {
+    void anInOnAnIndexedFieldFindsWhatAScanFinds() {
         onServer("in.mv", client -> {
             com.mongodb.client.MongoDatabase database = client.getDatabase("crm");
             MongoCollection<org.bson.Document> items = database.getCollection("items");
