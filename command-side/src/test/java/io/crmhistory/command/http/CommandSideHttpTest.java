@@ -248,6 +248,9 @@ class CommandSideHttpTest {
         assertThat(mistyped.status()).as("not recorded as of now").isEqualTo(400);
         assertThat(mistyped.field()).isEqualTo("effectiveAT");
         assertThat(mistyped.body().path("errors").path(0).path("reason").asText()).contains("effectiveAt");
+        Answer queried = post("/api/customers/" + id + "/status?effectiveAt=" + WHEN, "{\"status\":\"CHURNED\",\"reason\":\"x\"}");
+        assertThat(queried.status()).as("a body field sent as a query parameter is not silently dropped").isEqualTo(400);
+        assertThat(queried.field()).isEqualTo("effectiveAt");
     }
 
     @Test

@@ -13,9 +13,11 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
 import org.springframework.util.unit.DataSize;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * Correlation ids, body size limits, strict JSON bodies and problem+json errors for both applications. Runs before
+ * Correlation ids, body size limits, strict JSON bodies and query strings, and problem+json errors for both applications. Runs before
  * Spring MVC's auto-configuration so that Boot's own problem handler and JSON converter step aside for ours.
  */
 @AutoConfiguration(before = {WebMvcAutoConfiguration.class, HttpMessageConvertersAutoConfiguration.class})
@@ -38,6 +40,21 @@ public class WebAutoConfiguration {
     MappingJackson2HttpMessageConverter strictJsonBodies(ObjectMapper objectMapper) {
         return new MappingJackson2HttpMessageConverter(
                 objectMapper.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
+    }
+
+    /**
+     * The API's query strings are as strict as its bodies: a parameter the endpoint does not take is refused. Only under
+     * {@code /api}: the actuator and the OpenAPI document have their own conventions.
+     */
+    @Bean
+    WebMvcConfigurer strictQueryParameters() {
+        UnknownQueryParameterInterceptor interceptor = new UnknownQueryParameterInterceptor();
+        return new WebMvcConfigurer() {
+            @Override
+            public void addInterceptors(InterceptorRegistry registry) {
+                registry.addInterceptor(interceptor).addPathPatterns("/api/**");
+            }
+        };
     }
 
     /** First of all filters, so even a 401 or 413 carries the correlation id. */

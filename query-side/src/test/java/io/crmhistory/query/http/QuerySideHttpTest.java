@@ -275,6 +275,10 @@ class QuerySideHttpTest {
                 "v", "+999999999-12-31T23:59:59Z", "id", "x")), "reader"), 400, "cursor");
         assertProblem(get("/api/customers/ada/history?order=sideways", "reader"), 400, "order");
         assertProblem(get("/api/customers/ada/value?minVersion=-1", "reader"), 400, "minVersion");
+        // a mistyped parameter is refused, not ignored: "type" would otherwise answer every type as if filtered
+        assertProblem(get("/api/customers/ada/history?type=PURCHASE", "reader"), 400, "type");
+        assertProblem(get("/api/customers?segment=LOYAL&sortBy=name", "reader"), 400, "sortBy");
+        assertProblem(get("/api/segments?limit=5", "reader"), 400, "limit");
         assertProblem(get("/api/customers/nobody", "reader"), 404, "customerId");
         assertProblem(get("/api/customers/nobody/history", "reader"), 404, "customerId");
         assertProblem(get("/api/customers/nobody/value", "reader"), 404, "customerId");
