@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -51,9 +52,11 @@ final class RebuildScenario {
                 throw new IllegalStateException("rebuild of " + name + ": " + accepted.status() + " " + accepted.body());
             }
             JsonNode state = projection;
+            PatientPoll poll = new PatientPoll(name, () -> projections(query));
             while (!(state.path("version").asLong() > previousVersion && "LIVE".equals(state.path("status").asText()))) {
                 Pause.briefly(Duration.ofMillis(50));
-                state = find(projections(query), name);
+                List<JsonNode> answer = poll.next();
+                state = answer == null ? state : find(answer, name);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             long events = state.path("headPosition").asLong() + 1;
@@ -95,6 +98,42 @@ final class RebuildScenario {
         JsonNode answer = query.get("/api/ops/projections").json();
         JsonNode items = answer.isArray() ? answer : answer.path("projections");
         return Stream.iterate(0, i -> i < items.size(), i -> i + 1).map(items::get).toList();
+    }
+
+    /**
+     * The progress poll of one rebuild: a poll that fails (a 60 s timeout while the query side is busy, a dropped
+     * connection) is logged and the next one tried, so a two-hour run does not end on one slow answer; after
+     * {@value #TOLERATED_FAILURES} failures in a row the server is taken to be stuck and the run stops.
+     */
+    static final class PatientPoll {
+
+        static final int TOLERATED_FAILURES = 5;
+
+        private final String projection;
+        private final Supplier<List<JsonNode>> projections;
+        private int failuresInARow;
+
+        PatientPoll(String projection, Supplier<List<JsonNode>> projections) {
+            this.projection = projection;
+            this.projections = projections;
+        }
+
+        /** The projections, or null when this poll failed and the next should be tried. */
+        List<JsonNode> next() {
+            try {
+                List<JsonNode> answer = projections.get();
+                failuresInARow = 0;
+                return answer;
+            } catch (UncheckedIOException e) {
+                failuresInARow++;
+                if (failuresInARow >= TOLERATED_FAILURES) {
+                    throw e;
+                }
+                BenchContext.log("polling the rebuild of " + projection + " failed (" + e.getMessage() + ": "
+                        + e.getCause() + "); " + failuresInARow + " of " + TOLERATED_FAILURES + " tolerated in a row");
+                return null;
+            }
+        }
     }
 
     /** A row of a version being rebuilt (it names who asked for it), not of a live version. */
