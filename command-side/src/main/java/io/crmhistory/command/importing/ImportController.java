@@ -4,7 +4,6 @@ import io.crmhistory.api.messaging.MetadataKeys;
 import io.crmhistory.platform.messaging.RequestMetadataInterceptor;
 import io.crmhistory.platform.web.CorrelationIdFilter;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.MediaType;
@@ -18,7 +17,6 @@ import java.util.UUID;
 /** {@code POST /api/import}: NDJSON, one command a line (SPEC section 4); role writer. */
 @RestController
 @Tag(name = "import", description = "Bulk import of customer commands as NDJSON (role writer)")
-@SecurityRequirement(name = "basic")
 class ImportController {
 
     private final NdjsonImporter importer;

@@ -5,7 +5,6 @@ import io.crmhistory.api.rules.SegmentationRuleSet;
 import io.crmhistory.command.infrastructure.CommandDispatcher;
 import io.crmhistory.platform.web.ClientInputException;
 import io.swagger.v3.oas.annotations.Operation;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PutMapping;
@@ -15,7 +14,6 @@ import org.springframework.web.bind.annotation.RestController;
 /** Publishes segmentation rules (SPEC section 6): role ops. */
 @RestController
 @Tag(name = "segmentation rules", description = "Publish a new version of the segmentation rules (role ops)")
-@SecurityRequirement(name = "basic")
 class SegmentationRulesController {
 
     private final CommandDispatcher commands;

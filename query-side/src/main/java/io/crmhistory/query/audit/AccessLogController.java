@@ -3,6 +3,8 @@ package io.crmhistory.query.audit;
 import io.crmhistory.api.customer.query.AuditAccessPage;
 import io.crmhistory.platform.web.ClientInputException;
 import io.crmhistory.query.web.Parameters;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -11,6 +13,7 @@ import java.time.Instant;
 
 /** The audit-access log, for operators (role ops): who looked at whose history, and when. */
 @RestController
+@Tag(name = "audit")
 class AccessLogController {
 
     private final AccessLog accessLog;
@@ -20,6 +23,7 @@ class AccessLogController {
     }
 
     /** @param to exclusive */
+    @Operation(summary = "Who read which customer's audit trail, and when (role ops)")
     @GetMapping("/api/audit/access-log")
     AuditAccessPage accessLog(@RequestParam(required = false) String customerId,
                               @RequestParam(required = false) String principal,

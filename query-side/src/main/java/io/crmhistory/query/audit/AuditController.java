@@ -3,13 +3,18 @@ package io.crmhistory.query.audit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhistory.api.customer.query.AuditedEvent;
 import io.crmhistory.api.customer.query.ChainVerificationView;
-import io.crmhistory.api.rules.PublishSegmentationRules;
 import io.crmhistory.api.customer.query.CustomerStateAsOf;
+import io.crmhistory.api.rules.PublishSegmentationRules;
 import io.crmhistory.platform.web.ClientInputException;
 import io.crmhistory.platform.web.CorrelationIdFilter;
 import io.crmhistory.query.web.Parameters;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -28,6 +33,7 @@ import java.util.Iterator;
  * refused for bad input or an unknown customer reads nothing and is not logged.
  */
 @RestController
+@Tag(name = "audit", description = "For auditors (role auditor): raw events, state as of an instant, hash-chain verification")
 class AuditController {
 
     static final String EVENTS = "events";
@@ -51,6 +57,10 @@ class AuditController {
      * @param to    exclusive
      * @param types comma-separated event type names, e.g. {@code PurchaseRecorded,RefundRecorded}
      */
+    @Operation(summary = "A customer's events as stored (JSON, NDJSON or CSV)")
+    @ApiResponse(responseCode = "200", description = "The events, streamed, in the format the Accept header prefers",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON_VALUE),
+                    @Content(mediaType = MediaType.APPLICATION_NDJSON_VALUE), @Content(mediaType = "text/csv")})
     @GetMapping("/api/audit/customers/{customerId}/events")
     ResponseEntity<StreamingResponseBody> events(@PathVariable String customerId,
                                                  @RequestParam(required = false) String from,
@@ -71,6 +81,7 @@ class AuditController {
      * @param asOf ISO-8601 with offset, not in the future; the clock's now when absent
      * @param axis {@code recorded} (default) or {@code occurred}
      */
+    @Operation(summary = "A customer's state as of an instant, as then known (recorded) or as now known (occurred)")
     @GetMapping("/api/audit/customers/{customerId}/state")
     CustomerStateAsOf state(@PathVariable String customerId,
                             @RequestParam(required = false) String asOf,
@@ -88,6 +99,7 @@ class AuditController {
         return state;
     }
 
+    @Operation(summary = "Verify that nothing in a customer's event stream was altered (hash chain)")
     @GetMapping("/api/audit/customers/{customerId}/verify")
     ChainVerificationView verify(@PathVariable String customerId, Principal principal, HttpServletRequest request) {
         String id = Parameters.customerId(customerId);
@@ -97,6 +109,7 @@ class AuditController {
     }
 
     /** The same proof for the history of segmentation rules, which decides every customer's segment. */
+    @Operation(summary = "Verify that nothing in the segmentation rule book was altered (hash chain)")
     @GetMapping("/api/audit/segmentation-rules/verify")
     ChainVerificationView verifyRuleBook(Principal principal, HttpServletRequest request) {
         ChainVerificationView verification = queries.verifyRuleBook();

@@ -10,6 +10,8 @@ import io.crmhistory.platform.web.ClientInputException;
 import io.crmhistory.query.projection.UnknownCustomerException;
 import io.crmhistory.query.segment.SegmentMembership;
 import io.crmhistory.query.web.Parameters;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.axonframework.queryhandling.SubscriptionQueryResult;
@@ -27,6 +29,7 @@ import reactor.core.publisher.Flux;
 import java.time.Duration;
 
 @RestController
+@Tag(name = "customers")
 class DirectoryController {
 
     /** Keeps idle event streams open through proxies and lets the server notice closed ones. */
@@ -42,6 +45,7 @@ class DirectoryController {
         this.queryGateway = queryGateway;
     }
 
+    @Operation(summary = "A customer: profile, status, segment and value")
     @GetMapping("/api/customers/{customerId}")
     CustomerView customer(@PathVariable String customerId,
                           @RequestParam(required = false) Long minVersion,
@@ -54,6 +58,7 @@ class DirectoryController {
      * @param sort {@code netRevenue}, {@code lastPurchaseAt}, {@code registeredAt} or {@code name} (default),
      *             {@code -} prefix for descending
      */
+    @Operation(summary = "Customers, filtered, searched and paged in the order asked")
     @GetMapping("/api/customers")
     CustomerPage customers(@RequestParam(required = false) String segment,
                            @RequestParam(required = false) String status,
@@ -71,6 +76,7 @@ class DirectoryController {
                 Parameters.oneOf("status", status, CustomerStatus.class), q, sort, Parameters.limit(limit), cursor));
     }
 
+    @Operation(summary = "A segment's customers, paged")
     @GetMapping("/api/segments/{name}/customers")
     CustomerPage segmentMembers(@PathVariable String name,
                                 @RequestParam(required = false) String sort,
@@ -88,6 +94,7 @@ class DirectoryController {
      * customer as the directory knows them, then an {@code update} event whenever a read model has
      * committed a change of theirs ({@code {"customerId", "readModel", "version"}}).
      */
+    @Operation(summary = "Live updates of a customer as server-sent events")
     @GetMapping(path = "/api/customers/{customerId}/updates", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     Flux<ServerSentEvent<Object>> updates(@PathVariable String customerId) {
         String id = Parameters.customerId(customerId);

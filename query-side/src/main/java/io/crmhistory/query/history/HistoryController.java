@@ -6,6 +6,8 @@ import io.crmhistory.api.customer.query.HistoryItemType;
 import io.crmhistory.api.customer.query.HistoryPage;
 import io.crmhistory.platform.web.ClientInputException;
 import io.crmhistory.query.web.Parameters;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -18,6 +20,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 @RestController
+@Tag(name = "customers")
 class HistoryController {
 
     private final HistoryQueries queries;
@@ -33,6 +36,7 @@ class HistoryController {
      * @param to       exclusive, ISO-8601 with offset
      * @param order    {@code desc} (default, newest first) or {@code asc}
      */
+    @Operation(summary = "A customer's interaction history, filtered and paged")
     @GetMapping("/api/customers/{customerId}/history")
     HistoryPage history(@PathVariable String customerId,
                         @RequestParam(required = false) String types,

@@ -5,6 +5,8 @@ import io.crmhistory.platform.web.FieldProblem;
 import io.crmhistory.query.projection.ProjectionCatalog;
 import io.crmhistory.query.projection.ProjectionProcessors;
 import io.crmhistory.query.projection.ProjectionVersion;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.extensions.mongo.eventhandling.deadletter.MongoDeadLetter;
 import org.axonframework.messaging.deadletter.Cause;
@@ -33,6 +35,7 @@ import java.util.Map;
  * {@code version} names the version being rebuilt.
  */
 @RestController
+@Tag(name = "ops: dead letters", description = "Events a read model could not apply, parked until retried or dropped (role ops)")
 class DeadLettersController {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLettersController.class);
@@ -48,6 +51,7 @@ class DeadLettersController {
         this.rebuilds = rebuilds;
     }
 
+    @Operation(summary = "A version's dead letters (the live version unless version is given)")
     @GetMapping("/api/ops/projections/{name}/dead-letters")
     DeadLetters list(@PathVariable String name, @RequestParam(required = false) Integer version) {
         ProjectionProcessors.Running running = running(name, version);
@@ -69,6 +73,7 @@ class DeadLettersController {
                 running.deadLetters().size(), sequences);
     }
 
+    @Operation(summary = "Retry one customer's dead letters")
     @PostMapping("/api/ops/projections/{name}/dead-letters/{sequenceId}/retry")
     RetryResult retry(@PathVariable String name, @PathVariable String sequenceId,
                       @RequestParam(required = false) Integer version, Principal principal) {
@@ -80,6 +85,7 @@ class DeadLettersController {
         return new RetryResult(succeeded ? 1 : 0, succeeded ? 0 : 1, running.deadLetters().amountOfSequences());
     }
 
+    @Operation(summary = "Retry every dead letter of a version")
     @PostMapping("/api/ops/projections/{name}/dead-letters/retry")
     RetryResult retryAll(@PathVariable String name, @RequestParam(required = false) Integer version,
                          Principal principal) {
@@ -100,6 +106,7 @@ class DeadLettersController {
         return new RetryResult(succeeded, failed, running.deadLetters().amountOfSequences());
     }
 
+    @Operation(summary = "Drop one customer's dead letters")
     @DeleteMapping("/api/ops/projections/{name}/dead-letters/{sequenceId}")
     DropResult drop(@PathVariable String name, @PathVariable String sequenceId,
                     @RequestParam(required = false) Integer version, Principal principal) {

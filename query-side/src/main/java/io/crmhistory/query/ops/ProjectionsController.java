@@ -5,6 +5,9 @@ import io.crmhistory.query.projection.ProjectionProcessors;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.ReadModel;
 import io.crmhistory.query.segment.SegmentReadModel;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -27,6 +30,7 @@ import java.util.List;
  * and cancelled here.
  */
 @RestController
+@Tag(name = "ops: projections", description = "Read models, their versions, progress and rebuilds (role ops)")
 class ProjectionsController {
 
     private final ProjectionProcessors processors;
@@ -44,6 +48,7 @@ class ProjectionsController {
         this.segments = segments;
     }
 
+    @Operation(summary = "Every read model's versions with their progress, lag and rate")
     @GetMapping("/api/ops/projections")
     List<ProjectionView> projections() {
         List<ProjectionView> views = new ArrayList<>();
@@ -53,12 +58,16 @@ class ProjectionsController {
         return views;
     }
 
+    @Operation(summary = "One read model's versions")
     @GetMapping("/api/ops/projections/{name}")
     List<ProjectionView> projection(@PathVariable String name) {
         rebuilds.readModel(name);
         return views(name);
     }
 
+    @Operation(summary = "Rebuild a read model beside its live version, which serves reads until the new one takes over")
+    @ApiResponse(responseCode = "202",
+            description = "Started: the new version with its progress; Location names the read model")
     @PostMapping("/api/ops/projections/{name}/rebuild")
     ResponseEntity<ProjectionView> rebuild(@PathVariable String name, Principal principal) {
         ProjectionVersion version = rebuilds.start(name, principal.getName());
@@ -66,6 +75,7 @@ class ProjectionsController {
                 .body(view(monitor.status(version, ProjectionMonitor.Role.REBUILD)));
     }
 
+    @Operation(summary = "Cancel a read model's running rebuild")
     @DeleteMapping("/api/ops/projections/{name}/rebuild")
     ProjectionView cancel(@PathVariable String name, Principal principal) {
         ProjectionVersion cancelled = rebuilds.cancel(name, principal.getName());

@@ -5,6 +5,9 @@ import io.crmhistory.platform.web.FieldProblem;
 import io.crmhistory.query.projection.UnknownCustomerException;
 import io.crmhistory.query.value.PurchaseHistories;
 import io.crmhistory.query.web.Parameters;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,6 +31,7 @@ import io.crmhistory.api.customer.query.ValueForecast;
 
 /** Fitting the value forecast (ops), reading its versions and a customer's forecast (reader). */
 @RestController
+@Tag(name = "value forecast", description = "The BG/NBD + Gamma-Gamma forecast: fitting it (role ops), its versions and a customer's forecast (role reader)")
 class ValueModelController {
 
     static final int DEFAULT_HORIZON_WEEKS = 52;
@@ -45,6 +49,8 @@ class ValueModelController {
     }
 
     /** @param request optional: {@code calibrationEnd} (YYYY-MM-DD, default today) and {@code horizonWeeks} (default 52) */
+    @Operation(summary = "Fit a new version of the forecast (role ops)")
+    @ApiResponse(responseCode = "201", description = "Fitted: the new version")
     @PostMapping("/api/ops/value-model/fit")
     ResponseEntity<ValueModelVersion> fit(@RequestBody(required = false) FitRequest request, Principal principal) {
         FitRequest given = request == null ? new FitRequest(null, null) : request;
@@ -54,22 +60,26 @@ class ValueModelController {
     }
 
     /** The fit running now, or the last one (this instance), with its progress. */
+    @Operation(summary = "Progress of the fit under way (role ops)")
     @GetMapping("/api/ops/value-model/fit")
     FitProgress fitProgress() {
         return models.progress().orElseThrow(() -> new ClientInputException(HttpStatus.NOT_FOUND, List.of(
                 new FieldProblem("fit", "no fit has run on this instance since it started"))));
     }
 
+    @Operation(summary = "The forecast version in force")
     @GetMapping("/api/value-model")
     ValueModelVersion current() {
         return models.current().orElseThrow(ValueModelController::noModel);
     }
 
+    @Operation(summary = "Every fitted version of the forecast")
     @GetMapping("/api/value-model/versions")
     List<ValueModelVersion> versions() {
         return models.versions();
     }
 
+    @Operation(summary = "A customer's forecast")
     @GetMapping("/api/customers/{customerId}/prediction")
     PredictionView prediction(@PathVariable String customerId, @RequestParam(required = false) Integer horizonWeeks,
                               @RequestParam(required = false) String asOf) {

@@ -11,7 +11,6 @@ import io.crmhistory.command.infrastructure.CommandDispatcher;
 import io.crmhistory.platform.web.ClientInputException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -36,7 +35,6 @@ import java.util.UUID;
 @RequestMapping(path = "/api/customers", consumes = MediaType.APPLICATION_JSON_VALUE,
         produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "customers", description = "Record what happens to customers (role writer)")
-@SecurityRequirement(name = "basic")
 class CustomerController {
 
     private final CommandDispatcher commands;
