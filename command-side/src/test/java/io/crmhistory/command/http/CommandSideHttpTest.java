@@ -307,6 +307,14 @@ class CommandSideHttpTest {
         assertThat(mediaType.status()).isEqualTo(415);
         assertThat(mediaType.field()).isEqualTo("Content-Type");
 
+        HttpHeaders csv = new HttpHeaders();
+        csv.setAccept(List.of(MediaType.parseMediaType("text/csv")));
+        Answer accept = call(HttpMethod.POST, "/api/customers/" + id + "/purchases", purchase("o-2", "1"), "writer",
+                MediaType.APPLICATION_JSON, csv);
+        assertThat(accept.status()).isEqualTo(406);
+        assertThat(accept.field()).isEqualTo("Accept");
+        assertThat(accept.body().path("errors").path(0).path("reason").asText()).contains("'text/csv'", "application/json");
+
         String huge = "{\"name\":\"" + "x".repeat(1_100_000) + "\"}";
         Answer tooLarge = post("/api/customers", huge);
         assertThat(tooLarge.status()).isEqualTo(413);

@@ -20,6 +20,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.lang.Nullable;
 import org.springframework.validation.FieldError;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -140,6 +141,17 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
                 (ex.getContentType() == null ? "missing" : "'" + ex.getContentType() + "' is not supported")
                         + "; supported: " + ex.getSupportedMediaTypes().stream().map(Object::toString)
                         .collect(Collectors.joining(", ")));
+        return handleExceptionInternal(ex, decorate(problem, request), headers, status, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMediaTypeNotAcceptable(HttpMediaTypeNotAcceptableException ex,
+                                                                      HttpHeaders headers, HttpStatusCode status,
+                                                                      WebRequest request) {
+        String asked = request.getHeader(HttpHeaders.ACCEPT);
+        ProblemDetail problem = ProblemResponses.withField(status, HttpHeaders.ACCEPT,
+                (asked == null ? "nothing" : "'" + asked + "'") + " cannot be answered; available: "
+                        + ex.getSupportedMediaTypes().stream().map(Object::toString).collect(Collectors.joining(", ")));
         return handleExceptionInternal(ex, decorate(problem, request), headers, status, request);
     }
 

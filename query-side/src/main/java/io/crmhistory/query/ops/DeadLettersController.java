@@ -14,6 +14,7 @@ import org.axonframework.messaging.deadletter.DeadLetter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -74,7 +75,7 @@ class DeadLettersController {
     }
 
     @Operation(summary = "Retry one customer's dead letters")
-    @PostMapping("/api/ops/projections/{name}/dead-letters/{sequenceId}/retry")
+    @PostMapping(path = "/api/ops/projections/{name}/dead-letters/{sequenceId}/retry", produces = MediaType.APPLICATION_JSON_VALUE)
     RetryResult retry(@PathVariable String name, @PathVariable String sequenceId,
                       @RequestParam(required = false) Integer version, Principal principal) {
         ProjectionProcessors.Running running = running(name, version);
@@ -86,7 +87,7 @@ class DeadLettersController {
     }
 
     @Operation(summary = "Retry every dead letter of a version")
-    @PostMapping("/api/ops/projections/{name}/dead-letters/retry")
+    @PostMapping(path = "/api/ops/projections/{name}/dead-letters/retry", produces = MediaType.APPLICATION_JSON_VALUE)
     RetryResult retryAll(@PathVariable String name, @RequestParam(required = false) Integer version,
                          Principal principal) {
         ProjectionProcessors.Running running = running(name, version);
@@ -107,7 +108,7 @@ class DeadLettersController {
     }
 
     @Operation(summary = "Drop one customer's dead letters")
-    @DeleteMapping("/api/ops/projections/{name}/dead-letters/{sequenceId}")
+    @DeleteMapping(path = "/api/ops/projections/{name}/dead-letters/{sequenceId}", produces = MediaType.APPLICATION_JSON_VALUE)
     DropResult drop(@PathVariable String name, @PathVariable String sequenceId,
                     @RequestParam(required = false) Integer version, Principal principal) {
         ProjectionProcessors.Running running = running(name, version);

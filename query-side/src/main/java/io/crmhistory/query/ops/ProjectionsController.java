@@ -9,6 +9,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -68,7 +69,7 @@ class ProjectionsController {
     @Operation(summary = "Rebuild a read model beside its live version, which serves reads until the new one takes over")
     @ApiResponse(responseCode = "202",
             description = "Started: the new version with its progress; Location names the read model")
-    @PostMapping("/api/ops/projections/{name}/rebuild")
+    @PostMapping(path = "/api/ops/projections/{name}/rebuild", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ProjectionView> rebuild(@PathVariable String name, Principal principal) {
         ProjectionVersion version = rebuilds.start(name, principal.getName());
         return ResponseEntity.status(HttpStatus.ACCEPTED).location(URI.create("/api/ops/projections/" + name))
@@ -76,7 +77,7 @@ class ProjectionsController {
     }
 
     @Operation(summary = "Cancel a read model's running rebuild")
-    @DeleteMapping("/api/ops/projections/{name}/rebuild")
+    @DeleteMapping(path = "/api/ops/projections/{name}/rebuild", produces = MediaType.APPLICATION_JSON_VALUE)
     ProjectionView cancel(@PathVariable String name, Principal principal) {
         ProjectionVersion cancelled = rebuilds.cancel(name, principal.getName());
         return new ProjectionView(name, cancelled.version(), "CANCELLED", -1, -1, 0, 0, 0, null, null, null, 0, null);

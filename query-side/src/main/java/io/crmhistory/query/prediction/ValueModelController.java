@@ -9,6 +9,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -51,7 +52,7 @@ class ValueModelController {
     /** @param request optional: {@code calibrationEnd} (YYYY-MM-DD, default today) and {@code horizonWeeks} (default 52) */
     @Operation(summary = "Fit a new version of the forecast (role ops)")
     @ApiResponse(responseCode = "201", description = "Fitted: the new version")
-    @PostMapping("/api/ops/value-model/fit")
+    @PostMapping(path = "/api/ops/value-model/fit", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ValueModelVersion> fit(@RequestBody(required = false) FitRequest request, Principal principal) {
         FitRequest given = request == null ? new FitRequest(null, null) : request;
         LocalDate calibrationEnd = date("calibrationEnd", given.calibrationEnd());

@@ -278,6 +278,12 @@ class RebuildsAndDeadLettersTest {
         HttpResponse<String> asReader = send(request("/api/ops/projections/value/rebuild", "reader")
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(asReader.statusCode()).isEqualTo(403);
+        List<String> before = versions("value");
+        HttpResponse<String> asCsv = send(request("/api/ops/projections/value/rebuild", "ops").header("Accept", "text/csv")
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(asCsv.statusCode()).as("refused before starting, not after").isEqualTo(406);
+        assertThat(json(asCsv).get("errors").get(0).get("field").asText()).isEqualTo("Accept");
+        assertThat(versions("value")).as("no rebuild started (nor finished)").isEqualTo(before).hasSize(1);
     }
 
     @Test
@@ -515,6 +521,14 @@ class RebuildsAndDeadLettersTest {
 
     private HttpResponse<String> get(String path, String user) {
         return send(request(path, user).GET().build());
+    }
+
+    /** Each version of a read model as "version status". */
+    private List<String> versions(String projection) {
+        List<String> versions = new ArrayList<>();
+        json(get("/api/ops/projections/" + projection, "ops"))
+                .forEach(version -> versions.add(version.get("version").asInt() + " " + version.get("status").asText()));
+        return versions;
     }
 
     private HttpResponse<String> post(String path) {
