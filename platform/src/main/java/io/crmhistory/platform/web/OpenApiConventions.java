@@ -73,6 +73,16 @@ public class OpenApiConventions implements OpenApiCustomizer {
         }
     }
 
+    /** Money as it travels: {@code {"value": "149.90", "currency": "EUR"}}, the value a decimal string. */
+    static Schema<?> moneySchema() {
+        return new ObjectSchema()
+                .description("An amount in one ISO 4217 currency; the value is a decimal string, never a binary number")
+                .addProperty("value", new StringSchema().pattern("^-?[0-9]{1,15}(\\.[0-9]+)?$").example("149.90")
+                        .description("at most 15 digits before the point and as many after it as the currency has"))
+                .addProperty("currency", new StringSchema().pattern("^[A-Z]{3}$").example("EUR"))
+                .required(List.of("value", "currency"));
+    }
+
     /** RFC 9457 with the two members this product adds (see {@link ProblemResponses}). */
     private static Schema<?> problemSchema() {
         return new ObjectSchema()

@@ -2,6 +2,8 @@ package io.crmhistory.platform.web;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.crmhistory.api.money.Money;
+import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -80,6 +82,12 @@ public class WebAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springdoc.core.customizers.OpenApiCustomizer")
     static class OpenApiDescription {
+
+        static {
+            // springdoc reads types with its own ObjectMapper, which has not the application's Money mix-in: it would
+            // describe value as a number and add the derived negative/positive, which a request must not send.
+            SpringDocUtils.getConfig().replaceWithSchema(Money.class, OpenApiConventions.moneySchema());
+        }
 
         @Bean
         OpenApiConventions openApiConventions() {
