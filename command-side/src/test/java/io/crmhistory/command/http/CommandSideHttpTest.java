@@ -328,7 +328,7 @@ class CommandSideHttpTest {
     }
 
     @Test
-    void credentialsAndRolesAreRequired() {
+    void credentialsAndRolesAreRequired() throws Exception {
         Answer anonymous = call(HttpMethod.POST, "/api/customers", "{\"name\":\"Ada\"}", null, MediaType.APPLICATION_JSON, null);
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.headers().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
@@ -347,7 +347,11 @@ class CommandSideHttpTest {
         assertThat(writerPublishing.status()).isEqualTo(403);
 
         assertThat(call(HttpMethod.GET, "/actuator/health", null, null, null, null).status()).isEqualTo(200);
-        OpenApiSnapshot.assertMatches(http.getForEntity("/v3/api-docs", String.class).getBody(), "command-side.json");
+        String apiDocs = http.getForEntity("/v3/api-docs", String.class).getBody();
+        OpenApiSnapshot.assertMatches(apiDocs, "command-side.json");
+        JsonNode amount = json.readTree(apiDocs).at("/components/schemas/Purchase/properties/amount/properties");
+        assertThat(amount.at("/value/type").asText()).as("money travels as a decimal string").isEqualTo("string");
+        assertThat(amount.has("negative")).as("a derived property a request must not send").isFalse();
     }
 
     @Test
