@@ -139,8 +139,7 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
                                                                      WebRequest request) {
         ProblemDetail problem = ProblemResponses.withField(status, "Content-Type",
                 (ex.getContentType() == null ? "missing" : "'" + ex.getContentType() + "' is not supported")
-                        + "; supported: " + ex.getSupportedMediaTypes().stream().map(Object::toString)
-                        .collect(Collectors.joining(", ")));
+                        + "; supported: " + listed(ex.getSupportedMediaTypes()));
         return handleExceptionInternal(ex, decorate(problem, request), headers, status, request);
     }
 
@@ -151,7 +150,7 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
         String asked = request.getHeader(HttpHeaders.ACCEPT);
         ProblemDetail problem = ProblemResponses.withField(status, HttpHeaders.ACCEPT,
                 (asked == null ? "nothing" : "'" + asked + "'") + " cannot be answered; available: "
-                        + ex.getSupportedMediaTypes().stream().map(Object::toString).collect(Collectors.joining(", ")));
+                        + listed(ex.getSupportedMediaTypes()));
         return handleExceptionInternal(ex, decorate(problem, request), headers, status, request);
     }
 
@@ -181,6 +180,10 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
     private static ProblemDetail decorate(ProblemDetail problem, HttpServletRequest request) {
         ProblemResponses.decorate(problem, request);
         return problem;
+    }
+
+    private static String listed(List<?> mediaTypes) {
+        return mediaTypes.stream().map(Object::toString).collect(Collectors.joining(", "));
     }
 
     private static <T extends Throwable> T causeOf(Throwable e, Class<T> type) {

@@ -83,14 +83,12 @@ public class WebAutoConfiguration {
     @ConditionalOnClass(name = "org.springdoc.core.customizers.OpenApiCustomizer")
     static class OpenApiDescription {
 
-        static {
-            // springdoc reads types with its own ObjectMapper, which has not the application's Money mix-in: it would
-            // describe value as a number and add the derived negative/positive, which a request must not send.
-            SpringDocUtils.getConfig().replaceWithSchema(Money.class, OpenApiConventions.moneySchema());
-        }
-
         @Bean
         OpenApiConventions openApiConventions() {
+            // springdoc reads types with its own ObjectMapper, which has not the application's Money mix-in: it would
+            // describe value as a number and add the derived negative/positive, which a request must not send. Set
+            // here, before the first request for the description builds it.
+            SpringDocUtils.getConfig().replaceWithSchema(Money.class, OpenApiConventions.moneySchema());
             return new OpenApiConventions();
         }
     }
