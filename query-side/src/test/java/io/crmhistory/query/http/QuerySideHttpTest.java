@@ -197,6 +197,12 @@ class QuerySideHttpTest {
         JsonNode window = get("/api/customers/ada/history?from=2025-11-21T00:00:00Z&to=2025-12-31T00:00:00%2B01:00"
                 + "&types=REFUND,PURCHASE", "reader").json();
         assertThat(window.get("items")).extracting(item -> item.get("type").asText()).containsExactly("PURCHASE", "REFUND");
+
+        // An empty page of a known customer is an answer; of an unknown one, a 404, whatever the filter.
+        JsonNode none = get("/api/customers/ada/history?from=2030-01-01T00:00:00Z", "reader").json();
+        assertThat(none.get("items")).isEmpty();
+        assertThat(none.hasNonNull("nextCursor")).isFalse();
+        assertProblem(get("/api/customers/nobody/history?types=PURCHASE", "reader"), 404, "customerId");
     }
 
     @Test
