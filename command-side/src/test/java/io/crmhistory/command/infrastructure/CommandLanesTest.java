@@ -113,6 +113,12 @@ class CommandLanesTest {
     }
 
     @Test
+    void lanesAreAsConfiguredOrOnePerProcessor() {
+        assertThat(CommandLanes.lanesFor(3)).isEqualTo(3);
+        assertThat(CommandLanes.lanesFor(0)).isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
     void aBatchCommitsTogetherAndARefusedCommandIsUndoneAlone() {
         lanes = oneLaneNotStarted(context, meters);
         assertABatchCommitsTogetherAndARefusedCommandIsUndoneAlone(lanes, meters, context.getBean(EventStore.class), "batch-");
