@@ -110,7 +110,8 @@ public class CommandLanes implements SmartLifecycle {
                 .publishPercentiles(0.5, 0.99)
                 .register(meters);
         this.batchSize = batchSize;
-        for (int i = 0; i < lanesFor(laneCount); i++) {
+        int lanesToRun = lanesFor(laneCount);
+        for (int i = 0; i < lanesToRun; i++) {
             lanes.add(new Lane(i, laneCapacity));
         }
     }
