@@ -119,11 +119,11 @@ public class CommandLanes implements SmartLifecycle {
     /**
      * The lanes to run: as configured, or (0) one per processor. A lane's transaction keeps a core busy while it
      * records its batch, so more lanes than cores only split the commands into smaller batches that each pay a
-     * commit: on two cores, 2 lanes against 4 took 11 % less command-side CPU per command from 4 clients, 8–20 % less
-     * per imported line, and about as much from 16 clients (docs/benchmarks.md, session 33).
+     * commit: on two cores, 2 lanes against 4 took 11 % less command-side CPU per command from 4 clients; from 16
+     * clients and per imported line the runs overlapped (docs/benchmarks.md, session 33).
      */
     static int lanesFor(int configured) {
-        return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors());
+        return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
     }
 
     /**
