@@ -2,6 +2,8 @@ package io.crmhistory.command.infrastructure;
 
 import io.crmhistory.api.customer.command.CommandResult;
 import io.crmhistory.api.customer.command.RegisterCustomer;
+import io.crmhistory.api.customer.event.CustomerPersonalDataErased;
+import io.crmhistory.api.customer.event.CustomerRegistered;
 import io.crmhistory.platform.privacy.CustomerKeyStore;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,6 +15,8 @@ import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.callbacks.FutureCallback;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.caching.Cache;
+import org.axonframework.eventsourcing.eventstore.DomainEventStream;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.MessageDispatchInterceptor;
 import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -81,6 +85,7 @@ public class CommandLanes implements SmartLifecycle {
     private final TransactionTemplate batchTransaction;
     private final TransactionTemplate savepoint;
     private final CustomerKeyStore keys;
+    private final EventStore eventStore;
     private final Cache customerCache;
     private final DistributionSummary batchSizes;
     private final int batchSize;
@@ -91,6 +96,7 @@ public class CommandLanes implements SmartLifecycle {
     CommandLanes(CommandBus commandBus, CommandGateway retryingGateway,
                  List<MessageDispatchInterceptor<? super CommandMessage<?>>> dispatchInterceptors,
                  CommandTargetResolver targetResolver, PlatformTransactionManager transactions, CustomerKeyStore keys,
+                 EventStore eventStore,
                  @Qualifier("customerCache") Cache customerCache, MeterRegistry meters,
                  @Value("${crm.commands.lanes:0}") int laneCount,
                  @Value("${crm.commands.lane-capacity:256}") int laneCapacity,
@@ -103,6 +109,7 @@ public class CommandLanes implements SmartLifecycle {
         this.savepoint = new TransactionTemplate(transactions);
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.keys = keys;
+        this.eventStore = eventStore;
         this.customerCache = customerCache;
         this.batchSizes = DistributionSummary.builder("crm.commands.batch")
                 .description("Customer commands recorded per database transaction")
@@ -356,23 +363,41 @@ public class CommandLanes implements SmartLifecycle {
     }
 
     /**
-     * Destroys the keys created ahead for registrations the batch did not record: the customer existed already (an
-     * erased customer has no key, and must never get one again, or its old ciphertexts would be tried with it), or
-     * the command was refused. Nothing else can have used such a key: a customer's commands all run on this lane,
-     * and none of this customer's was recorded.
+     * Destroys the keys created ahead for registrations the batch did not record, unless the customer's stored events
+     * show a registration made with the key after all. A key created here is needed only by such a registration: the
+     * customer existed already (an erased customer has no key, and must never get one again, or its old ciphertexts
+     * would be tried with it), or the command was refused. The store is asked because an outcome is not always the
+     * truth: a commit that reached the database and then failed (a connection broken before its answer) is recorded
+     * again one by one, and its registrations are then refused as registered already, with their events stored and
+     * encrypted with this key. Destroying it would make those customers' personal data unreadable for good.
      */
     private void discardKeysOfRefusedRegistrations(Set<String> keysCreated, List<Task> batch, Predicate<Task> recorded) {
         for (String customerId : keysCreated) {
             boolean registered = batch.stream().anyMatch(task -> task.customerId().equals(customerId)
                     && task.message().getPayload() instanceof RegisterCustomer && recorded.test(task));
-            if (!registered) {
-                try {
+            try {
+                if (!registered && !registeredAndNotErased(customerId)) {
                     keys.destroy(customerId);
-                } catch (RuntimeException e) {
-                    log.warn("The unused key of customer {} could not be destroyed", customerId, e);
                 }
+            } catch (RuntimeException e) {
+                log.warn("The unused key of customer {} could not be destroyed", customerId, e);
             }
         }
+    }
+
+    /** From the stored events (not a snapshot, not the cache): registered, and not erased since. */
+    private boolean registeredAndNotErased(String customerId) {
+        boolean registered = false;
+        DomainEventStream events = eventStore.readEvents(customerId, 0);
+        while (events.hasNext()) {
+            Class<?> type = events.next().getPayloadType();
+            if (CustomerRegistered.class.equals(type)) {
+                registered = true;
+            } else if (CustomerPersonalDataErased.class.equals(type)) {
+                return false;
+            }
+        }
+        return registered;
     }
 
     private static boolean recorded(Task task) {

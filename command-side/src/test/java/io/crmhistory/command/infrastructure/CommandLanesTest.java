@@ -10,6 +10,8 @@ import io.crmhistory.api.messaging.MetadataKeys;
 import io.crmhistory.api.money.Money;
 import io.crmhistory.command.customer.CustomerConflictException;
 import io.crmhistory.platform.privacy.CustomerKeyStore;
+import io.crmhistory.platform.privacy.PersonalDataProtector;
+import io.crmhistory.platform.privacy.PersonalFields;
 import io.crmhistory.platform.testing.TemporaryDataDirectory;
 import io.crmhistory.platform.web.CorrelationIdFilter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -45,6 +47,9 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.TransactionSystemException;
 
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
@@ -54,6 +59,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -216,6 +222,66 @@ class CommandLanesTest {
     }
 
     /**
+     * A batch whose commit reached the store and failed afterwards (the connection broke before its answer) is
+     * recorded again one by one: its registration is then refused as registered already (by the batch itself), and
+     * the key it created ahead must stay, because the stored events are encrypted with it.
+     */
+    @Test
+    void aBatchWhoseCommitLandedBeforeItFailedKeepsTheKeyItsEventsAreEncryptedWith() {
+        JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+        PlatformTransactionManager landsThenFails = new CommitLandsThenFailsOnce(
+                context.getBean(PlatformTransactionManager.class));
+        lanes = oneLaneNotStarted(context, meters, context.getBean(CommandBus.class), landsThenFails);
+        List<CompletableFuture<CommandResult>> results = List.of(
+                lanes.submit(register("landed-a", "landed-a@example.com"), Map.of()),
+                lanes.submit(purchase("landed-a", "o-1"), Map.of()));
+        lanes.start();
+
+        assertThat(results.get(0)).failsWithin(10, TimeUnit.SECONDS).withThrowableThat()
+                .havingCause().isInstanceOf(CustomerConflictException.class);
+        assertThat(results.get(1).join().recorded()).as("stored by the batch; a duplicate of itself").isFalse();
+        List<? extends DomainEventMessage<?>> events = context.getBean(EventStore.class).readEvents("landed-a")
+                .asStream().toList();
+        assertThat(events).as("stored once: registered, purchased, activated by the purchase").map(
+                event -> event.getPayloadType().getSimpleName())
+                .containsExactly("CustomerRegistered", "PurchaseRecorded", "CustomerStatusChanged");
+        assertThat(keyRows(jdbc, "landed-a")).isOne();
+        String storedName = ((CustomerRegistered) events.get(0).getPayload()).name();
+        assertThat(context.getBean(PersonalDataProtector.class).reveal("landed-a", PersonalFields.NAME, storedName))
+                .contains("Ada");
+    }
+
+    /** Commits, then reports the first commit of a transaction of its own as failed, as a broken connection would. */
+    static final class CommitLandsThenFailsOnce implements PlatformTransactionManager {
+
+        private final PlatformTransactionManager transactions;
+        private final AtomicBoolean armed = new AtomicBoolean(true);
+
+        CommitLandsThenFailsOnce(PlatformTransactionManager transactions) {
+            this.transactions = transactions;
+        }
+
+        @Override
+        public TransactionStatus getTransaction(TransactionDefinition definition) {
+            return transactions.getTransaction(definition);
+        }
+
+        @Override
+        public void commit(TransactionStatus status) {
+            boolean ownTransaction = status.isNewTransaction() && !status.hasSavepoint();
+            transactions.commit(status);
+            if (ownTransaction && armed.compareAndSet(true, false)) {
+                throw new TransactionSystemException("the connection broke before the commit was acknowledged");
+            }
+        }
+
+        @Override
+        public void rollback(TransactionStatus status) {
+            transactions.rollback(status);
+        }
+    }
+
+    /**
      * With Axon Server the application's bus routes every command through the server, and a handler's exception comes
      * back as a generic CommandExecutionException: the lanes dispatch to the bus's local segment instead, so a batch
      * shares its transaction and a refused command is refused with its own reason.
@@ -274,13 +340,18 @@ class CommandLanesTest {
         return oneLaneNotStarted(context, meters, context.getBean(CommandBus.class));
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     static CommandLanes oneLaneNotStarted(ApplicationContext context, SimpleMeterRegistry meters, CommandBus bus) {
+        return oneLaneNotStarted(context, meters, bus, context.getBean(PlatformTransactionManager.class));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static CommandLanes oneLaneNotStarted(ApplicationContext context, SimpleMeterRegistry meters, CommandBus bus,
+                                          PlatformTransactionManager transactions) {
         List<MessageDispatchInterceptor<? super CommandMessage<?>>> interceptors = (List) context
                 .getBeanProvider(MessageDispatchInterceptor.class).orderedStream().toList();
         return new CommandLanes(bus, context.getBean(CommandGateway.class), interceptors,
-                context.getBean(CommandTargetResolver.class), context.getBean(PlatformTransactionManager.class),
-                context.getBean(CustomerKeyStore.class), context.getBean("customerCache", Cache.class), meters, 1, 16, 100);
+                context.getBean(CommandTargetResolver.class), transactions, context.getBean(CustomerKeyStore.class),
+                context.getBean(EventStore.class), context.getBean("customerCache", Cache.class), meters, 1, 16, 100);
     }
 
     private static RegisterCustomer register(String customerId, String email) {

@@ -9,7 +9,10 @@ import io.crmhistory.platform.web.ClientInputException;
 import io.crmhistory.platform.web.CorrelationIdFilter;
 import io.crmhistory.query.web.Parameters;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.media.SchemaProperty;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -58,9 +61,15 @@ class AuditController {
      * @param types comma-separated event type names, e.g. {@code PurchaseRecorded,RefundRecorded}
      */
     @Operation(summary = "A customer's events as stored (JSON, NDJSON or CSV)")
-    @ApiResponse(responseCode = "200", description = "The events, streamed, in the format the Accept header prefers",
-            content = {@Content(mediaType = MediaType.APPLICATION_JSON_VALUE),
-                    @Content(mediaType = MediaType.APPLICATION_NDJSON_VALUE), @Content(mediaType = "text/csv")})
+    @ApiResponse(responseCode = "200", description = "The events, streamed, in the format the Accept header prefers: "
+            + "JSON (one document), NDJSON (one event a line) or CSV (RFC 4180, a header row, then one event a row with "
+            + "its payload as JSON in the last cell)",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schemaProperties = {
+                    @SchemaProperty(name = "customerId", schema = @Schema(type = "string")),
+                    @SchemaProperty(name = "events", array = @ArraySchema(schema = @Schema(implementation = AuditedEvent.class)))}),
+                    @Content(mediaType = MediaType.APPLICATION_NDJSON_VALUE,
+                            schema = @Schema(implementation = AuditedEvent.class)),
+                    @Content(mediaType = "text/csv", schema = @Schema(type = "string", example = EventExport.CSV_EXAMPLE))})
     @GetMapping("/api/audit/customers/{customerId}/events")
     ResponseEntity<StreamingResponseBody> events(@PathVariable String customerId,
                                                  @RequestParam(required = false) String from,

@@ -27,8 +27,16 @@ import java.util.Map;
  */
 final class EventExport {
 
-    static final List<String> CSV_COLUMNS = List.of("sequence", "type", "revision", "occurredAt", "recordedAt",
-            "principal", "correlationId", "source", "hash", "eventId", "payload");
+    static final String CSV_HEADER = "sequence,type,revision,occurredAt,recordedAt,principal,correlationId,source,hash,"
+            + "eventId,payload";
+    static final List<String> CSV_COLUMNS = List.of(CSV_HEADER.split(","));
+
+    /** The header and one row as {@link #write} puts them: the OpenAPI document's example of the CSV export. */
+    static final String CSV_EXAMPLE = CSV_HEADER + "\r\n"
+            + "1,PurchaseRecorded,1,2025-02-01T09:30:00Z,2025-02-01T09:30:02Z,importer,corr-ada,import,"
+            + "5d41402abc4b2a76b9719d911017c592ae2b5c0f8d3e4c4e8a8a1f0b2c3d4e5f,0b6f3a52-7c1e-4a8e-9d2b-3e5f6a7b8c9d,"
+            + "\"{\"\"customerId\"\":\"\"ada\"\",\"\"orderId\"\":\"\"o-1\"\",\"\"amount\"\":{\"\"value\"\":\"\"149.90\"\","
+            + "\"\"currency\"\":\"\"EUR\"\"},\"\"lines\"\":[],\"\"occurredAt\"\":\"\"2025-02-01T09:30:00Z\"\"}\"\r\n";
 
     private final ObjectMapper json;
     private final RevisionResolver revisions = new AnnotationRevisionResolver();

@@ -181,6 +181,10 @@ class AuditHttpTest {
         JsonNode payload = json(payloadCell.substring(1, payloadCell.length() - 1).replace("\"\"", "\""));
         assertThat(payload.get("orderId").asText()).isEqualTo("o-1");
         assertThat(payload.get("customerId").asText()).isEqualTo("ada");
+
+        String[] documented = EventExport.CSV_EXAMPLE.split("\r\n");
+        assertThat(documented[0]).as("the OpenAPI example's header").isEqualTo(rows[0]);
+        assertThat(documented[1]).as("the OpenAPI example's row").startsWith("1,PurchaseRecorded,1,").endsWith("}\"");
     }
 
     @Test
