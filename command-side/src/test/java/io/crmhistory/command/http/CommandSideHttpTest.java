@@ -349,6 +349,9 @@ class CommandSideHttpTest {
         assertThat(call(HttpMethod.GET, "/actuator/health", null, null, null, null).status()).isEqualTo(200);
         String apiDocs = http.getForEntity("/v3/api-docs", String.class).getBody();
         OpenApiSnapshot.assertMatches(apiDocs, "command-side.json");
+        ResponseEntity<String> yaml = http.getForEntity("/v3/api-docs.yaml", String.class);
+        assertThat(yaml.getStatusCode().value()).as("the YAML form is as public as the JSON").isEqualTo(200);
+        assertThat(yaml.getBody()).startsWith("openapi: 3");
         JsonNode amount = json.readTree(apiDocs).at("/components/schemas/Purchase/properties/amount/properties");
         assertThat(amount.at("/value/type").asText()).as("money travels as a decimal string").isEqualTo("string");
         assertThat(amount.has("negative")).as("a derived property a request must not send").isFalse();
