@@ -28,7 +28,7 @@ public class MapSizes {
         byte[] key = Base64.getDecoder().decode(Files.readString(dir.resolve("master.key")).trim());
         DerivedKeys keys = new DerivedKeys(new SecretKeySpec(key, "AES"));
         String name = XtsEncryptedFiles.name(dir.resolve("readmodel-4.mv"), keys.derivePassword("readmodel-file"));
-        MVStore store = ReadModelBackend.storeBuilder(name, 64, false).readOnly().open();
+        MVStore store = new MVStore.Builder().fileName(name).cacheSize(64).readOnly().open();
         Method docType = ReadModelBackend.class.getDeclaredMethod("documentMapType");
         Method idxType = ReadModelBackend.class.getDeclaredMethod("indexMapType");
         docType.setAccessible(true);

@@ -35,6 +35,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
@@ -322,6 +327,84 @@ class ReadModelBackendTest {
                     .isInstanceOf(MongoWriteException.class).hasMessageContaining("duplicate key");
         } finally {
             restarted.shutdown();
+        }
+    }
+
+    @Test
+    void writesGoOnWhileACommitWritesItsChunkAndTheChunkHoldsOnlyWhatCameBeforeItsSnapshot() throws Exception {
+        Path file = dir.resolve("snapshot.mv");
+        FileWriteGate gate = new FileWriteGate();
+        gate.open(file.toString(), false, "test-only".toCharArray());
+        MVStore store = new MVStore.Builder().adoptFileStore(gate).autoCommitDisabled().autoCommitBufferSize(0).open();
+        ReadModelBackend backend = new ReadModelBackend(store, Duration.ofHours(1), NO_EARLY_COMMIT, SpaceReclaim.NONE);
+        MongoServer server = new MongoServer(backend);
+        InetSocketAddress address = server.bind();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try (MongoClient client = MongoClients.create("mongodb://" + address.getHostString() + ":" + address.getPort())) {
+            MongoCollection<org.bson.Document> customers = client.getDatabase("crm").getCollection("customers");
+            customers.insertMany(documents(0, 100));
+            backend.commit();
+            customers.replaceOne(Filters.eq("_id", "c-5"), new org.bson.Document("_id", "c-5").append("n", -5));
+
+            gate.holdNextCommit();
+            Future<?> commit = threads.submit(backend::commit);
+            assertThat(gate.holding.await(10, TimeUnit.SECONDS)).as("the commit took its snapshot").isTrue();
+            // The commit is held after its snapshot: these writes run now, or (held behind it) time out here.
+            Future<?> writes = threads.submit(() -> {
+                customers.insertMany(documents(100, 200));
+                customers.replaceOne(Filters.eq("_id", "c-6"), new org.bson.Document("_id", "c-6").append("n", -6));
+            });
+            writes.get(10, TimeUnit.SECONDS);
+            assertThat(commit).isNotDone();
+            gate.release.countDown();
+            commit.get(10, TimeUnit.SECONDS);
+        } finally {
+            threads.shutdownNow();
+        }
+        store.closeImmediately(); // what a SIGKILL leaves: nothing after the last commit
+        server.shutdownNow();
+
+        MongoServer restarted = new MongoServer(new ReadModelBackend(open(file), Duration.ofHours(1), NO_EARLY_COMMIT,
+                SpaceReclaim.NONE));
+        InetSocketAddress again = restarted.bind();
+        try (MongoClient client = MongoClients.create("mongodb://" + again.getHostString() + ":" + again.getPort())) {
+            MongoCollection<org.bson.Document> customers = client.getDatabase("crm").getCollection("customers");
+            assertThat(customers.countDocuments()).isEqualTo(100);
+            assertThat(customers.find(Filters.eq("_id", "c-5")).first().getInteger("n")).isEqualTo(-5);
+            assertThat(customers.find(Filters.eq("_id", "c-6")).first().getInteger("n")).isEqualTo(6);
+        } finally {
+            restarted.shutdown();
+        }
+    }
+
+    /** The store's file, whose next commit waits for the test once it has taken its snapshot. */
+    private static final class FileWriteGate extends SnapshotSignallingFileStore {
+
+        final CountDownLatch holding = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        private volatile boolean hold;
+
+        FileWriteGate() {
+            super(16);
+        }
+
+        void holdNextCommit() {
+            hold = true;
+        }
+
+        @Override
+        public WriteBuffer getWriteBuffer() {
+            WriteBuffer buffer = super.getWriteBuffer();
+            if (hold) {
+                hold = false;
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return buffer;
         }
     }
 
@@ -722,8 +805,7 @@ class ReadModelBackendTest {
     }
 
     private static MVStore open(Path file) {
-        return new MVStore.Builder().fileName(file.toString()).autoCommitDisabled().autoCommitBufferSize(0)
-                .encryptionKey("test-only".toCharArray()).open();
+        return ReadModelBackend.openStore(file.toString(), "test-only".toCharArray(), 16, false);
     }
 
     private static List<org.bson.Document> documents(int from, int to) {

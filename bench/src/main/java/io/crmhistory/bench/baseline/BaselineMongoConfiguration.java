@@ -39,8 +39,8 @@ class BaselineMongoConfiguration {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return ReadModelBackend.withDefaults(ReadModelBackend.storeBuilder(dataDir.resolve(FILE_NAME).toString(),
-                ReadModelBackend.DEFAULT_CACHE_MB, compress).open());
+        return ReadModelBackend.withDefaults(ReadModelBackend.openStore(dataDir.resolve(FILE_NAME).toString(), null,
+                ReadModelBackend.DEFAULT_CACHE_MB, compress));
     }
 
     @Bean(destroyMethod = "shutdown")

@@ -80,10 +80,10 @@ class EmbeddedMongoConfiguration {
             throws IOException {
         discardEarlierFormats(dataDirectory);
         Path file = dataDirectory.resolve(FILE_NAME);
-        Supplier<MVStore.Builder> builder = () -> ReadModelBackend.storeBuilder(
+        Supplier<MVStore> opening = () -> ReadModelBackend.openStore(
                 encrypted ? XtsEncryptedFiles.name(file, keys.derivePassword(FILE_KEY_PURPOSE)) : file.toString(),
-                cacheSizeMb, compress);
-        MVStore store = openStore(builder, file);
+                null, cacheSizeMb, compress);
+        MVStore store = openStore(opening, file);
         log.info("Read models in {}, served by the embedded MongoDB-compatible server; set spring.data.mongodb.uri "
                 + "to use a MongoDB instead", file);
         return new ReadModelBackend(store, commitInterval, maxUnsavedMb * 1024L * 1024L,
@@ -127,9 +127,9 @@ class EmbeddedMongoConfiguration {
         return server;
     }
 
-    private static MVStore openStore(Supplier<MVStore.Builder> builder, Path file) throws IOException {
+    private static MVStore openStore(Supplier<MVStore> opening, Path file) throws IOException {
         try {
-            return builder.get().open();
+            return opening.get();
         } catch (MVStoreException e) {
             if (!UNREADABLE.contains(e.getErrorCode())) {
                 throw e; // e.g. locked by another query side on the same data directory: never discard its file
@@ -137,7 +137,7 @@ class EmbeddedMongoConfiguration {
             log.error("The read models in {} cannot be opened ({}); the file is discarded and every projection is "
                     + "rebuilt from the event store", file, e.getMessage());
             Files.delete(file);
-            return builder.get().open();
+            return opening.get();
         }
     }
 

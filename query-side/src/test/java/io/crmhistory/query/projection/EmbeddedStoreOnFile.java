@@ -17,7 +17,7 @@ public final class EmbeddedStoreOnFile {
 
     /** Opens the store on {@code file} for {@code use} and closes it after (two calls are a restart between). */
     public static void use(Path file, Consumer<MongoTemplate> use) {
-        ReadModelBackend backend = ReadModelBackend.withDefaults(ReadModelBackend.storeBuilder(file.toString(), 16, true).open());
+        ReadModelBackend backend = ReadModelBackend.withDefaults(ReadModelBackend.openStore(file.toString(), null, 16, true));
         MongoServer server = new MongoServer(backend);
         try (MongoClient client = MongoClients.create(server.bindAndGetConnectionString())) {
             use.accept(new MongoTemplate(client, "crm"));
