@@ -309,15 +309,8 @@ class ReadModelBackendTest {
         store.closeImmediately(); // what a SIGKILL leaves: nothing after the last commit
         server.shutdownNow();
 
-        MVStore reopened = open(file);
-        ReadModelBackend recovered = new ReadModelBackend(reopened, Duration.ofHours(1), NO_EARLY_COMMIT, SpaceReclaim.NONE);
-        MongoServer restarted = new MongoServer(recovered);
-        InetSocketAddress again = restarted.bind();
-        try (MongoClient client = MongoClients.create("mongodb://" + again.getHostString() + ":" + again.getPort())) {
-            MongoCollection<org.bson.Document> customers = client.getDatabase("crm").getCollection("customers");
-            assertThat(customers.countDocuments()).isEqualTo(100);
-            assertThat(customers.find(Filters.eq("_id", "c-5")).first().getInteger("n")).isEqualTo(-5);
-            assertThat(customers.find(Filters.eq("_id", "c-6")).first().getInteger("n")).isEqualTo(6);
+        withCustomersReopened(file, customers -> {
+            assertOnlyTheFirstHundredAndTheCommittedReplacement(customers);
             // The index agrees with the documents: the lost ones can be written again, the kept ones are unique.
             customers.insertMany(documents(100, 200));
             customers.replaceOne(Filters.eq("_id", "c-150"), new org.bson.Document("_id", "c-150").append("n", 0),
@@ -325,9 +318,7 @@ class ReadModelBackendTest {
             assertThat(customers.countDocuments()).isEqualTo(200);
             assertThatThrownBy(() -> customers.insertOne(new org.bson.Document("_id", "c-7")))
                     .isInstanceOf(MongoWriteException.class).hasMessageContaining("duplicate key");
-        } finally {
-            restarted.shutdown();
-        }
+        });
     }
 
     @Test
@@ -364,14 +355,23 @@ class ReadModelBackendTest {
         store.closeImmediately(); // what a SIGKILL leaves: nothing after the last commit
         server.shutdownNow();
 
+        withCustomersReopened(file, ReadModelBackendTest::assertOnlyTheFirstHundredAndTheCommittedReplacement);
+    }
+
+    /** The state both crash tests commit: documents 0 to 99, c-5 replaced; nothing written after the commit. */
+    private static void assertOnlyTheFirstHundredAndTheCommittedReplacement(MongoCollection<org.bson.Document> customers) {
+        assertThat(customers.countDocuments()).isEqualTo(100);
+        assertThat(customers.find(Filters.eq("_id", "c-5")).first().getInteger("n")).isEqualTo(-5);
+        assertThat(customers.find(Filters.eq("_id", "c-6")).first().getInteger("n")).isEqualTo(6);
+    }
+
+    /** Opens the store on {@code file} again, as a restarted query side would, and hands its customers to {@code use}. */
+    private static void withCustomersReopened(Path file, Consumer<MongoCollection<org.bson.Document>> use) {
         MongoServer restarted = new MongoServer(new ReadModelBackend(open(file), Duration.ofHours(1), NO_EARLY_COMMIT,
                 SpaceReclaim.NONE));
         InetSocketAddress again = restarted.bind();
         try (MongoClient client = MongoClients.create("mongodb://" + again.getHostString() + ":" + again.getPort())) {
-            MongoCollection<org.bson.Document> customers = client.getDatabase("crm").getCollection("customers");
-            assertThat(customers.countDocuments()).isEqualTo(100);
-            assertThat(customers.find(Filters.eq("_id", "c-5")).first().getInteger("n")).isEqualTo(-5);
-            assertThat(customers.find(Filters.eq("_id", "c-6")).first().getInteger("n")).isEqualTo(6);
+            use.accept(client.getDatabase("crm").getCollection("customers"));
         } finally {
             restarted.shutdown();
         }
