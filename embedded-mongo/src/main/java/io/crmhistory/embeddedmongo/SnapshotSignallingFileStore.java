@@ -23,13 +23,7 @@ class SnapshotSignallingFileStore extends SingleFileStore {
     private volatile Runnable snapshotTaken = NOBODY;
 
     SnapshotSignallingFileStore(int cacheSizeMb) {
-        super(config(cacheSizeMb));
-    }
-
-    private static Map<String, Object> config(int cacheSizeMb) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("cacheSize", cacheSizeMb);
-        return config;
+        super(new HashMap<>(Map.of("cacheSize", cacheSizeMb)));
     }
 
     /** Runs {@code listener} on the committing thread, under H2's store lock, once per commit after its snapshot. */

@@ -322,9 +322,9 @@ class ReadModelBackendTest {
     }
 
     @Test
-    void writesGoOnWhileACommitWritesItsChunkAndTheChunkHoldsOnlyWhatCameBeforeItsSnapshot() throws Exception {
+    void writesGoOnWhileACommitIsPastItsSnapshotAndTheCommitHoldsOnlyWhatCameBeforeIt() throws Exception {
         Path file = dir.resolve("snapshot.mv");
-        FileWriteGate gate = new FileWriteGate();
+        CommitGate gate = new CommitGate();
         gate.open(file.toString(), false, "test-only".toCharArray());
         MVStore store = new MVStore.Builder().adoptFileStore(gate).autoCommitDisabled().autoCommitBufferSize(0).open();
         ReadModelBackend backend = new ReadModelBackend(store, Duration.ofHours(1), NO_EARLY_COMMIT, SpaceReclaim.NONE);
@@ -378,13 +378,13 @@ class ReadModelBackendTest {
     }
 
     /** The store's file, whose next commit waits for the test once it has taken its snapshot. */
-    private static final class FileWriteGate extends SnapshotSignallingFileStore {
+    private static final class CommitGate extends SnapshotSignallingFileStore {
 
         final CountDownLatch holding = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
         private volatile boolean hold;
 
-        FileWriteGate() {
+        CommitGate() {
             super(16);
         }
 
