@@ -3,8 +3,11 @@ package io.crmhistory.embeddedmongo;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.DefaultQueryMatcher;
 import de.bwaldvogel.mongo.backend.DocumentWithPosition;
 import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.QueryMatcher;
+import de.bwaldvogel.mongo.backend.QueryParameters;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
@@ -17,7 +20,11 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -30,10 +37,21 @@ import java.util.stream.StreamSupport;
  * reader could get a document half old, half new. With copies, a stored document is never changed, only replaced,
  * so every reader holds one whole version of it. Only the documents a query hands out are copied (after its sort
  * and limit). It also keeps no byte count of its documents ({@link #tracksDataSize()}).
+ * <p>
+ * Because a stored document is never changed, queries and counts run outside the collection's monitor, which the
+ * library's writes hold ({@link #handleQuery}).
  */
 final class CopyOnWriteCollection extends H2Collection {
 
     private static final String ID = "_id";
+
+    /**
+     * Held for reading by every query and count that runs outside the monitor, for writing while an index is added or
+     * dropped: the library keeps its indexes in a plain list, which those queries must not read while it changes.
+     * Always taken before the monitor, never while holding it (a query inside a write holds the monitor already,
+     * which excludes index changes too), so the two cannot deadlock.
+     */
+    private final ReadWriteLock indexChanges = new ReentrantReadWriteLock();
 
     CopyOnWriteCollection(MongoDatabase database, String collectionName, CollectionOptions options,
                           MVMap<Object, Document> documents, MVMap<String, Object> meta, CursorRegistry cursors) {
@@ -54,6 +72,75 @@ final class CopyOnWriteCollection extends H2Collection {
     }
 
     /**
+     * A query without the collection's monitor. The library holds it for every query as for every write, so a
+     * customer's read waited for a projection's write to the same collection (at 100,000 customers under ingest,
+     * 148 waits of 10 ms or more in 3 minutes, up to 299 ms, session 35), and a long scan held up the projections. The
+     * query is parsed as the library's own {@code AbstractMongoCollection.handleQuery} does.
+     * <p>
+     * What a query may see beside a write: every document it reads is one whole version (stored documents are only
+     * replaced, see the class), read by id from H2's map, whose reads are safe beside its writes; the library's
+     * matcher checks each one against the whole query. A document found by id is always found. A document whose
+     * indexed field a write is changing may be missed by a query through that index, or be placed by the value it had
+     * when an ordered walk read its entry: a write changes the index entries first and the document after. That is
+     * what MongoDB itself promises a query that is not a snapshot (its cursors may miss or repeat a document whose
+     * indexed field changes meanwhile). Writes inside the library's update, delete and find-and-modify still call this
+     * holding the monitor, so their own queries see no other write.
+     */
+    @Override
+    public QueryResult handleQuery(QueryParameters parameters) {
+        Document selector = parameters.getQuerySelector();
+        Document query = selector;
+        Document orderBy = null;
+        if (selector.containsKey("query")) {
+            query = (Document) selector.get("query");
+            orderBy = (Document) selector.get("orderby");
+        } else if (selector.containsKey("$query")) {
+            query = (Document) selector.get("$query");
+            orderBy = (Document) selector.get("$orderby");
+        }
+        Document where = query;
+        Document order = orderBy;
+        return whileIndexesStay(() -> queryDocuments(where, order, parameters.getNumberToSkip(), parameters.getLimit(),
+                parameters.getBatchSize(), parameters.getProjection()));
+    }
+
+    /** Fills the index while no write runs (the library's own does not hold the monitor) and no query reads the list. */
+    @Override
+    public void addIndex(Index<Object> index) {
+        changingIndexes(() -> super.addIndex(index));
+    }
+
+    @Override
+    public void dropIndex(String indexName) {
+        changingIndexes(() -> super.dropIndex(indexName));
+    }
+
+    private <T> T whileIndexesStay(Supplier<T> read) {
+        if (Thread.holdsLock(this)) {
+            return read.get();
+        }
+        Lock lock = indexChanges.readLock();
+        lock.lock();
+        try {
+            return read.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void changingIndexes(Runnable change) {
+        Lock lock = indexChanges.writeLock();
+        lock.lock();
+        try {
+            synchronized (this) {
+                change.run();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * A limited query sorted by an indexed field and the id is answered by walking that index in order
      * ({@link OrderedWalk}) when it can be, unless the index the library would use gives it fewer documents than
      * the walk may read (the members of a small segment: sorting those is cheaper); otherwise, and when the walk
@@ -66,7 +153,7 @@ final class CopyOnWriteCollection extends H2Collection {
         // The order first: most limited queries (a customer's history page) have none to walk, and counting their
         // candidates would read up to a budget of index keys for nothing.
         OrderedWalk walk = limit > 0 && query != null ? OrderedWalk.of(orderBy, getIndexes(),
-                () -> streamAllDocumentsWithPosition().map(DocumentWithPosition::getDocument)) : null;
+                () -> streamAllDocumentsWithPosition().map(DocumentWithPosition::getDocument), this) : null;
         if (walk != null && !fewCandidates(query, OrderedWalk.budget(wanted))) {
             List<Document> first = walk.first(query, matcherOf(query), wanted, this::getDocument);
             if (first != null) {
@@ -127,19 +214,23 @@ final class CopyOnWriteCollection extends H2Collection {
      * set once per query; a document whose field holds a string is matched by membership, which is what {@code $in}
      * means for it; any other value (an array, whose elements {@code $in} matches one by one, a number, nothing)
      * goes to the library's matcher with the condition, and the rest of the query, if any, is the library's as well.
+     * <p>
+     * A matcher of its own per query: the collection's one notes the array position an element matched at, which a
+     * positional update ({@code $}) reads back under the monitor, and queries outside it must not overwrite.
      */
     private Predicate<Document> matcherOf(Document query) {
+        QueryMatcher matcher = new DefaultQueryMatcher();
         StringsIn in = StringsIn.of(query);
         if (in == null) {
-            return document -> documentMatchesQuery(document, query);
+            return document -> matcher.matches(document, query);
         }
         Document condition = new Document(in.field(), query.get(in.field()));
         Predicate<Document> inMatches = document -> document.get(in.field()) instanceof String value
                 ? in.values().contains(value)
-                : documentMatchesQuery(document, condition);
+                : matcher.matches(document, condition);
         Document rest = new Document(query);
         rest.remove(in.field());
-        return rest.isEmpty() ? inMatches : inMatches.and(document -> documentMatchesQuery(document, rest));
+        return rest.isEmpty() ? inMatches : inMatches.and(document -> matcher.matches(document, rest));
     }
 
     /** A top-level {@code field: {$in: [...]}} whose values are all strings, on a field that is not a path. */
@@ -210,7 +301,7 @@ final class CopyOnWriteCollection extends H2Collection {
      * Counts without copying or collecting: the library's count collects every match (copied first, see above)
      * into a list, which for the customers of one segment at a million customers is hundreds of thousands of
      * documents. A string equality on an equality index's field is counted from the index's entries alone;
-     * anything else reads its candidates one by one and matches them in place.
+     * anything else reads its candidates one by one and matches them in place. Like a query, outside the monitor.
      */
     @Override
     public int count(Document query, int numberToSkip, int limit) {
@@ -218,8 +309,8 @@ final class CopyOnWriteCollection extends H2Collection {
             return super.count(query, numberToSkip, limit);
         }
         Predicate<Document> matches = matcherOf(query);
-        long matched = countFromAnIndex(query).orElseGet(() -> candidates(query)
-                .filter(document -> document != null && matches.test(document)).count());
+        long matched = whileIndexesStay(() -> countFromAnIndex(query).orElseGet(() -> candidates(query)
+                .filter(document -> document != null && matches.test(document)).count()));
         long afterSkip = Math.max(0, matched - Math.max(0, numberToSkip));
         return (int) (limit > 0 ? Math.min(limit, afterSkip) : afterSkip);
     }

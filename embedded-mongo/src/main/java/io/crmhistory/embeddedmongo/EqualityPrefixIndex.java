@@ -39,9 +39,10 @@ final class EqualityPrefixIndex extends Index<Object> {
      * For an order index, how many documents hold an array or a sub-document in the field, whose entries are not
      * where an order of the field's values would put them (an array's are its elements, a sub-document's is under
      * null); -1 until known. Known from the start for an index created empty (the server adds every document
-     * through {@link #add}), else counted once by {@link #walkable} before the first ordered walk. Kept in memory only.
+     * through {@link #add}), else counted once by {@link #walkable} before the first ordered walk. Kept in memory only;
+     * changed by writes under their collection's monitor, read by queries outside it.
      */
-    private long nonScalar;
+    private volatile long nonScalar;
 
     EqualityPrefixIndex(String name, List<IndexKey> keys, boolean sparse, MVMap<KeyValue, Object> entries) {
         super(name, keys, sparse);
@@ -149,14 +150,20 @@ final class EqualityPrefixIndex extends Index<Object> {
      * Whether the entries are every document in the order of its value, so that an ordered walk may read them: only
      * for an order index on a top-level field, not a sparse one (it leaves documents out), and not while a document
      * holds an array or a sub-document in the field. {@code documents} are the collection's, read once to count
-     * those when the index was opened with entries.
+     * those when the index was opened with entries; {@code writers} is the monitor its writes hold, held for that
+     * count so that it is of one state, which every later write then adjusts (a write beside it could be missed by
+     * both: by the count, and by {@link #countIn}, which counts only once the count is known).
      */
-    boolean walkable(Supplier<Stream<Document>> documents) {
+    boolean walkable(Supplier<Stream<Document>> documents, Object writers) {
         if (!orderIndex || isSparse()) {
             return false;
         }
         if (nonScalar < 0) {
-            nonScalar = documents.get().filter(this::isNonScalar).count();
+            synchronized (writers) {
+                if (nonScalar < 0) {
+                    nonScalar = documents.get().filter(this::isNonScalar).count();
+                }
+            }
         }
         return nonScalar == 0;
     }

@@ -44,9 +44,10 @@ final class OrderedWalk {
 
     /**
      * The walk that answers this order, or {@code null}: the order is not {field, _id} in one direction, or no index
-     * fits ({@link EqualityPrefixIndex#walkable}).
+     * fits ({@link EqualityPrefixIndex#walkable}, given the collection's documents and the monitor its writes hold).
      */
-    static OrderedWalk of(Document orderBy, List<Index<Object>> indexes, Supplier<Stream<Document>> documents) {
+    static OrderedWalk of(Document orderBy, List<Index<Object>> indexes, Supplier<Stream<Document>> documents,
+                          Object writers) {
         if (orderBy == null || orderBy.size() != 2) {
             return null;
         }
@@ -58,7 +59,7 @@ final class OrderedWalk {
         }
         for (Index<Object> index : indexes) {
             if (index instanceof EqualityPrefixIndex equality && equality.field().equals(fields.get(0))
-                    && equality.walkable(documents)) {
+                    && equality.walkable(documents, writers)) {
                 return new OrderedWalk(equality, first.intValue() < 0);
             }
         }

@@ -199,7 +199,7 @@ class OrderedWalkTest {
             return stored.get(position);
         };
 
-        OrderedWalk walk = OrderedWalk.of(byRevenue, List.of(index), () -> stored.values().stream());
+        OrderedWalk walk = OrderedWalk.of(byRevenue, List.of(index), () -> stored.values().stream(), stored);
         List<de.bwaldvogel.mongo.bson.Document> first = walk.first(new de.bwaldvogel.mongo.bson.Document(),
                 document -> true, 10, fetch);
 
@@ -210,8 +210,8 @@ class OrderedWalkTest {
         de.bwaldvogel.mongo.bson.Document withArray = new de.bwaldvogel.mongo.bson.Document("_id", "c-5")
                 .append("netRevenue", List.of(1, 2));
         index.updateInPlace(stored.get(5), withArray, 5, null);
-        assertThat(OrderedWalk.of(byRevenue, List.of(index), () -> stored.values().stream())).isNull();
+        assertThat(OrderedWalk.of(byRevenue, List.of(index), () -> stored.values().stream(), stored)).isNull();
         index.updateInPlace(withArray, stored.get(5), 5, null);
-        assertThat(OrderedWalk.of(byRevenue, List.of(index), () -> stored.values().stream())).isNotNull();
+        assertThat(OrderedWalk.of(byRevenue, List.of(index), () -> stored.values().stream(), stored)).isNotNull();
     }
 }
