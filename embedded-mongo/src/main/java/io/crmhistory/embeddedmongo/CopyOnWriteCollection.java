@@ -89,18 +89,11 @@ final class CopyOnWriteCollection extends H2Collection {
     @Override
     public QueryResult handleQuery(QueryParameters parameters) {
         Document selector = parameters.getQuerySelector();
-        Document query = selector;
-        Document orderBy = null;
-        if (selector.containsKey("query")) {
-            query = (Document) selector.get("query");
-            orderBy = (Document) selector.get("orderby");
-        } else if (selector.containsKey("$query")) {
-            query = (Document) selector.get("$query");
-            orderBy = (Document) selector.get("$orderby");
-        }
-        Document where = query;
-        Document order = orderBy;
-        return whileIndexesStay(() -> queryDocuments(where, order, parameters.getNumberToSkip(), parameters.getLimit(),
+        // {query, orderby} or {$query, $orderby} wrap a sorted query; anything else is the query itself.
+        String wrapped = selector.containsKey("query") ? "" : selector.containsKey("$query") ? "$" : null;
+        Document query = wrapped == null ? selector : (Document) selector.get(wrapped + "query");
+        Document orderBy = wrapped == null ? null : (Document) selector.get(wrapped + "orderby");
+        return whileIndexesStay(() -> queryDocuments(query, orderBy, parameters.getNumberToSkip(), parameters.getLimit(),
                 parameters.getBatchSize(), parameters.getProjection()));
     }
 
