@@ -10,8 +10,11 @@ import de.bwaldvogel.mongo.exception.KeyConstraintError;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * The {@code _id} index of the embedded store, also used for a query that asks for one {@code _id} (or a list,
@@ -22,6 +25,14 @@ import java.util.List;
  * for any index. It also walks a range of ids in order ({@code _id > last}: the keyset pages of a re-evaluation of
  * everyone), which the library answered by reading, matching and sorting the whole collection for every page.
  * Everything else is the library's index.
+ * <p>
+ * Lookups by id, by a list of ids and by a range of ids read the index's map directly rather than through the
+ * library's index, whose {@code canHandle} and {@code getPositions} are {@code synchronized} like its writes, and a
+ * query on other fields is refused without asking it: queries run outside the collection's monitor
+ * ({@link CopyOnWriteCollection#handleQuery}) and every one is offered to this index first, so each waited there for
+ * any write's index update, and every write for a query looking up thousands of ids (24 waits of 10 ms or more
+ * in 3 minutes of reads under ingest at 100,000 customers, up to 31 ms, session 36). H2's map is safe to read beside
+ * its writes.
  */
 final class IdLookupIndex extends Index<Object> {
 
@@ -39,26 +50,52 @@ final class IdLookupIndex extends Index<Object> {
 
     @Override
     public boolean canHandle(Document query) {
-        return ids.canHandle(query) || EqualityQueries.scalarEquality(query, ID) != null
-                || EqualityQueries.inValues(query, ID) != null || EqualityQueries.rangeBounds(query, ID) != null;
+        return EqualityQueries.scalarEquality(query, ID) != null || EqualityQueries.inValues(query, ID) != null
+                || EqualityQueries.rangeBounds(query, ID) != null || onlyOnId(query) && ids.canHandle(query);
+    }
+
+    /**
+     * Whether the query names the id alone, the only kind the library's index takes: every query is offered to this
+     * index first, and most (a segment's members, the aggregations' whole-collection reads) need not wait for the
+     * library's monitor to be refused.
+     */
+    private static boolean onlyOnId(Document query) {
+        return query.size() == 1 && query.containsKey(ID);
     }
 
     @Override
     public Iterable<Object> getPositions(Document query) {
-        if (ids.canHandle(query)) {
-            return ids.getPositions(query);
-        }
         Object id = EqualityQueries.scalarEquality(query, ID);
         if (id != null) {
-            return ids.getPositions(new Document(ID, id));
+            Object position = positionOf(id);
+            return position == null ? List.of() : List.of(position);
+        }
+        Collection<?> listed = EqualityQueries.inValues(query, ID);
+        if (listed != null) {
+            return positionsOf(listed);
         }
         Document range = EqualityQueries.rangeBounds(query, ID);
         if (range != null) {
             return new AscendingIds(() -> positionsWithin(range));
         }
-        java.util.Set<Object> positions = new java.util.LinkedHashSet<>();
-        for (Object each : EqualityQueries.inValues(query, ID)) {
-            ids.getPositions(new Document(ID, each)).forEach(positions::add);
+        return ids.getPositions(query);
+    }
+
+    /** Where the document with this id is stored, or null: the library keys its entries by the normalized id. */
+    private Object positionOf(Object id) {
+        return entries.get(new KeyValue(id).normalized());
+    }
+
+    /** The positions of the listed ids that are stored, in ascending order of the ids as the library gives them. */
+    private List<Object> positionsOf(Collection<?> listed) {
+        Collection<Object> ascending = new TreeSet<>(ValueComparator.asc());
+        ascending.addAll(listed);
+        List<Object> positions = new ArrayList<>(ascending.size());
+        for (Object id : ascending) {
+            Object position = positionOf(id);
+            if (position != null) {
+                positions.add(position);
+            }
         }
         return positions;
     }
@@ -112,6 +149,11 @@ final class IdLookupIndex extends Index<Object> {
         public Iterator<Object> iterator() {
             return positions.iterator();
         }
+    }
+
+    /** The library's index, which keeps the entries: every write goes through it, holding its monitor. */
+    Index<Object> library() {
+        return ids;
     }
 
     @Override

@@ -76,6 +76,51 @@ class UnlockedReadsTest {
     }
 
     /**
+     * The library's {@code _id} index is {@code synchronized} in its writes and in its own lookups; lookups by id, by a
+     * list of ids and by a range of ids read its entries without its monitor, and queries on other fields, which are
+     * offered to it first, are refused without it ({@link IdLookupIndex}).
+     */
+    @Test
+    void readsAreAnsweredWhileAWriteHoldsTheIdIndex() throws Exception {
+        withServer((backend, client, customers) -> {
+            CopyOnWriteCollection collection = (CopyOnWriteCollection) backend.resolveDatabase("crm")
+                    .resolveCollection("customers", true);
+            Object idIndex = collection.getIndexes().stream().filter(IdLookupIndex.class::isInstance)
+                    .map(index -> ((IdLookupIndex) index).library()).findFirst().orElseThrow();
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            try {
+                Future<?> writer = threads.submit(() -> {
+                    synchronized (idIndex) { // what the library's index holds while a write adds or removes an entry
+                        holding.countDown();
+                        await(release);
+                    }
+                });
+                assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+
+                Future<List<Object>> reads = threads.submit(() -> List.of(
+                        customers.find(Filters.eq("_id", "c-7")).first().getInteger("n"),
+                        customers.find(Filters.and(Filters.eq("_id", "c-8"), Filters.eq("segment", "LOYAL")))
+                                .into(new ArrayList<>()).size(),
+                        customers.find(Filters.in("_id", "c-3", "c-1", "c-2", "nobody"))
+                                .map(document -> document.getString("_id")).into(new ArrayList<>()),
+                        customers.find(Filters.gt("_id", "c-97")).sort(Sorts.ascending("_id"))
+                                .map(document -> document.getString("_id")).into(new ArrayList<>()),
+                        customers.countDocuments(Filters.eq("_id", "nobody")), // an aggregation
+                        customers.find(Filters.eq("segment", "LOYAL")).into(new ArrayList<>()).size()));
+                assertThat(reads.get(10, TimeUnit.SECONDS)).containsExactly(7, 1, List.of("c-1", "c-2", "c-3"),
+                        List.of("c-98", "c-99"), 0L, CUSTOMERS / 2);
+                assertThat(writer).isNotDone();
+            } finally {
+                release.countDown();
+                threads.shutdown();
+                assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+            }
+        });
+    }
+
+    /**
      * Updates move one customer between segments, each time setting two fields to the same new value, while reads
      * run beside them without the monitor. By id the customer is found every time; every document a read gets is one
      * whole version (both fields equal) and matches the query it answered; through the segment index it may be
