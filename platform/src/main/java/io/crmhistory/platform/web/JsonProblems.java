@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 
+import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.time.temporal.Temporal;
 import java.util.Arrays;
@@ -55,7 +56,7 @@ public final class JsonProblems {
             if (mismatch.getPath().isEmpty()) {
                 return new FieldProblem("body", "expected a JSON " + describeType(mismatch.getTargetType()));
             }
-            return new FieldProblem(pathOf(mismatch), "expected a " + describeType(mismatch.getTargetType()));
+            return new FieldProblem(pathOf(mismatch), "expected " + withArticle(describeType(mismatch.getTargetType())));
         }
         if (cause instanceof JsonMappingException mapping) {
             return new FieldProblem(pathOf(mapping), mapping.getOriginalMessage());
@@ -109,10 +110,20 @@ public final class JsonProblems {
         if (Collection.class.isAssignableFrom(type) || type.isArray()) {
             return "array";
         }
-        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+        if (type.isRecord()) {
+            // e.g. an amount given as a number: say which fields the object takes
+            return "object with " + Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName)
+                    .collect(Collectors.joining(", "));
+        }
+        if (Map.class.isAssignableFrom(type)) {
             return "object";
         }
         return type.getSimpleName();
+    }
+
+    /** "an object with value, currency", "a number". */
+    private static String withArticle(String description) {
+        return ("aeiou".indexOf(description.charAt(0)) >= 0 ? "an " : "a ") + description;
     }
 
     private static String join(String path, String field) {

@@ -49,6 +49,13 @@ class JsonProblemsTest {
     }
 
     @Test
+    void anAmountGivenAsANumberSaysWhichFieldsTheObjectTakes() {
+        FieldProblem problem = problemReading("{\"amount\": 120.50}");
+        assertThat(problem.field()).isEqualTo("amount");
+        assertThat(problem.reason()).isEqualTo("expected an object with value, currency");
+    }
+
+    @Test
     void badTimestampsSayWhatIsExpected() {
         FieldProblem problem = problemReading("{\"occurredAt\": \"yesterday\"}");
         assertThat(problem.field()).isEqualTo("occurredAt");
