@@ -121,9 +121,9 @@ public final class JsonProblems {
         return type.getSimpleName();
     }
 
-    /** "an object with value, currency", "a number". */
+    /** "an object with value, currency", "an ISO-8601 timestamp …", "a number". */
     private static String withArticle(String description) {
-        return ("aeiou".indexOf(description.charAt(0)) >= 0 ? "an " : "a ") + description;
+        return ("aeiou".indexOf(Character.toLowerCase(description.charAt(0))) >= 0 ? "an " : "a ") + description;
     }
 
     private static String join(String path, String field) {

@@ -56,6 +56,13 @@ class JsonProblemsTest {
     }
 
     @Test
+    void aTimestampGivenAsAnObjectTakesTheRightArticle() {
+        FieldProblem problem = problemReading("{\"occurredAt\": {\"at\": 1}}");
+        assertThat(problem.field()).isEqualTo("occurredAt");
+        assertThat(problem.reason()).startsWith("expected an ISO-8601 timestamp");
+    }
+
+    @Test
     void badTimestampsSayWhatIsExpected() {
         FieldProblem problem = problemReading("{\"occurredAt\": \"yesterday\"}");
         assertThat(problem.field()).isEqualTo("occurredAt");
