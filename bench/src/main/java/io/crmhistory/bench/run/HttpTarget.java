@@ -2,25 +2,56 @@ package io.crmhistory.bench.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.http.io.entity.FileEntity;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.util.Timeout;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 
-/** One HTTP server under test with one user's credentials; HTTP/1.1 with pooled keep-alive connections. */
+/**
+ * One HTTP server under test with one user's credentials; HTTP/1.1 with pooled keep-alive connections.
+ *
+ * <p>The load generator shares the machine's two cores with both sides, so its own cost per request is taken
+ * from what the product can show: Apache's blocking client (one thread per client, no futures or selector
+ * thread) used about a third of the CPU per request of the JDK's {@code java.net.http.HttpClient}
+ * (docs/benchmarks.md, session 38). Nothing is retried: a command is sent once, as a measured client would.
+ */
 final class HttpTarget {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration IMPORT_TIMEOUT = Duration.ofHours(6);
+
+    private static final CloseableHttpClient HTTP = HttpClients.custom()
+            .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                    // The widest scenario runs 16 ingest clients beside 4 readers and the probes.
+                    .setMaxConnPerRoute(64)
+                    .setMaxConnTotal(256)
+                    .setDefaultConnectionConfig(ConnectionConfig.custom()
+                            .setConnectTimeout(Timeout.ofSeconds(5))
+                            .build())
+                    .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
+                    .build())
+            .disableAutomaticRetries()
+            .disableCookieManagement()
+            .disableRedirectHandling()
             .build();
 
     private final String name;
@@ -39,59 +70,53 @@ final class HttpTarget {
     }
 
     Response send(String method, String path, String jsonBody) {
-        HttpRequest.Builder request = request(path, Duration.ofSeconds(60));
-        if (jsonBody == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+        HttpUriRequestBase request = request(method, path, REQUEST_TIMEOUT);
+        if (jsonBody != null) {
+            request.setEntity(new StringEntity(jsonBody, ContentType.APPLICATION_JSON));
         }
-        return exchange(request.build());
+        return exchange(request);
     }
 
     Response get(String path) {
-        return exchange(request(path, Duration.ofSeconds(60)).GET().build());
+        return exchange(request("GET", path, REQUEST_TIMEOUT));
     }
 
     /** A GET for probes: null instead of an exception when the server is not answering (yet). */
     Response getQuietly(String path) {
         try {
-            HttpResponse<String> response = HTTP.send(request(path, Duration.ofSeconds(5)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body());
+            return HTTP.execute(request("GET", path, PROBE_TIMEOUT), HttpTarget::toResponse);
         } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return null;
         }
     }
 
     Response postFile(String path, String contentType, Path file) {
+        HttpUriRequestBase request = request("POST", path, IMPORT_TIMEOUT);
+        request.setEntity(new FileEntity(file.toFile(), ContentType.parse(contentType)));
+        return exchange(request);
+    }
+
+    private HttpUriRequestBase request(String method, String path, Duration timeout) {
+        HttpUriRequestBase request = new HttpUriRequestBase(method, base.resolve(path));
+        request.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout)).build());
+        request.setHeader("Authorization", authorization);
+        request.setHeader("Accept", "application/json");
+        return request;
+    }
+
+    private static Response exchange(HttpUriRequestBase request) {
         try {
-            return exchange(request(path, Duration.ofHours(6)).header("Content-Type", contentType)
-                    .POST(HttpRequest.BodyPublishers.ofFile(file)).build());
+            return HTTP.execute(request, HttpTarget::toResponse);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(request.getMethod() + " " + request.getRequestUri() + " failed", e);
         }
     }
 
-    private HttpRequest.Builder request(String path, Duration timeout) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
-                .header("Authorization", authorization)
-                .header("Accept", "application/json");
-    }
-
-    private static Response exchange(HttpRequest request) {
-        try {
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+    private static Response toResponse(ClassicHttpResponse response) throws IOException {
+        // Both servers answer UTF-8 JSON (or problem+json).
+        String body = response.getEntity() == null ? ""
+                : new String(EntityUtils.toByteArray(response.getEntity()), StandardCharsets.UTF_8);
+        return new Response(response.getCode(), body);
     }
 
     record Response(int status, String body) {

@@ -158,7 +158,7 @@ final class ManagedProcess implements AutoCloseable {
         long cpu = cpuNanos();
         long used = cpu < 0 || cpuMark < 0 ? -1 : cpu - cpuMark;
         cpuMark = cpu;
-        return new Usage(statusKb("VmHWM") * 1024, peakHeap.get(), used);
+        return new Usage(statusKb(Path.of("/proc", String.valueOf(pid())), "VmHWM") * 1024, peakHeap.get(), used);
     }
 
     /** User and system time of all the process's threads so far (the kernel's, through the JDK); -1 if unknown. */
@@ -166,9 +166,10 @@ final class ManagedProcess implements AutoCloseable {
         return process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
 
-    private long statusKb(String field) {
+    /** A field of a process's {@code status} file in kB ({@code VmHWM}: peak resident set), -1 if unreadable. */
+    static long statusKb(Path procDir, String field) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
+            for (String line : Files.readAllLines(procDir.resolve("status"))) {
                 if (line.startsWith(field + ":")) {
                     return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").trim());
                 }

@@ -74,7 +74,8 @@ final class Report {
         String memory = "Memory: peak RSS from /proc/<pid>/status VmHWM (reset per scenario) / peak heap in use "
                 + "from /actuator/metrics/jvm.memory.used (area heap, sampled each second); every JVM runs with "
                 + "-Xmx1g. CPU: seconds of CPU (user and system, all threads) each process used during the row's "
-                + "scenario.";
+                + "scenario. The load generator is this bench's own JVM (the workload and every HTTP client, on the "
+                + "same cores); its heap is the sum of its heap pools' peaks.";
         if (earlier.isEmpty()) {
             return heading + "\n\n" + memory + "\n\n" + table.render();
         }

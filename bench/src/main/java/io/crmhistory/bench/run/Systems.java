@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.LinkedHashMap;
 
-/** The three JVMs under test and where their data lives; measures their memory and CPU time per scenario. */
+/**
+ * The three JVMs under test and where their data lives; measures their memory and CPU time per scenario, and the
+ * bench's own (the load generator shares their cores).
+ */
 final class Systems implements AutoCloseable {
 
     static final String COMMAND = "command-side";
@@ -17,6 +20,7 @@ final class Systems implements AutoCloseable {
     private final Path scratch;
     private final Map<String, ManagedProcess> running = new LinkedHashMap<>();
     private final MemorySampler sampler = new MemorySampler();
+    private final OwnProcess loadGenerator = new OwnProcess();
 
     Systems(BenchOptions options, Path scratch) {
         this.options = options;
@@ -83,11 +87,13 @@ final class Systems implements AutoCloseable {
 
     void resetPeaks() {
         running.values().forEach(ManagedProcess::resetPeaks);
+        loadGenerator.resetPeaks();
     }
 
     Map<String, ManagedProcess.Usage> usage() {
         Map<String, ManagedProcess.Usage> usage = new LinkedHashMap<>();
         running.forEach((name, process) -> usage.put(name, process.usage()));
+        usage.put(OwnProcess.NAME, loadGenerator.usage());
         return usage;
     }
 

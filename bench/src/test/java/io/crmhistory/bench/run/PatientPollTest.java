@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.junit.jupiter.api.Test;
 
 import java.io.UncheckedIOException;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -58,6 +58,6 @@ class PatientPollTest {
     }
 
     private static UncheckedIOException timeout() {
-        return new UncheckedIOException("GET /api/ops/projections failed", new HttpTimeoutException("request timed out"));
+        return new UncheckedIOException("GET /api/ops/projections failed", new SocketTimeoutException("Read timed out"));
     }
 }
