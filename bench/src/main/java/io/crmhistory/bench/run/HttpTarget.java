@@ -14,6 +14,7 @@ import org.apache.hc.core5.http.io.SocketConfig;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.FileEntity;
 import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 
 /**
@@ -35,9 +35,9 @@ import java.util.Base64;
 final class HttpTarget {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration IMPORT_TIMEOUT = Duration.ofHours(6);
+    private static final RequestConfig REQUEST = responseTimeout(Timeout.ofSeconds(60));
+    private static final RequestConfig PROBE = responseTimeout(Timeout.ofSeconds(5));
+    private static final RequestConfig IMPORT = responseTimeout(Timeout.ofHours(6));
 
     private static final CloseableHttpClient HTTP = HttpClients.custom()
             .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
@@ -46,6 +46,9 @@ final class HttpTarget {
                     .setMaxConnTotal(256)
                     .setDefaultConnectionConfig(ConnectionConfig.custom()
                             .setConnectTimeout(Timeout.ofSeconds(5))
+                            // Since nothing is retried, a connection the server may have closed while it sat in
+                            // the pool (between phases) is checked before it is used again.
+                            .setValidateAfterInactivity(TimeValue.ofSeconds(1))
                             .build())
                     .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
                     .build())
@@ -70,7 +73,7 @@ final class HttpTarget {
     }
 
     Response send(String method, String path, String jsonBody) {
-        HttpUriRequestBase request = request(method, path, REQUEST_TIMEOUT);
+        HttpUriRequestBase request = request(method, path, REQUEST);
         if (jsonBody != null) {
             request.setEntity(new StringEntity(jsonBody, ContentType.APPLICATION_JSON));
         }
@@ -78,27 +81,31 @@ final class HttpTarget {
     }
 
     Response get(String path) {
-        return exchange(request("GET", path, REQUEST_TIMEOUT));
+        return exchange(request("GET", path, REQUEST));
     }
 
     /** A GET for probes: null instead of an exception when the server is not answering (yet). */
     Response getQuietly(String path) {
         try {
-            return HTTP.execute(request("GET", path, PROBE_TIMEOUT), HttpTarget::toResponse);
+            return HTTP.execute(request("GET", path, PROBE), HttpTarget::toResponse);
         } catch (IOException e) {
             return null;
         }
     }
 
     Response postFile(String path, String contentType, Path file) {
-        HttpUriRequestBase request = request("POST", path, IMPORT_TIMEOUT);
+        HttpUriRequestBase request = request("POST", path, IMPORT);
         request.setEntity(new FileEntity(file.toFile(), ContentType.parse(contentType)));
         return exchange(request);
     }
 
-    private HttpUriRequestBase request(String method, String path, Duration timeout) {
+    private static RequestConfig responseTimeout(Timeout timeout) {
+        return RequestConfig.custom().setResponseTimeout(timeout).build();
+    }
+
+    private HttpUriRequestBase request(String method, String path, RequestConfig config) {
         HttpUriRequestBase request = new HttpUriRequestBase(method, base.resolve(path));
-        request.setConfig(RequestConfig.custom().setResponseTimeout(Timeout.of(timeout)).build());
+        request.setConfig(config);
         request.setHeader("Authorization", authorization);
         request.setHeader("Accept", "application/json");
         return request;
