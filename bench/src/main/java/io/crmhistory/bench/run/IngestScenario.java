@@ -23,8 +23,13 @@ final class IngestScenario {
         return new WorkloadGenerator(context.patterns(), seed, prefix, commands / 4 + 100);
     }
 
+    /**
+     * Twice a level's commands, at most 40,000: fresh JVMs are still compiling the write path after a few thousand
+     * commands (session 38 at 100,000 customers: after 3,000 the command side spent 2.7-3.0 ms of CPU per command at
+     * 1 client with C2 busy beside it, after 40,000 1.1 ms), and a part of a run starts both sides fresh.
+     */
     private static long warmUpCommands(BenchContext context) {
-        return Math.min(3_000, context.size().ingestCommands());
+        return Math.min(40_000, 2 * context.size().ingestCommands());
     }
 
     /**
