@@ -7,6 +7,7 @@ import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 
 /**
  * The bench's own JVM, measured like the systems under test: it generates the workload and plays every client on
@@ -43,7 +44,7 @@ final class OwnProcess {
         return new ManagedProcess.Usage(ManagedProcess.statusKb(PROC, "VmHWM") * 1024, heap, used);
     }
 
-    private static java.util.stream.Stream<MemoryPoolMXBean> heapPools() {
+    private static Stream<MemoryPoolMXBean> heapPools() {
         return ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(pool -> pool.getType() == MemoryType.HEAP && pool.isValid());
     }
