@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Keeps the embedded H2 event store's file near the size of its data. With {@code WRITE_DELAY=0} (every commit
@@ -27,7 +28,8 @@ import java.util.function.Consumer;
  * than the interval): with both, three times the master took 1.2 GB instead of 5.3 GB. Only the JVM that opened
  * the file can do it; the other side, connected through {@code AUTO_SERVER}, finds no local store and skips. The JVM
  * that has the file open also keeps H2's shutdown hook behind Spring's ({@link H2CloseAfterSpring}), checked at
- * start and on every round, since this JVM may open the file later (when the other side stops).
+ * start and on every round, since this JVM may open the file later (when the other side stops). Each round also
+ * notes whether this JVM has the file open, for the file's gauges (size, live share, chunks).
  */
 public class EmbeddedH2Housekeeping implements DisposableBean {
 
@@ -37,6 +39,8 @@ public class EmbeddedH2Housekeeping implements DisposableBean {
     private final int targetFillRate;
     private final int writeLimit;
     private final ScheduledExecutorService scheduler;
+    /** The store this JVM opened, as last seen by a round, for the gauges; null while the other side has the file. */
+    private volatile MVStore localStore;
 
     public EmbeddedH2Housekeeping(DataSource dataSource, Duration interval, int targetFillRate, int writeLimit) {
         this.dataSource = dataSource;
@@ -68,12 +72,41 @@ public class EmbeddedH2Housekeeping implements DisposableBean {
     private boolean onLocalStore(Consumer<MVStore> work) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             Optional<MVStore> local = localStore(connection);
+            localStore = local.orElse(null);
             local.ifPresent(store -> {
                 H2CloseAfterSpring.moveIfRegistered();
                 work.accept(store);
             });
             return local.isPresent();
         }
+    }
+
+    /** Bytes of the file, for the {@code crm.eventstore.file.size} gauge; NaN unless this JVM has the file open. */
+    public double fileBytes() {
+        return ofOpenStore(store -> store.getFileStore().size());
+    }
+
+    /** Share of the chunks' bytes that are live pages, 0 to 1, for the {@code crm.eventstore.file.live} gauge. */
+    public double liveShare() {
+        return ofOpenStore(store -> store.getFileStore().getChunksFillRate() / 100.0);
+    }
+
+    /** Chunks in the file, for the {@code crm.eventstore.file.chunks} gauge (each commit writes one). */
+    public double chunkCount() {
+        return ofOpenStore(store -> {
+            double[] chunks = {Double.NaN};
+            store.getFileStore().populateInfo((name, value) -> {
+                if ("info.CHUNK_COUNT".equals(name)) {
+                    chunks[0] = Double.parseDouble(value);
+                }
+            });
+            return chunks[0];
+        });
+    }
+
+    private double ofOpenStore(ToDoubleFunction<MVStore> figure) {
+        MVStore store = localStore;
+        return store == null || store.isClosed() ? Double.NaN : figure.applyAsDouble(store);
     }
 
     private interface StoreCall {

@@ -1,8 +1,11 @@
 package io.crmhistory.platform.eventstore;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.springboot.autoconfig.JdbcAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -10,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import javax.sql.DataSource;
 import java.time.Duration;
@@ -37,5 +41,25 @@ public class EventStoreAutoConfiguration {
             @Value("${crm.eventstore.housekeeping.interval:1s}") Duration interval,
             @Value("${crm.eventstore.housekeeping.compact-below-percent:60}") int compactBelowPercent) {
         return new EmbeddedH2Housekeeping(dataSource, interval, compactBelowPercent, 32 << 20);
+    }
+
+    /** How large the embedded event store's file is and how much of it is live data: what ops watch for disk space. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterBinder.class)
+    static class EventStoreFileMetrics {
+
+        @Bean
+        MeterBinder eventStoreFileMetrics(ObjectProvider<EmbeddedH2Housekeeping> housekeeping) {
+            return registry -> housekeeping.ifAvailable(files -> {
+                Gauge.builder("crm.eventstore.file.size", files, EmbeddedH2Housekeeping::fileBytes).baseUnit("bytes")
+                        .description("Size of the embedded event store's file (NaN in the JVM that does not have it "
+                                + "open)").register(registry);
+                Gauge.builder("crm.eventstore.file.live", files, EmbeddedH2Housekeeping::liveShare)
+                        .description("Share of the embedded event store's chunks that is live data, 0 to 1")
+                        .register(registry);
+                Gauge.builder("crm.eventstore.file.chunks", files, EmbeddedH2Housekeeping::chunkCount)
+                        .description("Chunks in the embedded event store's file").register(registry);
+            });
+        }
     }
 }

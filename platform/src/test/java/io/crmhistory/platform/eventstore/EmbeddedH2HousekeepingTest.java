@@ -32,6 +32,10 @@ class EmbeddedH2HousekeepingTest {
         try (Connection connection = owner.getConnection()) {
             fill(connection);
             assertThat(housekeeping.compact()).as("a local store was found and compacted").isTrue();
+            assertThat(housekeeping.chunkCount()).as("the gauges: H2's own figures").isEqualTo(setting(connection,
+                    "info.CHUNK_COUNT")).isPositive();
+            assertThat(housekeeping.liveShare()).isEqualTo(setting(connection, "info.CHUNKS_FILL_RATE") / 100.0);
+            assertThat(housekeeping.fileBytes()).isEqualTo(setting(connection, "info.FILE_SIZE")).isPositive();
             try (Statement statement = connection.createStatement()) {
                 statement.execute("INSERT INTO events VALUES ('after-compaction', 'x')"); // writes the rewritten pages
             }
@@ -60,6 +64,8 @@ class EmbeddedH2HousekeepingTest {
                     32 << 20);
             try {
                 assertThat(housekeeping.compact()).isFalse();
+                assertThat(housekeeping.chunkCount()).as("no figures of a file this JVM has not opened").isNaN();
+                assertThat(housekeeping.fileBytes()).isNaN();
             } finally {
                 housekeeping.destroy();
             }
@@ -85,6 +91,18 @@ class EmbeddedH2HousekeepingTest {
         }
         connection.commit();
         connection.setAutoCommit(true);
+    }
+
+    /** One of the figures H2 reports about its file. */
+    private static long setting(Connection connection, String name) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = ?")) {
+            query.setString(1, name);
+            try (ResultSet result = query.executeQuery()) {
+                result.next();
+                return Long.parseLong(result.getString(1));
+            }
+        }
     }
 
     /** A data source on the file of {@code url} as the product's user opens it (also for the other tests here). */
