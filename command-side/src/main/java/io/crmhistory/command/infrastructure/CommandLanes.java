@@ -2,8 +2,6 @@ package io.crmhistory.command.infrastructure;
 
 import io.crmhistory.api.customer.command.CommandResult;
 import io.crmhistory.api.customer.command.RegisterCustomer;
-import io.crmhistory.api.customer.event.CustomerPersonalDataErased;
-import io.crmhistory.api.customer.event.CustomerRegistered;
 import io.crmhistory.platform.privacy.CustomerKeyStore;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,8 +13,6 @@ import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.callbacks.FutureCallback;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.caching.Cache;
-import org.axonframework.eventsourcing.eventstore.DomainEventStream;
-import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.MessageDispatchInterceptor;
 import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -34,8 +30,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +38,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -61,7 +54,8 @@ import java.util.function.Supplier;
  * is undone alone and the rest of the batch commits. Any other failure (a race lost to another instance, a deadlock,
  * a broken connection, a failed commit) rolls the whole batch back, and its commands are then recorded one by one in
  * their order, each in its own transaction, through the gateway that retries lost races. The new customers' data keys
- * of a batch are stored together beforehand, in a transaction of their own ({@link CustomerKeyStore}).
+ * of a batch are stored together at its start, in its transaction ({@link CustomerKeyStore#createMissing}): they
+ * commit with the registrations encrypted under them, or not at all.
  * <p>
  * The dispatch interceptors run on the submitting thread, as they would in Axon's gateway: they read the request
  * (user, correlation id), which the lane's thread does not have; its MDC is carried over to the lane for the logs.
@@ -85,7 +79,6 @@ public class CommandLanes implements SmartLifecycle {
     private final TransactionTemplate batchTransaction;
     private final TransactionTemplate savepoint;
     private final CustomerKeyStore keys;
-    private final EventStore eventStore;
     private final Cache customerCache;
     private final DistributionSummary batchSizes;
     private final int batchSize;
@@ -96,7 +89,6 @@ public class CommandLanes implements SmartLifecycle {
     CommandLanes(CommandBus commandBus, CommandGateway retryingGateway,
                  List<MessageDispatchInterceptor<? super CommandMessage<?>>> dispatchInterceptors,
                  CommandTargetResolver targetResolver, PlatformTransactionManager transactions, CustomerKeyStore keys,
-                 EventStore eventStore,
                  @Qualifier("customerCache") Cache customerCache, MeterRegistry meters,
                  @Value("${crm.commands.lanes:0}") int laneCount,
                  @Value("${crm.commands.lane-capacity:256}") int laneCapacity,
@@ -109,7 +101,6 @@ public class CommandLanes implements SmartLifecycle {
         this.savepoint = new TransactionTemplate(transactions);
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.keys = keys;
-        this.eventStore = eventStore;
         this.customerCache = customerCache;
         this.batchSizes = DistributionSummary.builder("crm.commands.batch")
                 .description("Customer commands recorded per database transaction")
@@ -299,11 +290,11 @@ public class CommandLanes implements SmartLifecycle {
             batch.forEach(this::recordAlone);
             return;
         }
-        Set<String> keysCreated = createKeysOfNewCustomers(batch);
         List<Outcome> outcomes = new ArrayList<>(batch.size());
         boolean committed;
         try {
             committed = Boolean.TRUE.equals(batchTransaction.execute(status -> {
+                Set<String> keysCreated = createKeysOfNewCustomers(batch);
                 for (Task task : batch) {
                     try {
                         outcomes.add(new Outcome(savepoint.execute(point -> dispatchInBatch(task)), null));
@@ -317,6 +308,7 @@ public class CommandLanes implements SmartLifecycle {
                         outcomes.add(new Outcome(null, e));
                     }
                 }
+                destroyKeysOfRefusedRegistrations(keysCreated, batch, outcomes);
                 return true;
             }));
         } catch (RuntimeException e) {
@@ -325,14 +317,6 @@ public class CommandLanes implements SmartLifecycle {
         }
         if (committed) {
             batchSizes.record(batch.size());
-            // Before anyone is answered: a refused registration's key is gone by the time its caller hears of it.
-            Set<Task> recorded = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (int i = 0; i < batch.size(); i++) {
-                if (outcomes.get(i).recorded()) {
-                    recorded.add(batch.get(i));
-                }
-            }
-            discardKeysOfRefusedRegistrations(keysCreated, batch, recorded::contains);
             for (int i = 0; i < batch.size(); i++) {
                 outcomes.get(i).complete(batch.get(i));
             }
@@ -342,67 +326,48 @@ public class CommandLanes implements SmartLifecycle {
             // itself and lost.
             batch.forEach(task -> customerCache.remove(task.customerId()));
             batch.forEach(this::recordAlone);
-            discardKeysOfRefusedRegistrations(keysCreated, batch, CommandLanes::recorded);
         }
     }
 
-    /** @return the customers whose key was created here */
+    /**
+     * In a savepoint of the batch's transaction: when the keys cannot be stored together (another instance stored one
+     * of them meanwhile), only this is undone, and each registration then finds or creates its customer's key itself.
+     *
+     * @return the customers whose key was created here
+     */
     private Set<String> createKeysOfNewCustomers(List<Task> batch) {
-        List<String> registered = batch.stream().filter(task -> task.message().getPayload() instanceof RegisterCustomer)
-                .map(Task::customerId).toList();
+        List<String> registered = batch.stream().filter(CommandLanes::isRegistration).map(Task::customerId).toList();
         if (registered.isEmpty()) {
             return Set.of();
         }
         try {
-            return keys.createMissing(registered);
+            return savepoint.execute(point -> keys.createMissing(registered));
         } catch (RuntimeException e) {
-            // Not lost: each registration then finds or creates its customer's key itself.
             log.warn("The keys of {} new customers could not be created together", registered.size(), e);
             return Set.of();
         }
     }
 
     /**
-     * Destroys the keys created ahead for registrations the batch did not record, unless the customer's stored events
-     * show a registration made with the key after all. A key created here is needed only by such a registration: the
-     * customer existed already (an erased customer has no key, and must never get one again, or its old ciphertexts
-     * would be tried with it), or the command was refused. The store is asked because an outcome is not always the
-     * truth: a commit that reached the database and then failed (a connection broken before its answer) is recorded
-     * again one by one, and its registrations are then refused as registered already, with their events stored and
-     * encrypted with this key. Destroying it would make those customers' personal data unreadable for good.
+     * Destroys, in the batch's transaction, the keys created for registrations the batch refused, so that they are
+     * never stored. Such a key is needed by nobody: the customer existed already (an erased customer has no key, and
+     * must never get one again, or its old ciphertexts would be tried with it), or the registration was invalid.
      */
-    private void discardKeysOfRefusedRegistrations(Set<String> keysCreated, List<Task> batch, Predicate<Task> recorded) {
+    private void destroyKeysOfRefusedRegistrations(Set<String> keysCreated, List<Task> batch, List<Outcome> outcomes) {
         for (String customerId : keysCreated) {
-            boolean registered = batch.stream().anyMatch(task -> task.customerId().equals(customerId)
-                    && task.message().getPayload() instanceof RegisterCustomer && recorded.test(task));
-            try {
-                if (!registered && !registeredAndNotErased(customerId)) {
-                    keys.destroy(customerId);
-                }
-            } catch (RuntimeException e) {
-                log.warn("The unused key of customer {} could not be destroyed", customerId, e);
+            boolean registered = false;
+            for (int i = 0; i < batch.size() && !registered; i++) {
+                Task task = batch.get(i);
+                registered = task.customerId().equals(customerId) && isRegistration(task) && outcomes.get(i).recorded();
+            }
+            if (!registered) {
+                keys.destroy(customerId);
             }
         }
     }
 
-    /** From the stored events (not a snapshot, not the cache): registered, and not erased since. */
-    private boolean registeredAndNotErased(String customerId) {
-        boolean registered = false;
-        DomainEventStream events = eventStore.readEvents(customerId, 0);
-        while (events.hasNext()) {
-            Class<?> type = events.next().getPayloadType();
-            if (CustomerRegistered.class.equals(type)) {
-                registered = true;
-            } else if (CustomerPersonalDataErased.class.equals(type)) {
-                return false;
-            }
-        }
-        return registered;
-    }
-
-    private static boolean recorded(Task task) {
-        CompletableFuture<CommandResult> result = task.result();
-        return result.isDone() && !result.isCompletedExceptionally() && result.join().recorded();
+    private static boolean isRegistration(Task task) {
+        return task.message().getPayload() instanceof RegisterCustomer;
     }
 
     /** On the command bus directly: the gateway's retry of a lost race would run on another thread, outside the batch. */

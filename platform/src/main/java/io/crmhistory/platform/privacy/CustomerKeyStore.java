@@ -17,7 +17,8 @@ public interface CustomerKeyStore {
 
     /**
      * Creates the keys of those of these customers who have none, ahead of their first use: a batch of new
-     * customers (an import) can then share the cost of storing their keys.
+     * customers (an import) can then share the cost of storing their keys. A store backed by the caller's database
+     * stores them in the caller's transaction and forgets them when that transaction does not commit.
      *
      * @return the customers whose key this call created (those it cannot tell about left out)
      */

@@ -45,7 +45,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * without it every value of an erased customer (each event of a replay or an audit read) cost a query.
  * <p>
  * A key is created in a transaction of its own, committed before the first value is encrypted with
- * it: a rolled-back command leaves at worst an unused key, never data under a key that was not kept.
+ * it: a rolled-back command leaves at worst an unused key, never data under a key that was not kept. A batch of
+ * commands stores its new customers' keys in its own transaction instead ({@link #createMissing}), and the keys are
+ * forgotten from memory when it does not commit.
  * That transaction takes its connection from {@code creations}, a pool of its own: from the commands' pool it
  * needed a second connection while the command's transaction held one, and 16 clients registering customers at
  * once held all ten and waited for an eleventh until they failed. Destruction runs in the caller's transaction
@@ -107,37 +109,48 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
     }
 
     /**
-     * All in one transaction of its own (one durable commit for the batch instead of one per customer). When
-     * another thread creates one of these keys meanwhile, the batch gives way and each key is found or created
-     * on its own.
+     * In the caller's transaction, which also records the events encrypted with these keys: one durable commit for
+     * both instead of one more for the keys, and no key is stored without the registration it was made for. The
+     * keys are held in memory at once (the caller's commands encrypt with them before the commit) and forgotten
+     * again when the transaction does not commit, so no later command encrypts under a key that was never stored.
+     * A key another instance stored meanwhile fails the insert ({@link DuplicateKeyException}) and nothing is held.
+     *
+     * @throws IllegalStateException outside a transaction with synchronization (a key would be cached whose fate
+     *                               nobody reports)
      */
     @Override
     public Set<String> createMissing(Collection<String> customerIds) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            throw new IllegalStateException("keys are created together only inside the transaction that uses them");
+        }
         List<String> uncached = customerIds.stream().distinct().filter(id -> !hasCachedKey(id)).toList();
         if (uncached.isEmpty()) {
             return Set.of();
         }
+        Set<String> stored = new HashSet<>(jdbc.queryForList("SELECT customer_id FROM " + TABLE
+                + " WHERE customer_id IN (" + placeholders(uncached.size()) + ")", String.class, uncached.toArray()));
+        Timestamp now = Timestamp.from(clock.instant());
         Map<String, SecretKey> created = new LinkedHashMap<>();
-        try {
-            ownTransaction.executeWithoutResult(status -> {
-                Set<String> stored = new HashSet<>(creationJdbc.queryForList("SELECT customer_id FROM " + TABLE
-                        + " WHERE customer_id IN (" + placeholders(uncached.size()) + ")",
-                        String.class, uncached.toArray()));
-                Timestamp now = Timestamp.from(clock.instant());
-                List<Object[]> rows = new ArrayList<>();
-                for (String customerId : uncached) {
-                    if (!stored.contains(customerId)) {
-                        SecretKey key = newDataKey();
-                        created.put(customerId, key);
-                        rows.add(row(customerId, key, now));
-                    }
-                }
-                creationJdbc.batchUpdate(INSERT, rows);
-            });
-        } catch (DuplicateKeyException createdConcurrently) {
-            uncached.forEach(this::findOrCreate);
+        List<Object[]> rows = new ArrayList<>();
+        for (String customerId : uncached) {
+            if (!stored.contains(customerId)) {
+                SecretKey key = newDataKey();
+                created.put(customerId, key);
+                rows.add(row(customerId, key, now));
+            }
+        }
+        if (created.isEmpty()) {
             return Set.of();
         }
+        jdbc.batchUpdate(INSERT, rows);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                if (status != STATUS_COMMITTED) {
+                    created.keySet().forEach(JdbcCustomerKeyStore.this::evict);
+                }
+            }
+        });
         created.forEach((customerId, key) -> cache.put(customerId, Optional.of(key)));
         return Set.copyOf(created.keySet());
     }

@@ -8,6 +8,7 @@ import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -33,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -189,7 +191,7 @@ class JdbcCustomerKeyStoreTest {
 
         SecretKey created = store.findOrCreate("c-1");
         assertThat(store.find("c-1")).hasValueSatisfying(k -> assertThat(k.getEncoded()).isEqualTo(created.getEncoded()));
-        store.createMissing(List.of("c-2"));
+        inTransaction(() -> store.createMissing(List.of("c-2")));
         assertThat(store.find("c-2")).isPresent();
     }
 
@@ -275,7 +277,8 @@ class JdbcCustomerKeyStoreTest {
         SecretKey existing = store.findOrCreate("c-1");
         store("").findOrCreate("c-2"); // stored, but not in this instance's memory
 
-        store.createMissing(List.of("c-1", "c-2", "c-3", "c-4", "c-3"));
+        assertThat(inTransaction(() -> store.createMissing(List.of("c-1", "c-2", "c-3", "c-4", "c-3"))))
+                .containsExactlyInAnyOrder("c-3", "c-4");
 
         assertThat(jdbc.queryForList("SELECT customer_id FROM customer_keys ORDER BY customer_id", String.class))
                 .containsExactly("c-1", "c-2", "c-3", "c-4");
@@ -284,20 +287,52 @@ class JdbcCustomerKeyStoreTest {
         assertThat(store("").find("c-3")).hasValueSatisfying(k -> assertThat(k.getEncoded()).isEqualTo(created.getEncoded()));
     }
 
+    /**
+     * The batch's keys are stored in its transaction and used by its commands before the commit: when it rolls back,
+     * a key still held in memory would encrypt the next command's personal data under a key nobody can read again.
+     */
     @Test
-    void aKeyCreatedMeanwhileByAnotherInstanceIsUsedInsteadOfTheBatchs() {
+    void keysCreatedTogetherAreForgottenWhenTheirTransactionRollsBack() {
+        JdbcCustomerKeyStore store = store("");
+        TransactionTemplate transaction = new TransactionTemplate(transactions);
+        transaction.executeWithoutResult(status -> {
+            store.createMissing(List.of("c-1", "c-2"));
+            assertThat(store.find("c-1")).as("held for the transaction's own commands").isPresent();
+            status.setRollbackOnly();
+        });
+
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM customer_keys", Integer.class)).isZero();
+        assertThat(store.find("c-1")).isEmpty();
+        assertThat(store.find("c-2")).isEmpty();
+        SecretKey stored = store.findOrCreate("c-1");
+        assertThat(store("").find("c-1")).hasValueSatisfying(k -> assertThat(k.getEncoded()).isEqualTo(stored.getEncoded()));
+    }
+
+    @Test
+    void keysAreCreatedTogetherOnlyInsideATransaction() {
+        assertThatThrownBy(() -> store("").createMissing(List.of("c-1"))).isInstanceOf(IllegalStateException.class);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM customer_keys", Integer.class)).isZero();
+    }
+
+    @Test
+    void aKeyCreatedMeanwhileByAnotherInstanceFailsTheBatchAndIsTheOneUsed() {
         JdbcCustomerKeyStore store = store("");
         // Another instance creates c-2's key between the batch's look-up and its insert, so the batch's insert fails.
         CreateC2Meanwhile.other = store("");
         jdbc.execute("CREATE TRIGGER other_instance BEFORE INSERT ON customer_keys FOR EACH ROW CALL \""
                 + CreateC2Meanwhile.class.getName() + "\"");
 
-        store.createMissing(List.of("c-1", "c-2"));
+        assertThatThrownBy(() -> inTransaction(() -> store.createMissing(List.of("c-1", "c-2"))))
+                .isInstanceOf(DuplicateKeyException.class);
 
         SecretKey othersKey = CreateC2Meanwhile.other.find("c-2").orElseThrow();
         assertThat(store.find("c-2")).hasValueSatisfying(k -> assertThat(k.getEncoded()).isEqualTo(othersKey.getEncoded()));
-        assertThat(store.find("c-1")).isPresent();
-        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM customer_keys", Integer.class)).isEqualTo(2);
+        assertThat(store.find("c-1")).as("the batch's keys are not held").isEmpty();
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM customer_keys", Integer.class)).isEqualTo(1);
+    }
+
+    private <T> T inTransaction(Supplier<T> work) {
+        return new TransactionTemplate(transactions).execute(status -> work.get());
     }
 
     /** At the first insert into the key table, creates c-2's key through another store (another connection). */
