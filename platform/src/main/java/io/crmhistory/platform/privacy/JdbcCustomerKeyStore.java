@@ -15,7 +15,6 @@ import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import javax.sql.DataSource;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -44,16 +43,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code keyTtl} even if nobody evicts it). So is the absence of a key: a destroyed key never comes back, and
  * without it every value of an erased customer (each event of a replay or an audit read) cost a query.
  * <p>
- * A key is created in a transaction of its own, committed before the first value is encrypted with
- * it: a rolled-back command leaves at worst an unused key, never data under a key that was not kept. A batch of
- * commands stores its new customers' keys in its own transaction instead ({@link #createMissing}), and the keys are
- * forgotten from memory when it does not commit.
- * That transaction takes its connection from {@code creations}, a pool of its own: from the commands' pool it
- * needed a second connection while the command's transaction held one, and 16 clients registering customers at
- * once held all ten and waited for an eleventh until they failed. Destruction runs in the caller's transaction
- * (the erasure command's, with its event).
+ * A key is created in the caller's transaction (the command's, or a batch's: {@link #createMissing}), so it is
+ * stored with the events encrypted under it or not at all, in one durable commit. Until that transaction ends the
+ * key is held in memory for the commands that encrypt with it, and it is forgotten when the transaction does not
+ * commit: a key held but never stored would encrypt the next command's personal data under a key nobody can read
+ * again. Without a transaction a key is stored at once. Destruction runs in the caller's transaction too (the
+ * erasure command's, with its event).
  */
-public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
+public class JdbcCustomerKeyStore implements CustomerKeyStore {
 
     static final String TABLE = "customer_keys";
     private static final int IV_BYTES = 12;
@@ -63,9 +60,8 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
             "INSERT INTO " + TABLE + " (customer_id, wrapped_key, created_at) VALUES (?, ?, ?)";
 
     private final JdbcTemplate jdbc;
-    private final JdbcTemplate creationJdbc;
-    private final TransactionTemplate ownTransaction;
-    private final AutoCloseable creationPool;
+    /** A savepoint in the caller's transaction, or a transaction of its own when there is none. */
+    private final TransactionTemplate savepoint;
     private final SecretKey masterKey;
     private final Clock clock;
     /** Empty for a customer without a key (destroyed, or not created yet: creating one replaces the entry). */
@@ -77,19 +73,10 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
      */
     private final AtomicLong forgotten = new AtomicLong();
 
-    /**
-     * @param creations where new keys are inserted, each in its own transaction: a pool no command's transaction
-     *                  draws from, owned and closed by this store, or {@code jdbc}'s own data source when that is
-     *                  unpooled (it opens a connection per transaction anyway), which the store leaves open
-     */
-    public JdbcCustomerKeyStore(JdbcTemplate jdbc, DataSource creations, SecretKey masterKey, Clock clock,
-                                long cacheSize, Duration keyTtl) {
+    public JdbcCustomerKeyStore(JdbcTemplate jdbc, SecretKey masterKey, Clock clock, long cacheSize, Duration keyTtl) {
         this.jdbc = jdbc;
-        this.creationJdbc = new JdbcTemplate(creations);
-        // Only a data source of its own is the store's to close, never the commands' one.
-        this.creationPool = creations != jdbc.getDataSource() && creations instanceof AutoCloseable own ? own : null;
-        this.ownTransaction = new TransactionTemplate(new DataSourceTransactionManager(creations));
-        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.savepoint = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
+        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.masterKey = masterKey;
         this.clock = clock;
         this.cache = Caffeine.newBuilder().maximumSize(cacheSize).expireAfterWrite(keyTtl).build();
@@ -143,16 +130,22 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
             return Set.of();
         }
         jdbc.batchUpdate(INSERT, rows);
+        forgetUnlessCommitted(created.keySet());
+        created.forEach((customerId, key) -> cache.put(customerId, Optional.of(key)));
+        return Set.copyOf(created.keySet());
+    }
+
+    /** Evicts these customers' keys when the caller's transaction ends without a commit. */
+    private void forgetUnlessCommitted(Collection<String> customerIds) {
+        List<String> held = List.copyOf(customerIds);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCompletion(int status) {
                 if (status != STATUS_COMMITTED) {
-                    created.keySet().forEach(JdbcCustomerKeyStore.this::evict);
+                    held.forEach(JdbcCustomerKeyStore.this::evict);
                 }
             }
         });
-        created.forEach((customerId, key) -> cache.put(customerId, Optional.of(key)));
-        return Set.copyOf(created.keySet());
     }
 
     /**
@@ -209,16 +202,23 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
         cache.invalidate(customerId);
     }
 
+    /**
+     * In a savepoint of the caller's transaction: a key another instance stored meanwhile undoes only the insert (on
+     * PostgreSQL a failed statement would otherwise abort the whole transaction), and that key is used instead.
+     */
     private SecretKey create(String customerId) {
         SecretKey created = newDataKey();
         SecretKey key;
         try {
-            ownTransaction.executeWithoutResult(status -> creationJdbc.update(INSERT,
+            savepoint.executeWithoutResult(status -> jdbc.update(INSERT,
                     row(customerId, created, Timestamp.from(clock.instant()))));
             key = created;
         } catch (DuplicateKeyException createdConcurrently) {
             key = load(customerId).orElseThrow(() -> new IllegalStateException(
                     "the key of customer " + customerId + " was created and destroyed concurrently"));
+        }
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            forgetUnlessCommitted(List.of(customerId));
         }
         cache.put(customerId, Optional.of(key)); // replaces the absence find() may have cached
         return key;
@@ -227,13 +227,6 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore, AutoCloseable {
     /** The values of {@link #INSERT} for one new key, wrapped. */
     private Object[] row(String customerId, SecretKey key, Timestamp createdAt) {
         return new Object[]{customerId, wrap(customerId, key), createdAt};
-    }
-
-    @Override
-    public void close() throws Exception {
-        if (creationPool != null) {
-            creationPool.close();
-        }
     }
 
     private Optional<SecretKey> load(String customerId) {

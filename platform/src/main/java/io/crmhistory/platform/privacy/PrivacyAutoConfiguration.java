@@ -1,7 +1,5 @@
 package io.crmhistory.platform.privacy;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.crmhistory.platform.config.DataDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +13,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
-import javax.sql.DataSource;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -43,29 +40,12 @@ public class PrivacyAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    CustomerKeyStore customerKeyStore(JdbcTemplate jdbc, DataSource dataSource, DataDirectory dataDirectory,
+    CustomerKeyStore customerKeyStore(JdbcTemplate jdbc, DataDirectory dataDirectory,
                                       Clock clock, @Value("${crm.security.master-key:}") String masterKey,
                                       @Value("${crm.privacy.key-cache-size:10000}") long cacheSize,
                                       @Value("${crm.privacy.key-cache-ttl:5m}") Duration cacheTtl) throws SQLException {
         createTable(jdbc);
-        return new JdbcCustomerKeyStore(jdbc, keyCreationPool(dataSource), MasterKey.load(masterKey, dataDirectory), clock,
-                cacheSize, cacheTtl);
-    }
-
-    /**
-     * Two connections to the same database, used only to insert new customer keys (see {@link JdbcCustomerKeyStore});
-     * an unpooled data source is used as it is.
-     */
-    static DataSource keyCreationPool(DataSource dataSource) {
-        if (!(dataSource instanceof HikariDataSource commands)) {
-            return dataSource;
-        }
-        HikariConfig config = new HikariConfig();
-        commands.copyStateTo(config);
-        config.setPoolName("customer-keys");
-        config.setMaximumPoolSize(2);
-        config.setMinimumIdle(0);
-        return new HikariDataSource(config);
+        return new JdbcCustomerKeyStore(jdbc, MasterKey.load(masterKey, dataDirectory), clock, cacheSize, cacheTtl);
     }
 
     @Bean

@@ -54,18 +54,18 @@ class JdbcCustomerKeyStoreTest {
         dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         jdbc = new JdbcTemplate(dataSource);
         transactions = new DataSourceTransactionManager(dataSource);
-        new PrivacyAutoConfiguration().customerKeyStore(jdbc, dataSource, new DataDirectory(dataDir), Clock.systemUTC(),
+        new PrivacyAutoConfiguration().customerKeyStore(jdbc, new DataDirectory(dataDir), Clock.systemUTC(),
                 "", 10, Duration.ofMinutes(5));
     }
 
     private JdbcCustomerKeyStore store(String masterKey) {
-        return new JdbcCustomerKeyStore(jdbc, jdbc.getDataSource(), MasterKey.load(masterKey, new DataDirectory(dataDir)),
+        return new JdbcCustomerKeyStore(jdbc, MasterKey.load(masterKey, new DataDirectory(dataDir)),
                 Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), 10, Duration.ofMinutes(5));
     }
 
     /** A store whose reads go through {@code reads} (a test's pausing or counting template). */
     private JdbcCustomerKeyStore readingThrough(JdbcTemplate reads) {
-        return new JdbcCustomerKeyStore(reads, jdbc.getDataSource(), MasterKey.load("", new DataDirectory(dataDir)),
+        return new JdbcCustomerKeyStore(reads, MasterKey.load("", new DataDirectory(dataDir)),
                 Clock.systemUTC(), 10, Duration.ofMinutes(5));
     }
 
@@ -318,7 +318,7 @@ class JdbcCustomerKeyStoreTest {
     void aKeyCreatedMeanwhileByAnotherInstanceFailsTheBatchAndIsTheOneUsed() {
         JdbcCustomerKeyStore store = store("");
         // Another instance creates c-2's key between the batch's look-up and its insert, so the batch's insert fails.
-        CreateC2Meanwhile.other = store("");
+        CreateC2Meanwhile.arm(store(""));
         jdbc.execute("CREATE TRIGGER other_instance BEFORE INSERT ON customer_keys FOR EACH ROW CALL \""
                 + CreateC2Meanwhile.class.getName() + "\"");
 
@@ -335,34 +335,74 @@ class JdbcCustomerKeyStoreTest {
         return new TransactionTemplate(transactions).execute(status -> work.get());
     }
 
-    /** At the first insert into the key table, creates c-2's key through another store (another connection). */
+    /**
+     * At the first insert into the key table after {@link #arm}, creates c-2's key through another store, on another
+     * thread (another instance: its own connection and transaction, committed before the insert goes on).
+     */
     public static final class CreateC2Meanwhile implements org.h2.api.Trigger {
 
-        static JdbcCustomerKeyStore other;
+        static volatile JdbcCustomerKeyStore other;
         private static final java.util.concurrent.atomic.AtomicBoolean FIRED = new java.util.concurrent.atomic.AtomicBoolean();
 
+        static void arm(JdbcCustomerKeyStore otherInstance) {
+            other = otherInstance;
+            FIRED.set(false);
+        }
+
         @Override
-        public void fire(java.sql.Connection connection, Object[] oldRow, Object[] newRow) {
+        public void fire(java.sql.Connection connection, Object[] oldRow, Object[] newRow) throws java.sql.SQLException {
             if (FIRED.compareAndSet(false, true)) {
-                other.findOrCreate("c-2");
+                ExecutorService otherInstance = Executors.newSingleThreadExecutor();
+                try {
+                    otherInstance.submit(() -> other.findOrCreate("c-2")).get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new java.sql.SQLException("the other instance could not create c-2's key", e);
+                } finally {
+                    otherInstance.shutdownNow();
+                }
             }
         }
     }
 
+    /** The data encrypted with a key created in a transaction is stored with it or not at all: so is the key. */
     @Test
-    void aKeyCreatedDuringARolledBackTransactionIsStillKeptForTheDataEncryptedWithIt() {
+    void aKeyCreatedInATransactionIsStoredWithItOrForgotten() {
         JdbcCustomerKeyStore store = store("");
         TransactionTemplate transaction = new TransactionTemplate(transactions);
-        SecretKey[] created = new SecretKey[1];
         transaction.executeWithoutResult(status -> {
-            created[0] = store.findOrCreate("c-1");
+            store.findOrCreate("c-1");
             status.setRollbackOnly();
         });
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM customer_keys", Integer.class)).isZero();
+        assertThat(store.find("c-1")).as("not held after the rollback").isEmpty();
 
-        assertThat(store("").find("c-1")).hasValueSatisfying(k -> assertThat(k.getEncoded()).isEqualTo(created[0].getEncoded()));
+        SecretKey created = transaction.execute(status -> store.findOrCreate("c-1"));
+        assertThat(store("").find("c-1")).hasValueSatisfying(k -> assertThat(k.getEncoded()).isEqualTo(created.getEncoded()));
     }
 
-    /** Every connection of the commands' pool held by a command that registers a customer, as under a burst of them. */
+    /** On PostgreSQL a failed insert would abort the command's transaction: the key's own savepoint keeps it usable. */
+    @Test
+    void aKeyCreatedMeanwhileByAnotherInstanceIsUsedAndTheCallersTransactionGoesOn() {
+        JdbcCustomerKeyStore store = store("");
+        CreateC2Meanwhile.arm(store(""));
+        jdbc.execute("CREATE TRIGGER other_instance BEFORE INSERT ON customer_keys FOR EACH ROW CALL \""
+                + CreateC2Meanwhile.class.getName() + "\"");
+
+        SecretKey used = new TransactionTemplate(transactions).execute(status -> {
+            SecretKey key = store.findOrCreate("c-2");
+            jdbc.update("INSERT INTO customer_keys (customer_id, wrapped_key, created_at) VALUES ('x', 'y', CURRENT_TIMESTAMP)");
+            return key;
+        });
+
+        SecretKey othersKey = CreateC2Meanwhile.other.find("c-2").orElseThrow();
+        assertThat(used.getEncoded()).isEqualTo(othersKey.getEncoded());
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM customer_keys", Integer.class)).isEqualTo(2);
+    }
+
+    /**
+     * Every connection of the commands' pool held by a command that registers a customer, as under a burst of them:
+     * the key is stored through the command's own connection, so no command waits for a second one.
+     */
     @Test
     void commandsHoldingEveryPooledConnectionStillCreateKeys() throws Exception {
         HikariConfig config = new HikariConfig();
@@ -372,27 +412,22 @@ class JdbcCustomerKeyStoreTest {
         try (HikariDataSource commands = new HikariDataSource(config)) {
             JdbcTemplate commandJdbc = new JdbcTemplate(commands);
             TransactionTemplate command = new TransactionTemplate(new DataSourceTransactionManager(commands));
-            DataSource creations = PrivacyAutoConfiguration.keyCreationPool(commands);
-            // creates the table; the store it returns, with its own pool, is not needed here
-            ((AutoCloseable) new PrivacyAutoConfiguration().customerKeyStore(commandJdbc, commands,
-                    new DataDirectory(dataDir), Clock.systemUTC(), "", 10, Duration.ofMinutes(5))).close();
-            try (JdbcCustomerKeyStore keys = new JdbcCustomerKeyStore(commandJdbc, creations,
-                    MasterKey.load("", new DataDirectory(dataDir)), Clock.systemUTC(), 10, Duration.ofMinutes(5))) {
-                CyclicBarrier allHoldAConnection = new CyclicBarrier(2);
-                ExecutorService threads = Executors.newFixedThreadPool(2);
-                try {
-                    List<Future<SecretKey>> created = threads.invokeAll(List.of(1, 2).stream()
-                            .<Callable<SecretKey>>map(n -> () -> command.execute(status -> {
-                                commandJdbc.queryForObject("SELECT 1", Integer.class); // takes the connection
-                                await(allHoldAConnection);
-                                return keys.findOrCreate("c-" + n);
-                            })).toList());
-                    for (Future<SecretKey> key : created) {
-                        assertThat(key.get()).isNotNull();
-                    }
-                } finally {
-                    threads.shutdownNow();
+            JdbcCustomerKeyStore keys = (JdbcCustomerKeyStore) new PrivacyAutoConfiguration().customerKeyStore(commandJdbc,
+                    new DataDirectory(dataDir), Clock.systemUTC(), "", 10, Duration.ofMinutes(5));
+            CyclicBarrier allHoldAConnection = new CyclicBarrier(2);
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                List<Future<SecretKey>> created = threads.invokeAll(List.of(1, 2).stream()
+                        .<Callable<SecretKey>>map(n -> () -> command.execute(status -> {
+                            commandJdbc.queryForObject("SELECT 1", Integer.class); // takes the connection
+                            await(allHoldAConnection);
+                            return keys.findOrCreate("c-" + n);
+                        })).toList());
+                for (Future<SecretKey> key : created) {
+                    assertThat(key.get()).isNotNull();
                 }
+            } finally {
+                threads.shutdownNow();
             }
             assertThat(commandJdbc.queryForObject("SELECT COUNT(*) FROM customer_keys", Integer.class)).isEqualTo(2);
         }
