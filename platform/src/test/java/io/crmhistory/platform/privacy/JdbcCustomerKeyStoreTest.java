@@ -318,9 +318,7 @@ class JdbcCustomerKeyStoreTest {
     void aKeyCreatedMeanwhileByAnotherInstanceFailsTheBatchAndIsTheOneUsed() {
         JdbcCustomerKeyStore store = store("");
         // Another instance creates c-2's key between the batch's look-up and its insert, so the batch's insert fails.
-        CreateC2Meanwhile.arm(store(""));
-        jdbc.execute("CREATE TRIGGER other_instance BEFORE INSERT ON customer_keys FOR EACH ROW CALL \""
-                + CreateC2Meanwhile.class.getName() + "\"");
+        anotherInstanceCreatesC2AtTheNextInsert();
 
         assertThatThrownBy(() -> inTransaction(() -> store.createMissing(List.of("c-1", "c-2"))))
                 .isInstanceOf(DuplicateKeyException.class);
@@ -333,6 +331,12 @@ class JdbcCustomerKeyStoreTest {
 
     private <T> T inTransaction(Supplier<T> work) {
         return new TransactionTemplate(transactions).execute(status -> work.get());
+    }
+
+    private void anotherInstanceCreatesC2AtTheNextInsert() {
+        CreateC2Meanwhile.arm(store(""));
+        jdbc.execute("CREATE TRIGGER other_instance BEFORE INSERT ON customer_keys FOR EACH ROW CALL \""
+                + CreateC2Meanwhile.class.getName() + "\"");
     }
 
     /**
@@ -384,9 +388,7 @@ class JdbcCustomerKeyStoreTest {
     @Test
     void aKeyCreatedMeanwhileByAnotherInstanceIsUsedAndTheCallersTransactionGoesOn() {
         JdbcCustomerKeyStore store = store("");
-        CreateC2Meanwhile.arm(store(""));
-        jdbc.execute("CREATE TRIGGER other_instance BEFORE INSERT ON customer_keys FOR EACH ROW CALL \""
-                + CreateC2Meanwhile.class.getName() + "\"");
+        anotherInstanceCreatesC2AtTheNextInsert();
 
         SecretKey used = new TransactionTemplate(transactions).execute(status -> {
             SecretKey key = store.findOrCreate("c-2");
