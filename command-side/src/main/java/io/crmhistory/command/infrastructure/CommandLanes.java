@@ -330,8 +330,9 @@ public class CommandLanes implements SmartLifecycle {
     }
 
     /**
-     * In a savepoint of the batch's transaction: when the keys cannot be stored together (another instance stored one
-     * of them meanwhile), only this is undone, and each registration then finds or creates its customer's key itself.
+     * In the batch's transaction (the key store inserts in a savepoint): when the keys cannot be stored together
+     * (another instance stored one of them meanwhile), only that insert is undone, and each registration then finds
+     * or creates its customer's key itself.
      *
      * @return the customers whose key was created here
      */
@@ -341,7 +342,7 @@ public class CommandLanes implements SmartLifecycle {
             return Set.of();
         }
         try {
-            return savepoint.execute(point -> keys.createMissing(registered));
+            return keys.createMissing(registered);
         } catch (RuntimeException e) {
             log.warn("The keys of {} new customers could not be created together", registered.size(), e);
             return Set.of();

@@ -129,7 +129,8 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore {
         if (created.isEmpty()) {
             return Set.of();
         }
-        jdbc.batchUpdate(INSERT, rows);
+        // In a savepoint, like create(): a key another instance stored meanwhile undoes only this insert.
+        savepoint.executeWithoutResult(status -> jdbc.batchUpdate(INSERT, rows));
         forgetUnlessCommitted(created.keySet());
         created.forEach((customerId, key) -> cache.put(customerId, Optional.of(key)));
         return Set.copyOf(created.keySet());
