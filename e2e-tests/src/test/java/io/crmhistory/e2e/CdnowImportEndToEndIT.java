@@ -152,7 +152,8 @@ class CdnowImportEndToEndIT {
         // store every second (5 s by default), so the kill can come soon after one.
         querySide.kill();
         querySide = RunningSide.querySide(dataDir, "--crm.clock.fixed=" + CLOCK, "--crm.base-currency=USD",
-                "--crm.projections.batch-size=10", "--crm.readmodel.embedded.commit-interval=1s");
+                "--crm.projections.batch-size=10", "--crm.projections.rebuild-batch-size=10",
+                "--crm.readmodel.embedded.commit-interval=1s");
         CrmClient ops = new CrmClient(querySide);
         Map<String, Integer> expected = ExpectedSegments.countsAt(TODAY, dataset.customers().values());
         await().atMost(Duration.ofMinutes(2)).untilAsserted(() -> assertThat(segmentCounts(ops)).isEqualTo(expected));

@@ -12,13 +12,18 @@ public interface CustomerKeyStore {
     /** The customer's key, or empty when it was never created or has been destroyed. */
     Optional<SecretKey> find(String customerId);
 
-    /** The customer's key, created (and stored) when there is none. */
+    /**
+     * The customer's key, created (and stored) when there is none. Works with or without a transaction: a store
+     * backed by the caller's database stores a new key in the caller's transaction when there is one (and forgets it
+     * if that transaction does not commit), else at once.
+     */
     SecretKey findOrCreate(String customerId);
 
     /**
      * Creates the keys of those of these customers who have none, ahead of their first use: a batch of new
      * customers (an import) can then share the cost of storing their keys. A store backed by the caller's database
-     * stores them in the caller's transaction and forgets them when that transaction does not commit.
+     * stores them in the caller's transaction and forgets them when that transaction does not commit; it refuses to
+     * run without one, since nobody would then tell it whether the keys it holds in memory were ever stored.
      *
      * @return the customers whose key this call created (those it cannot tell about left out)
      */

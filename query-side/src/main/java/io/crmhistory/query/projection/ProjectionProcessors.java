@@ -71,6 +71,7 @@ public class ProjectionProcessors implements SmartLifecycle {
     private final MongoTemplate axonMongo;
     private final Serializer serializer;
     private final int batchSize;
+    private final int rebuildBatchSize;
     private final Duration tokenClaimInterval;
     private final int sharedWindow;
     private final CustomerKeysPrefetch keysPrefetch;
@@ -82,6 +83,7 @@ public class ProjectionProcessors implements SmartLifecycle {
                          TokenStore tokenStore, MongoTemplate axonMongo, @Qualifier("serializer") Serializer serializer,
                          CustomerKeyStore keys,
                          @Value("${crm.projections.batch-size:500}") int batchSize,
+                         @Value("${crm.projections.rebuild-batch-size:2000}") int rebuildBatchSize,
                          @Value("${crm.projections.token-claim-interval:2s}") Duration tokenClaimInterval,
                          @Value("${crm.projections.shared-window:8192}") int sharedWindow) {
         this.readModels = readModels;
@@ -91,6 +93,7 @@ public class ProjectionProcessors implements SmartLifecycle {
         this.axonMongo = axonMongo;
         this.serializer = serializer;
         this.batchSize = batchSize;
+        this.rebuildBatchSize = rebuildBatchSize;
         this.tokenClaimInterval = tokenClaimInterval;
         this.keysPrefetch = new CustomerKeysPrefetch(keys);
         if (sharedWindow != 0) {
@@ -144,10 +147,10 @@ public class ProjectionProcessors implements SmartLifecycle {
         for (ReadModel<?> model : readModels) {
             ProjectionCatalog.Entry entry = catalog.entry(model.name());
             wanted.add(model.liveVersion().processorName());
-            start(model, model.liveVersion());
+            start(model, model.liveVersion(), batchSize);
             entry.rebuildingVersion().ifPresent(version -> {
                 wanted.add(version.processorName());
-                start(model, version);
+                start(model, version, rebuildBatchSize);
             });
         }
         for (Running stale : List.copyOf(running.values())) {
@@ -163,7 +166,12 @@ public class ProjectionProcessors implements SmartLifecycle {
         axonMongo.deadLetterCollection().deleteMany(new Document("processingGroup", version.processorName()));
     }
 
-    private void start(ReadModel<?> model, ProjectionVersion version) {
+    /**
+     * @param eventsPerBatch larger for a version being rebuilt than for a live one: nobody reads it yet, and the more
+     *                       of a customer's events one batch holds, the fewer times its state is written (a version
+     *                       keeps the size it started with until its processor stops)
+     */
+    private void start(ReadModel<?> model, ProjectionVersion version, int eventsPerBatch) {
         if (running.containsKey(version.processorName())) {
             return;
         }
@@ -201,7 +209,7 @@ public class ProjectionProcessors implements SmartLifecycle {
                 .coordinatorExecutor(coordinator)
                 .workerExecutor(worker)
                 .initialSegmentCount(1)
-                .batchSize(batchSize)
+                .batchSize(eventsPerBatch)
                 .tokenClaimInterval(tokenClaimInterval.toMillis())
                 // A batch may take minutes (a rule publication re-evaluates every customer inside it): the coordinator
                 // keeps extending the claim meanwhile, or another instance would take the segment after the token

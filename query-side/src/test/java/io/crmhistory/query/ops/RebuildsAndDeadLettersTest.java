@@ -64,6 +64,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"crm.projections.retire-grace=0s", "crm.projections.batch-size=50",
+                "crm.projections.rebuild-batch-size=50",
                 "crm.segments.reevaluation-check-interval=500"})
 @AutoConfigureObservability
 @ActiveProfiles("test")
