@@ -92,8 +92,9 @@ public class ProjectionProcessors implements SmartLifecycle {
         this.tokenStore = tokenStore;
         this.axonMongo = axonMongo;
         this.serializer = serializer;
-        this.batchSize = batchSize;
-        this.rebuildBatchSize = rebuildBatchSize;
+        // Checked at start-up: a version being rebuilt starts its processor only when a rebuild is asked for.
+        this.batchSize = requirePositive("crm.projections.batch-size", batchSize);
+        this.rebuildBatchSize = requirePositive("crm.projections.rebuild-batch-size", rebuildBatchSize);
         this.tokenClaimInterval = tokenClaimInterval;
         this.keysPrefetch = new CustomerKeysPrefetch(keys);
         if (sharedWindow != 0) {
@@ -250,6 +251,13 @@ public class ProjectionProcessors implements SmartLifecycle {
         // The processor leaves the executors it was given running.
         stale.threads().forEach(ScheduledExecutorService::shutdownNow);
         log.info("Projection {} stopped", stale.version());
+    }
+
+    private static int requirePositive(String property, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(property + " must be at least 1, was " + value);
+        }
+        return value;
     }
 
     private static ScheduledExecutorService singleThread(String name) {
