@@ -13,7 +13,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

@@ -23,6 +23,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.util.Assert;
 
 import java.time.Duration;
 import java.util.HashSet;
@@ -254,9 +255,7 @@ public class ProjectionProcessors implements SmartLifecycle {
     }
 
     private static int requirePositive(String property, int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(property + " must be at least 1, was " + value);
-        }
+        Assert.isTrue(value >= 1, () -> property + " must be at least 1, was " + value);
         return value;
     }
 
