@@ -1,7 +1,8 @@
 #!/bin/bash
 # Times the rebuild of one read model through the rebuild API on a stopped data directory with read models (a bench
 # run's <scratch>/product after --keep): starts both sides on it, POST /api/ops/projections/<projection>/rebuild,
-# polls GET /api/ops/projections until the new version is LIVE; prints the time and both sides' CPU seconds.
+# polls GET /api/ops/projections until the new version is LIVE; prints the time and both sides' CPU seconds, and the
+# query side's CPU seconds per thread group (over 3 s) since it started.
 # Works in place (the rebuilt version stays live; run it again for another sample) unless COPY=1.
 # Logs: <data-dir>/cmd.log and q.log.
 # usage: bench/scripts/rebuild-time.sh <command-side.jar> <query-side.jar> <data-dir> <projection>
@@ -25,6 +26,10 @@ curl -s -o /dev/null -w "rebuild requested: %{http_code}\n" -u timer:timer-secre
 for i in $(seq 1 ${LIMIT:-1800}); do
   read -r V S <<< "$(version)"
   if [ "$V" -gt "$V0" ] && [ "$S" = LIVE ]; then
+    # The query side's CPU per thread group (names cut to 15 characters, digits dropped), since its start: steadier
+    # than the whole process's figure, whose idle polling grows with the wall time.
+    for t in /proc/$QP/task/*; do echo "$(sed 's/[-#0-9]*$//' "$t/comm") $(awk '{print $14 + $15}' "$t/stat")"; done \
+      | awk '{s[$1] += $2} END {for (n in s) if (s[n] > 300) printf "%s=%.1f ", n, s[n] / 100; print ""}'
     echo "$P rebuilt in $(echo "$(date +%s.%N) - $T0" | bc) s; CPU command side $(echo "$(cpu $CP) - $C0" | bc) s, query side $(echo "$(cpu $QP) - $Q0" | bc) s"
     exit 0
   fi
