@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -73,9 +73,14 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore {
      */
     private final AtomicLong forgotten = new AtomicLong();
 
-    public JdbcCustomerKeyStore(JdbcTemplate jdbc, SecretKey masterKey, Clock clock, long cacheSize, Duration keyTtl) {
+    /**
+     * @param transactions the application's transaction manager, the one whose transactions the callers run in
+     *                     (over {@code jdbc}'s data source): the savepoints are taken in those transactions
+     */
+    public JdbcCustomerKeyStore(JdbcTemplate jdbc, PlatformTransactionManager transactions, SecretKey masterKey,
+                                Clock clock, long cacheSize, Duration keyTtl) {
         this.jdbc = jdbc;
-        this.savepoint = new TransactionTemplate(new DataSourceTransactionManager(jdbc.getDataSource()));
+        this.savepoint = new TransactionTemplate(transactions);
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
         this.masterKey = masterKey;
         this.clock = clock;

@@ -39,12 +39,14 @@ public class PrivacyAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    CustomerKeyStore customerKeyStore(JdbcTemplate jdbc, DataDirectory dataDirectory,
+    CustomerKeyStore customerKeyStore(JdbcTemplate jdbc, PlatformTransactionManager transactions,
+                                      DataDirectory dataDirectory,
                                       Clock clock, @Value("${crm.security.master-key:}") String masterKey,
                                       @Value("${crm.privacy.key-cache-size:10000}") long cacheSize,
                                       @Value("${crm.privacy.key-cache-ttl:5m}") Duration cacheTtl) throws SQLException {
         createTable(jdbc);
-        return new JdbcCustomerKeyStore(jdbc, MasterKey.load(masterKey, dataDirectory), clock, cacheSize, cacheTtl);
+        return new JdbcCustomerKeyStore(jdbc, transactions, MasterKey.load(masterKey, dataDirectory), clock, cacheSize,
+                cacheTtl);
     }
 
     @Bean

@@ -33,17 +33,18 @@ class JdbcCustomerKeyStoreOnPostgresTest {
         assumeTrue(url != null && !url.isBlank(), "CRM_TEST_POSTGRES_URL is not set");
         DriverManagerDataSource dataSource = new DriverManagerDataSource(url);
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        DataSourceTransactionManager transactions = new DataSourceTransactionManager(dataSource);
         PrivacyAutoConfiguration configuration = new PrivacyAutoConfiguration();
-        CustomerKeyStore store = configuration.customerKeyStore(jdbc, new DataDirectory(dataDir), Clock.systemUTC(),
-                "", 10, Duration.ofMinutes(5));
-        CustomerKeyStore otherInstance = configuration.customerKeyStore(jdbc, new DataDirectory(dataDir),
+        CustomerKeyStore store = configuration.customerKeyStore(jdbc, transactions, new DataDirectory(dataDir),
+                Clock.systemUTC(), "", 10, Duration.ofMinutes(5));
+        CustomerKeyStore otherInstance = configuration.customerKeyStore(jdbc, transactions, new DataDirectory(dataDir),
                 Clock.systemUTC(), "", 10, Duration.ofMinutes(5));
         String customerId = "pg-" + UUID.randomUUID();
 
         assertThat(store.find(customerId)).isEmpty(); // remembered as absent, so the store will try to insert
         SecretKey othersKey = otherInstance.findOrCreate(customerId);
 
-        SecretKey used = new TransactionTemplate(new DataSourceTransactionManager(dataSource)).execute(status -> {
+        SecretKey used = new TransactionTemplate(transactions).execute(status -> {
             SecretKey key = store.findOrCreate(customerId);
             // Without the savepoint PostgreSQL refuses every further statement of the aborted transaction.
             assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM customer_keys WHERE customer_id = ?", Integer.class,

@@ -54,18 +54,18 @@ class JdbcCustomerKeyStoreTest {
         dataSource.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         jdbc = new JdbcTemplate(dataSource);
         transactions = new DataSourceTransactionManager(dataSource);
-        new PrivacyAutoConfiguration().customerKeyStore(jdbc, new DataDirectory(dataDir), Clock.systemUTC(),
-                "", 10, Duration.ofMinutes(5));
+        new PrivacyAutoConfiguration().customerKeyStore(jdbc, transactions, new DataDirectory(dataDir),
+                Clock.systemUTC(), "", 10, Duration.ofMinutes(5));
     }
 
     private JdbcCustomerKeyStore store(String masterKey) {
-        return new JdbcCustomerKeyStore(jdbc, MasterKey.load(masterKey, new DataDirectory(dataDir)),
+        return new JdbcCustomerKeyStore(jdbc, transactions, MasterKey.load(masterKey, new DataDirectory(dataDir)),
                 Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), 10, Duration.ofMinutes(5));
     }
 
     /** A store whose reads go through {@code reads} (a test's pausing or counting template). */
     private JdbcCustomerKeyStore readingThrough(JdbcTemplate reads) {
-        return new JdbcCustomerKeyStore(reads, MasterKey.load("", new DataDirectory(dataDir)),
+        return new JdbcCustomerKeyStore(reads, transactions, MasterKey.load("", new DataDirectory(dataDir)),
                 Clock.systemUTC(), 10, Duration.ofMinutes(5));
     }
 
@@ -413,9 +413,10 @@ class JdbcCustomerKeyStoreTest {
         config.setConnectionTimeout(1_000);
         try (HikariDataSource commands = new HikariDataSource(config)) {
             JdbcTemplate commandJdbc = new JdbcTemplate(commands);
-            TransactionTemplate command = new TransactionTemplate(new DataSourceTransactionManager(commands));
+            DataSourceTransactionManager commandTransactions = new DataSourceTransactionManager(commands);
+            TransactionTemplate command = new TransactionTemplate(commandTransactions);
             JdbcCustomerKeyStore keys = (JdbcCustomerKeyStore) new PrivacyAutoConfiguration().customerKeyStore(commandJdbc,
-                    new DataDirectory(dataDir), Clock.systemUTC(), "", 10, Duration.ofMinutes(5));
+                    commandTransactions, new DataDirectory(dataDir), Clock.systemUTC(), "", 10, Duration.ofMinutes(5));
             CyclicBarrier allHoldAConnection = new CyclicBarrier(2);
             ExecutorService threads = Executors.newFixedThreadPool(2);
             try {
