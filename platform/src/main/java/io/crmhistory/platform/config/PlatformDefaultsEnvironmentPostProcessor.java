@@ -138,12 +138,13 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
      * this number, and {@code setFetchSize} later does not change it. With event payloads inline, 100 rows are about
      * 90 KiB, over H2's 64 KiB socket buffer: the answer then leaves in two writes and the second waits for the
      * client's delayed acknowledgement (about 40 ms, Nagle's algorithm), several times per long history read.
-     * Answers of {@code crm.eventstore.read-batch-size} rows (50) stay below the buffer. Set on the JVM's command
-     * line, {@code -Dh2.serverResultSetFetchSize} wins.
+     * Answers of {@code crm.eventstore.rows-per-answer} rows (50) stay below the buffer. A query for more events
+     * ({@code crm.eventstore.read-batch-size}) is fetched in several such answers, a round trip each but no stall.
+     * Set on the JVM's command line, {@code -Dh2.serverResultSetFetchSize} wins.
      */
     static void limitH2RowsPerAnswer(ConfigurableEnvironment environment) {
         if (System.getProperty(H2_ROWS_PER_ANSWER) == null) {
-            System.setProperty(H2_ROWS_PER_ANSWER, environment.getProperty("crm.eventstore.read-batch-size", "50"));
+            System.setProperty(H2_ROWS_PER_ANSWER, environment.getProperty("crm.eventstore.rows-per-answer", "50"));
         }
     }
 

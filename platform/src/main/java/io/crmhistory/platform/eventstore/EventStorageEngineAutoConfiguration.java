@@ -24,21 +24,23 @@ import javax.sql.DataSource;
 /**
  * Axon's JDBC event storage engine as its Spring Boot auto-configuration builds it, with two differences: a
  * tracking read over gaps the database answers from an index range ({@link IndexedGapReads}), and the
- * number of events read per query ({@code crm.eventstore.read-batch-size}). Over the embedded store's
- * {@code AUTO_SERVER} link, a query answer larger than H2's 64 KiB socket buffer leaves in two writes, and H2's
- * sockets keep Nagle's algorithm on: the second write waits for the reader's delayed acknowledgement, 40 ms on
- * Linux. Axon's 100 events per query are just over 64 KiB, so a 10,000-event as-of read took 4.5 s, and every
- * streaming projection paid 40 ms per 100 events. With 50 (about 35 KiB of typical events) the as-of read takes
- * 0.4-0.5 s; 1,000 took 0.7 s (a stall per answer, fewer answers).
+ * number of events read per query ({@code crm.eventstore.read-batch-size}, 1,000 instead of Axon's 100).
+ * <p>
+ * Over the embedded store's {@code AUTO_SERVER} link, a query answer larger than H2's 64 KiB socket buffer leaves in
+ * two writes, and H2's sockets keep Nagle's algorithm on: the second write waits for the reader's delayed
+ * acknowledgement, 40 ms on Linux. So the rows of a query cross the socket 50 at a time (H2's client-wide
+ * {@code h2.serverResultSetFetchSize}, which {@code PlatformDefaultsEnvironmentPostProcessor} sets from
+ * {@code crm.eventstore.rows-per-answer}: a remote prepared statement takes its fetch size when it is prepared, so
+ * {@code setFetchSize} on it afterwards changes nothing), about 35 KiB of typical events per answer. Until session 43
+ * a query also asked for only 50 events, and each query cost the file's owner a statement of its own: a streaming
+ * read of the whole store over the link (a rebuild) then took 20-30 % more CPU on both sides than with 1,000 per
+ * query, fetched in the same answers of 50 (docs/benchmarks.md, session 43). A processor near the store's head gets
+ * what is there either way.
  * <p>
  * One aggregate's events are read up to {@code crm.eventstore.aggregate-read-batch-size} (10,000) per query, their
  * rows still crossing the socket 50 at a time: the H2 server then runs 2 queries for a 10,000-event history instead
  * of 201, and the client pays the ~40 ms stall that follows closing a partly fetched result once, not per query
  * (with 1,000 per query the as-of took 0.52-0.55 s, with 50 0.23-0.26 s, with 10,000 0.17-0.23 s).
- * <p>
- * "50 at a time" is H2's client-wide {@code h2.serverResultSetFetchSize}, which
- * {@code PlatformDefaultsEnvironmentPostProcessor} sets from the same property: a remote prepared statement takes its
- * fetch size when it is prepared, so {@code setFetchSize} on it afterwards changes nothing.
  */
 @AutoConfiguration(after = DataSourceAutoConfiguration.class, before = JdbcAutoConfiguration.class)
 @ConditionalOnBean(DataSource.class)
@@ -60,7 +62,7 @@ public class EventStorageEngineAutoConfiguration {
                                           ConnectionProvider connectionProvider,
                                           TransactionManager transactionManager,
                                           EventSchema eventSchema,
-                                          @Value("${crm.eventstore.read-batch-size:50}") int batchSize,
+                                          @Value("${crm.eventstore.read-batch-size:1000}") int batchSize,
                                           @Value("${crm.eventstore.aggregate-read-batch-size:10000}") int aggregateBatchSize) {
         return JdbcEventStorageEngine.builder()
                 .snapshotSerializer(defaultSerializer)

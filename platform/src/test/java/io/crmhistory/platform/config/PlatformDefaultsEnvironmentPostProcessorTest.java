@@ -33,13 +33,14 @@ class PlatformDefaultsEnvironmentPostProcessorTest {
     }
 
     @Test
-    void rowsPerAnswerFollowTheReadBatchSizeAndDefaultToFifty() {
-        PlatformDefaultsEnvironmentPostProcessor.limitH2RowsPerAnswer(new MockEnvironment());
+    void rowsPerAnswerDefaultToFiftyWhateverTheEventsPerQuery() {
+        PlatformDefaultsEnvironmentPostProcessor.limitH2RowsPerAnswer(
+                new MockEnvironment().withProperty("crm.eventstore.read-batch-size", "1000"));
         assertThat(System.getProperty(H2_ROWS_PER_ANSWER)).isEqualTo("50");
 
         System.clearProperty(H2_ROWS_PER_ANSWER);
         PlatformDefaultsEnvironmentPostProcessor.limitH2RowsPerAnswer(
-                new MockEnvironment().withProperty("crm.eventstore.read-batch-size", "30"));
+                new MockEnvironment().withProperty("crm.eventstore.rows-per-answer", "30"));
         assertThat(System.getProperty(H2_ROWS_PER_ANSWER)).isEqualTo("30");
     }
 
@@ -71,7 +72,7 @@ class PlatformDefaultsEnvironmentPostProcessorTest {
     void aValueGivenToTheJvmWins() {
         System.setProperty(H2_ROWS_PER_ANSWER, "20");
         PlatformDefaultsEnvironmentPostProcessor.limitH2RowsPerAnswer(
-                new MockEnvironment().withProperty("crm.eventstore.read-batch-size", "30"));
+                new MockEnvironment().withProperty("crm.eventstore.rows-per-answer", "30"));
         assertThat(System.getProperty(H2_ROWS_PER_ANSWER)).isEqualTo("20");
     }
 }
