@@ -18,7 +18,10 @@ enum BenchPhase {
     QUERIES,
     /** As-of reconstruction of a customer with 10,000 events. */
     AS_OF,
-    /** Every projection rebuilt through the API, then the sides stopped, the disk usage and the raw read. */
+    /**
+     * Every projection rebuilt through the API, the raw read over the command side's link, then the sides stopped,
+     * the disk usage and the raw read in one process.
+     */
     REBUILDS;
 
     static final BenchPhase FIRST = IMPORT;

@@ -15,7 +15,8 @@ import java.util.stream.Stream;
  * Runs every scenario on a scratch data directory and prints the table: start the command side, the query side
  * and the baseline; warm up; bulk import; catch-up; HTTP ingest at 1/4/16 clients on both systems (with the
  * catch-up after the last product level); bcrypt's cost; query latency under ingest; as-of reconstruction; then
- * the full rebuild of every projection and, with the sides stopped, the raw read of the event store.
+ * the full rebuild of every projection, the raw read of the event store over the running command side's link
+ * and, with the sides stopped, in one process.
  * <p>
  * With {@code --until} and {@code --from} the same run is done in parts ({@link BenchPhase}), each part on the
  * data the one before left in the scratch directory ({@link BenchProgress}), its report continuing the earlier one.
@@ -110,6 +111,7 @@ public final class BenchRunner {
         Systems systems = context.systems();
         RebuildScenario.cancelLeftOverRebuilds(context);
         RebuildScenario.viaApi(context);
+        RebuildScenario.rawReadOverLink(context);
         systems.stop(Systems.BASELINE);
         systems.stop(Systems.QUERY);
         systems.stop(Systems.COMMAND);
@@ -144,9 +146,12 @@ public final class BenchRunner {
         }
     }
 
-    /** Reads a stopped data directory's event store twice and prints the speed of each pass. */
-    public static void readEvents(Path dataDir) {
-        String url = EventStoreReader.privateUrl(dataDir);
+    /**
+     * Reads a data directory's event store twice and prints the speed of each pass: a stopped one's in this process,
+     * or with {@code overLink} a running command side's through its {@code AUTO_SERVER} link.
+     */
+    public static void readEvents(Path dataDir, boolean overLink) {
+        String url = overLink ? EventStoreReader.sharedUrl(dataDir) : EventStoreReader.privateUrl(dataDir);
         for (int pass = 1; pass <= 2; pass++) {
             EventStoreReader.ReadResult result = EventStoreReader.readAll(url);
             BenchContext.log(String.format("pass %d: %,d events in %.1f s, %s events/s", pass, result.events(),

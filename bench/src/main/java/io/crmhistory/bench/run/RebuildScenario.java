@@ -66,6 +66,22 @@ final class RebuildScenario {
         }
     }
 
+    /**
+     * The same raw read served by the running command side over H2's {@code AUTO_SERVER} link, the way every
+     * processor of the query side reads the store: the store's limit as deployed, next to the one in one process.
+     */
+    static void rawReadOverLink(BenchContext context) {
+        String url = EventStoreReader.sharedUrl(context.systems().productData());
+        BenchContext.log("raw read of the event stream over the command side's AUTO_SERVER link");
+        context.systems().resetPeaks();
+        EventStoreReader.ReadResult cold = EventStoreReader.readAll(url);
+        EventStoreReader.ReadResult warm = EventStoreReader.readAll(url);
+        context.report().add(new ScenarioResult("raw read + deserialize over the link, no projection",
+                String.format("%,d events", warm.events()), ReportTable.count(warm.perSecond()) + " events/s", null,
+                context.systems().usage(), String.format("in the bench JVM, rows served by the running command side"
+                + " as the query side reads them; first (cold) pass %s events/s", ReportTable.count(cold.perSecond()))));
+    }
+
     /** Raw read through Axon's JDBC engine, twice (cold JVM code, then warm), on a private copy. */
     static void rawRead(BenchContext context) {
         Path copy = copyEventStore(context.systems().productData(), context.scratch().resolve("raw-read"));
