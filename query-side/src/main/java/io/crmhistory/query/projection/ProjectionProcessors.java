@@ -84,7 +84,7 @@ public class ProjectionProcessors implements SmartLifecycle {
                          TokenStore tokenStore, MongoTemplate axonMongo, @Qualifier("serializer") Serializer serializer,
                          CustomerKeyStore keys,
                          @Value("${crm.projections.batch-size:500}") int batchSize,
-                         @Value("${crm.projections.rebuild-batch-size:2000}") int rebuildBatchSize,
+                         @Value("${crm.projections.rebuild-batch-size:1024}") int rebuildBatchSize,
                          @Value("${crm.projections.token-claim-interval:2s}") Duration tokenClaimInterval,
                          @Value("${crm.projections.shared-window:8192}") int sharedWindow) {
         this.readModels = readModels;
