@@ -39,7 +39,7 @@ import java.util.function.Supplier;
  */
 public final class MongoStateStore<S extends SequencedState> implements CustomerProjector.Store<S> {
 
-    /** Several times the customers of one batch (a live version's 500 events touch at most 500, a rebuild's 2,000). */
+    /** Several times the customers of one batch (a live version's 500 events touch at most 500, a rebuild's 1,024). */
     static final int REMEMBERED_STATES = 10_000;
     private static final Logger log = LoggerFactory.getLogger(MongoStateStore.class);
     /** MongoDB's error code for a write a unique index refused. */
