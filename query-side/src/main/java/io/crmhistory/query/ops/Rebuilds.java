@@ -4,13 +4,13 @@ import io.crmhistory.platform.web.ClientInputException;
 import io.crmhistory.platform.web.FieldProblem;
 import io.crmhistory.query.projection.ProjectionCatalog;
 import io.crmhistory.query.projection.ProjectionProcessors;
+import io.crmhistory.query.projection.ProjectionSettings;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.ReadModel;
 import io.crmhistory.query.projection.RebuildConflictException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.mongodb.core.MongoOperations;
 import org.springframework.http.HttpStatus;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -53,15 +53,14 @@ class Rebuilds implements DisposableBean {
     });
 
     Rebuilds(ProjectionCatalog catalog, ProjectionProcessors processors, ProjectionMonitor monitor,
-             MongoOperations mongo,
-             @Value("${crm.projections.retire-grace:10s}") Duration retireGrace) {
+             MongoOperations mongo, ProjectionSettings settings) {
         this.catalog = catalog;
         this.processors = processors;
         this.monitor = monitor;
         this.mongo = mongo;
         // Operational time (like the processors' claims), not the business clock a test may pin.
         this.clock = Clock.systemUTC();
-        this.retireGrace = retireGrace;
+        this.retireGrace = settings.retireGrace();
     }
 
     ProjectionVersion start(String name, String requestedBy) {

@@ -19,13 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.util.Assert;
 
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -71,10 +68,7 @@ public class ProjectionProcessors implements SmartLifecycle {
     private final TokenStore tokenStore;
     private final MongoTemplate axonMongo;
     private final Serializer serializer;
-    private final int batchSize;
-    private final int rebuildBatchSize;
-    private final Duration tokenClaimInterval;
-    private final int sharedWindow;
+    private final ProjectionSettings settings;
     private final CustomerKeysPrefetch keysPrefetch;
     private SharedEventStream sharedEvents;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -82,27 +76,15 @@ public class ProjectionProcessors implements SmartLifecycle {
 
     ProjectionProcessors(List<ReadModel<?>> readModels, ProjectionCatalog catalog, ObjectProvider<Configuration> axon,
                          TokenStore tokenStore, MongoTemplate axonMongo, @Qualifier("serializer") Serializer serializer,
-                         CustomerKeyStore keys,
-                         @Value("${crm.projections.batch-size:500}") int batchSize,
-                         @Value("${crm.projections.rebuild-batch-size:1024}") int rebuildBatchSize,
-                         @Value("${crm.projections.token-claim-interval:2s}") Duration tokenClaimInterval,
-                         @Value("${crm.projections.shared-window:8192}") int sharedWindow) {
+                         CustomerKeyStore keys, ProjectionSettings settings) {
         this.readModels = readModels;
         this.catalog = catalog;
         this.axon = axon;
         this.tokenStore = tokenStore;
         this.axonMongo = axonMongo;
         this.serializer = serializer;
-        // Checked at start-up: a version being rebuilt starts its processor only when a rebuild is asked for.
-        this.batchSize = requirePositive("crm.projections.batch-size", batchSize);
-        this.rebuildBatchSize = requirePositive("crm.projections.rebuild-batch-size", rebuildBatchSize);
-        this.tokenClaimInterval = tokenClaimInterval;
         this.keysPrefetch = new CustomerKeysPrefetch(keys);
-        if (sharedWindow != 0) {
-            // Checked at start-up, not when the first processor starts.
-            SharedEventStream.requireCapacity(sharedWindow);
-        }
-        this.sharedWindow = sharedWindow;
+        this.settings = settings;
     }
 
     public List<ReadModel<?>> readModels() {
@@ -149,10 +131,10 @@ public class ProjectionProcessors implements SmartLifecycle {
         for (ReadModel<?> model : readModels) {
             ProjectionCatalog.Entry entry = catalog.entry(model.name());
             wanted.add(model.liveVersion().processorName());
-            start(model, model.liveVersion(), batchSize);
+            start(model, model.liveVersion(), settings.batchSize());
             entry.rebuildingVersion().ifPresent(version -> {
                 wanted.add(version.processorName());
-                start(model, version, rebuildBatchSize);
+                start(model, version, settings.rebuildBatchSize());
             });
         }
         for (Running stale : List.copyOf(running.values())) {
@@ -212,7 +194,7 @@ public class ProjectionProcessors implements SmartLifecycle {
                 .workerExecutor(worker)
                 .initialSegmentCount(1)
                 .batchSize(eventsPerBatch)
-                .tokenClaimInterval(tokenClaimInterval.toMillis())
+                .tokenClaimInterval(settings.tokenClaimInterval().toMillis())
                 // A batch may take minutes (a rule publication re-evaluates every customer inside it): the coordinator
                 // keeps extending the claim meanwhile, or another instance would take the segment after the token
                 // store's claim timeout and both would project the same customers.
@@ -233,11 +215,11 @@ public class ProjectionProcessors implements SmartLifecycle {
 
     /** The processors' source of events: one read shared between them ({@link SharedEventStream}), unless set to 0. */
     private synchronized StreamableMessageSource<TrackedEventMessage<?>> events(Configuration configuration) {
-        if (sharedWindow == 0) {
+        if (settings.sharedWindow() == 0) {
             return configuration.eventStore();
         }
         if (sharedEvents == null) {
-            sharedEvents = new SharedEventStream(configuration.eventStore(), sharedWindow);
+            sharedEvents = new SharedEventStream(configuration.eventStore(), settings.sharedWindow());
         }
         return sharedEvents;
     }
@@ -252,11 +234,6 @@ public class ProjectionProcessors implements SmartLifecycle {
         // The processor leaves the executors it was given running.
         stale.threads().forEach(ScheduledExecutorService::shutdownNow);
         log.info("Projection {} stopped", stale.version());
-    }
-
-    private static int requirePositive(String property, int value) {
-        Assert.isTrue(value >= 1, () -> property + " must be at least 1, was " + value);
-        return value;
     }
 
     private static ScheduledExecutorService singleThread(String name) {

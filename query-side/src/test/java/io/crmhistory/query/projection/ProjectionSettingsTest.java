@@ -1,0 +1,50 @@
+package io.crmhistory.query.projection;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.validation.ValidationAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The processors' settings are bound and checked when the query side starts, not when a rebuild starts one. */
+class ProjectionSettingsTest {
+
+    @EnableConfigurationProperties(ProjectionSettings.class)
+    static class Settings {
+    }
+
+    private final ApplicationContextRunner context = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+            .withUserConfiguration(Settings.class);
+
+    @Test
+    void defaultsApplyWithNothingSet() {
+        context.run(started -> assertThat(started.getBean(ProjectionSettings.class))
+                .isEqualTo(new ProjectionSettings(500, 1024, Duration.ofSeconds(2), 8192, Duration.ofSeconds(10))));
+    }
+
+    @Test
+    void aBatchSizeBelowOneStopsTheStart() {
+        context.withPropertyValues("crm.projections.batch-size=0").run(started ->
+                assertThat(started).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("on field 'batchSize'"));
+        context.withPropertyValues("crm.projections.rebuild-batch-size=0").run(started ->
+                assertThat(started).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("on field 'rebuildBatchSize'"));
+        context.withPropertyValues("crm.projections.batch-size=1", "crm.projections.rebuild-batch-size=1")
+                .run(started -> assertThat(started).hasNotFailed());
+    }
+
+    @Test
+    void aSharedWindowTooSmallStopsTheStartButZeroTurnsItOff() {
+        context.withPropertyValues("crm.projections.shared-window=10").run(started ->
+                assertThat(started).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("shared window of 10 events"));
+        context.withPropertyValues("crm.projections.shared-window=0").run(started ->
+                assertThat(started.getBean(ProjectionSettings.class).sharedWindow()).isZero());
+    }
+}
