@@ -29,22 +29,21 @@ class ProjectionSettingsTest {
 
     @Test
     void aBatchSizeBelowOneStopsTheStart() {
-        context.withPropertyValues("crm.projections.batch-size=0").run(started ->
-                assertThat(started).hasFailed().getFailure().rootCause()
-                        .hasMessageContaining("on field 'batchSize'"));
-        context.withPropertyValues("crm.projections.rebuild-batch-size=0").run(started ->
-                assertThat(started).hasFailed().getFailure().rootCause()
-                        .hasMessageContaining("on field 'rebuildBatchSize'"));
+        assertStartFails("crm.projections.batch-size=0", "on field 'batchSize'");
+        assertStartFails("crm.projections.rebuild-batch-size=0", "on field 'rebuildBatchSize'");
         context.withPropertyValues("crm.projections.batch-size=1", "crm.projections.rebuild-batch-size=1")
                 .run(started -> assertThat(started).hasNotFailed());
     }
 
     @Test
     void aSharedWindowTooSmallStopsTheStartButZeroTurnsItOff() {
-        context.withPropertyValues("crm.projections.shared-window=10").run(started ->
-                assertThat(started).hasFailed().getFailure().rootCause()
-                        .hasMessageContaining("shared window of 10 events"));
+        assertStartFails("crm.projections.shared-window=10", "shared window of 10 events");
         context.withPropertyValues("crm.projections.shared-window=0").run(started ->
                 assertThat(started.getBean(ProjectionSettings.class).sharedWindow()).isZero());
+    }
+
+    private void assertStartFails(String property, String because) {
+        context.withPropertyValues(property).run(started ->
+                assertThat(started).hasFailed().getFailure().rootCause().hasMessageContaining(because));
     }
 }
