@@ -1,6 +1,7 @@
 package io.crmhistory.query.projection;
 
 import jakarta.validation.constraints.Positive;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -8,8 +9,9 @@ import org.springframework.validation.annotation.Validated;
 import java.time.Duration;
 
 /**
- * How the projection processors run ({@code crm.projections.*}), with the defaults in one place. A batch size below 1
- * or a shared window below its minimum stops the query side at start-up, not when a rebuild first starts a processor.
+ * How the projection processors run ({@code crm.projections.*}), with the defaults in one place. A batch size below 1,
+ * a shared window below its minimum, a token claim interval below a millisecond (Axon's processor would spin or refuse
+ * it) or a negative retire grace stops the query side at start-up, not when a rebuild first starts a processor.
  *
  * @param batchSize         events per batch of a live version: one query loads the batch's customers, one bulk write
  *                          stores them
@@ -19,20 +21,20 @@ import java.time.Duration;
  *                          next to nothing (session 43). A version keeps the size it started with until its processor
  *                          stops.
  * @param tokenClaimInterval how soon a free segment is claimed: a second instance must not wait long to take over a
- *                          released one
+ *                          released one; at least a millisecond
  * @param sharedWindow      events in the window of newest events the processors read together
  *                          ({@link SharedEventStream}, at least {@value SharedEventStream#MIN_CAPACITY}); 0 lets each
  *                          processor read its own stream
  * @param retireGrace       how long a replaced or cancelled read-model version is kept before it is dropped, time for
- *                          other query-side instances to stop writing to it
+ *                          other query-side instances to stop writing to it; 0 drops it at once, never negative
  */
 @Validated
 @ConfigurationProperties("crm.projections")
 public record ProjectionSettings(@DefaultValue("500") @Positive int batchSize,
                                  @DefaultValue("1024") @Positive int rebuildBatchSize,
-                                 @DefaultValue("2s") Duration tokenClaimInterval,
+                                 @DefaultValue("2s") @DurationMin(millis = 1) Duration tokenClaimInterval,
                                  @DefaultValue("8192") int sharedWindow,
-                                 @DefaultValue("10s") Duration retireGrace) {
+                                 @DefaultValue("10s") @DurationMin(millis = 0) Duration retireGrace) {
 
     public ProjectionSettings {
         if (sharedWindow != 0) {

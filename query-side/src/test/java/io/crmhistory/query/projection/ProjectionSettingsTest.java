@@ -36,6 +36,14 @@ class ProjectionSettingsTest {
     }
 
     @Test
+    void aTokenClaimIntervalBelowAMillisecondOrANegativeGraceStopsTheStart() {
+        assertStartFails("crm.projections.token-claim-interval=0s", "on field 'tokenClaimInterval'");
+        assertStartFails("crm.projections.retire-grace=-1s", "on field 'retireGrace'");
+        context.withPropertyValues("crm.projections.token-claim-interval=1ms", "crm.projections.retire-grace=0s")
+                .run(started -> assertThat(started).hasNotFailed());
+    }
+
+    @Test
     void aSharedWindowTooSmallStopsTheStartButZeroTurnsItOff() {
         assertStartFails("crm.projections.shared-window=10", "shared window of 10 events");
         context.withPropertyValues("crm.projections.shared-window=0").run(started ->
