@@ -159,6 +159,11 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
      * {@code LOB_TIMEOUT=10000}: every BLOB a query returns (each event's payload and metadata) stays referenced by
      * the session that read it this long, 5 minutes by default: a catch-up reading thousands of events a second then
      * held hundreds of megabytes of them. Axon and the audit read the bytes at once, so 10 s is ample.
+     * {@code QUERY_CACHE_SIZE=256}: each session keeps its parsed statements in an LRU of 8 by default, and a batch of
+     * commands (CommandLanes) takes a savepoint per command, each a statement of its own ({@code SAVEPOINT
+     * "SAVEPOINT_n"}, n up to the batch's size): they pushed the event, snapshot and key queries out, so every
+     * command parsed its SQL again (7.5 % of the command lanes' CPU while importing, docs/benchmarks.md session 45).
+     * 256 holds a batch's savepoints (crm.commands.batch-size, 100) and every other statement of a session.
      * {@code COMPRESS=TRUE} only with {@code crm.eventstore.embedded.compress} (off by default): H2 then compresses
      * every page it writes (LZF), which halves the file (events are JSON with the same names over and over) and cuts
      * the import's CPU by a fifth, but H2 also raises the page size from 4 KiB to 64 KiB with it, so each small commit
@@ -169,6 +174,7 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
     public static String embeddedEventStoreUrl(Path dataDir, boolean compress) {
         Path file = dataDir.toAbsolutePath().normalize().resolve("eventstore");
         return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;AUTO_RECONNECT=TRUE;WRITE_DELAY=0;RETENTION_TIME=3000;LOB_TIMEOUT=10000"
+                + ";QUERY_CACHE_SIZE=256"
                 + (compress ? ";COMPRESS=TRUE" : "");
     }
 
