@@ -90,7 +90,9 @@ public class CommandLanes implements SmartLifecycle {
                  List<MessageDispatchInterceptor<? super CommandMessage<?>>> dispatchInterceptors,
                  CommandTargetResolver targetResolver, PlatformTransactionManager transactions, CustomerKeyStore keys,
                  @Qualifier("customerCache") Cache customerCache, MeterRegistry meters,
-                 @Value("${crm.commands.lanes:0}") int laneCount, @Value("${spring.datasource.url:}") String eventStoreUrl,
+                 @Value("${crm.commands.lanes:0}") int laneCount,
+                 @Value("${spring.datasource.url:}") String datasourceUrl,
+                 @Value("${axon.axonserver.enabled:false}") boolean eventsInAxonServer,
                  @Value("${crm.commands.lane-capacity:256}") int laneCapacity,
                  @Value("${crm.commands.batch-size:100}") int batchSize) {
         this.commandBus = LocalCommandBus.of(commandBus);
@@ -108,25 +110,26 @@ public class CommandLanes implements SmartLifecycle {
                 .publishPercentiles(0.5, 0.99)
                 .register(meters);
         this.batchSize = batchSize;
-        int lanesToRun = lanesFor(laneCount, eventStoreUrl);
+        int lanesToRun = lanesFor(laneCount, !eventsInAxonServer && datasourceUrl.startsWith("jdbc:h2:"));
         for (int i = 0; i < lanesToRun; i++) {
             lanes.add(new Lane(i, laneCapacity));
         }
     }
 
     /**
-     * The lanes to run: as configured, or (0) one on H2 and one per processor on any other event store. H2 writes a
-     * commit under one lock for the whole file, so a second lane only splits the commands that queue up meanwhile
-     * into two smaller batches that each pay a commit: on two cores, from 16 clients, one lane took about a seventh
-     * less command-side CPU per command than two and answered 1.3 to 1.8 times as many commands per second (as two
-     * did against four in session 33; docs/benchmarks.md, session 45). PostgreSQL commits transactions side by side,
-     * so there one batch's commands can be handled while another commits (one lane was not measured there).
+     * The lanes to run: as configured, or (0) one when the events are stored in H2 and one per processor on any other
+     * event store (PostgreSQL, Axon Server). H2 writes a commit under one lock for the whole file, so a second lane
+     * only splits the commands that queue up meanwhile into two smaller batches that each pay a commit: on two cores,
+     * from 16 clients, one lane took about a seventh less command-side CPU per command than two and answered 1.3 to
+     * 1.8 times as many commands per second (as two did against four in session 33; docs/benchmarks.md, session 45).
+     * PostgreSQL commits transactions side by side, so there one batch's commands can be handled while another
+     * commits (one lane was not measured there); with Axon Server each command is its own batch.
      */
-    static int lanesFor(int configured, String eventStoreUrl) {
+    static int lanesFor(int configured, boolean eventsInH2) {
         if (configured > 0) {
             return configured;
         }
-        return eventStoreUrl.startsWith("jdbc:h2:") ? 1 : Runtime.getRuntime().availableProcessors();
+        return eventsInH2 ? 1 : Runtime.getRuntime().availableProcessors();
     }
 
     /**

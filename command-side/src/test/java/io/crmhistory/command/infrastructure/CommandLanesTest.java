@@ -120,11 +120,9 @@ class CommandLanesTest {
 
     @Test
     void lanesAreAsConfiguredOrOneOnH2AndOnePerProcessorElsewhere() {
-        assertThat(CommandLanes.lanesFor(3, "jdbc:h2:file:/data/eventstore")).isEqualTo(3);
-        assertThat(CommandLanes.lanesFor(0, "jdbc:h2:file:/data/eventstore;AUTO_SERVER=TRUE")).isEqualTo(1);
-        assertThat(CommandLanes.lanesFor(0, "jdbc:postgresql://db:5432/crm"))
-                .isEqualTo(Runtime.getRuntime().availableProcessors());
-        assertThat(CommandLanes.lanesFor(0, "")).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(CommandLanes.lanesFor(3, true)).isEqualTo(3);
+        assertThat(CommandLanes.lanesFor(0, true)).isEqualTo(1);
+        assertThat(CommandLanes.lanesFor(0, false)).isEqualTo(Runtime.getRuntime().availableProcessors());
     }
 
     @Test
@@ -359,7 +357,7 @@ class CommandLanesTest {
                 .getBeanProvider(MessageDispatchInterceptor.class).orderedStream().toList();
         return new CommandLanes(bus, context.getBean(CommandGateway.class), interceptors,
                 context.getBean(CommandTargetResolver.class), transactions, context.getBean(CustomerKeyStore.class),
-                context.getBean("customerCache", Cache.class), meters, 1, "", 16, 100);
+                context.getBean("customerCache", Cache.class), meters, 1, "", false, 16, 100);
     }
 
     private static RegisterCustomer register(String customerId, String email) {

@@ -162,7 +162,7 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
      * {@code QUERY_CACHE_SIZE=256}: each session keeps its parsed statements in an LRU of 8 by default, and a batch of
      * commands (CommandLanes) takes a savepoint per command, each a statement of its own ({@code SAVEPOINT
      * "SAVEPOINT_n"}, n up to the batch's size): they pushed the event, snapshot and key queries out, so every
-     * command parsed its SQL again (7.5 % of the command lanes' CPU while importing, docs/benchmarks.md session 45).
+     * command parsed its SQL again (7.2 % of the command lanes' CPU while importing, docs/benchmarks.md session 45).
      * 256 holds a batch's savepoints (crm.commands.batch-size, 100) and every other statement of a session.
      * {@code COMPRESS=TRUE} only with {@code crm.eventstore.embedded.compress} (off by default): H2 then compresses
      * every page it writes (LZF), which halves the file (events are JSON with the same names over and over) and cuts
