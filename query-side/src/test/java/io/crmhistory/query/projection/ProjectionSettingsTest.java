@@ -31,16 +31,14 @@ class ProjectionSettingsTest {
     void aBatchSizeBelowOneStopsTheStart() {
         assertStartFails("crm.projections.batch-size=0", "on field 'batchSize'");
         assertStartFails("crm.projections.rebuild-batch-size=0", "on field 'rebuildBatchSize'");
-        context.withPropertyValues("crm.projections.batch-size=1", "crm.projections.rebuild-batch-size=1")
-                .run(started -> assertThat(started).hasNotFailed());
+        assertStarts("crm.projections.batch-size=1", "crm.projections.rebuild-batch-size=1");
     }
 
     @Test
     void aTokenClaimIntervalBelowAMillisecondOrANegativeGraceStopsTheStart() {
         assertStartFails("crm.projections.token-claim-interval=0s", "on field 'tokenClaimInterval'");
         assertStartFails("crm.projections.retire-grace=-1s", "on field 'retireGrace'");
-        context.withPropertyValues("crm.projections.token-claim-interval=1ms", "crm.projections.retire-grace=0s")
-                .run(started -> assertThat(started).hasNotFailed());
+        assertStarts("crm.projections.token-claim-interval=1ms", "crm.projections.retire-grace=0s");
     }
 
     @Test
@@ -48,6 +46,10 @@ class ProjectionSettingsTest {
         assertStartFails("crm.projections.shared-window=10", "shared window of 10 events");
         context.withPropertyValues("crm.projections.shared-window=0").run(started ->
                 assertThat(started.getBean(ProjectionSettings.class).sharedWindow()).isZero());
+    }
+
+    private void assertStarts(String... properties) {
+        context.withPropertyValues(properties).run(started -> assertThat(started).hasNotFailed());
     }
 
     private void assertStartFails(String property, String because) {
