@@ -2,6 +2,7 @@ package io.crmhistory.command.infrastructure;
 
 import io.crmhistory.api.customer.command.CommandResult;
 import io.crmhistory.api.customer.command.RegisterCustomer;
+import io.crmhistory.platform.eventstore.EventStoreSchema;
 import io.crmhistory.platform.privacy.CustomerKeyStore;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +20,7 @@ import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.context.WebServerGracefulShutdownLifecycle;
@@ -91,8 +93,7 @@ public class CommandLanes implements SmartLifecycle {
                  CommandTargetResolver targetResolver, PlatformTransactionManager transactions, CustomerKeyStore keys,
                  @Qualifier("customerCache") Cache customerCache, MeterRegistry meters,
                  @Value("${crm.commands.lanes:0}") int laneCount,
-                 @Value("${spring.datasource.url:}") String datasourceUrl,
-                 @Value("${axon.axonserver.enabled:false}") boolean eventsInAxonServer,
+                 ObjectProvider<EventStoreSchema> jdbcEventStore,
                  @Value("${crm.commands.lane-capacity:256}") int laneCapacity,
                  @Value("${crm.commands.batch-size:100}") int batchSize) {
         this.commandBus = LocalCommandBus.of(commandBus);
@@ -110,7 +111,9 @@ public class CommandLanes implements SmartLifecycle {
                 .publishPercentiles(0.5, 0.99)
                 .register(meters);
         this.batchSize = batchSize;
-        int lanesToRun = lanesFor(laneCount, !eventsInAxonServer && datasourceUrl.startsWith("jdbc:h2:"));
+        // no JDBC event store (Axon Server keeps the events): not H2
+        EventStoreSchema jdbcEvents = jdbcEventStore.getIfAvailable();
+        int lanesToRun = lanesFor(laneCount, jdbcEvents != null && jdbcEvents.storesEventsInH2());
         for (int i = 0; i < lanesToRun; i++) {
             lanes.add(new Lane(i, laneCapacity));
         }
@@ -130,6 +133,10 @@ public class CommandLanes implements SmartLifecycle {
             return configured;
         }
         return eventsInH2 ? 1 : Runtime.getRuntime().availableProcessors();
+    }
+
+    int laneCount() {
+        return lanes.size();
     }
 
     /**

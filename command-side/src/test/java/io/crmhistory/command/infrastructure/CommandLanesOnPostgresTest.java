@@ -14,6 +14,7 @@ import org.springframework.security.core.context.SecurityContextHolder;
 import java.nio.file.Path;
 import java.util.UUID;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -39,6 +40,8 @@ class CommandLanesOnPostgresTest {
                 "--server.port=0", "--spring.datasource.url=" + url, "--crm.data-dir=" + dataDir,
                 "--crm.clock.fixed=2026-01-01T00:00:00Z", "--crm.security.users.writer.password=writer-pw",
                 "--crm.security.users.writer.roles=writer", "--crm.security.bcrypt-strength=4")) {
+            // PostgreSQL commits side by side: a lane per processor, not the embedded store's one
+            assertThat(app.getBean(CommandLanes.class).laneCount()).isEqualTo(Runtime.getRuntime().availableProcessors());
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             CommandLanes lanes = CommandLanesTest.oneLaneNotStarted(app, meters);
             try {

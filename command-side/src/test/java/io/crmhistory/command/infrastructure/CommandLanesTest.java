@@ -9,6 +9,7 @@ import io.crmhistory.api.customer.event.PurchaseRecorded;
 import io.crmhistory.api.messaging.MetadataKeys;
 import io.crmhistory.api.money.Money;
 import io.crmhistory.command.customer.CustomerConflictException;
+import io.crmhistory.platform.eventstore.EventStoreSchema;
 import io.crmhistory.platform.privacy.CustomerKeyStore;
 import io.crmhistory.platform.privacy.PersonalDataProtector;
 import io.crmhistory.platform.privacy.PersonalFields;
@@ -123,6 +124,12 @@ class CommandLanesTest {
         assertThat(CommandLanes.lanesFor(3, true)).isEqualTo(3);
         assertThat(CommandLanes.lanesFor(0, true)).isEqualTo(1);
         assertThat(CommandLanes.lanesFor(0, false)).isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    void theEmbeddedEventStoreGetsOneLane() {
+        assertThat(context.getBean(EventStoreSchema.class).storesEventsInH2()).isTrue();
+        assertThat(context.getBean(CommandLanes.class).laneCount()).isEqualTo(1);
     }
 
     @Test
@@ -357,7 +364,8 @@ class CommandLanesTest {
                 .getBeanProvider(MessageDispatchInterceptor.class).orderedStream().toList();
         return new CommandLanes(bus, context.getBean(CommandGateway.class), interceptors,
                 context.getBean(CommandTargetResolver.class), transactions, context.getBean(CustomerKeyStore.class),
-                context.getBean("customerCache", Cache.class), meters, 1, "", false, 16, 100);
+                context.getBean("customerCache", Cache.class), meters, 1,
+                context.getBeanProvider(EventStoreSchema.class), 16, 100);
     }
 
     private static RegisterCustomer register(String customerId, String email) {

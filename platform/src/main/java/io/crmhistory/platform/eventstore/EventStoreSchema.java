@@ -25,6 +25,7 @@ public class EventStoreSchema implements InitializingBean {
 
     private final DataSource dataSource;
     private final EventSchema schema;
+    private EventTableFactory factory;
 
     public EventStoreSchema(DataSource dataSource, EventSchema schema) {
         this.dataSource = dataSource;
@@ -34,7 +35,7 @@ public class EventStoreSchema implements InitializingBean {
     @Override
     public void afterPropertiesSet() throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            EventTableFactory factory = factoryFor(connection);
+            factory = factoryFor(connection);
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(true);
             try {
@@ -50,6 +51,18 @@ public class EventStoreSchema implements InitializingBean {
                     connection.getMetaData().getDatabaseProductName(),
                     schema.domainEventTable(), schema.snapshotTable());
         }
+    }
+
+    /**
+     * Whether the events are stored in H2 (the embedded default), known once the tables are ready. This bean exists
+     * exactly when Axon stores the events through JDBC, so it is where the rest of the application learns what
+     * holds them (H2 writes every commit under one lock for the whole file; PostgreSQL commits side by side).
+     */
+    public boolean storesEventsInH2() {
+        if (factory == null) {
+            throw new IllegalStateException("the event store's tables are not ready yet");
+        }
+        return factory == H2EventTableFactory.INSTANCE;
     }
 
     /** A table from before the larger reserve works as before if it cannot be altered (the other side may hold it). */
