@@ -28,8 +28,11 @@ final class XtsEncryptedChannel extends FileBaseDefault {
     private static final int KEY_ITERATIONS = 10;
     private static final int KEY_LENGTH = 16;
 
+    private static final int KEPT_READ_BUFFER = 256 * 1024;
+
     private final String name;
     private final FileChannel base;
+    private final ThreadLocal<byte[]> readBuffers = ThreadLocal.withInitial(() -> new byte[4 * BLOCK_SIZE]);
     private byte[] password;
     private volatile XtsCipher cipher;
     /** Content length, without the header. */
@@ -92,10 +95,29 @@ final class XtsEncryptedChannel extends FileBaseDefault {
             return length;
         }
         long start = alignDown(position);
-        byte[] blocks = new byte[(int) (alignUp(position + length) - start)];
-        readBlocks(xts, blocks, start, blocks.length);
+        int span = (int) (alignUp(position + length) - start);
+        byte[] blocks = readBuffer(span);
+        readBlocks(xts, blocks, start, span);
         dst.put(blocks, (int) (position - start), length);
         return length;
+    }
+
+    /**
+     * The calling thread's buffer for a read that does not cover whole blocks, which is how the MVStore reads each
+     * page (at its own offset and length): a new array for every page read was 5 % of the query side's
+     * allocations while it served reads. A read longer than {@value #KEPT_READ_BUFFER} bytes gets an array of its
+     * own, so no thread keeps a large one.
+     */
+    private byte[] readBuffer(int length) {
+        if (length > KEPT_READ_BUFFER) {
+            return new byte[length];
+        }
+        byte[] kept = readBuffers.get();
+        if (kept.length < length) {
+            kept = new byte[Math.min(KEPT_READ_BUFFER, Math.max(length, 2 * kept.length))];
+            readBuffers.set(kept);
+        }
+        return kept;
     }
 
     @Override
