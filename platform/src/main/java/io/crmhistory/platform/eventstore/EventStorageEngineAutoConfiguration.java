@@ -24,9 +24,7 @@ import javax.sql.DataSource;
 /**
  * Axon's JDBC event storage engine as its Spring Boot auto-configuration builds it, with two differences: a
  * tracking read over gaps the database answers from an index range ({@link IndexedGapReads}), and the
- * number of events read per query ({@code crm.eventstore.read-batch-size}, 1,000 instead of Axon's 100). On H2 the
- * reads take the rows' text columns as bytes ({@link TextAsBytesReads}), which cross the link in one piece instead
- * of a character at a time.
+ * number of events read per query ({@code crm.eventstore.read-batch-size}, 1,000 instead of Axon's 100).
  * <p>
  * Over the embedded store's {@code AUTO_SERVER} link, a query answer larger than H2's 64 KiB socket buffer leaves in
  * two writes, and H2's sockets keep Nagle's algorithm on: the second write waits for the reader's delayed
@@ -36,7 +34,7 @@ import javax.sql.DataSource;
  * {@code setFetchSize} on it afterwards changes nothing), about 35 KiB of typical events per answer. Until session 43
  * a query also asked for only 50 events, and each query cost the file's owner a statement of its own: a streaming
  * read of the whole store over the link (a rebuild) then took about 15 % more CPU on each side than with 1,000 per
- * query, fetched in the same answers of 50 (docs/benchmarks-log.md, session 43). A processor near the store's head gets
+ * query, fetched in the same answers of 50 (docs/benchmarks.md, session 43). A processor near the store's head gets
  * what is there either way.
  * <p>
  * One aggregate's events are read up to {@code crm.eventstore.aggregate-read-batch-size} (10,000) per query, their
@@ -64,10 +62,8 @@ public class EventStorageEngineAutoConfiguration {
                                           ConnectionProvider connectionProvider,
                                           TransactionManager transactionManager,
                                           EventSchema eventSchema,
-                                          EventStoreSchema eventStore,
                                           @Value("${crm.eventstore.read-batch-size:1000}") int batchSize,
                                           @Value("${crm.eventstore.aggregate-read-batch-size:10000}") int aggregateBatchSize) {
-        boolean h2 = eventStore.storesEventsInH2();
         return JdbcEventStorageEngine.builder()
                 .snapshotSerializer(defaultSerializer)
                 .upcasterChain(configuration.upcasterChain())
@@ -78,11 +74,8 @@ public class EventStorageEngineAutoConfiguration {
                 .transactionManager(transactionManager)
                 .schema(eventSchema)
                 .batchSize(batchSize)
-                .readEventDataForAggregate(h2 ? TextAsBytesReads.forAggregate(aggregateBatchSize)
-                        : aggregateReads(aggregateBatchSize))
-                .readEventDataWithGaps(h2 ? IndexedGapReads.TEXT_AS_BYTES : IndexedGapReads.INSTANCE)
-                .readEventDataWithoutGaps(h2 ? TextAsBytesReads.WITHOUT_GAPS
-                        : JdbcEventStorageEngineStatements::readEventDataWithoutGaps)
+                .readEventDataForAggregate(aggregateReads(aggregateBatchSize))
+                .readEventDataWithGaps(IndexedGapReads.INSTANCE)
                 .build();
     }
 
