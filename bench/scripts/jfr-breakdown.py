@@ -8,7 +8,7 @@ Prints the samples per thread (names without trailing numbers), then, for the th
 prefix ("" for all) and, if given, only the samples with a frame containing the substring ("" for any) and only
 those taken within the window (one scenario of a whole-run recording, from the bench's log): their count, the methods
 most often on top of the stack (self) and the methods most often anywhere in it (inclusive). The count of samples
-holding a frame ("total" with a substring) is how the shares in docs/benchmarks.md were taken.
+holding a frame ("total" with a substring) is how the shares in docs/benchmarks-log.md were taken.
 """
 import collections
 import re

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Times the read calls of docs/benchmarks.md ("Read latency at the CDNOW master's size") against a running query
+# Times the read calls of docs/benchmarks-log.md ("Read latency at the CDNOW master's size") against a running query
 # side: each call three times in a row (the first is the cold one), with curl's total time.
 # usage: bench/scripts/read-latency.sh <base-url> <user:password> [customer id, default cdnow-1]
 # e.g.   bench/scripts/read-latency.sh http://localhost:8081 "reader:$(grep '^reader=' data/credentials.properties | cut -d= -f2)"

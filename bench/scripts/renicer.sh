@@ -3,7 +3,7 @@
 # While process PID (a bench run) lives, sets every running query side's background threads (the projections, their
 # coordinators, the read-model commit, the segment re-evaluation and the directory's segment refresh) to nice NICE,
 # each second, so the request threads get the cores first. An experiment, not a setting: session 34 tried it at 10
-# beside the queries phase (docs/benchmarks.md, "Session 34"). Its own cost is not nothing: two forks per thread of
+# beside the queries phase (docs/benchmarks-log.md, "Session 34"). Its own cost is not nothing: two forks per thread of
 # the query side per second.
 n=$1; watch=$2
 while kill -0 "$watch" 2>/dev/null; do

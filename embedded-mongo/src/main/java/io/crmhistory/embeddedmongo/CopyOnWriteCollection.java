@@ -62,7 +62,7 @@ final class CopyOnWriteCollection extends H2Collection {
      * No running byte count of the documents. The library keeps one for {@code collStats} by encoding every document it
      * adds, updates or removes into BSON once more, only to measure it: in a directory rebuild at a million customers
      * that was 9 % of the query side's samples, and 427 of the 693 samples a replaced version's deletion took
-     * (session 21, docs/benchmarks.md). Nothing reads it: {@code collStats} reports 0 for a collection created since
+     * (session 21, docs/benchmarks-log.md). Nothing reads it: {@code collStats} reports 0 for a collection created since
      * (and a collection an earlier version wrote keeps the count it had then); the file's size is the
      * {@code crm.readmodel.file.size} gauge.
      */

@@ -22,7 +22,7 @@ import java.util.concurrent.locks.Lock;
  * The library drops a collection or an index by clearing its maps within the command. H2 then visits every page of
  * the trees to free it, and for most leaves reads the table of contents of the leaf's chunk back from the file (it
  * caches only 1 MB of them), while the server answers no other writing command and no commit happens: a history
- * version at a million customers took about two minutes that way (session 19, docs/benchmarks.md). Deleting the
+ * version at a million customers took about two minutes that way (session 19, docs/benchmarks-log.md). Deleting the
  * documents through the server a page at a time instead kept the server answering but cost 11 to 16 minutes of a
  * core for that version (session 21): for every document a query, a delete, and a removal from each index's tree.
  * <p>

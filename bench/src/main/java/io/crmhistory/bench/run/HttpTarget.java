@@ -30,7 +30,7 @@ import java.util.Base64;
  * <p>The load generator shares the machine's two cores with both sides, so its own cost per request is taken
  * from what the product can show: Apache's blocking client (one thread per client, no futures or selector
  * thread) used about a third of the CPU per request of the JDK's {@code java.net.http.HttpClient}
- * (docs/benchmarks.md, session 38). Nothing is retried: a command is sent once, as a measured client would.
+ * (docs/benchmarks-log.md, session 38). Nothing is retried: a command is sent once, as a measured client would.
  */
 final class HttpTarget {
 

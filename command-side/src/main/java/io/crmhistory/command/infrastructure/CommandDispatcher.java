@@ -81,7 +81,7 @@ public class CommandDispatcher {
 
     /**
      * Looked up here, not in the registry: registering builds the meter's id and searches the registry's map by it,
-     * a cost per command that Axon's per-message monitors showed in a profile (session 15, docs/benchmarks.md).
+     * a cost per command that Axon's per-message monitors showed in a profile (session 15, docs/benchmarks-log.md).
      */
     private Timer timer(Object command, String outcome) {
         return timers.computeIfAbsent(new TimerKey(command.getClass(), outcome), key -> Timer.builder(METER)

@@ -124,7 +124,7 @@ public class CommandLanes implements SmartLifecycle {
      * event store (PostgreSQL, Axon Server). H2 writes a commit under one lock for the whole file, so a second lane
      * only splits the commands that queue up meanwhile into two smaller batches that each pay a commit: on two cores,
      * from 16 clients, one lane took about a seventh less command-side CPU per command than two and answered 1.3 to
-     * 1.8 times as many commands per second (as two did against four in session 33; docs/benchmarks.md, session 45).
+     * 1.8 times as many commands per second (as two did against four in session 33; docs/benchmarks-log.md, session 45).
      * PostgreSQL commits transactions side by side, so there one batch's commands can be handled while another
      * commits (one lane was not measured there); with Axon Server each command is its own batch.
      */

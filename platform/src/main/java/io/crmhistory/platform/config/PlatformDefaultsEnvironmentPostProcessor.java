@@ -162,7 +162,7 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
      * {@code QUERY_CACHE_SIZE=256}: each session keeps its parsed statements in an LRU of 8 by default, and a batch of
      * commands (CommandLanes) takes a savepoint per command, each a statement of its own ({@code SAVEPOINT
      * "SAVEPOINT_n"}, n up to the batch's size): they pushed the event, snapshot and key queries out, so every
-     * command parsed its SQL again (7.2 % of the command lanes' CPU while importing, docs/benchmarks.md session 45).
+     * command parsed its SQL again (7.2 % of the command lanes' CPU while importing, docs/benchmarks-log.md session 45).
      * The cache evicts the least recently used statement (an access-ordered map in H2's SmallLRUCache), so with 256 a
      * statement stays parsed unless some 250 others came after its last use: a command's own statements recur within
      * a few commands whatever crm.commands.batch-size is, and a larger batch only parses its older savepoint names and
@@ -170,7 +170,7 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
      * {@code COMPRESS=TRUE} only with {@code crm.eventstore.embedded.compress} (off by default): H2 then compresses
      * every page it writes (LZF), which halves the file (events are JSON with the same names over and over) and cuts
      * the import's CPU by a fifth, but each small commit of the HTTP ingest then compresses every page it writes and
-     * a command cost half as much CPU again (docs/benchmarks.md, session 30). (H2's Store also asks for 64 KiB pages
+     * a command cost half as much CPU again (docs/benchmarks-log.md, session 30). (H2's Store also asks for 64 KiB pages
      * with it, and for the URL's PAGE_SIZE otherwise, but MVStore in 2.3.232 never reads that setting: leaves split at
      * 48 keys or 16 KiB either way.) Each page records whether it is compressed, so a file written either way
      * opens either way; the setting is the first opener's (the other side connects to it).

@@ -34,7 +34,7 @@ import javax.sql.DataSource;
  * {@code setFetchSize} on it afterwards changes nothing), about 35 KiB of typical events per answer. Until session 43
  * a query also asked for only 50 events, and each query cost the file's owner a statement of its own: a streaming
  * read of the whole store over the link (a rebuild) then took about 15 % more CPU on each side than with 1,000 per
- * query, fetched in the same answers of 50 (docs/benchmarks.md, session 43). A processor near the store's head gets
+ * query, fetched in the same answers of 50 (docs/benchmarks-log.md, session 43). A processor near the store's head gets
  * what is there either way.
  * <p>
  * One aggregate's events are read up to {@code crm.eventstore.aggregate-read-batch-size} (10,000) per query, their

@@ -29,7 +29,7 @@ public class PersonalDataProtector {
     /**
      * One decrypting and one encrypting cipher per thread, initialised again for each value: creating a cipher costs
      * a provider lookup (3.7 % of the command lanes' CPU while importing when each value took a fresh one,
-     * docs/benchmarks.md session 45), and a cipher keeps the AES key schedule of its last key, which the next value
+     * docs/benchmarks-log.md session 45), and a cipher keeps the AES key schedule of its last key, which the next value
      * of the same customer (a replay reads thousands in a row, a contact protects two fields) reuses.
      */
     private static final ThreadLocal<Cipher> DECRYPTING = ThreadLocal.withInitial(PersonalDataProtector::newCipher);

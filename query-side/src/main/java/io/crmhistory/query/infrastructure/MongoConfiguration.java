@@ -38,7 +38,7 @@ class MongoConfiguration {
     /**
      * Spring Boot's converter without the {@code _class} type hint: every read-model document is read back as the
      * one concrete type its store declares, so the hint was only bytes, 53 of a history item's 405 (13 %) and about
-     * 0.6 GB of the read-model store's page cache at a million customers (docs/benchmarks.md, session 26).
+     * 0.6 GB of the read-model store's page cache at a million customers (docs/benchmarks-log.md, session 26).
      * Documents written with it still read the same.
      */
     @Bean

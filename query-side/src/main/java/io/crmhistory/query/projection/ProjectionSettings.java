@@ -16,7 +16,7 @@ import java.time.Duration;
  * @param batchSize         events per batch of a live version: one query loads the batch's customers, one bulk write
  *                          stores them
  * @param rebuildBatchSize  the same for a version being rebuilt, which nobody reads yet: a customer's state is written
- *                          fewer times (docs/benchmarks.md, session 42). Axon's pooled processor queues at most 1,024
+ *                          fewer times (docs/benchmarks-log.md, session 42). Axon's pooled processor queues at most 1,024
  *                          events per work package and a batch takes only queued events, so a larger value changes
  *                          next to nothing (session 43). A version keeps the size it started with until its processor
  *                          stops.

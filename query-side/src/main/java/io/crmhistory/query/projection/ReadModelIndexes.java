@@ -16,7 +16,7 @@ import java.util.List;
  * ({@code field}, {@code _id}) in order ({@code OrderedWalk} in the embedded-mongo module). On the embedded store the
  * upkeep is the dearer part: every write that changes the field removes and adds a B-tree entry, and at a million
  * customers the directory's five order indexes cost about as much as the rest of its writes (session 20,
- * docs/benchmarks.md). So there only the orders a caller names as kept everywhere are created; the others exist on
+ * docs/benchmarks-log.md). So there only the orders a caller names as kept everywhere are created; the others exist on
  * MongoDB only.
  *
  * @param keepsEveryOrderIndex whether the store keeps every order index (MongoDB) or only those kept everywhere
