@@ -180,7 +180,7 @@ public class ProjectionProcessors implements SmartLifecycle {
                 .enableSequenceIdentifierCache();
         DeadLetteringEventHandlerInvoker invoker = handler instanceof BatchedProjection batched
                 ? new ReleaseAwareInvoker(invokerBuilder, batched) : invokerBuilder.build();
-        ScheduledExecutorService coordinator = singleThread("coordinator-" + version.processorName());
+        CoordinatorScheduler coordinator = new CoordinatorScheduler("coordinator-" + version.processorName());
         ScheduledExecutorService worker = singleThread("projection-" + version.processorName());
         PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()
                 .name(version.processorName())
@@ -205,6 +205,7 @@ public class ProjectionProcessors implements SmartLifecycle {
             processor.registerHandlerInterceptor((unitOfWork, chain) -> {
                 Object result = chain.proceed();
                 batched.endOfBatch();
+                coordinator.runDelayedNow(); // the reader may be sleeping on a full buffer the batch has just emptied
                 return result;
             });
         }

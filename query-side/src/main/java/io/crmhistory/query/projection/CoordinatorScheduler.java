@@ -1,0 +1,51 @@
+package io.crmhistory.query.projection;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The thread a projection's Axon coordinator (its reading thread) runs on, which can run the coordinator's next
+ * round now instead of at the time it chose.
+ * <p>
+ * Axon's pooled processor stops reading events once a work package holds 1,024 of them, and its coordinator then
+ * looks again only 100 ms later: it schedules its own next round with that delay, and a processed batch does not
+ * wake it. A projection takes what is queued as one batch and is through 1,024 events sooner than that, so it waited
+ * for the sleeping reader, about a sixth of a value rebuild at 100,000 customers (docs/benchmarks-log.md, session
+ * 47). The projection calls {@link #runDelayedNow()} at the end of each batch; the round then finds room and reads on.
+ * Running a round early is what its delay running out does (Axon's scheduled task only clears its gate and runs).
+ */
+final class CoordinatorScheduler extends ScheduledThreadPoolExecutor {
+
+    private final AtomicReference<Delayed> delayed = new AtomicReference<>();
+
+    private record Delayed(Runnable task, ScheduledFuture<?> future) {
+    }
+
+    CoordinatorScheduler(String threadName) {
+        super(1, runnable -> {
+            Thread thread = new Thread(runnable, threadName);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Remembers a round scheduled with a delay (Axon's coordinator schedules its rounds as {@code Runnable}s). */
+    @Override
+    public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+        ScheduledFuture<?> future = super.schedule(task, delay, unit);
+        if (delay > 0) {
+            delayed.set(new Delayed(task, future));
+        }
+        return future;
+    }
+
+    /** Runs the task last scheduled with a delay now, unless it has run, is running or was cancelled meanwhile. */
+    void runDelayedNow() {
+        Delayed waiting = delayed.getAndSet(null);
+        if (waiting != null && waiting.future().cancel(false)) {
+            execute(waiting.task());
+        }
+    }
+}
