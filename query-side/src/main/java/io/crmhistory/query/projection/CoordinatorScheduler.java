@@ -1,5 +1,6 @@
 package io.crmhistory.query.projection;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -41,11 +42,20 @@ final class CoordinatorScheduler extends ScheduledThreadPoolExecutor {
         return future;
     }
 
-    /** Runs the task last scheduled with a delay now, unless it has run, is running or was cancelled meanwhile. */
+    /**
+     * Runs the task last scheduled with a delay now, unless it has run, is running or was cancelled meanwhile. Does
+     * nothing once the processor's threads are stopped: a batch that outlived its processor's stop (its last batch
+     * may take longer than the stop waits) must still end normally.
+     */
     void runDelayedNow() {
         Delayed waiting = delayed.getAndSet(null);
-        if (waiting != null && waiting.future().cancel(false)) {
+        if (waiting == null || isShutdown() || !waiting.future().cancel(false)) {
+            return;
+        }
+        try {
             execute(waiting.task());
+        } catch (RejectedExecutionException stoppedMeanwhile) {
+            // the processor stopped between the check and now: its reader needs no waking
         }
     }
 }

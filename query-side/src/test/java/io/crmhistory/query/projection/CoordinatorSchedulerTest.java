@@ -45,6 +45,17 @@ class CoordinatorSchedulerTest {
     }
 
     @Test
+    void aBatchEndingAfterTheStopWakesNothingAndFailsNothing() {
+        AtomicInteger runs = new AtomicInteger();
+        scheduler.schedule(() -> { runs.incrementAndGet(); }, 1, TimeUnit.HOURS);
+        scheduler.shutdownNow();
+
+        scheduler.runDelayedNow();
+
+        assertThat(runs.get()).isZero();
+    }
+
+    @Test
     void onlyTheLastDelayedRoundIsBroughtForward() {
         AtomicInteger first = new AtomicInteger();
         AtomicInteger second = new AtomicInteger();
