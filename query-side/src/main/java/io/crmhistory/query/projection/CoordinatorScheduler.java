@@ -3,6 +3,7 @@ package io.crmhistory.query.projection;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -24,12 +25,8 @@ final class CoordinatorScheduler extends ScheduledThreadPoolExecutor {
     private record Delayed(Runnable task, ScheduledFuture<?> future) {
     }
 
-    CoordinatorScheduler(String threadName) {
-        super(1, runnable -> {
-            Thread thread = new Thread(runnable, threadName);
-            thread.setDaemon(true);
-            return thread;
-        });
+    CoordinatorScheduler(ThreadFactory thread) {
+        super(1, thread);
     }
 
     /** Remembers a round scheduled with a delay (Axon's coordinator schedules its rounds as {@code Runnable}s). */

@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -180,7 +181,7 @@ public class ProjectionProcessors implements SmartLifecycle {
                 .enableSequenceIdentifierCache();
         DeadLetteringEventHandlerInvoker invoker = handler instanceof BatchedProjection batched
                 ? new ReleaseAwareInvoker(invokerBuilder, batched) : invokerBuilder.build();
-        CoordinatorScheduler coordinator = new CoordinatorScheduler("coordinator-" + version.processorName());
+        CoordinatorScheduler coordinator = new CoordinatorScheduler(daemonThread("coordinator-" + version.processorName()));
         ScheduledExecutorService worker = singleThread("projection-" + version.processorName());
         PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()
                 .name(version.processorName())
@@ -238,11 +239,15 @@ public class ProjectionProcessors implements SmartLifecycle {
     }
 
     private static ScheduledExecutorService singleThread(String name) {
-        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+        return Executors.newSingleThreadScheduledExecutor(daemonThread(name));
+    }
+
+    private static ThreadFactory daemonThread(String name) {
+        return runnable -> {
             Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
             return thread;
-        });
+        };
     }
 
     @Override

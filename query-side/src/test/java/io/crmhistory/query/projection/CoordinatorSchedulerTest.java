@@ -14,7 +14,7 @@ import static org.awaitility.Awaitility.await;
 /** Axon's coordinator schedules its rounds as {@code Runnable}s, as these do. */
 class CoordinatorSchedulerTest {
 
-    private final CoordinatorScheduler scheduler = new CoordinatorScheduler("coordinator-test");
+    private final CoordinatorScheduler scheduler = new CoordinatorScheduler(runnable -> new Thread(runnable, "coordinator-test"));
 
     @AfterEach
     void stop() {
