@@ -203,12 +203,7 @@ public class ProjectionProcessors implements SmartLifecycle {
                 .build();
         processor.registerHandlerInterceptor(keysPrefetch);
         if (handler instanceof BatchedProjection batched) {
-            processor.registerHandlerInterceptor((unitOfWork, chain) -> {
-                Object result = chain.proceed();
-                batched.endOfBatch();
-                coordinator.runDelayedNow(); // the reader may be sleeping on a full buffer the batch has just emptied
-                return result;
-            });
+            processor.registerHandlerInterceptor(new ProjectionBatchInterceptor(batched, coordinator));
         }
         running.put(version.processorName(), new Running(version, processor, deadLetters, invoker, List.of(coordinator, worker)));
         processor.start();

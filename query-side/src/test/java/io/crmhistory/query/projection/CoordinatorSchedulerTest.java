@@ -30,6 +30,7 @@ class CoordinatorSchedulerTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 1);
         assertThat(later.isCancelled()).isTrue();
+        assertThat(scheduler.getQueue()).isEmpty(); // the cancelled round does not wait out its hour in the queue
         scheduler.runDelayedNow(); // nothing is waiting any more
         await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2)).until(() -> runs.get() == 1);
     }
