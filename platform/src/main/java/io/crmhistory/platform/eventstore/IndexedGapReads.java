@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A tracking processor's read when its token has gaps (events whose transactions had not committed when later ones
@@ -25,9 +26,15 @@ import java.util.List;
  */
 public final class IndexedGapReads implements ReadEventDataWithGapsStatementBuilder {
 
-    public static final IndexedGapReads INSTANCE = new IndexedGapReads();
+    /** With Axon's select list. */
+    public static final IndexedGapReads INSTANCE = new IndexedGapReads(EventSchema::trackedEventFields);
+    /** With the text columns as bytes, for H2 ({@link TextAsBytesReads}). */
+    static final IndexedGapReads TEXT_AS_BYTES = new IndexedGapReads(TextAsBytesReads::trackedFields);
 
-    private IndexedGapReads() {
+    private final Function<EventSchema, String> trackedFields;
+
+    private IndexedGapReads(Function<EventSchema, String> trackedFields) {
+        this.trackedFields = trackedFields;
     }
 
     @Override
@@ -39,9 +46,9 @@ public final class IndexedGapReads implements ReadEventDataWithGapsStatementBuil
     }
 
     /** The query for {@code gapCount} gaps (at least one; Axon asks without gaps otherwise). */
-    static String sql(EventSchema schema, int gapCount) {
+    String sql(EventSchema schema, int gapCount) {
         String index = schema.globalIndexColumn();
-        String select = "SELECT " + schema.trackedEventFields() + " FROM " + schema.domainEventTable();
+        String select = "SELECT " + trackedFields.apply(schema) + " FROM " + schema.domainEventTable();
         return select + " WHERE " + index + " IN (" + String.join(",", Collections.nCopies(gapCount, "?")) + ")"
                 + " AND (" + index + " <= ? OR " + index + " > ?)"
                 + " UNION ALL "

@@ -81,7 +81,7 @@ class IndexedGapReadsTest {
     void theDatabaseLooksUpTheGapsAndReadsTheBatchAsARangeOfTheGlobalIndex() throws SQLException {
         List<Long> gaps = List.of(190L, 195L);
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement explain = connection.prepareStatement("EXPLAIN " + IndexedGapReads.sql(schema, gaps.size()))) {
+             PreparedStatement explain = connection.prepareStatement("EXPLAIN " + IndexedGapReads.INSTANCE.sql(schema, gaps.size()))) {
             IndexedGapReads.bind(explain, 200, 50, gaps);
             try (ResultSet plan = explain.executeQuery()) {
                 plan.next();
