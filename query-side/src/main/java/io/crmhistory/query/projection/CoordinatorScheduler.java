@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * looks again only 100 ms later: it schedules its own next round with that delay, and a processed batch does not
  * wake it. A projection takes what is queued as one batch and is through 1,024 events sooner than that, so it waited
  * for the sleeping reader, about a sixth of a value rebuild at 100,000 customers (docs/benchmarks-log.md, session
- * 47). The projection calls {@link #runDelayedNow()} when a batch begins, having just taken the queued events: the
- * round then finds room and reads the next events while the batch runs. Running a round early is what its delay
- * running out does (Axon's scheduled task only clears its gate and runs).
+ * 47). {@link ProjectionBatchInterceptor} calls {@link #runDelayedNow()} when a batch begins, having just taken the
+ * queued events: the round then finds room and reads the next events while the batch runs. Running a round early
+ * is what its delay running out does (Axon's scheduled task only clears its gate and runs).
  */
 final class CoordinatorScheduler extends ScheduledThreadPoolExecutor {
 
