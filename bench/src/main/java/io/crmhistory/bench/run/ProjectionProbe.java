@@ -1,6 +1,7 @@
 package io.crmhistory.bench.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -9,7 +10,8 @@ import java.util.Map;
 /**
  * Where each projection of the query side stands: its position in the event stream, read from the
  * {@code projections} component of {@code /actuator/health} (shown to the ops role); and whether its background
- * refreshes (the segment and forecast on each directory entry) are idle, from the {@code refreshes} component.
+ * refreshes (the segment and forecast on each directory entry) are idle, from the {@code refreshes} component; and
+ * whether a rebuild's leftovers are done (the versions it replaced dropped, the segment change log reconciled).
  */
 final class ProjectionProbe {
 
@@ -81,6 +83,39 @@ final class ProjectionProbe {
         }
         throw new IllegalStateException("background refreshes not idle after " + timeout.toSeconds() + " s: "
                 + details("refreshes"));
+    }
+
+    /**
+     * Whether every version of {@code projection} that a rebuild replaced is dropped ({@code retired} in its health
+     * details) and the embedded read-model store has emptied what was dropped (the {@code crm.readmodel.dropped.entries}
+     * gauge; absent on MongoDB, which drops a collection at once).
+     */
+    boolean retiredVersionsDropped(String projection) {
+        JsonNode retired = details("projections").getOrDefault(projection, MissingNode.getInstance()).path("retired");
+        if (retired.size() > 0) {
+            return false;
+        }
+        HttpTarget.Response dropped = query.getQuietly("/actuator/metrics/crm.readmodel.dropped.entries");
+        return dropped == null ? false : !dropped.ok()
+                || dropped.json().path("measurements").path(0).path("value").asDouble() == 0;
+    }
+
+    /**
+     * Whether the live segment version {@code version} has reconciled the segment change log: its last re-evaluation
+     * of every customer is the finished {@code REBUILD} run a rebuilt version does once the version it replaced is gone.
+     */
+    boolean changeLogReconciled(long version) {
+        HttpTarget.Response answer = query.getQuietly("/api/ops/projections/segment");
+        if (answer == null || !answer.ok()) {
+            return false;
+        }
+        for (JsonNode row : answer.json()) {
+            if (row.path("version").asLong() == version && "LIVE".equals(row.path("status").asText())) {
+                JsonNode run = row.path("reevaluation");
+                return "REBUILD".equals(run.path("cause").asText()) && run.path("finished").asBoolean();
+            }
+        }
+        return false;
     }
 
     private static boolean idle(JsonNode refresh) {

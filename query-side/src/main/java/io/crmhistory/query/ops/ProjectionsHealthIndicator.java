@@ -1,5 +1,6 @@
 package io.crmhistory.query.ops;
 
+import io.crmhistory.query.projection.ProjectionCatalog;
 import io.crmhistory.query.projection.ProjectionProcessors;
 import io.crmhistory.query.projection.ReadModel;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
@@ -7,12 +8,15 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.stereotype.Component;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code projections} in {@code /actuator/health}: DOWN when a live projection's processor is not running or
  * has failed (it retries on its own; the error says why), UP otherwise, with each projection's version,
- * position, the head of the store, the lag, its dead letters and any rebuild beside it. A lag alone is not
+ * position, the head of the store, the lag, its dead letters, any rebuild beside it and the replaced versions not
+ * dropped yet ({@code retired}: their collections still take space, and dropping them is work). A lag alone is not
  * unhealthy (it is a projection catching up; reads that need the newest data say so with
  * {@code minVersion}), nor are dead letters: the rest of the customers are served, and ops handle the letters.
  */
@@ -21,11 +25,13 @@ class ProjectionsHealthIndicator extends AbstractHealthIndicator {
 
     private final ProjectionProcessors processors;
     private final ProjectionMonitor monitor;
+    private final ProjectionCatalog catalog;
 
-    ProjectionsHealthIndicator(ProjectionProcessors processors, ProjectionMonitor monitor) {
+    ProjectionsHealthIndicator(ProjectionProcessors processors, ProjectionMonitor monitor, ProjectionCatalog catalog) {
         super("Projections health check failed");
         this.processors = processors;
         this.monitor = monitor;
+        this.catalog = catalog;
     }
 
     @Override
@@ -36,6 +42,8 @@ class ProjectionsHealthIndicator extends AbstractHealthIndicator {
             Map<String, Object> details = details(status, monitor.deadLetters(status.version()));
             monitor.status(model.name(), ProjectionMonitor.Role.REBUILD)
                     .ifPresent(rebuild -> details.put("rebuild", details(rebuild, monitor.deadLetters(rebuild.version()))));
+            details.put("retired", Optional.ofNullable(catalog.entry(model.name()).retired()).orElse(List.of()).stream()
+                    .map(ProjectionCatalog.Retired::version).toList());
             healthy &= status.running() && !status.error();
             builder.withDetail(model.name(), details);
         }
