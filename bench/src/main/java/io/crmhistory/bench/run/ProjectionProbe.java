@@ -96,8 +96,8 @@ final class ProjectionProbe {
             return false;
         }
         HttpTarget.Response dropped = query.getQuietly("/actuator/metrics/crm.readmodel.dropped.entries");
-        return dropped == null ? false : !dropped.ok()
-                || dropped.json().path("measurements").path(0).path("value").asDouble() == 0;
+        return dropped != null && (!dropped.ok()
+                || dropped.json().path("measurements").path(0).path("value").asDouble() == 0);
     }
 
     /**

@@ -9,6 +9,7 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,12 +23,14 @@ class ProjectionsHealthIndicatorTest {
     private final ProjectionProcessors processors = mock(ProjectionProcessors.class);
     private final ProjectionMonitor monitor = mock(ProjectionMonitor.class);
     private final ProjectionCatalog catalog = mock(ProjectionCatalog.class);
+    private final List<ReadModel<?>> models = new ArrayList<>();
 
     @Test
     void listsTheReplacedVersionsNotDroppedYet() {
         readModel("history", 3, List.of(new ProjectionCatalog.Retired(1, Instant.EPOCH),
                 new ProjectionCatalog.Retired(2, Instant.EPOCH)));
         readModel("value", 1, List.of());
+        when(processors.readModels()).thenReturn(models);
 
         Health health = new ProjectionsHealthIndicator(processors, monitor, catalog).health();
 
@@ -44,10 +47,7 @@ class ProjectionsHealthIndicatorTest {
     private void readModel(String name, int live, List<ProjectionCatalog.Retired> retired) {
         ReadModel<?> model = mock(ReadModel.class);
         when(model.name()).thenReturn(name);
-        List<ReadModel<?>> models = new java.util.ArrayList<>(processors.readModels() == null ? List.of()
-                : processors.readModels());
         models.add(model);
-        when(processors.readModels()).thenReturn(models);
         ProjectionVersion version = new ProjectionVersion(name, live);
         when(monitor.status(name, ProjectionMonitor.Role.LIVE)).thenReturn(Optional.of(new ProjectionMonitor.Status(
                 version, ProjectionMonitor.Role.LIVE, true, true, false, null, 10, 10, 0, 0)));
