@@ -6,8 +6,10 @@ import org.axonframework.eventsourcing.eventstore.jdbc.statements.ReadEventDataW
 
 import java.sql.PreparedStatement;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -32,13 +34,19 @@ final class TextAsBytesReads {
     private TextAsBytesReads() {
     }
 
+    /**
+     * The select list of each schema (one per application; EventSchema compares by identity), built once: the
+     * statements ask for it on every streaming query and every aggregate load.
+     */
+    private static final Map<EventSchema, String> TRACKED_FIELDS = new ConcurrentHashMap<>();
+
     /** Axon's list of a tracked read, the global index and then {@link #domainFields}. */
     static String trackedFields(EventSchema schema) {
-        return schema.globalIndexColumn() + ", " + domainFields(schema);
+        return TRACKED_FIELDS.computeIfAbsent(schema, s -> s.globalIndexColumn() + ", " + domainFields(s));
     }
 
     /** Axon's list of a domain event's columns, in its order, the text ones cast to bytes. */
-    static String domainFields(EventSchema schema) {
+    private static String domainFields(EventSchema schema) {
         Set<String> text = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         text.addAll(List.of(schema.eventIdentifierColumn(), schema.aggregateIdentifierColumn(), schema.typeColumn(),
                 schema.timestampColumn(), schema.payloadTypeColumn(), schema.payloadRevisionColumn()));
