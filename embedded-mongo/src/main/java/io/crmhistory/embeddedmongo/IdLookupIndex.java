@@ -4,8 +4,10 @@ import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.KeyValue;
+import de.bwaldvogel.mongo.backend.Missing;
 import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.exception.DuplicateKeyError;
 import de.bwaldvogel.mongo.exception.KeyConstraintError;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
@@ -33,6 +35,13 @@ import java.util.TreeSet;
  * any write's index update, and every write for a query looking up thousands of ids (24 waits of 10 ms or more
  * in 6 minutes of reads, alone and under ingest, at 100,000 customers, up to 31 ms, session 36). H2's map is safe to
  * read beside its writes.
+ * <p>
+ * Writes keep the library's entries (normalized id → position, in the same map) without its key walk: the library
+ * computes a document's keys by splitting each key's path with a regular expression and a few streams, twice per
+ * insert and four times per replacement, which was a fifth of the embedded server's write thread's CPU and 4.8 of the
+ * 51 GB a history rebuild allocated at 100,000 customers (docs/benchmarks-log.md, session 50). The id is a top-level
+ * field; an array id (which MongoDB refuses and the library multiplies out) is left to the library. Writes run under
+ * their collection's monitor, as the library's did.
  */
 final class IdLookupIndex extends Index<Object> {
 
@@ -151,29 +160,53 @@ final class IdLookupIndex extends Index<Object> {
         }
     }
 
-    /** The library's index, which keeps the entries: every write goes through it, holding its monitor. */
+    /**
+     * The library's index, which answers what this one does not: a query on the id alone in other forms, and the
+     * writes of a document whose id is an array. It holds its monitor for those.
+     */
     Index<Object> library() {
         return ids;
     }
 
+    /** The entry key of the document's id as the library makes it, or null for an array id. */
+    private static KeyValue entryKey(Document document) {
+        Object id = document.getOrMissing(ID);
+        return id instanceof Collection ? null : new KeyValue(id).normalized();
+    }
+
     @Override
     public Object getPosition(Document document) {
-        return ids.getPosition(document);
+        KeyValue key = entryKey(document);
+        return key == null ? ids.getPosition(document) : entries.get(key);
     }
 
     @Override
     public void checkAdd(Document document, MongoCollection<Object> collection) {
-        ids.checkAdd(document, collection);
+        KeyValue key = entryKey(document);
+        if (key == null) {
+            ids.checkAdd(document, collection);
+        } else if (entries.containsKey(key)) {
+            throw new DuplicateKeyError(this, collection, getKeys(), new KeyValue(document.getOrMissing(ID)));
+        }
     }
 
     @Override
     public void add(Document document, Object position, MongoCollection<Object> collection) {
-        ids.add(document, position, collection);
+        KeyValue key = entryKey(document);
+        if (key == null) {
+            ids.add(document, position, collection);
+            return;
+        }
+        checkAdd(document, collection);
+        if (entries.putIfAbsent(key, Missing.ofNullable(position)) != null) {
+            throw new IllegalStateException("id " + key + " added twice at once");
+        }
     }
 
     @Override
     public Object remove(Document document) {
-        return ids.remove(document);
+        KeyValue key = entryKey(document);
+        return key == null ? ids.remove(document) : entries.remove(key);
     }
 
     @Override
@@ -186,15 +219,25 @@ final class IdLookupIndex extends Index<Object> {
         return ids.getDataSize();
     }
 
+    /** A replacement keeps its id (the server refuses to change one): nothing to check or move then. */
     @Override
     public void checkUpdate(Document oldDocument, Document newDocument, MongoCollection<Object> collection) {
-        ids.checkUpdate(oldDocument, newDocument, collection);
+        if (!sameId(oldDocument, newDocument)) {
+            ids.checkUpdate(oldDocument, newDocument, collection);
+        }
     }
 
     @Override
     public void updateInPlace(Document oldDocument, Document newDocument, Object position,
                               MongoCollection<Object> collection) throws KeyConstraintError {
-        ids.updateInPlace(oldDocument, newDocument, position, collection);
+        if (!sameId(oldDocument, newDocument)) {
+            ids.updateInPlace(oldDocument, newDocument, position, collection);
+        }
+    }
+
+    private static boolean sameId(Document oldDocument, Document newDocument) {
+        KeyValue oldKey = entryKey(oldDocument);
+        return oldKey != null && oldKey.equals(entryKey(newDocument));
     }
 
     @Override

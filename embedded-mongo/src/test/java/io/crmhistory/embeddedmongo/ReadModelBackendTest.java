@@ -9,9 +9,9 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
-import com.mongodb.client.model.ReplaceOptions;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.ArrayFilters;
 import de.bwaldvogel.mongo.backend.KeyValue;
@@ -253,6 +253,38 @@ class ReadModelBackendTest {
                             .containsExactly(tuple(1, 11000)));
             assertThat(items.find().sort(Sorts.ascending("_id")).map(d -> d.get("_id")).into(new ArrayList<>()))
                     .containsExactly("i-1", "i-2", "i-3");
+        });
+    }
+
+    /**
+     * The id index keeps its entries itself rather than through the library's key walk (IdLookupIndex): ids that
+     * MongoDB holds equal (1, 1L, 1.0) are one id, a sub-document is an id, a replacement keeps its entry, a deletion
+     * frees the id, and a refusal is MongoDB's duplicate-key error.
+     */
+    @Test
+    void theIdIndexRefusesAndFreesIdsAsMongoDbDoes() {
+        onServer("ids.mv", client -> {
+            MongoCollection<org.bson.Document> docs = client.getDatabase("crm").getCollection("docs");
+            docs.insertOne(new org.bson.Document("_id", 1).append("n", "int"));
+            docs.insertOne(new org.bson.Document("_id", "1").append("n", "string"));
+            docs.insertOne(new org.bson.Document("_id", new org.bson.Document("a", 1)).append("n", "document"));
+
+            for (Object sameId : List.of(1L, 1.0, new org.bson.Document("a", 1))) {
+                assertThatThrownBy(() -> docs.insertOne(new org.bson.Document("_id", sameId)))
+                        .isInstanceOfSatisfying(MongoWriteException.class,
+                                refusal -> assertThat(refusal.getCode()).isEqualTo(11000));
+            }
+            docs.replaceOne(new org.bson.Document("_id", 1), new org.bson.Document("_id", 1).append("n", "replaced"));
+            assertThat(docs.find(new org.bson.Document("_id", 1.0)).first()).containsEntry("n", "replaced");
+
+            docs.deleteOne(new org.bson.Document("_id", 1L));
+            docs.insertOne(new org.bson.Document("_id", 1.0).append("n", "double"));
+            docs.replaceOne(new org.bson.Document("_id", 2), new org.bson.Document("_id", 2).append("n", "upserted"),
+                    new ReplaceOptions().upsert(true));
+
+            assertThat(docs.find().sort(Sorts.ascending("n")).map(d -> d.getString("n")).into(new ArrayList<>()))
+                    .containsExactly("document", "double", "string", "upserted");
+            assertThat(docs.find(new org.bson.Document("_id", 1)).first()).containsEntry("n", "double");
         });
     }
 
