@@ -92,7 +92,7 @@ final class IdLookupIndex extends Index<Object> {
 
     /** Where the document with this id is stored, or null: the library keys its entries by the normalized id. */
     private Object positionOf(Object id) {
-        return entries.get(new KeyValue(id).normalized());
+        return entries.get(keyOf(id));
     }
 
     /** The positions of the listed ids that are stored, in ascending order of the ids as the library gives them. */
@@ -171,7 +171,15 @@ final class IdLookupIndex extends Index<Object> {
     /** The entry key of the document's id as the library makes it, or null for an array id. */
     private static KeyValue entryKey(Document document) {
         Object id = document.getOrMissing(ID);
-        return id instanceof Collection ? null : new KeyValue(id).normalized();
+        return id instanceof Collection ? null : keyOf(id);
+    }
+
+    /**
+     * The library's entry key of an id: its normalized value. A string is its own (the read models' ids are strings),
+     * and normalizing copies the key twice through a stream.
+     */
+    private static KeyValue keyOf(Object id) {
+        return id instanceof String ? new KeyValue(id) : new KeyValue(id).normalized();
     }
 
     @Override
@@ -197,9 +205,8 @@ final class IdLookupIndex extends Index<Object> {
             ids.add(document, position, collection);
             return;
         }
-        checkAdd(document, collection);
         if (entries.putIfAbsent(key, Missing.ofNullable(position)) != null) {
-            throw new IllegalStateException("id " + key + " added twice at once");
+            throw new DuplicateKeyError(this, collection, getKeys(), new KeyValue(document.getOrMissing(ID)));
         }
     }
 
