@@ -126,6 +126,21 @@ class MongoStateStoreTest {
         assertThat(store.load(List.of("c-1"))).as("the stale state is not remembered").containsValue(new Tally("c-1", 7, 8));
     }
 
+    /**
+     * Spring Data stores a string id that reads as an ObjectId as an ObjectId: a replacement's condition names the id
+     * as it is stored, or it would match nothing and its upsert be refused as a duplicate.
+     */
+    @Test
+    void aStateWhoseIdReadsAsAnObjectIdIsReplacedInPlace() {
+        String id = "507f1f77bcf86cd799439011";
+        write(new Tally(id, 0, 1));
+        store.forgetAll();
+        write(new Tally(id, 1, 2));
+
+        assertThat(mongo.getCollection(COLLECTION).countDocuments()).isOne();
+        assertThat(store.loadStored(List.of(id))).containsValue(new Tally(id, 1, 2));
+    }
+
     /** The same on the embedded store the query side runs, whose id index answers such a conditional replace. */
     @Test
     void aStateOlderThanTheStoredOneIsNotWrittenOnTheEmbeddedStoreEither(@TempDir Path dir) {
