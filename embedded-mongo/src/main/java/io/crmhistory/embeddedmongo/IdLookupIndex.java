@@ -117,7 +117,7 @@ final class IdLookupIndex extends Index<Object> {
     private Iterator<Object> positionsWithin(Document range) {
         Object lower = range.containsKey("$gt") ? range.get("$gt") : range.get("$gte");
         Object upper = range.containsKey("$lt") ? range.get("$lt") : range.get("$lte");
-        Cursor<KeyValue, Object> entry = entries.cursor(lower == null ? null : new KeyValue(lower).normalized());
+        Cursor<KeyValue, Object> entry = entries.cursor(lower == null ? null : keyOf(lower));
         return new Iterator<>() {
             private Object next = advance();
 
@@ -194,7 +194,7 @@ final class IdLookupIndex extends Index<Object> {
         if (key == null) {
             ids.checkAdd(document, collection);
         } else if (entries.containsKey(key)) {
-            throw new DuplicateKeyError(this, collection, getKeys(), new KeyValue(document.getOrMissing(ID)));
+            throw duplicate(document, collection);
         }
     }
 
@@ -206,8 +206,13 @@ final class IdLookupIndex extends Index<Object> {
             return;
         }
         if (entries.putIfAbsent(key, Missing.ofNullable(position)) != null) {
-            throw new DuplicateKeyError(this, collection, getKeys(), new KeyValue(document.getOrMissing(ID)));
+            throw duplicate(document, collection);
         }
+    }
+
+    /** MongoDB's duplicate-key error for this document's id, as the library words it. */
+    private DuplicateKeyError duplicate(Document document, MongoCollection<Object> collection) {
+        return new DuplicateKeyError(this, collection, getKeys(), new KeyValue(document.getOrMissing(ID)));
     }
 
     @Override

@@ -31,14 +31,14 @@ import java.util.stream.Collectors;
  */
 final class TextAsBytesReads {
 
-    private TextAsBytesReads() {
-    }
-
     /**
      * The select list of each schema (one per application; EventSchema compares by identity), built once: the
      * statements ask for it on every streaming query and every aggregate load.
      */
     private static final Map<EventSchema, String> TRACKED_FIELDS = new ConcurrentHashMap<>();
+
+    private TextAsBytesReads() {
+    }
 
     /** Axon's list of a tracked read, the global index and then {@link #domainFields}. */
     static String trackedFields(EventSchema schema) {
