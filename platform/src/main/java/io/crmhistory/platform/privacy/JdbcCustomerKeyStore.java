@@ -3,6 +3,7 @@ package io.crmhistory.platform.privacy;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -72,6 +73,13 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore {
      * read keys before a forget must not put them back after it, and it can tell by this count.
      */
     private final AtomicLong forgotten = new AtomicLong();
+    /**
+     * The columns a prefetch selects. On H2 as bytes: over its {@code AUTO_SERVER} link (the query side reading the
+     * command side's file) text crosses a character at a time, half of a prefetch's CPU in a rebuild at a million
+     * customers (docs/benchmarks-log.md, session 51); bytes cross in one piece, and H2's {@code getString} reads them
+     * back as UTF-8 text, as the event store's reads do ({@code TextAsBytesReads}).
+     */
+    private final String prefetchColumns;
 
     /**
      * @param transactions the application's transaction manager, the one whose transactions the callers run in
@@ -85,6 +93,12 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore {
         this.masterKey = masterKey;
         this.clock = clock;
         this.cache = Caffeine.newBuilder().maximumSize(cacheSize).expireAfterWrite(keyTtl).build();
+        this.prefetchColumns = isH2(jdbc) ? "CAST(customer_id AS VARBINARY) AS customer_id, "
+                + "CAST(wrapped_key AS VARBINARY) AS wrapped_key" : "customer_id, wrapped_key";
+    }
+
+    private static boolean isH2(JdbcTemplate jdbc) {
+        return "H2".equals(jdbc.execute((ConnectionCallback<String>) c -> c.getMetaData().getDatabaseProductName()));
     }
 
     @Override
@@ -167,7 +181,7 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore {
         long forgottenBefore = forgotten.get();
         for (int from = 0; from < unknown.size(); from += PREFETCH_CHUNK) {
             List<String> chunk = unknown.subList(from, Math.min(unknown.size(), from + PREFETCH_CHUNK));
-            jdbc.query("SELECT customer_id, wrapped_key FROM " + TABLE + " WHERE customer_id IN ("
+            jdbc.query("SELECT " + prefetchColumns + " FROM " + TABLE + " WHERE customer_id IN ("
                     + placeholders(chunk.size()) + ")", row -> {
                 String customerId = row.getString(1);
                 String wrapped = row.getString(2);

@@ -194,6 +194,11 @@ public class ProjectionProcessors implements SmartLifecycle {
                 .coordinatorExecutor(coordinator)
                 .workerExecutor(worker)
                 .initialSegmentCount(1)
+                // A version without a token (a new read model, a rebuild) starts from the first event. Axon's default
+                // start wraps the token in a ReplayToken up to the head it saw then, for handlers that act differently
+                // in a replay; these have none (a version is always built from the first event), and the wrapper's
+                // check against that head cost 5 % of the projection thread in a value rebuild at a million customers.
+                .initialToken(StreamableMessageSource::createTailToken)
                 .batchSize(eventsPerBatch)
                 .tokenClaimInterval(settings.tokenClaimInterval().toMillis())
                 // A batch may take minutes (a rule publication re-evaluates every customer inside it): the coordinator
