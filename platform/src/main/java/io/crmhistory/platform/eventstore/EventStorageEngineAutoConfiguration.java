@@ -58,20 +58,26 @@ public class EventStorageEngineAutoConfiguration {
     }
 
     @Bean
-    EventStorageEngine eventStorageEngine(Serializer defaultSerializer,
-                                          PersistenceExceptionResolver persistenceExceptionResolver,
-                                          @Qualifier("eventSerializer") Serializer eventSerializer,
-                                          org.axonframework.config.Configuration configuration,
-                                          ConnectionProvider connectionProvider,
-                                          TransactionManager transactionManager,
-                                          EventSchema eventSchema,
-                                          EventStoreSchema eventStore,
-                                          @Value("${crm.eventstore.read-batch-size:1000}") int batchSize,
-                                          @Value("${crm.eventstore.aggregate-read-batch-size:10000}") int aggregateBatchSize) {
+    EventStorageEngine eventStorageEngine(JdbcEventStorageEngines engines,
+                                          org.axonframework.config.Configuration configuration) {
+        return engines.withUpcasters(configuration.upcasterChain());
+    }
+
+    @Bean
+    JdbcEventStorageEngines jdbcEventStorageEngines(Serializer defaultSerializer,
+                                                    PersistenceExceptionResolver persistenceExceptionResolver,
+                                                    @Qualifier("eventSerializer") Serializer eventSerializer,
+                                                    org.axonframework.config.Configuration configuration,
+                                                    ConnectionProvider connectionProvider,
+                                                    TransactionManager transactionManager,
+                                                    EventSchema eventSchema,
+                                                    EventStoreSchema eventStore,
+                                                    @Value("${crm.eventstore.read-batch-size:1000}") int batchSize,
+                                                    @Value("${crm.eventstore.aggregate-read-batch-size:10000}")
+                                                    int aggregateBatchSize) {
         boolean h2 = eventStore.storesEventsInH2();
-        JdbcEventStorageEngine.Builder builder = JdbcEventStorageEngine.builder()
+        return new JdbcEventStorageEngines(() -> JdbcEventStorageEngine.builder()
                 .snapshotSerializer(defaultSerializer)
-                .upcasterChain(configuration.upcasterChain())
                 .persistenceExceptionResolver(persistenceExceptionResolver)
                 .eventSerializer(eventSerializer)
                 .snapshotFilter(configuration.snapshotFilter())
@@ -83,8 +89,7 @@ public class EventStorageEngineAutoConfiguration {
                         : aggregateReads(aggregateBatchSize))
                 .readEventDataWithGaps(h2 ? IndexedGapReads.TEXT_AS_BYTES : IndexedGapReads.INSTANCE)
                 .readEventDataWithoutGaps(h2 ? TextAsBytesReads.WITHOUT_GAPS
-                        : JdbcEventStorageEngineStatements::readEventDataWithoutGaps);
-        return ParsedTimestampsEventStorageEngine.build(builder, eventSchema);
+                        : JdbcEventStorageEngineStatements::readEventDataWithoutGaps), eventSchema);
     }
 
     /**

@@ -2,11 +2,7 @@ package io.crmhistory.query.privacy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.crmhistory.api.customer.event.ContactRecorded;
-import io.crmhistory.api.customer.event.CustomerProfileUpdated;
-import io.crmhistory.api.customer.event.CustomerRegistered;
 import io.crmhistory.platform.privacy.PersonalDataProtector;
-import io.crmhistory.platform.privacy.PersonalFields;
 import org.axonframework.serialization.upcasting.event.IntermediateEventRepresentation;
 import org.axonframework.serialization.upcasting.event.SingleEventUpcaster;
 import org.slf4j.Logger;
@@ -14,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,17 +18,14 @@ import java.util.Optional;
  * once it was destroyed by an erasure (the field is then absent, never the ciphertext). The stored
  * events keep their ciphertext, and the revision is unchanged: this is a view of the same event.
  * <p>
- * Only the query side registers it; the command side decides on the stored (protected) form.
+ * Only the query side registers it; the command side decides on the stored (protected) form. Read models that use
+ * no personal field read through {@link PersonalDataConcealingUpcaster} instead when they read on their own
+ * ({@link ConcealedEvents}).
  */
 @Component
 class PersonalDataRevealingUpcaster extends SingleEventUpcaster {
 
     private static final Logger log = LoggerFactory.getLogger(PersonalDataRevealingUpcaster.class);
-
-    private static final Map<String, List<String>> PERSONAL_FIELDS = Map.of(
-            CustomerRegistered.class.getName(), List.of(PersonalFields.NAME, PersonalFields.EMAIL, PersonalFields.PHONE),
-            CustomerProfileUpdated.class.getName(), List.of(PersonalFields.NAME, PersonalFields.EMAIL, PersonalFields.PHONE),
-            ContactRecorded.class.getName(), List.of(PersonalFields.SUBJECT, PersonalFields.NOTES, PersonalFields.OUTCOME));
 
     private final PersonalDataProtector protector;
 
@@ -43,12 +35,12 @@ class PersonalDataRevealingUpcaster extends SingleEventUpcaster {
 
     @Override
     protected boolean canUpcast(IntermediateEventRepresentation representation) {
-        return PERSONAL_FIELDS.containsKey(representation.getType().getName());
+        return PersonalEventFields.carriesAny(representation.getType().getName());
     }
 
     @Override
     protected IntermediateEventRepresentation doUpcast(IntermediateEventRepresentation representation) {
-        List<String> fields = PERSONAL_FIELDS.get(representation.getType().getName());
+        List<String> fields = PersonalEventFields.of(representation.getType().getName());
         return representation.upcastPayload(representation.getType(), JsonNode.class,
                 payload -> reveal(payload, fields));
     }

@@ -1,6 +1,7 @@
 package io.crmhistory.query.projection;
 
 import io.crmhistory.platform.privacy.CustomerKeyStore;
+import io.crmhistory.query.privacy.ConcealedEvents;
 import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.EventMessage;
@@ -33,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs one pooled streaming processor per read-model version the {@link ProjectionCatalog} wants: the
@@ -70,21 +72,23 @@ public class ProjectionProcessors implements SmartLifecycle {
     private final MongoTemplate axonMongo;
     private final Serializer serializer;
     private final ProjectionSettings settings;
-    private final CustomerKeysPrefetch keysPrefetch;
+    private final CustomerKeyStore keys;
+    private final ConcealedEvents concealedEvents;
     private SharedEventStream sharedEvents;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private volatile boolean started;
 
     ProjectionProcessors(List<ReadModel<?>> readModels, ProjectionCatalog catalog, ObjectProvider<Configuration> axon,
                          TokenStore tokenStore, MongoTemplate axonMongo, @Qualifier("serializer") Serializer serializer,
-                         CustomerKeyStore keys, ProjectionSettings settings) {
+                         CustomerKeyStore keys, ConcealedEvents concealedEvents, ProjectionSettings settings) {
         this.readModels = readModels;
         this.catalog = catalog;
         this.axon = axon;
         this.tokenStore = tokenStore;
         this.axonMongo = axonMongo;
         this.serializer = serializer;
-        this.keysPrefetch = new CustomerKeysPrefetch(keys);
+        this.keys = keys;
+        this.concealedEvents = concealedEvents;
         this.settings = settings;
     }
 
@@ -181,6 +185,7 @@ public class ProjectionProcessors implements SmartLifecycle {
                 .enableSequenceIdentifierCache();
         DeadLetteringEventHandlerInvoker invoker = handler instanceof BatchedProjection batched
                 ? new ReleaseAwareInvoker(invokerBuilder, batched) : invokerBuilder.build();
+        EventSource events = events(configuration, model);
         CoordinatorScheduler coordinator = new CoordinatorScheduler(daemonThread("coordinator-" + version.processorName()));
         ScheduledExecutorService worker = singleThread("projection-" + version.processorName());
         PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()
@@ -188,7 +193,7 @@ public class ProjectionProcessors implements SmartLifecycle {
                 .eventHandlerInvoker(invoker)
                 .errorHandler(PropagatingErrorHandler.instance())
                 .messageMonitor(configuration.messageMonitor(PooledStreamingEventProcessor.class, version.processorName()))
-                .messageSource(events(configuration))
+                .messageSource(events.source())
                 .tokenStore(tokenStore)
                 .transactionManager(NoTransactionManager.INSTANCE)
                 .coordinatorExecutor(coordinator)
@@ -206,7 +211,7 @@ public class ProjectionProcessors implements SmartLifecycle {
                 // store's claim timeout and both would project the same customers.
                 .enableCoordinatorClaimExtension()
                 .build();
-        processor.registerHandlerInterceptor(keysPrefetch);
+        processor.registerHandlerInterceptor(new CustomerKeysPrefetch(keys, events.revealed()));
         if (handler instanceof BatchedProjection batched) {
             processor.registerHandlerInterceptor(new ProjectionBatchInterceptor(batched, coordinator));
         }
@@ -215,15 +220,30 @@ public class ProjectionProcessors implements SmartLifecycle {
         log.info("Projection {} started (processor {})", version, version.processorName());
     }
 
-    /** The processors' source of events: one read shared between them ({@link SharedEventStream}), unless set to 0. */
-    private synchronized StreamableMessageSource<TrackedEventMessage<?>> events(Configuration configuration) {
+    /** A processor's source of events, and whether the events it reads from there now are revealed ones. */
+    private record EventSource(StreamableMessageSource<TrackedEventMessage<?>> source, BooleanSupplier revealed) {
+    }
+
+    /**
+     * The processors' source of events: one read shared between them ({@link SharedEventStream}), unless set to 0. A
+     * read model that uses no personal field reads on its own (behind the others, as in a rebuild) with the personal
+     * fields left out ({@link ConcealedEvents}); the shared events are revealed ones.
+     */
+    private synchronized EventSource events(Configuration configuration, ReadModel<?> model) {
+        Optional<StreamableMessageSource<TrackedEventMessage<?>>> concealed = model.readsPersonalData()
+                ? Optional.empty() : concealedEvents.source();
         if (settings.sharedWindow() == 0) {
-            return configuration.eventStore();
+            return concealed.map(source -> new EventSource(source, () -> false))
+                    .orElseGet(() -> new EventSource(configuration.eventStore(), () -> true));
         }
         if (sharedEvents == null) {
             sharedEvents = new SharedEventStream(configuration.eventStore(), settings.sharedWindow());
         }
-        return sharedEvents;
+        if (concealed.isEmpty()) {
+            return new EventSource(sharedEvents, () -> true);
+        }
+        SharedEventStream.OwnStreams window = sharedEvents.withOwnStreamsFrom(concealed.get());
+        return new EventSource(window, window::readsWindow);
     }
 
     private void stop(Running stale) {

@@ -68,6 +68,15 @@ public abstract class ReadModel<S extends ReadModelStore> {
         return stores.computeIfAbsent(version.version(), number -> open(version));
     }
 
+    /**
+     * Whether the handlers use a personal field of the events (a name, an email, a contact's notes). Those that do
+     * not read the events with the personal fields left out when they read on their own (a rebuild), which spares the
+     * keys' reads and the decryptions ({@code ConcealedEvents}).
+     */
+    public boolean readsPersonalData() {
+        return true;
+    }
+
     /** The event handler that fills {@code version}; one per processor. */
     public abstract Object handlerFor(ProjectionVersion version);
 

@@ -79,7 +79,63 @@ public final class SharedEventStream implements StreamableMessageSource<TrackedE
 
     @Override
     public BlockingStream<TrackedEventMessage<?>> openStream(TrackingToken trackingToken) {
-        return new Reader(trackingToken);
+        return new Reader(trackingToken, store);
+    }
+
+    /**
+     * The same window, for the readers of one processor that read on their own from {@code own} instead of the
+     * store: the same rows in the same order with the same tokens, through other upcasters. In the window they get
+     * the store's messages, so the processor must accept either.
+     */
+    public OwnStreams withOwnStreamsFrom(StreamableMessageSource<TrackedEventMessage<?>> own) {
+        return new OwnStreams(own);
+    }
+
+    /** The window with streams of one's own from another source ({@link #withOwnStreamsFrom}). */
+    public final class OwnStreams implements StreamableMessageSource<TrackedEventMessage<?>> {
+
+        private final StreamableMessageSource<TrackedEventMessage<?>> own;
+        private volatile Reader current;
+
+        private OwnStreams(StreamableMessageSource<TrackedEventMessage<?>> own) {
+            this.own = own;
+        }
+
+        /**
+         * Whether the newest stream opened here reads from the window now. Its reader runs ahead of the events its
+         * processor handles, so around a move into or out of the window the answer is already the next one.
+         */
+        public boolean readsWindow() {
+            Reader reader = current;
+            return reader != null && reader.inWindow();
+        }
+
+        @Override
+        public BlockingStream<TrackedEventMessage<?>> openStream(TrackingToken trackingToken) {
+            Reader reader = new Reader(trackingToken, own);
+            current = reader;
+            return reader;
+        }
+
+        @Override
+        public TrackingToken createTailToken() {
+            return store.createTailToken();
+        }
+
+        @Override
+        public TrackingToken createHeadToken() {
+            return store.createHeadToken();
+        }
+
+        @Override
+        public TrackingToken createTokenAt(Instant dateTime) {
+            return store.createTokenAt(dateTime);
+        }
+
+        @Override
+        public TrackingToken createTokenSince(Duration duration) {
+            return store.createTokenSince(duration);
+        }
     }
 
     @Override
@@ -297,18 +353,22 @@ public final class SharedEventStream implements StreamableMessageSource<TrackedE
     /** One processor's stream: from the window while it is close enough, else from a stream of its own. */
     private final class Reader implements BlockingStream<TrackedEventMessage<?>> {
 
+        /** Where the reader reads when it is not in the window. */
+        private final StreamableMessageSource<TrackedEventMessage<?>> ownSource;
         private TrackingToken lastToken;
         /** The window position of the next event, or -1 while reading from {@link #own}. */
         private long position = -1;
-        private BlockingStream<TrackedEventMessage<?>> own;
+        /** Null while in the window; volatile for {@link #inWindow}, asked from the processor's worker thread. */
+        private volatile BlockingStream<TrackedEventMessage<?>> own;
         private TrackedEventMessage<?> peeked;
         private int sinceJoinCheck;
 
-        Reader(TrackingToken start) {
+        Reader(TrackingToken start, StreamableMessageSource<TrackedEventMessage<?>> ownSource) {
+            this.ownSource = ownSource;
             this.lastToken = start;
             position = join(start);
             if (position < 0) {
-                own = store.openStream(start);
+                own = ownSource.openStream(start);
             }
         }
 
@@ -352,6 +412,10 @@ public final class SharedEventStream implements StreamableMessageSource<TrackedE
             return event;
         }
 
+        boolean inWindow() {
+            return own == null;
+        }
+
         /** Looks at the next event without taking it. */
         private TrackedEventMessage<?> read(long timeoutNanos) throws InterruptedException {
             if (position >= 0) {
@@ -376,7 +440,7 @@ public final class SharedEventStream implements StreamableMessageSource<TrackedE
         /** Fell out of the window: on with a stream of its own from where it is. */
         private void leave() {
             quitWindow();
-            own = store.openStream(lastToken);
+            own = ownSource.openStream(lastToken);
             sinceJoinCheck = 0;
         }
 

@@ -112,6 +112,12 @@ public class SegmentReadModel extends ReadModel<SegmentStore> {
         backgroundReevaluations.shutdownNow();
     }
 
+    /** The rules see value, recency, frequency, status and contacts, never a personal field. */
+    @Override
+    public boolean readsPersonalData() {
+        return false;
+    }
+
     @Override
     public Object handlerFor(ProjectionVersion version) {
         return new SegmentProjection(version, store(version), reevaluation, clock, versions, updateEmitter,

@@ -23,6 +23,12 @@ class ValueReadModel extends ReadModel<ValueStore> {
         this.updateEmitter = updateEmitter;
     }
 
+    /** A customer's value is its purchases and refunds and when it was last in contact: no personal field. */
+    @Override
+    public boolean readsPersonalData() {
+        return false;
+    }
+
     @Override
     public Object handlerFor(ProjectionVersion version) {
         return new ValueProjection(version, store(version), versions, updateEmitter, () -> isLive(version));

@@ -111,7 +111,11 @@ class EmbeddedMongoConfigurationTest {
         }
         long plainBytes = Files.size(plain.resolve(EmbeddedMongoConfiguration.FILE_NAME));
         long compressedBytes = Files.size(compressed.resolve(EmbeddedMongoConfiguration.FILE_NAME));
-        assertThat(compressedBytes).as("compressed file (plain one: %d bytes)", plainBytes).isLessThan(plainBytes / 2);
+        // About half on a quiet machine; a busy one lets the store's background writer commit more often between the
+        // inserts, and each commit leaves pages behind (815,104 of 1,626,112 bytes seen under a load on both cores).
+        // Without compression the two files are about the same size.
+        assertThat(compressedBytes).as("compressed file (plain one: %d bytes)", plainBytes)
+                .isLessThan(plainBytes * 3 / 5);
 
         // A file written before compression was on: its pages are read as they are, new ones written compressed.
         MongoServer reopened = start(plain, true);

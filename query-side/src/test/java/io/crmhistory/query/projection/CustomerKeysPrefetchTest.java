@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,7 +53,7 @@ class CustomerKeysPrefetchTest {
     @Test
     void theKeysOfABatchsCustomersAreReadOnceBeforeItsFirstEvent() {
         RecordingKeys keys = new RecordingKeys();
-        CustomerKeysPrefetch prefetch = new CustomerKeysPrefetch(keys);
+        CustomerKeysPrefetch prefetch = new CustomerKeysPrefetch(keys, () -> true);
         List<EventMessage<?>> events = List.of(event("c-1", 0), event("c-2", 0), event("c-1", 1));
         List<Integer> prefetchesSeenByHandlers = new ArrayList<>();
         BatchingUnitOfWork<EventMessage<?>> batch = new BatchingUnitOfWork<>(events);
@@ -61,6 +62,24 @@ class CustomerKeysPrefetchTest {
 
         assertThat(keys.prefetched).containsExactly(List.of("c-1", "c-2"));
         assertThat(prefetchesSeenByHandlers).containsExactly(1, 1, 1);
+    }
+
+    /** A processor reading events whose personal fields were left out needs no key: none is read. */
+    @Test
+    void noKeyIsReadForABatchOfEventsThatAreNotRevealed() {
+        RecordingKeys keys = new RecordingKeys();
+        AtomicBoolean revealed = new AtomicBoolean(false);
+        CustomerKeysPrefetch prefetch = new CustomerKeysPrefetch(keys, revealed::get);
+        List<EventMessage<?>> events = List.of(event("c-1", 0), event("c-2", 0));
+
+        BatchingUnitOfWork<EventMessage<?>> concealed = new BatchingUnitOfWork<>(events);
+        concealed.executeWithResult(() -> prefetch.handle(concealed, () -> null));
+        assertThat(keys.prefetched).isEmpty();
+
+        revealed.set(true);
+        BatchingUnitOfWork<EventMessage<?>> shared = new BatchingUnitOfWork<>(events);
+        shared.executeWithResult(() -> prefetch.handle(shared, () -> null));
+        assertThat(keys.prefetched).containsExactly(List.of("c-1", "c-2"));
     }
 
     private static EventMessage<?> event(String customerId, long sequence) {

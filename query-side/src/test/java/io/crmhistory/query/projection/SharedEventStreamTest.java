@@ -166,8 +166,12 @@ class SharedEventStreamTest {
     }
 
     private static TrackedEventMessage<?> event(String id, TrackingToken token) {
+        return event(id, token, "payload");
+    }
+
+    private static TrackedEventMessage<?> event(String id, TrackingToken token, String payload) {
         return new GenericTrackedEventMessage<>(token,
-                new GenericEventMessage<>(new org.axonframework.messaging.GenericMessage<>(id, "payload", java.util.Map.of()),
+                new GenericEventMessage<>(new org.axonframework.messaging.GenericMessage<>(id, payload, java.util.Map.of()),
                         () -> java.time.Instant.EPOCH));
     }
 
@@ -235,6 +239,49 @@ class SharedEventStreamTest {
         processors.forEach(processor -> processor.stream.close());
         assertThat(shared.members()).isZero();
         return store.eventsRead.get();
+    }
+
+    /**
+     * A reader with streams of its own from another source (the same rows through other upcasters) reads there while
+     * it is behind, then joins the window and receives the store's messages: every event once, in order, and
+     * {@code readsWindow} says which it reads now.
+     */
+    @Test
+    void aReaderWithItsOwnSourceReadsThereUntilItJoinsTheWindow() throws InterruptedException {
+        List<TrackedEventMessage<?>> events = inOrder(6_000);
+        ListStore store = new ListStore(events);
+        List<TrackedEventMessage<?>> copies = new ArrayList<>();
+        events.forEach(event -> copies.add(event(event.getIdentifier(), event.trackingToken(), "concealed")));
+        ListStore concealed = new ListStore(copies);
+        store.visible.set(events.size());
+        concealed.visible.set(events.size());
+        SharedEventStream shared = new SharedEventStream(store, 1_024);
+        Processor front = new Processor(shared, events.get(4_999).trackingToken());
+        while (front.take(500)) {
+            // the window now holds the newest events
+        }
+        assertThat(front.taken).hasSize(1_000);
+
+        SharedEventStream.OwnStreams own = shared.withOwnStreamsFrom(concealed);
+        BlockingStream<TrackedEventMessage<?>> behind = own.openStream(null);
+        assertThat(own.readsWindow()).isFalse();
+        List<String> taken = new ArrayList<>();
+        List<Object> payloads = new ArrayList<>();
+        while (behind.hasNextAvailable(0, TimeUnit.MILLISECONDS)) {
+            TrackedEventMessage<?> event = behind.nextAvailable();
+            taken.add(event.getIdentifier());
+            payloads.add(event.getPayload());
+        }
+
+        assertThat(taken).isEqualTo(expected(events, null));
+        assertThat(payloads.get(0)).isEqualTo("concealed");
+        assertThat(payloads.get(payloads.size() - 1)).as("from the window at the end").isEqualTo("payload");
+        assertThat(payloads.subList(payloads.indexOf("payload"), payloads.size())).containsOnly("payload");
+        assertThat(own.readsWindow()).isTrue();
+        assertThat(store.eventsRead.get()).as("the store read once, by the window").isEqualTo(1_000);
+        behind.close();
+        front.stream.close();
+        assertThat(shared.members()).isZero();
     }
 
     @Test
