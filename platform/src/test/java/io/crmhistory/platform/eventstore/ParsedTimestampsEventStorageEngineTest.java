@@ -1,7 +1,5 @@
 package io.crmhistory.platform.eventstore;
 
-import org.axonframework.common.jdbc.PersistenceExceptionResolver;
-import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
@@ -10,7 +8,6 @@ import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.messaging.MetaData;
-import org.axonframework.serialization.json.JacksonSerializer;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,15 +96,7 @@ class ParsedTimestampsEventStorageEngineTest {
     }
 
     private JdbcEventStorageEngine.Builder builder() {
-        JacksonSerializer serializer = JacksonSerializer.defaultSerializer();
-        PersistenceExceptionResolver noDuplicates = e -> false;
-        return JdbcEventStorageEngine.builder()
-                .connectionProvider(dataSource::getConnection)
-                .transactionManager(NoTransactionManager.INSTANCE)
-                .snapshotSerializer(serializer)
-                .eventSerializer(serializer)
-                .persistenceExceptionResolver(noDuplicates)
-                .batchSize(4);
+        return TestEngines.builder(dataSource, 4);
     }
 
     private static List<String> tracked(JdbcEventStorageEngine engine, TrackedEventMessage<?> after) {

@@ -3,8 +3,6 @@ package io.crmhistory.query.privacy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmhistory.platform.privacy.PersonalDataProtector;
-import org.axonframework.serialization.upcasting.event.IntermediateEventRepresentation;
-import org.axonframework.serialization.upcasting.event.SingleEventUpcaster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -23,7 +21,7 @@ import java.util.Optional;
  * ({@link ConcealedEvents}).
  */
 @Component
-class PersonalDataRevealingUpcaster extends SingleEventUpcaster {
+class PersonalDataRevealingUpcaster extends PersonalFieldsUpcaster {
 
     private static final Logger log = LoggerFactory.getLogger(PersonalDataRevealingUpcaster.class);
 
@@ -34,20 +32,9 @@ class PersonalDataRevealingUpcaster extends SingleEventUpcaster {
     }
 
     @Override
-    protected boolean canUpcast(IntermediateEventRepresentation representation) {
-        return PersonalEventFields.carriesAny(representation.getType().getName());
-    }
-
-    @Override
-    protected IntermediateEventRepresentation doUpcast(IntermediateEventRepresentation representation) {
-        List<String> fields = PersonalEventFields.of(representation.getType().getName());
-        return representation.upcastPayload(representation.getType(), JsonNode.class,
-                payload -> reveal(payload, fields));
-    }
-
-    private JsonNode reveal(JsonNode payload, List<String> fields) {
-        if (!(payload instanceof ObjectNode object) || !object.hasNonNull("customerId")) {
-            return payload;
+    protected JsonNode withPersonalFields(ObjectNode object, List<String> fields) {
+        if (!object.hasNonNull("customerId")) {
+            return object;
         }
         ObjectNode revealed = object.deepCopy();
         String customerId = object.get("customerId").asText();

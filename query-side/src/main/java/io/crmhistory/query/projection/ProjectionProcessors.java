@@ -239,11 +239,8 @@ public class ProjectionProcessors implements SmartLifecycle {
         if (sharedEvents == null) {
             sharedEvents = new SharedEventStream(configuration.eventStore(), settings.sharedWindow());
         }
-        if (concealed.isEmpty()) {
-            return new EventSource(sharedEvents, () -> true);
-        }
-        SharedEventStream.OwnStreams window = sharedEvents.withOwnStreamsFrom(concealed.get());
-        return new EventSource(window, window::readsWindow);
+        SharedEventStream.Readers readers = sharedEvents.readers(concealed.orElseGet(configuration::eventStore));
+        return new EventSource(readers, concealed.isEmpty() ? () -> true : readers::readsWindow);
     }
 
     private void stop(Running stale) {

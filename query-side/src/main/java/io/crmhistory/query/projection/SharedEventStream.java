@@ -36,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * a repeat changes nothing; an event the reader has not seen is never missed, since the entry's token covers all the
  * window delivered up to it and the reader's token covers that.
  */
-public final class SharedEventStream implements StreamableMessageSource<TrackedEventMessage<?>> {
+public final class SharedEventStream {
 
     /** How many events a reader at the front takes from the store at once. */
     private static final int FILL = 500;
@@ -77,27 +77,23 @@ public final class SharedEventStream implements StreamableMessageSource<TrackedE
         }
     }
 
-    @Override
-    public BlockingStream<TrackedEventMessage<?>> openStream(TrackingToken trackingToken) {
-        return new Reader(trackingToken, store);
-    }
-
     /**
-     * The same window, for the readers of one processor that read on their own from {@code own} instead of the
-     * store: the same rows in the same order with the same tokens, through other upcasters. In the window they get
-     * the store's messages, so the processor must accept either.
+     * The source one processor reads from: the window while it is close enough to the others, else streams of its
+     * own from {@code own}, which is the store itself or the same rows through other upcasters (the same events in
+     * the same order with the same tokens). In the window it gets the store's messages, so a processor with another
+     * source must accept either.
      */
-    public OwnStreams withOwnStreamsFrom(StreamableMessageSource<TrackedEventMessage<?>> own) {
-        return new OwnStreams(own);
+    public Readers readers(StreamableMessageSource<TrackedEventMessage<?>> own) {
+        return new Readers(own);
     }
 
-    /** The window with streams of one's own from another source ({@link #withOwnStreamsFrom}). */
-    public final class OwnStreams implements StreamableMessageSource<TrackedEventMessage<?>> {
+    /** One processor's view of the window ({@link #readers}). */
+    public final class Readers implements StreamableMessageSource<TrackedEventMessage<?>> {
 
         private final StreamableMessageSource<TrackedEventMessage<?>> own;
         private volatile Reader current;
 
-        private OwnStreams(StreamableMessageSource<TrackedEventMessage<?>> own) {
+        private Readers(StreamableMessageSource<TrackedEventMessage<?>> own) {
             this.own = own;
         }
 
@@ -136,26 +132,6 @@ public final class SharedEventStream implements StreamableMessageSource<TrackedE
         public TrackingToken createTokenSince(Duration duration) {
             return store.createTokenSince(duration);
         }
-    }
-
-    @Override
-    public TrackingToken createTailToken() {
-        return store.createTailToken();
-    }
-
-    @Override
-    public TrackingToken createHeadToken() {
-        return store.createHeadToken();
-    }
-
-    @Override
-    public TrackingToken createTokenAt(Instant dateTime) {
-        return store.createTokenAt(dateTime);
-    }
-
-    @Override
-    public TrackingToken createTokenSince(Duration duration) {
-        return store.createTokenSince(duration);
     }
 
     /** How many readers read from the window now (for tests and diagnostics). */

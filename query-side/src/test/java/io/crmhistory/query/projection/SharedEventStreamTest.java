@@ -94,15 +94,15 @@ class SharedEventStreamTest {
     /** A processor's work package: drops an event its last token covers, takes the rest in order. */
     static final class Processor {
 
-        final SharedEventStream shared;
+        final SharedEventStream.Readers readers;
         final List<String> taken = new ArrayList<>();
         TrackingToken lastToken;
         BlockingStream<TrackedEventMessage<?>> stream;
 
-        Processor(SharedEventStream shared, TrackingToken start) {
-            this.shared = shared;
+        Processor(SharedEventStream shared, StreamableMessageSource<TrackedEventMessage<?>> store, TrackingToken start) {
+            this.readers = shared.readers(store);
             this.lastToken = start;
-            this.stream = shared.openStream(start);
+            this.stream = readers.openStream(start);
         }
 
         /** Takes up to {@code count} events that are available now; false when none was. */
@@ -121,7 +121,7 @@ class SharedEventStreamTest {
 
         void reopen() {
             stream.close();
-            stream = shared.openStream(lastToken);
+            stream = readers.openStream(lastToken);
         }
     }
 
@@ -216,7 +216,7 @@ class SharedEventStreamTest {
             // The first at the beginning, the others anywhere in the first events up to the spread.
             TrackingToken start = p == 0 ? null : events.get(random.nextInt(spread)).trackingToken();
             starts.add(start);
-            processors.add(new Processor(shared, start));
+            processors.add(new Processor(shared, store, start));
         }
         int idleRounds = 0;
         while (idleRounds < 3) {
@@ -256,13 +256,13 @@ class SharedEventStreamTest {
         store.visible.set(events.size());
         concealed.visible.set(events.size());
         SharedEventStream shared = new SharedEventStream(store, 1_024);
-        Processor front = new Processor(shared, events.get(4_999).trackingToken());
+        Processor front = new Processor(shared, store, events.get(4_999).trackingToken());
         while (front.take(500)) {
             // the window now holds the newest events
         }
         assertThat(front.taken).hasSize(1_000);
 
-        SharedEventStream.OwnStreams own = shared.withOwnStreamsFrom(concealed);
+        SharedEventStream.Readers own = shared.readers(concealed);
         BlockingStream<TrackedEventMessage<?>> behind = own.openStream(null);
         assertThat(own.readsWindow()).isFalse();
         List<String> taken = new ArrayList<>();
@@ -295,7 +295,7 @@ class SharedEventStreamTest {
             for (int p = 0; p < 4; p++) {
                 int pause = p;
                 readers.add(threads.submit(() -> {
-                    Processor processor = new Processor(shared, null);
+                    Processor processor = new Processor(shared, store, null);
                     while (processor.taken.size() < events.size()) {
                         processor.take(100);
                         if (pause > 0 && processor.taken.size() % (pause * 1000) == 0) {

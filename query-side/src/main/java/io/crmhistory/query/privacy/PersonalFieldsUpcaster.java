@@ -1,0 +1,41 @@
+package io.crmhistory.query.privacy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.crmhistory.api.customer.event.ContactRecorded;
+import io.crmhistory.api.customer.event.CustomerProfileUpdated;
+import io.crmhistory.api.customer.event.CustomerRegistered;
+import io.crmhistory.platform.privacy.PersonalFields;
+import org.axonframework.serialization.upcasting.event.IntermediateEventRepresentation;
+import org.axonframework.serialization.upcasting.event.SingleEventUpcaster;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An upcaster of the customer events that carry personal fields: a view of the same event (same type and revision)
+ * with something done to those fields, revealing them or leaving them out.
+ */
+abstract class PersonalFieldsUpcaster extends SingleEventUpcaster {
+
+    /** The events with personal fields, by their stored type name, and those fields. */
+    private static final Map<String, List<String>> FIELDS_BY_TYPE = Map.of(
+            CustomerRegistered.class.getName(), List.of(PersonalFields.NAME, PersonalFields.EMAIL, PersonalFields.PHONE),
+            CustomerProfileUpdated.class.getName(), List.of(PersonalFields.NAME, PersonalFields.EMAIL, PersonalFields.PHONE),
+            ContactRecorded.class.getName(), List.of(PersonalFields.SUBJECT, PersonalFields.NOTES, PersonalFields.OUTCOME));
+
+    @Override
+    protected final boolean canUpcast(IntermediateEventRepresentation representation) {
+        return FIELDS_BY_TYPE.containsKey(representation.getType().getName());
+    }
+
+    @Override
+    protected final IntermediateEventRepresentation doUpcast(IntermediateEventRepresentation representation) {
+        List<String> fields = FIELDS_BY_TYPE.get(representation.getType().getName());
+        return representation.upcastPayload(representation.getType(), JsonNode.class,
+                payload -> payload instanceof ObjectNode object ? withPersonalFields(object, fields) : payload);
+    }
+
+    /** The payload with its personal {@code fields} handled; a copy when anything changes, the stored tree untouched. */
+    protected abstract JsonNode withPersonalFields(ObjectNode payload, List<String> fields);
+}
