@@ -56,12 +56,8 @@ final class ParsedTimestampsEventStorageEngine extends JdbcEventStorageEngine {
         long globalSequence = resultSet.getLong(schema.globalIndexColumn());
         String aggregateIdentifier = resultSet.getString(schema.aggregateIdentifierColumn());
         String eventIdentifier = resultSet.getString(schema.eventIdentifierColumn());
-        Entry<?> event = new Entry<>(resultSet.getString(schema.typeColumn()),
-                eventIdentifier.equals(aggregateIdentifier) ? null : aggregateIdentifier,
-                resultSet.getLong(schema.sequenceNumberColumn()), eventIdentifier,
-                readTimeStamp(resultSet, schema.timestampColumn()),
-                resultSet.getString(schema.payloadTypeColumn()), resultSet.getString(schema.payloadRevisionColumn()),
-                readPayload(resultSet, schema.payloadColumn()), readPayload(resultSet, schema.metaDataColumn()));
+        Entry<?> event = entry(resultSet, eventIdentifier.equals(aggregateIdentifier) ? null : aggregateIdentifier,
+                eventIdentifier);
 
         boolean allowGaps = event.getTimestamp().isAfter(gapTimeoutFrame());
         GapAwareTrackingToken token;
@@ -78,9 +74,14 @@ final class ParsedTimestampsEventStorageEngine extends JdbcEventStorageEngine {
 
     @Override
     protected DomainEventData<?> getDomainEventData(ResultSet resultSet) throws SQLException {
-        return new Entry<>(resultSet.getString(schema.typeColumn()),
-                resultSet.getString(schema.aggregateIdentifierColumn()),
-                resultSet.getLong(schema.sequenceNumberColumn()), resultSet.getString(schema.eventIdentifierColumn()),
+        return entry(resultSet, resultSet.getString(schema.aggregateIdentifierColumn()),
+                resultSet.getString(schema.eventIdentifierColumn()));
+    }
+
+    /** The row's event, as Axon's engine reads it, with the identifiers already read. */
+    private Entry<?> entry(ResultSet resultSet, String aggregateIdentifier, String eventIdentifier) throws SQLException {
+        return new Entry<>(resultSet.getString(schema.typeColumn()), aggregateIdentifier,
+                resultSet.getLong(schema.sequenceNumberColumn()), eventIdentifier,
                 readTimeStamp(resultSet, schema.timestampColumn()),
                 resultSet.getString(schema.payloadTypeColumn()), resultSet.getString(schema.payloadRevisionColumn()),
                 readPayload(resultSet, schema.payloadColumn()), readPayload(resultSet, schema.metaDataColumn()));
@@ -90,23 +91,32 @@ final class ParsedTimestampsEventStorageEngine extends JdbcEventStorageEngine {
         return GenericEventMessage.clock.instant().minus(GAP_TIMEOUT_MILLIS, ChronoUnit.MILLIS);
     }
 
-    /** Axon's entry, with the instant parsed once. */
+    /**
+     * Axon's entry, with the instant parsed once, when first asked for: a tracked read asks at once (the gap check),
+     * an aggregate's load may never ask.
+     */
     private static final class Entry<T> extends GenericDomainEventEntry<T> {
 
-        private final Instant timestamp;
+        private final Object storedTimestamp;
+        /** Parsed once; a race parses twice and keeps an equal, immutable instant. */
+        private Instant timestamp;
 
         Entry(String type, String aggregateIdentifier, long sequenceNumber, String eventIdentifier,
               Object storedTimestamp, String payloadType, String payloadRevision, T payload, T metaData) {
             super(type, aggregateIdentifier, sequenceNumber, eventIdentifier, storedTimestamp, payloadType,
                     payloadRevision, payload, metaData);
-            // Axon's readTimeStamp gives the column's text; an engine reading another type keeps Axon's conversion.
-            this.timestamp = storedTimestamp instanceof String stored ? StoredTimestamps.parse(stored)
-                    : super.getTimestamp();
+            this.storedTimestamp = storedTimestamp;
         }
 
         @Override
         public Instant getTimestamp() {
-            return timestamp;
+            Instant parsed = timestamp;
+            if (parsed == null) {
+                // Axon's readTimeStamp gives the column's text; an engine reading another type keeps Axon's conversion.
+                parsed = storedTimestamp instanceof String stored ? StoredTimestamps.parse(stored) : super.getTimestamp();
+                timestamp = parsed;
+            }
+            return parsed;
         }
     }
 }
