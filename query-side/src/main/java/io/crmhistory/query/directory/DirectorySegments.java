@@ -25,8 +25,8 @@ import java.util.Set;
 /**
  * Keeps each live directory entry's {@code segment} equal to the segment read model's, so the customer list
  * filters by segment with an index instead of asking for every member's id (a list the size of the segment).
- * Customers are refreshed after each committed segment or directory batch of theirs and after a re-evaluation
- * moved them; everyone whenever the live version of either read model changes (a rebuild), and after a start when
+ * Customers are refreshed after each committed batch of theirs of the live segment version or of any directory
+ * version, and after a re-evaluation moved them; everyone whenever the live version of either read model changes (a rebuild), and after a start when
  * its ledger cannot vouch for the entries ({@link LedgeredRefresh}): no full refresh completed from the live
  * versions, or an instance stopped with refreshes owed or crashed (its queue was in memory). While the live
  * projections are catching up, refreshing each batch's customers would redo most of the work for every later batch
@@ -56,11 +56,22 @@ class DirectorySegments implements DisposableBean {
         this.refresh = new LedgeredRefresh(refreshes, "directory-segments",
                 new CatchUpDeferral(processors, Projections.SEGMENT, Projections.DIRECTORY), stopPatience,
                 this::refresh, basis -> true);
-        versions.onCommitted((readModel, customerIds) -> {
-            if (readModel.equals(Projections.SEGMENT) || readModel.equals(Projections.DIRECTORY)) {
+        versions.onCommitted((readModel, customerIds, live) -> {
+            if (follows(readModel, live)) {
                 refresh.committed(customerIds);
             }
         });
+    }
+
+    /**
+     * Whether a batch of {@code readModel} may have changed what an entry shows: any batch of the directory (a
+     * version being rebuilt is written too), only the live version's of the segment read model, the version the
+     * entries copy. A segment version being rebuilt changes no entry until it goes live, and then every entry is
+     * refreshed: refreshing its batches' customers from the live version found nothing to change, yet read and
+     * wrote as much as the rebuild itself wrote, a seventh of the query side's work in a segment rebuild.
+     */
+    static boolean follows(String readModel, boolean live) {
+        return readModel.equals(Projections.DIRECTORY) || (readModel.equals(Projections.SEGMENT) && live);
     }
 
     /** Every entry when either read model's live version changed since the last full refresh (see the class). */

@@ -32,12 +32,13 @@ import java.util.Set;
 /**
  * Keeps the forecast stored on every directory entry (what the customer list shows and sorts by) fresh: all
  * customers when a model version is published, daily (a forecast changes with time alone) and when the live
- * directory version changes (a rebuilt directory starts without forecasts); single customers after each
- * committed value or directory batch of theirs, so a purchase moves them in the list within moments (while the
- * live projections are still catching up after a start, everyone once they have instead). After a start, everyone
- * when its ledger cannot vouch for the entries ({@link LedgeredRefresh}): no full refresh completed from the live
- * directory and model versions, a daily refresh missed while stopped, or an instance stopped with refreshes owed or
- * crashed. All of it on one background thread, in pages of {@value #PAGE}.
+ * directory version (a rebuilt directory starts without forecasts) or the live value version (the purchases the
+ * forecasts are made from) changes; single customers after each committed batch of theirs of the live value version
+ * or of any directory version, so a purchase moves them in the list within moments (while the live projections are
+ * still catching up after a start, everyone once they have instead). After a start, everyone when its ledger cannot
+ * vouch for the entries ({@link LedgeredRefresh}): no full refresh completed from the live directory, value and
+ * model versions, a daily refresh missed while stopped, or an instance stopped with refreshes owed or crashed. All
+ * of it on one background thread, in pages of {@value #PAGE}.
  */
 @Component
 public class ForecastRefresh implements DisposableBean {
@@ -66,12 +67,20 @@ public class ForecastRefresh implements DisposableBean {
                 this::refresh, basis -> !dailyMissed(daily, basis.asOf(), clock.instant()));
         models.onPublished(version -> refresh.runFull("value model version " + version + " published",
                 this::refreshAll));
-        versions.onCommitted((readModel, customerIds) -> {
-            if ((readModel.equals(Projections.VALUE) || readModel.equals(Projections.DIRECTORY))
-                    && models.current().isPresent()) {
+        versions.onCommitted((readModel, customerIds, live) -> {
+            if (follows(readModel, live) && models.current().isPresent()) {
                 refresh.committed(customerIds);
             }
         });
+    }
+
+    /**
+     * Whether a batch of {@code readModel} may have changed a forecast the list shows: any batch of the directory (a
+     * version being rebuilt is written too), only the live version's of the value read model, whose purchases the
+     * forecasts are made from; a value version being rebuilt changes none until it goes live.
+     */
+    static boolean follows(String readModel, boolean live) {
+        return readModel.equals(Projections.DIRECTORY) || (readModel.equals(Projections.VALUE) && live);
     }
 
     /** Time moves every forecast (T grows); once a day is what the list needs. */
@@ -81,14 +90,19 @@ public class ForecastRefresh implements DisposableBean {
     }
 
     /**
-     * Every entry for a rebuilt directory or a model another instance fitted (their versions are the basis), and
-     * whatever else the ledger cannot vouch for (see {@link LedgeredRefresh#check}). Without a value model there are
-     * no forecasts to keep.
+     * Every entry for a rebuilt directory or value read model or a model another instance fitted (their versions are
+     * the basis), and whatever else the ledger cannot vouch for (see {@link LedgeredRefresh#check}). Without a value
+     * model there are no forecasts to keep.
      */
     @Scheduled(fixedDelayString = "${crm.value-model.refresh-interval:10000}")
     void catchUp() {
         int model = models.current().map(ValueModelVersion::version).orElse(0);
-        refresh.check(model == 0 ? null : directory.liveVersion() + "/" + model, this::refreshAll);
+        refresh.check(model == 0 ? null : basis(model), this::refreshAll);
+    }
+
+    /** What a full refresh made the forecasts from: the live directory and value versions and the model's. */
+    private String basis(int model) {
+        return directory.liveVersion() + "/" + purchases.liveVersion() + "/" + model;
     }
 
     /** True when the daily refresh was due after a full refresh as of {@code asOf} and by {@code now}. */
@@ -102,7 +116,7 @@ public class ForecastRefresh implements DisposableBean {
         if (model.isEmpty()) {
             return;
         }
-        String basis = directory.liveVersion() + "/" + model.get().version();
+        String basis = basis(model.get().version());
         Instant asOf = clock.instant();
         LocalDate today = LocalDate.ofInstant(asOf, ZoneOffset.UTC);
         Map<String, ValueForecast> page = new HashMap<>();

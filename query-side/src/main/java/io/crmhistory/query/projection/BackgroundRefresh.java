@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +31,7 @@ public final class BackgroundRefresh {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicInteger fullRuns = new AtomicInteger();
+    private final AtomicLong customersRefreshed = new AtomicLong();
     private volatile boolean startChecked;
     private volatile long runningSince;
     private volatile String lastFailure;
@@ -84,6 +86,7 @@ public final class BackgroundRefresh {
                 pending.removeAll(queuedCustomers);
                 if (!queuedCustomers.isEmpty()) {
                     refresh.accept(queuedCustomers);
+                    customersRefreshed.addAndGet(queuedCustomers.size());
                 }
             });
         }
@@ -108,6 +111,11 @@ public final class BackgroundRefresh {
     /** Full refreshes asked for since this process started. */
     public int fullRuns() {
         return fullRuns.get();
+    }
+
+    /** Customers refreshed one by one (named after their batches, not in a full refresh) since the start. */
+    public long customersRefreshed() {
+        return customersRefreshed.get();
     }
 
     /** The owner has decided, from its {@link RefreshLedger}, whether the start needs a full refresh. */

@@ -14,8 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Makes the query side's background refreshes, each with its {@link RefreshLedger}, and shows what they do: the
- * gauges {@code crm.refresh.queued} and {@code crm.refresh.running.seconds} and the counter
- * {@code crm.refresh.full.runs} (tag {@code refresh}) and the
+ * gauges {@code crm.refresh.queued} and {@code crm.refresh.running.seconds}, the counters
+ * {@code crm.refresh.full.runs} and {@code crm.refresh.customers} (tag {@code refresh}) and the
  * {@code refreshes} component of {@code /actuator/health}. A benchmark waits for them to be idle before it
  * measures, an operator sees why a start keeps the cores busy.
  */
@@ -46,6 +46,9 @@ public class BackgroundRefreshes {
                 .register(registry);
         FunctionCounter.builder("crm.refresh.full.runs", refresh, BackgroundRefresh::fullRuns).tag("refresh", name)
                 .description("Full refreshes (every customer) asked for since the start").register(registry);
+        FunctionCounter.builder("crm.refresh.customers", refresh, BackgroundRefresh::customersRefreshed)
+                .tag("refresh", name).description("Customers refreshed one by one, after batches that changed them")
+                .register(registry);
         refreshes.add(refresh);
         return refresh;
     }

@@ -142,7 +142,7 @@ public final class CustomerProjector<S extends SequencedState> {
         }
         store.releaseAfterBatch();
         Map<String, Long> reached = batch.versions();
-        unitOfWork.afterCommit(committed -> versions.reached(readModel, reached));
+        unitOfWork.afterCommit(committed -> versions.reached(readModel, reached, live.getAsBoolean()));
         if (live.getAsBoolean() && !updateEmitter.activeSubscriptions().isEmpty()) {
             // The emitter defers these to after the commit, too.
             reached.forEach((customerId, version) -> updateEmitter.emit(FindCustomer.class,

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BiConsumer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,31 +32,46 @@ public class ReadModelVersions {
     private static final long POLL_MILLIS = 200;
 
     private final Map<String, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
-    private final List<BiConsumer<String, Set<String>>> committedListeners = new CopyOnWriteArrayList<>();
+    private final List<CommitListener> committedListeners = new CopyOnWriteArrayList<>();
     private final Duration maxWait;
 
     public ReadModelVersions(@Value("${crm.read.max-wait:5s}") Duration maxWait) {
         this.maxWait = maxWait;
     }
 
+    /** Told of every batch committed in this instance. */
+    @FunctionalInterface
+    public interface CommitListener {
+
+        /**
+         * @param live whether the version that wrote the batch answers reads: false for a version being rebuilt,
+         *             whose documents nothing derived from the live version needs to follow
+         */
+        void committed(String readModel, Set<String> customerIds, boolean live);
+    }
+
     /** Tells {@code listener} the read model and customers of every batch committed in this instance. */
-    public void onCommitted(BiConsumer<String, Set<String>> listener) {
+    public void onCommitted(CommitListener listener) {
         committedListeners.add(listener);
     }
 
     /**
-     * Tells the listeners of {@link #onCommitted} that these customers' documents changed outside a projection
-     * batch (a re-evaluation of every customer); their versions did not move, so no waiting reader is woken.
+     * Tells the listeners of {@link #onCommitted} that these customers' documents in the live version changed outside
+     * a projection batch (a re-evaluation of every customer); their versions did not move, so no waiting reader is
+     * woken.
      */
     public void changed(String readModel, Set<String> customerIds) {
         if (!customerIds.isEmpty()) {
-            committedListeners.forEach(listener -> listener.accept(readModel, customerIds));
+            committedListeners.forEach(listener -> listener.committed(readModel, customerIds, true));
         }
     }
 
-    /** Called by the projections after a batch was committed. */
-    void reached(String readModel, Map<String, Long> versions) {
-        committedListeners.forEach(listener -> listener.accept(readModel, versions.keySet()));
+    /**
+     * Called by the projections after a batch was committed; {@code live} as for {@link CommitListener}. A waiting
+     * read is woken either way: it reads the live version again and waits on if that is still behind.
+     */
+    void reached(String readModel, Map<String, Long> versions, boolean live) {
+        committedListeners.forEach(listener -> listener.committed(readModel, versions.keySet(), live));
         if (waiting.isEmpty()) {
             return;
         }

@@ -37,6 +37,11 @@ public class PurchaseHistories {
         return fx.baseCurrency();
     }
 
+    /** The value read model's live version, the one the purchases are read from. */
+    public int liveVersion() {
+        return readModel.liveVersion().version();
+    }
+
     /** How many customers the value read model knows (an estimate: for progress figures). */
     public long customerCount() {
         return mongo.estimatedCount(readModel.live().collection());

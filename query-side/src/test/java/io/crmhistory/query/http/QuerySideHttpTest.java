@@ -353,6 +353,30 @@ class QuerySideHttpTest {
         assertThat(get("/api/customers/ada/value", "reader").json().get("orderCount").asInt()).isEqualTo(2);
     }
 
+    /**
+     * The directory copies each customer's segment from the live segment version: a version being rebuilt changes
+     * no entry, so its batches refresh none one by one, and when it goes live one full refresh copies everyone's.
+     */
+    @Test
+    void aSegmentRebuildRefreshesTheDirectoryOnceWhenItGoesLive() {
+        awaitCaughtUp();
+        await().atMost(Duration.ofSeconds(30)).until(() -> refreshMetric("crm_refresh_queued") == 0);
+        double singlyBefore = refreshMetric("crm_refresh_customers_total");
+        double fullBefore = refreshMetric("crm_refresh_full_runs_total");
+        int liveBefore = catalog.live(Projections.SEGMENT);
+
+        Response accepted = send(request("/api/ops/projections/" + Projections.SEGMENT + "/rebuild", "ops")
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(accepted.status).as(accepted.body).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> catalog.live(Projections.SEGMENT) == liveBefore + 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> refreshMetric("crm_refresh_full_runs_total") > fullBefore
+                && refreshMetric("crm_refresh_queued") == 0);
+
+        assertThat(refreshMetric("crm_refresh_full_runs_total")).isEqualTo(fullBefore + 1);
+        assertThat(refreshMetric("crm_refresh_customers_total")).isEqualTo(singlyBefore);
+        assertThat(customerIds(get("/api/customers?segment=NEEDS_ATTENTION&q=Ada", "reader").json())).containsExactly("ada");
+    }
+
     /** The list's segment filter follows a customer who moves (an entry's segment is set only when it differs). */
     @Test
     void aCustomerWhoMovesIsListedUnderTheNewSegmentOnly() {
@@ -447,6 +471,14 @@ class QuerySideHttpTest {
     }
 
     // --- helpers ---
+
+    /** A figure of the directory's segment refresh from the Prometheus scrape. */
+    private double refreshMetric(String name) {
+        String prefix = name + "{refresh=\"directory-segments\"} ";
+        return get("/actuator/prometheus", "ops").body.lines().filter(line -> line.startsWith(prefix))
+                .mapToDouble(line -> Double.parseDouble(line.substring(prefix.length()))).findFirst()
+                .orElseThrow(() -> new AssertionError(name + " not scraped"));
+    }
 
     private void awaitCaughtUp() {
         await().atMost(Duration.ofSeconds(30)).until(() -> Projections.ALL.stream().allMatch(projection -> {

@@ -55,7 +55,7 @@ class ReadModelVersionsTest {
         }
 
         stored.set(1);
-        patient.reached("history", Map.of("ada", 1L));
+        patient.reached("history", Map.of("ada", 1L), true);
 
         assertThat(read.get(5, TimeUnit.SECONDS)).contains(1L);
         assertThat(patient.waitingReads()).isZero();
