@@ -295,6 +295,10 @@ public final class ReadModelBackend extends H2Backend {
         @Override
         public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver resolver,
                                       Oplog oplog) {
+            if (command.equals("find")) {
+                return CopyOnWriteCollection.answeringFind(
+                        () -> super.handleCommand(channel, command, query, resolver, oplog));
+            }
             if (READ_ONLY_COMMANDS.contains(command)) {
                 return super.handleCommand(channel, command, query, resolver, oplog);
             }

@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -172,6 +173,33 @@ class UnlockedReadsTest {
             reads++;
         } while (!last);
         return reads;
+    }
+
+    /**
+     * A find hands its documents to the reply as stored, without a copy; every other query copies what it finds, so an
+     * update changes a copy and puts it in the stored document's place: a document a find handed out never changes.
+     */
+    @Test
+    void aFindHandsOutStoredDocumentsThatNoUpdateChanges() throws Exception {
+        withServer((backend, client, customers) -> {
+            var collection = backend.resolveDatabase("crm").resolveCollection("customers", true);
+            Supplier<de.bwaldvogel.mongo.bson.Document> find = () -> CopyOnWriteCollection.answeringFind(() ->
+                    collection.handleQuery(new de.bwaldvogel.mongo.bson.Document("_id", "c-7"), 0, 0)).iterator().next();
+            de.bwaldvogel.mongo.bson.Document handedOut = find.get();
+            assertThat(find.get()).as("the stored document, not a copy").isSameAs(handedOut);
+            assertThat(collection.handleQuery(new de.bwaldvogel.mongo.bson.Document("_id", "c-7"), 0, 0).iterator().next())
+                    .as("another query's copy").isNotSameAs(handedOut).isEqualTo(handedOut);
+
+            customers.updateOne(Filters.eq("_id", "c-7"), Updates.combine(Updates.set("n", 70), Updates.unset("copyOfN")));
+            customers.findOneAndUpdate(Filters.eq("_id", "c-7"), Updates.set("segment", "LOYAL"));
+            customers.replaceOne(Filters.eq("_id", "c-8"), new Document("n", 80));
+
+            assertThat(handedOut).containsEntry("n", 7).containsEntry("copyOfN", 7).containsEntry("segment", "AT_RISK");
+            assertThat(find.get()).containsEntry("n", 70).doesNotContainKey("copyOfN")
+                    .containsEntry("segment", "LOYAL");
+            assertThat(customers.find(Filters.eq("_id", "c-8")).first()).isEqualTo(new Document("_id", "c-8")
+                    .append("n", 80));
+        });
     }
 
     private interface ServerTest {
