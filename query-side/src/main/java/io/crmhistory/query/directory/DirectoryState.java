@@ -4,6 +4,8 @@ import io.crmhistory.api.customer.CustomerStatus;
 import io.crmhistory.api.customer.query.ValueForecast;
 import io.crmhistory.query.projection.SequencedState;
 
+import org.bson.codecs.pojo.annotations.BsonId;
+
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
@@ -19,7 +21,7 @@ import java.util.Map;
  * the customer's current segment as the segment read model has it ({@link DirectorySegments}), which the list
  * filters on.
  */
-public record DirectoryState(String id,
+public record DirectoryState(@BsonId String id,
                              long lastSequence,
                              String name,
                              String email,

@@ -4,6 +4,7 @@ import io.crmhistory.platform.privacy.PersonalFields;
 import io.crmhistory.query.projection.MongoStateStore;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.ReadModelStore;
+import io.crmhistory.query.projection.SideDocuments;
 import io.crmhistory.query.segment.SegmentChangeLog;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -35,8 +36,8 @@ final class HistoryStore implements ReadModelStore {
         this.mongo = mongo;
         this.collection = version.collection(COLLECTION);
         this.items = version.collection(ITEMS);
-        this.states = new MongoStateStore<>(mongo, HistoryState.class, collection, items,
-                document -> ((HistoryEntry) document).id());
+        this.states = new MongoStateStore<>(mongo, HistoryState.class, collection, SideDocuments.encodedBy(mongo, items,
+                new HistoryEntryCodec(mongo.getDb().getCodecRegistry()), HistoryEntry::id));
         mongo.indexOps(items).createIndex(new Index().on("customerId", Sort.Direction.ASC)
                 .on("occurredAt", Sort.Direction.ASC).on("_id", Sort.Direction.ASC));
     }

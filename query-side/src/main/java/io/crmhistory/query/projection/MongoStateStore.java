@@ -2,13 +2,18 @@ package io.crmhistory.query.projection;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOneModel;
+import com.mongodb.client.model.ReplaceOptions;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.Sort;
-import org.springframework.data.mongodb.BulkOperationException;
-import org.springframework.data.mongodb.core.BulkOperations;
-import org.springframework.data.mongodb.core.FindAndReplaceOptions;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -20,14 +25,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * Keeps a read model's customer states in one collection (the customer id is the document id) and its
  * side documents, if any, in another. States are replaced whole with upserts, side documents are inserted and a
  * duplicate of one already stored is ignored, so writing the same batch twice leaves the same documents. Unordered
- * bulk writes: the documents of one batch are independent of each other.
+ * bulk writes: the documents of one batch are independent of each other. Both are written through the driver with
+ * its record codec ({@link TypedCollection}); states are read through Spring Data.
  * <p>
  * The store remembers the states it wrote last ({@value #REMEMBERED_STATES} of them), so that a batch loads from
  * the collection only the customers it has not written lately: a customer's events come close together in the
@@ -42,14 +47,14 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
     /** Several times the customers of one batch (a live version's 500 events touch at most 500, a rebuild's 1,024). */
     static final int REMEMBERED_STATES = 10_000;
     private static final Logger log = LoggerFactory.getLogger(MongoStateStore.class);
-    /** MongoDB's error code for a write a unique index refused. */
-    private static final int DUPLICATE_KEY = 11000;
+    private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
+    private static final BulkWriteOptions UNORDERED = new BulkWriteOptions().ordered(false);
 
     private final MongoTemplate mongo;
     private final Class<S> type;
     private final String collection;
-    private final String sideCollection;
-    private final Function<Object, String> sideIdOf;
+    private final TypedCollection<S> states;
+    private final SideDocuments<?> side;
     /**
      * Held by a projection batch from its first event until its states are written (or its unit of work ends), and
      * by every change made to the documents other than by {@link #write} ({@link #betweenBatches}): a batch keeps
@@ -63,16 +68,15 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
             .executor(Runnable::run).build();
 
     public MongoStateStore(MongoTemplate mongo, Class<S> type, String collection) {
-        this(mongo, type, collection, null, null);
+        this(mongo, type, collection, null);
     }
 
-    public MongoStateStore(MongoTemplate mongo, Class<S> type, String collection, String sideCollection,
-                           Function<Object, String> sideIdOf) {
+    public MongoStateStore(MongoTemplate mongo, Class<S> type, String collection, SideDocuments<?> side) {
         this.mongo = mongo;
         this.type = type;
         this.collection = collection;
-        this.sideCollection = sideCollection;
-        this.sideIdOf = sideIdOf;
+        this.states = new TypedCollection<>(mongo, collection, type, SequencedState::id, null);
+        this.side = side;
     }
 
     /** The states of these customers that exist: as this store wrote them last, else read from the collection. */
@@ -192,32 +196,34 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
         writeSideDocuments(batch.sideDocuments());
         List<S> changed = List.copyOf(batch.changedStates());
         if (!changed.isEmpty()) {
-            BulkOperations states = mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, type, collection);
+            List<ReplaceOneModel<S>> replacements = new ArrayList<>(changed.size());
             for (S state : changed) {
                 written.put(state.id(), state);
-                states.replaceOne(olderThan(state), state, FindAndReplaceOptions.options().upsert());
+                replacements.add(new ReplaceOneModel<>(olderThan(state), state, UPSERT));
             }
             try {
-                states.execute();
-            } catch (BulkOperationException e) {
+                states.get().bulkWrite(replacements, UNORDERED);
+            } catch (MongoBulkWriteException e) {
                 forgetOvertaken(changed, e);
             } catch (RuntimeException e) {
                 changed.forEach(state -> written.invalidate(state.id()));
-                throw e;
+                throw e instanceof MongoException mongoException ? states.translated(mongoException) : e;
             }
         }
     }
 
     /** Accepts the refusals of states the collection holds newer ones of; any other refusal fails the write. */
-    private void forgetOvertaken(List<S> changed, BulkOperationException refusal) {
-        List<S> refused = refusal.getErrors().stream().map(error -> changed.get(error.getIndex())).toList();
-        Map<String, S> stored = refusal.getErrors().stream().allMatch(error -> error.getCode() == DUPLICATE_KEY)
+    private void forgetOvertaken(List<S> changed, MongoBulkWriteException refusal) {
+        List<BulkWriteError> errors = refusal.getWriteErrors();
+        List<S> refused = errors.stream().map(error -> changed.get(error.getIndex())).toList();
+        Map<String, S> stored = !errors.isEmpty()
+                && errors.stream().allMatch(error -> error.getCode() == TypedCollection.DUPLICATE_KEY)
                 ? loadStored(refused.stream().map(SequencedState::id).toList()) : Map.of();
-        boolean overtaken = refused.stream().allMatch(state -> stored.containsKey(state.id())
+        boolean overtaken = !refused.isEmpty() && refused.stream().allMatch(state -> stored.containsKey(state.id())
                 && stored.get(state.id()).lastSequence() >= state.lastSequence());
         if (!overtaken) {
             changed.forEach(state -> written.invalidate(state.id()));
-            throw refusal;
+            throw TypedCollection.refused(refusal);
         }
         List<String> overtakenIds = refused.stream().map(SequencedState::id).toList();
         written.invalidateAll(overtakenIds);
@@ -225,42 +231,19 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
                 collection, overtakenIds.get(0));
     }
 
-    private static Query olderThan(SequencedState state) {
-        return Query.query(Criteria.where("_id").is(state.id()).and("lastSequence").lt(state.lastSequence()));
+    private static Bson olderThan(SequencedState state) {
+        return Filters.and(Filters.eq("_id", TypedCollection.storedId(state.id())),
+                Filters.lt("lastSequence", state.lastSequence()));
     }
 
-    /**
-     * Inserts documents into the side collection. They are new but for a batch delivered again (after a write or
-     * its commit failed), whose side documents may be stored already, with the same ids and contents: those the
-     * collection refuses as duplicates are left as they are. Inserting instead of upserting by id spares the embedded
-     * server a search of the collection per document (most of the documents a batch writes are history items).
-     * Only refusals of documents whose id is stored are ignored: a unique index on another field refusing one
-     * fails the write.
-     */
-    public void writeSideDocuments(List<Object> documents) {
+    /** Inserts documents into the side collection ({@link SideDocuments#insert}). */
+    public void writeSideDocuments(List<?> documents) {
         if (documents.isEmpty()) {
             return;
         }
-        if (sideCollection == null) {
+        if (side == null) {
             throw new IllegalStateException(collection + " keeps no side documents");
         }
-        BulkOperations side = mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, sideCollection);
         side.insert(documents);
-        try {
-            side.execute();
-        } catch (BulkOperationException e) {
-            requireStoredAlready(documents, e);
-        }
-    }
-
-    private void requireStoredAlready(List<Object> documents, BulkOperationException refusal) {
-        if (refusal.getErrors().stream().anyMatch(error -> error.getCode() != DUPLICATE_KEY)) {
-            throw refusal;
-        }
-        List<String> refusedIds = refusal.getErrors().stream()
-                .map(error -> sideIdOf.apply(documents.get(error.getIndex()))).distinct().toList();
-        if (mongo.count(Query.query(Criteria.where("_id").in(refusedIds)), sideCollection) != refusedIds.size()) {
-            throw refusal;
-        }
     }
 }

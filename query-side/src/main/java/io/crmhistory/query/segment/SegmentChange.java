@@ -1,5 +1,7 @@
 package io.crmhistory.query.segment;
 
+import org.bson.codecs.pojo.annotations.BsonId;
+
 import java.time.Instant;
 import java.util.Comparator;
 
@@ -16,7 +18,7 @@ import java.util.Comparator;
  * order of the log, in which each change starts where the customer's one before it ended. Changes written before
  * it was kept have none and come first.
  */
-public record SegmentChange(String id,
+public record SegmentChange(@BsonId String id,
                             String customerId,
                             long sequence,
                             String eventId,

@@ -3,6 +3,8 @@ package io.crmhistory.query.segment;
 import io.crmhistory.api.customer.CustomerStatus;
 import io.crmhistory.query.projection.SequencedState;
 
+import org.bson.codecs.pojo.annotations.BsonId;
+
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +20,7 @@ import java.util.Map;
  * a rebuilt version that went live compares its unlogged states with the log and records the difference
  * ({@link SegmentChange#REBUILD}). States written before the flag was kept have none and count as logged.
  */
-public record SegmentState(String id,
+public record SegmentState(@BsonId String id,
                            long lastSequence,
                            CustomerStatus status,
                            long orders,

@@ -4,6 +4,7 @@ import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.query.projection.MongoStateStore;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.ReadModelStore;
+import io.crmhistory.query.projection.SideDocuments;
 import org.bson.Document;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
@@ -60,8 +61,8 @@ final class SegmentStore implements ReadModelStore {
         this.collection = version.collection(COLLECTION);
         this.legacyChanges = version.collection(LEGACY_CHANGES);
         this.reevaluations = version.collection(REEVALUATIONS);
-        this.states = new MongoStateStore<>(mongo, SegmentState.class, collection, CHANGE_LOG,
-                document -> ((SegmentChange) document).id());
+        this.states = new MongoStateStore<>(mongo, SegmentState.class, collection,
+                SideDocuments.of(mongo, CHANGE_LOG, SegmentChange.class, SegmentChange::id));
         this.ruleBook = new RuleBook(mongo, version.collection(RuleBook.COLLECTION), fx, forecaster);
         mongo.indexOps(collection).createIndex(new Index().on(SEGMENT_FIELD, Sort.Direction.ASC));
         mongo.indexOps(CHANGE_LOG).createIndex(new Index().on("customerId", Sort.Direction.ASC)

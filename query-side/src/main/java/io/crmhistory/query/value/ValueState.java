@@ -2,6 +2,8 @@ package io.crmhistory.query.value;
 
 import io.crmhistory.query.projection.SequencedState;
 
+import org.bson.codecs.pojo.annotations.BsonId;
+
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -12,7 +14,7 @@ import java.util.Map;
  * when the value is read, so a rate change needs no rebuild) and every purchase and refund with its
  * date, from which the revenue of any trailing window is computed at the moment of the query.
  */
-public record ValueState(String id,
+public record ValueState(@BsonId String id,
                          long lastSequence,
                          Map<String, Totals> perCurrency,
                          Instant firstPurchaseAt,

@@ -7,10 +7,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.mongodb.core.MongoTemplate;
-import org.springframework.data.mongodb.core.SimpleMongoClientDatabaseFactory;
-import org.springframework.data.mongodb.core.convert.MappingMongoConverter;
-import org.springframework.data.mongodb.core.convert.MongoCustomConversions;
-import org.springframework.data.mongodb.core.mapping.MongoMappingContext;
 
 import java.time.Instant;
 import java.util.Map;
@@ -26,15 +22,7 @@ class NoTypeHintTest {
     @BeforeEach
     void start() {
         store = new InProcessMongo();
-        SimpleMongoClientDatabaseFactory factory = new SimpleMongoClientDatabaseFactory(store.client(), "test");
-        MongoConfiguration configuration = new MongoConfiguration();
-        MongoCustomConversions conversions = configuration.mongoCustomConversions();
-        MongoMappingContext context = new MongoMappingContext();
-        context.setSimpleTypeHolder(conversions.getSimpleTypeHolder());
-        context.afterPropertiesSet();
-        MappingMongoConverter converter = configuration.mappingMongoConverter(factory, context, conversions);
-        converter.afterPropertiesSet();
-        mongo = new MongoTemplate(factory, converter);
+        mongo = ReadModelTemplates.configuredLikeTheQuerySide(store.client());
     }
 
     @AfterEach

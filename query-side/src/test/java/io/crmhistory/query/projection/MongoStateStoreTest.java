@@ -6,6 +6,7 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.crmhistory.api.customer.event.CustomerEvent;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.bson.codecs.pojo.annotations.BsonId;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.dao.DataAccessException;
-import org.springframework.data.annotation.Id;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
@@ -48,11 +48,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class MongoStateStoreTest {
 
     /** A read model's state reduced to what the rules need: how many events it folded. */
-    record Tally(@Id String id, long lastSequence, int events) implements SequencedState {
+    public record Tally(@BsonId String id, long lastSequence, int events) implements SequencedState {
     }
 
     /** A history item, say; {@code tag} is unique so that a test can make one write refuse it. */
-    record Item(@Id String id, String tag) {
+    public record Item(@BsonId String id, String tag) {
     }
 
     private static final String COLLECTION = "tallies";
@@ -69,7 +69,7 @@ class MongoStateStoreTest {
         server = new MongoServer(new MemoryBackend());
         client = MongoClients.create(server.bindAndGetConnectionString());
         mongo = new MongoTemplate(client, "test");
-        store = new MongoStateStore<>(mongo, Tally.class, COLLECTION, ITEMS, document -> ((Item) document).id());
+        store = new MongoStateStore<>(mongo, Tally.class, COLLECTION, SideDocuments.of(mongo, ITEMS, Item.class, Item::id));
         projector = new CustomerProjector<>(new ProjectionVersion("tallies", 1), store,
                 new ReadModelVersions(Duration.ofSeconds(1)), SimpleQueryUpdateEmitter.builder().build(), () -> true);
     }
@@ -114,8 +114,8 @@ class MongoStateStoreTest {
      */
     @Test
     void aStateOlderThanTheStoredOneIsNotWrittenAndForgotten() {
-        MongoStateStore<Tally> otherInstance = new MongoStateStore<>(mongo, Tally.class, COLLECTION, ITEMS,
-                document -> ((Item) document).id());
+        MongoStateStore<Tally> otherInstance = new MongoStateStore<>(mongo, Tally.class, COLLECTION,
+                SideDocuments.of(mongo, ITEMS, Item.class, Item::id));
         ProjectionBatch<Tally> newer = new ProjectionBatch<>();
         newer.put(new Tally("c-1", 7, 8));
         otherInstance.write(newer);

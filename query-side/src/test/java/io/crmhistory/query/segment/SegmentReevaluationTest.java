@@ -2,6 +2,7 @@ package io.crmhistory.query.segment;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.crmhistory.api.rules.SegmentationRuleSet;
@@ -12,6 +13,7 @@ import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.ReadModelVersions;
 import io.crmhistory.platform.testing.MovableClock;
+import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,7 @@ import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -272,7 +275,7 @@ class SegmentReevaluationTest {
     }
 
     /**
-     * Counts the writes a run makes (bulk writes and replaces) and crashes at the one asked for, before it reaches
+     * Counts the writes a run makes (bulk writes, inserts of many and replaces) and crashes at the one asked for, before it reaches
      * the server; can also run something just before a bulk write to a given collection.
      */
     static final class CrashingMongoTemplate extends MongoTemplate {
@@ -324,20 +327,47 @@ class SegmentReevaluationTest {
             return (BulkOperations) Proxy.newProxyInstance(getClass().getClassLoader(),
                     new Class<?>[]{BulkOperations.class}, (proxy, method, args) -> {
                         if (method.getName().equals("execute")) {
-                            write();
-                            if (collectionName.equals(hookedCollection) && hook != null) {
-                                Runnable once = hook;
-                                hook = null;
-                                once.run();
-                            }
+                            beforeBulkWrite(collectionName);
                         }
-                        try {
-                            Object result = method.invoke(bulk, args);
-                            return result == bulk ? proxy : result;
-                        } catch (InvocationTargetException e) {
-                            throw e.getCause();
-                        }
+                        Object result = invoke(method, bulk, args);
+                        return result == bulk ? proxy : result;
                     });
+        }
+
+        /** The change records are inserted through the driver's collection: its inserts are writes too. */
+        @Override
+        public MongoCollection<Document> getCollection(String collectionName) {
+            return countingInserts(super.getCollection(collectionName), collectionName);
+        }
+
+        @SuppressWarnings("unchecked")
+        private <T> MongoCollection<T> countingInserts(MongoCollection<T> collection, String collectionName) {
+            return (MongoCollection<T>) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[]{MongoCollection.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("insertMany")) {
+                            beforeBulkWrite(collectionName);
+                        }
+                        Object result = invoke(method, collection, args);
+                        return result instanceof MongoCollection<?> derived
+                                ? countingInserts(derived, collectionName) : result;
+                    });
+        }
+
+        private void beforeBulkWrite(String collectionName) {
+            write();
+            if (collectionName.equals(hookedCollection) && hook != null) {
+                Runnable once = hook;
+                hook = null;
+                once.run();
+            }
+        }
+
+        private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+            try {
+                return method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
         }
     }
 }

@@ -1,0 +1,113 @@
+package io.crmhistory.query.history;
+
+import org.bson.BsonReader;
+import org.bson.BsonType;
+import org.bson.BsonWriter;
+import org.bson.codecs.Codec;
+import org.bson.codecs.DecoderContext;
+import org.bson.codecs.EncoderContext;
+import org.bson.codecs.configuration.CodecRegistry;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a timeline item straight to BSON, the document Spring Data's converter makes of it ({@code id} as
+ * {@code _id}, times as dates, no null fields), without the converter's intermediate document and events: a history
+ * rebuild writes one item per event, and mapping them was a quarter of its projection thread (session 52's profile).
+ * The driver's record codec cannot type {@code details} (a map of any values); the driver's map codec writes them.
+ * Reads stay with Spring Data; {@link #decode}, the codec's other half, reads back what {@link #encode} wrote.
+ */
+final class HistoryEntryCodec implements Codec<HistoryEntry> {
+
+    @SuppressWarnings("rawtypes")
+    private final Codec<Map> details;
+
+    HistoryEntryCodec(CodecRegistry registry) {
+        this.details = registry.get(Map.class);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void encode(BsonWriter writer, HistoryEntry entry, EncoderContext context) {
+        writer.writeStartDocument();
+        writer.writeString("_id", entry.id());
+        writeString(writer, "customerId", entry.customerId());
+        writer.writeInt64("sequence", entry.sequence());
+        writeString(writer, "eventId", entry.eventId());
+        writeString(writer, "type", entry.type());
+        writeDate(writer, "occurredAt", entry.occurredAt());
+        writeDate(writer, "recordedAt", entry.recordedAt());
+        writeString(writer, "channel", entry.channel());
+        if (entry.details() != null) {
+            writer.writeName("details");
+            context.encodeWithChildContext(details, writer, entry.details());
+        }
+        writer.writeEndDocument();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public HistoryEntry decode(BsonReader reader, DecoderContext context) {
+        String id = null;
+        String customerId = null;
+        long sequence = 0;
+        String eventId = null;
+        String type = null;
+        Instant occurredAt = null;
+        Instant recordedAt = null;
+        String channel = null;
+        Map<String, Object> detailsRead = null;
+        reader.readStartDocument();
+        while (reader.readBsonType() != BsonType.END_OF_DOCUMENT) {
+            String name = reader.readName();
+            switch (name) {
+                case "_id" -> id = reader.readString();
+                case "customerId" -> customerId = reader.readString();
+                case "sequence" -> sequence = reader.getCurrentBsonType() == BsonType.INT32 ? reader.readInt32()
+                        : reader.readInt64();
+                case "eventId" -> eventId = reader.readString();
+                case "type" -> type = reader.readString();
+                case "occurredAt" -> occurredAt = Instant.ofEpochMilli(reader.readDateTime());
+                case "recordedAt" -> recordedAt = Instant.ofEpochMilli(reader.readDateTime());
+                case "channel" -> channel = reader.readString();
+                case "details" -> detailsRead = (Map<String, Object>) plain(details.decode(reader, context));
+                default -> reader.skipValue();
+            }
+        }
+        reader.readEndDocument();
+        return new HistoryEntry(id, customerId, sequence, eventId, type, occurredAt, recordedAt, channel, detailsRead);
+    }
+
+    /** Nested documents as plain maps, as Spring Data reads them. */
+    private static Object plain(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((key, nested) -> copy.put((String) key, plain(nested)));
+            return copy;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(HistoryEntryCodec::plain).toList();
+        }
+        return value;
+    }
+
+    @Override
+    public Class<HistoryEntry> getEncoderClass() {
+        return HistoryEntry.class;
+    }
+
+    private static void writeString(BsonWriter writer, String name, String value) {
+        if (value != null) {
+            writer.writeString(name, value);
+        }
+    }
+
+    private static void writeDate(BsonWriter writer, String name, Instant value) {
+        if (value != null) {
+            writer.writeDateTime(name, value.toEpochMilli());
+        }
+    }
+}

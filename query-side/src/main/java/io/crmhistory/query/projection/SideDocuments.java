@@ -1,0 +1,72 @@
+package io.crmhistory.query.projection;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.InsertManyOptions;
+import org.bson.codecs.Codec;
+import org.springframework.data.mongodb.core.MongoTemplate;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A read model's documents beside its states (history items, segment changes), inserted through the driver
+ * ({@link TypedCollection}). They are new but for a batch delivered again (after a write or its commit failed), whose
+ * documents may be stored already, with the same ids and contents: those the collection refuses as duplicates are
+ * left as they are. Inserting instead of upserting by id spares the embedded server a search of the collection per
+ * document. Only refusals of documents whose id is stored are ignored: a unique index on another field refusing one
+ * fails the write.
+ */
+public final class SideDocuments<D> {
+
+    private static final InsertManyOptions UNORDERED = new InsertManyOptions().ordered(false);
+
+    private final TypedCollection<D> collection;
+    private final Function<D, String> idOf;
+
+    private SideDocuments(TypedCollection<D> collection, Function<D, String> idOf) {
+        this.collection = collection;
+        this.idOf = idOf;
+    }
+
+    /** Documents written with the driver's record codec: a record whose {@code id} component is marked {@code @BsonId}. */
+    public static <D> SideDocuments<D> of(MongoTemplate mongo, String name, Class<D> type, Function<D, String> idOf) {
+        return new SideDocuments<>(new TypedCollection<>(mongo, name, type, idOf, null), idOf);
+    }
+
+    /** Documents written with {@code codec}. */
+    public static <D> SideDocuments<D> encodedBy(MongoTemplate mongo, String name, Codec<D> codec,
+                                                 Function<D, String> idOf) {
+        return new SideDocuments<>(new TypedCollection<>(mongo, name, codec.getEncoderClass(), idOf, codec),
+                idOf);
+    }
+
+    /** Inserts these documents, each of this collection's type; those stored already with their ids are kept. */
+    public void insert(List<?> documents) {
+        if (documents.isEmpty()) {
+            return;
+        }
+        List<D> typed = documents.stream().map(collection.type()::cast).toList();
+        try {
+            collection.get().insertMany(typed, UNORDERED);
+        } catch (MongoBulkWriteException e) {
+            requireStoredAlready(typed, e);
+        } catch (MongoException e) {
+            throw collection.translated(e);
+        }
+    }
+
+    private void requireStoredAlready(List<D> documents, MongoBulkWriteException refusal) {
+        List<BulkWriteError> errors = refusal.getWriteErrors();
+        if (errors.isEmpty() || errors.stream().anyMatch(error -> error.getCode() != TypedCollection.DUPLICATE_KEY)) {
+            throw TypedCollection.refused(refusal);
+        }
+        List<Object> refusedIds = errors.stream().map(error -> idOf.apply(documents.get(error.getIndex())))
+                .distinct().map(TypedCollection::storedId).toList();
+        if (collection.get().countDocuments(Filters.in("_id", refusedIds)) != refusedIds.size()) {
+            throw TypedCollection.refused(refusal);
+        }
+    }
+}
