@@ -31,7 +31,7 @@ public final class SideDocuments<D> {
         this.idOf = idOf;
     }
 
-    /** Documents written with the driver's record codec: a record whose {@code id} component is marked {@code @BsonId}. */
+    /** Documents written with the driver's record codec: a record whose {@code id} is marked {@code @BsonId}. */
     public static <D> SideDocuments<D> of(MongoTemplate mongo, String name, Class<D> type, Function<D, String> idOf) {
         return new SideDocuments<>(new TypedCollection<>(mongo, name, type, idOf, null), idOf);
     }

@@ -25,9 +25,10 @@ import java.util.function.Function;
 /**
  * A read-model collection written through the driver with the codec of its documents' type, the driver's record codec
  * unless one is given: the same documents Spring Data's converter writes (checked field for field in
- * {@code DriverWrittenDocumentsTest}, {@code HistoryEntryCodecTest}), without its intermediate document, query mapping and events per document, which were a
- * quarter of a history rebuild's projection thread (session 52). Reads stay with Spring Data, which also accepts
- * documents written before a field was kept.
+ * {@code DriverWrittenDocumentsTest} and {@code HistoryEntryCodecTest}), without its intermediate document, query
+ * mapping and events per document, which were a quarter of a history rebuild's projection thread (session 52). Reads
+ * stay with Spring Data, which also accepts documents written before a field was kept (the record codec refuses a
+ * document that lacks a primitive component).
  * <p>
  * Spring Data stores a string id that reads as an ObjectId (24 hexadecimal digits, a customer id a client may choose)
  * as an ObjectId, and its queries look for it so: such an id is written the same way here ({@link #storedId}).
@@ -65,7 +66,7 @@ final class TypedCollection<D> {
         boolean marked = type.isRecord() && Arrays.stream(type.getDeclaredFields())
                 .anyMatch(field -> field.getName().equals("id") && field.isAnnotationPresent(BsonId.class));
         if (!marked) {
-            throw new IllegalArgumentException(type.getName() + " must be a record with an id component marked @BsonId");
+            throw new IllegalArgumentException(type.getName() + " must be a record whose id is marked @BsonId");
         }
     }
 

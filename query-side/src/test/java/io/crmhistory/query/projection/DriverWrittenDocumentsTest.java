@@ -51,7 +51,8 @@ class DriverWrittenDocumentsTest {
     @Test
     void valueStates() {
         assertStoredAsSpringDataStoresThem(ValueState.class, List.of(ValueState.empty(OBJECT_ID_LIKE),
-                new ValueState("c-1", 3, Map.of("EUR", new ValueState.Totals(new BigDecimal("10.50"), BigDecimal.ZERO, 2, 0),
+                new ValueState("c-1", 3, Map.of(
+                        "EUR", new ValueState.Totals(new BigDecimal("10.50"), BigDecimal.ZERO, 2, 0),
                         "USD", new ValueState.Totals(BigDecimal.ONE, new BigDecimal("0.25"), 1, 1)), AT, AT, 1, null,
                         List.of(new ValueState.Movement(AT, "EUR", new BigDecimal("-1.5"))))));
     }
@@ -61,7 +62,8 @@ class DriverWrittenDocumentsTest {
         assertStoredAsSpringDataStoresThem(SegmentState.class, List.of(SegmentState.empty(OBJECT_ID_LIKE),
                 new SegmentState("c-1", 3, CustomerStatus.ACTIVE, 2, Map.of("EUR", new BigDecimal("3.10")), AT,
                         List.of(AT), List.of(new SegmentState.Purchase(AT, "EUR", BigDecimal.ONE)),
-                        new SegmentAssessment("VIP", 2, "big", 1, 2, 3, new BigDecimal("3.10"), 5L, 0, AT), AT, false)));
+                        new SegmentAssessment("VIP", 2, "big", 1, 2, 3, new BigDecimal("3.10"), 5L, 0, AT), AT,
+                        false)));
     }
 
     @Test
