@@ -3,7 +3,6 @@ package io.crmhistory.query.directory;
 import io.crmhistory.api.customer.CustomerStatus;
 import io.crmhistory.api.customer.query.ValueForecast;
 import io.crmhistory.query.projection.SequencedState;
-
 import org.bson.codecs.pojo.annotations.BsonId;
 
 import java.math.BigDecimal;

@@ -2,7 +2,6 @@ package io.crmhistory.query.segment;
 
 import io.crmhistory.api.customer.CustomerStatus;
 import io.crmhistory.query.projection.SequencedState;
-
 import org.bson.codecs.pojo.annotations.BsonId;
 
 import java.math.BigDecimal;

@@ -1,7 +1,6 @@
 package io.crmhistory.query.value;
 
 import io.crmhistory.query.projection.SequencedState;
-
 import org.bson.codecs.pojo.annotations.BsonId;
 
 import java.math.BigDecimal;
