@@ -39,12 +39,12 @@ class MongoConfiguration {
      * Spring Boot's converter without the {@code _class} type hint: every read-model document is read back as the
      * one concrete type its store declares, so the hint was only bytes, 53 of a history item's 405 (13 %) and about
      * 0.6 GB of the read-model store's page cache at a million customers (docs/benchmarks-log.md, session 26).
-     * Documents written with it still read the same.
+     * Documents written with it still read the same. String ids stay strings ({@link StringIdConverter}).
      */
     @Bean
     MappingMongoConverter mappingMongoConverter(MongoDatabaseFactory factory, MongoMappingContext context,
                                                 MongoCustomConversions conversions) {
-        MappingMongoConverter converter = new MappingMongoConverter(new DefaultDbRefResolver(factory), context);
+        MappingMongoConverter converter = new StringIdConverter(new DefaultDbRefResolver(factory), context);
         converter.setCustomConversions(conversions);
         converter.setCodecRegistryProvider(factory);
         converter.setTypeMapper(new DefaultMongoTypeMapper(null));

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoException;
+import com.mongodb.MongoWriteException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
@@ -11,6 +12,7 @@ import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.bson.types.ObjectId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.domain.Sort;
@@ -75,8 +77,34 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
         this.mongo = mongo;
         this.type = type;
         this.collection = collection;
-        this.states = new TypedCollection<>(mongo, collection, type, SequencedState::id, null);
+        this.states = new TypedCollection<>(mongo, collection, type, null);
         this.side = side;
+        rewriteObjectIds();
+    }
+
+    /**
+     * Rewrites the states stored under an ObjectId with their id as a string. Until session 54 Spring Data stored a
+     * customer id of 24 hexadecimal digits as an ObjectId; every id is a string now ({@code StringIdConverter}), and
+     * a state left under the old type would be missed by every read and overwritten from nothing by the next event.
+     * Runs when the store opens, before its projection loads a state. An insert the collection refuses as a duplicate
+     * is a rewrite another instance (or an interrupted start) made already. Comparisons in MongoDB match values of
+     * the bound's type only, so the query walks the ObjectIds of the id index and nothing else.
+     */
+    private void rewriteObjectIds() {
+        com.mongodb.client.MongoCollection<Document> raw = mongo.getCollection(collection);
+        for (Document state : raw.find(Filters.gte("_id", new ObjectId(new byte[12])))) {
+            ObjectId stored = state.getObjectId("_id");
+            state.put("_id", stored.toHexString());
+            try {
+                raw.insertOne(state);
+            } catch (MongoWriteException e) {
+                if (e.getError().getCode() != TypedCollection.DUPLICATE_KEY) {
+                    throw states.translated(e);
+                }
+            }
+            raw.deleteOne(Filters.eq("_id", stored));
+            log.info("State of customer {} in {} now stored under its id as a string", state.get("_id"), collection);
+        }
     }
 
     /** The states of these customers that exist: as this store wrote them last, else read from the collection. */
@@ -232,7 +260,7 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
     }
 
     private static Bson olderThan(SequencedState state) {
-        return Filters.and(Filters.eq("_id", TypedCollection.storedId(state.id())),
+        return Filters.and(Filters.eq("_id", state.id()),
                 Filters.lt("lastSequence", state.lastSequence()));
     }
 

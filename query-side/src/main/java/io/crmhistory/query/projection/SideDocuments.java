@@ -33,13 +33,13 @@ public final class SideDocuments<D> {
 
     /** Documents written with the driver's record codec: a record whose {@code id} is marked {@code @BsonId}. */
     public static <D> SideDocuments<D> of(MongoTemplate mongo, String name, Class<D> type, Function<D, String> idOf) {
-        return new SideDocuments<>(new TypedCollection<>(mongo, name, type, idOf, null), idOf);
+        return new SideDocuments<>(new TypedCollection<>(mongo, name, type, null), idOf);
     }
 
     /** Documents written with {@code codec}. */
     public static <D> SideDocuments<D> encodedBy(MongoTemplate mongo, String name, Codec<D> codec,
                                                  Function<D, String> idOf) {
-        return new SideDocuments<>(new TypedCollection<>(mongo, name, codec.getEncoderClass(), idOf, codec),
+        return new SideDocuments<>(new TypedCollection<>(mongo, name, codec.getEncoderClass(), codec),
                 idOf);
     }
 
@@ -63,8 +63,8 @@ public final class SideDocuments<D> {
         if (errors.isEmpty() || errors.stream().anyMatch(error -> error.getCode() != TypedCollection.DUPLICATE_KEY)) {
             throw TypedCollection.refused(refusal);
         }
-        List<Object> refusedIds = errors.stream().map(error -> idOf.apply(documents.get(error.getIndex())))
-                .distinct().map(TypedCollection::storedId).toList();
+        List<String> refusedIds = errors.stream().map(error -> idOf.apply(documents.get(error.getIndex())))
+                .distinct().toList();
         if (collection.get().countDocuments(Filters.in("_id", refusedIds)) != refusedIds.size()) {
             throw TypedCollection.refused(refusal);
         }

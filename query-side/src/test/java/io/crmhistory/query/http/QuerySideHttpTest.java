@@ -377,6 +377,35 @@ class QuerySideHttpTest {
         assertThat(customerIds(get("/api/customers?segment=NEEDS_ATTENTION&q=Ada", "reader").json())).containsExactly("ada");
     }
 
+    /**
+     * A customer id of 24 hexadecimal digits, which Spring Data would store as an ObjectId, is read, listed and paged
+     * like any other: every read model keeps it as the string it is.
+     */
+    @Test
+    void aCustomerWhoseIdReadsAsAnObjectIdIsReadAndListedLikeAnyOther() {
+        String id = "507f1f77bcf86cd799439011";
+        append(Events.of(id).registered("Hex Digits", null, "2025-12-01T00:00:00Z")
+                .purchase("h-1", "1.00", "EUR", "2025-12-20T00:00:00Z"));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                get("/api/customers/" + id + "/segment?minVersion=1", "reader").status == 200);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Response customer = get("/api/customers/" + id + "?minVersion=1", "reader");
+            assertThat(customer.status).isEqualTo(200);
+            assertThat(customer.json().get("name").asText()).isEqualTo("Hex Digits");
+            assertThat(customer.json().get("segment").hasNonNull("name")).isTrue();
+        });
+        String segment = get("/api/customers/" + id, "reader").json().get("segment").get("name").asText();
+        assertThat(get("/api/customers/" + id + "/value", "reader").json().get("netRevenue").asText())
+                .isEqualTo("1.00");
+        assertThat(get("/api/customers/" + id + "/history", "reader").json().get("items")).isNotEmpty();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(customerIds(
+                get("/api/customers?segment=" + segment + "&q=Hex", "reader").json())).containsExactly(id));
+        assertThat(customerIds(get("/api/segments/" + segment + "/customers?limit=500", "reader").json()))
+                .contains(id);
+        assertThat(customerIds(get("/api/customers?limit=500&sort=name", "reader").json())).contains(id);
+    }
+
     /** The list's segment filter follows a customer who moves (an entry's segment is set only when it differs). */
     @Test
     void aCustomerWhoMovesIsListedUnderTheNewSegmentOnly() {

@@ -14,7 +14,11 @@ public final class ReadModelTemplates {
     }
 
     public static MongoTemplate configuredLikeTheQuerySide(MongoClient client) {
-        SimpleMongoClientDatabaseFactory factory = new SimpleMongoClientDatabaseFactory(client, "test");
+        return configuredLikeTheQuerySide(client, "test");
+    }
+
+    public static MongoTemplate configuredLikeTheQuerySide(MongoClient client, String database) {
+        SimpleMongoClientDatabaseFactory factory = new SimpleMongoClientDatabaseFactory(client, database);
         MongoConfiguration configuration = new MongoConfiguration();
         MongoCustomConversions conversions = configuration.mongoCustomConversions();
         MongoMappingContext context = new MongoMappingContext();

@@ -4,6 +4,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import io.crmhistory.embeddedmongo.ReadModelBackend;
+import io.crmhistory.query.infrastructure.ReadModelTemplates;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ public final class EmbeddedStoreOnFile {
         ReadModelBackend backend = ReadModelBackend.withDefaults(ReadModelBackend.openStore(file.toString(), null, 16, true));
         MongoServer server = new MongoServer(backend);
         try (MongoClient client = MongoClients.create(server.bindAndGetConnectionString())) {
-            use.accept(new MongoTemplate(client, "crm"));
+            use.accept(ReadModelTemplates.configuredLikeTheQuerySide(client, "crm"));
         } finally {
             server.shutdownNow();
             backend.close();

@@ -6,6 +6,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.crmhistory.query.infrastructure.ReadModelTemplates;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
 import java.util.concurrent.TimeUnit;
@@ -27,8 +28,9 @@ public final class InProcessMongo implements AutoCloseable {
         return client;
     }
 
+    /** A template with the query side's converter. */
     public MongoTemplate template() {
-        return new MongoTemplate(client, "test");
+        return ReadModelTemplates.configuredLikeTheQuerySide(client);
     }
 
     /** Stops the server, leaving the client to find it gone. */

@@ -5,12 +5,15 @@ import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.crmhistory.api.customer.event.CustomerEvent;
+import io.crmhistory.query.infrastructure.ReadModelTemplates;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
-import org.bson.codecs.pojo.annotations.BsonId;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
 import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
+import org.bson.Document;
+import org.bson.codecs.pojo.annotations.BsonId;
+import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +71,7 @@ class MongoStateStoreTest {
     void start() {
         server = new MongoServer(new MemoryBackend());
         client = MongoClients.create(server.bindAndGetConnectionString());
-        mongo = new MongoTemplate(client, "test");
+        mongo = ReadModelTemplates.configuredLikeTheQuerySide(client);
         store = new MongoStateStore<>(mongo, Tally.class, COLLECTION, SideDocuments.of(mongo, ITEMS, Item.class, Item::id));
         projector = new CustomerProjector<>(new ProjectionVersion("tallies", 1), store,
                 new ReadModelVersions(Duration.ofSeconds(1)), SimpleQueryUpdateEmitter.builder().build(), () -> true);
@@ -126,19 +129,60 @@ class MongoStateStoreTest {
         assertThat(store.load(List.of("c-1"))).as("the stale state is not remembered").containsValue(new Tally("c-1", 7, 8));
     }
 
-    /**
-     * Spring Data stores a string id that reads as an ObjectId as an ObjectId: a replacement's condition names the id
-     * as it is stored, or it would match nothing and its upsert be refused as a duplicate.
-     */
+    /** A customer id that reads as an ObjectId (24 hexadecimal digits) is stored, found and replaced as a string. */
     @Test
-    void aStateWhoseIdReadsAsAnObjectIdIsReplacedInPlace() {
+    void aStateWhoseIdReadsAsAnObjectIdIsStoredAsAString() {
         String id = "507f1f77bcf86cd799439011";
         write(new Tally(id, 0, 1));
         store.forgetAll();
         write(new Tally(id, 1, 2));
 
-        assertThat(mongo.getCollection(COLLECTION).countDocuments()).isOne();
+        assertThat(mongo.getCollection(COLLECTION).find().map(document -> document.get("_id")))
+                .containsExactly(id);
         assertThat(store.loadStored(List.of(id))).containsValue(new Tally(id, 1, 2));
+        assertThat(store.find(id)).contains(new Tally(id, 1, 2));
+        assertThat(store.page(null, 10)).containsExactly(new Tally(id, 1, 2));
+    }
+
+    /** A state stored under an ObjectId (as Spring Data stored such an id once) moves to its string id on opening. */
+    @Test
+    void aStateStoredUnderAnObjectIdIsRewrittenUnderItsStringWhenTheStoreOpens() {
+        storeUnderAnObjectId(mongo, "507f1f77bcf86cd799439011", 4);
+        mongo.getCollection(COLLECTION).insertOne(new Document("_id", "c-1").append("lastSequence", 0L)
+                .append("events", 1));
+
+        MongoStateStore<Tally> reopened = new MongoStateStore<>(mongo, Tally.class, COLLECTION);
+
+        assertThat(mongo.getCollection(COLLECTION).find().map(document -> document.get("_id")))
+                .containsExactlyInAnyOrder("507f1f77bcf86cd799439011", "c-1");
+        assertThat(reopened.loadStored(List.of("507f1f77bcf86cd799439011")))
+                .containsValue(new Tally("507f1f77bcf86cd799439011", 4, 5));
+    }
+
+    private static void storeUnderAnObjectId(MongoTemplate mongo, String id, long lastSequence) {
+        mongo.getCollection(COLLECTION).insertOne(new Document("_id", new ObjectId(id))
+                .append("lastSequence", lastSequence).append("events", (int) lastSequence + 1));
+    }
+
+    /**
+     * The same on the embedded store, whose id index walks only the ObjectIds; an interrupted rewrite (the string
+     * stored, the ObjectId not yet removed) is finished, and the string's state kept.
+     */
+    @Test
+    void objectIdsAreRewrittenOnTheEmbeddedStoreAndAnInterruptedRewriteIsFinished(@TempDir Path dir) {
+        EmbeddedStoreOnFile.use(dir.resolve("readmodels"), embedded -> {
+            storeUnderAnObjectId(embedded, "507f1f77bcf86cd799439011", 4);
+            storeUnderAnObjectId(embedded, "507f1f77bcf86cd799439012", 2);
+            embedded.getCollection(COLLECTION).insertOne(new Document("_id", "507f1f77bcf86cd799439012")
+                    .append("lastSequence", 2L).append("events", 3));
+
+            MongoStateStore<Tally> reopened = new MongoStateStore<>(embedded, Tally.class, COLLECTION);
+
+            assertThat(embedded.getCollection(COLLECTION).find().map(document -> document.get("_id")))
+                    .containsExactlyInAnyOrder("507f1f77bcf86cd799439011", "507f1f77bcf86cd799439012");
+            assertThat(reopened.page(null, 10)).containsExactly(new Tally("507f1f77bcf86cd799439011", 4, 5),
+                    new Tally("507f1f77bcf86cd799439012", 2, 3));
+        });
     }
 
     /** The same on the embedded store the query side runs, whose id index answers such a conditional replace. */
