@@ -396,9 +396,9 @@ class QuerySideHttpTest {
             assertThat(customer.json().get("segment").hasNonNull("name")).isTrue();
         });
         String segment = get("/api/customers/" + id, "reader").json().get("segment").get("name").asText();
-        assertThat(get("/api/customers/" + id + "/value", "reader").json().get("netRevenue").asText())
+        assertThat(get("/api/customers/" + id + "/value?minVersion=1", "reader").json().get("netRevenue").asText())
                 .isEqualTo("1.00");
-        assertThat(get("/api/customers/" + id + "/history", "reader").json().get("items")).isNotEmpty();
+        assertThat(get("/api/customers/" + id + "/history?minVersion=1", "reader").json().get("items")).isNotEmpty();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(customerIds(
                 get("/api/customers?segment=" + segment + "&q=Hex", "reader").json())).containsExactly(id));
         assertThat(customerIds(get("/api/segments/" + segment + "/customers?limit=500", "reader").json()))
