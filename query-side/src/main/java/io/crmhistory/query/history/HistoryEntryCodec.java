@@ -18,7 +18,8 @@ import java.util.Map;
  * {@code _id}, times as dates, no null fields), without the converter's intermediate document and events: a history
  * rebuild writes one item per event, and mapping them was a quarter of its projection thread (session 52's profile).
  * The driver's record codec cannot type {@code details} (a map of any values); the driver's map codec writes them.
- * Reads stay with Spring Data; {@link #decode}, the codec's other half, reads back what {@link #encode} wrote.
+ * History pages are read with it too ({@link #decode}), as Spring Data reads them: a missing field is null (or 0),
+ * an unknown one (the {@code _class} hint older versions wrote) skipped, nested documents plain maps.
  */
 final class HistoryEntryCodec implements Codec<HistoryEntry> {
 

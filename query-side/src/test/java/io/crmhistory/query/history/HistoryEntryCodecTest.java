@@ -20,16 +20,22 @@ import org.bson.codecs.EncoderContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
 
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.Date;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * Timeline items are written through the driver with {@link HistoryEntryCodec} and read through Spring Data: the
- * codec must write, for every kind of item, the document Spring Data's converter makes of it.
+ * Timeline items are written and read through the driver with {@link HistoryEntryCodec}: the codec must write, for
+ * every kind of item, the document Spring Data's converter makes of it, and read what Spring Data would read.
  */
 class HistoryEntryCodecTest {
 
@@ -80,6 +86,34 @@ class HistoryEntryCodecTest {
             assertThat(bson(stored)).as(entry.type()).isEqualTo(bson(bySpring));
             assertThat(mongo.findById(entry.id(), HistoryEntry.class, HistoryStore.ITEMS)).isEqualTo(entry);
         }
+    }
+
+    /** A page read through the codec is what Spring Data reads, in the page's order. */
+    @Test
+    void aPageReadsEveryKindOfItemAsSpringDataReadsIt() {
+        List<HistoryEntry> entries = everyKindOfItem();
+        store.states().writeSideDocuments(entries);
+
+        for (boolean descending : List.of(false, true)) {
+            Sort.Direction direction = descending ? Sort.Direction.DESC : Sort.Direction.ASC;
+            List<HistoryEntry> bySpring = mongo.find(Query.query(Criteria.where("customerId").is("c-1"))
+                    .with(Sort.by(direction, "occurredAt", "_id")), HistoryEntry.class, HistoryStore.ITEMS);
+            assertThat(store.page("c-1", List.of(), List.of(), null, null, null, null, descending, 100))
+                    .hasSize(entries.size()).isEqualTo(bySpring);
+        }
+    }
+
+    /** An item as an older version stored it (Spring Data's type hint, no channel, no details) reads the same way. */
+    @Test
+    void anItemStoredByAnOlderVersionReadsAsSpringDataReadsIt() {
+        mongo.getCollection(HistoryStore.ITEMS).insertOne(new Document("_id", "c-1/00000000000000000001/e")
+                .append("customerId", "c-1").append("sequence", 1).append("eventId", "e-1")
+                .append("type", "REGISTERED").append("occurredAt", Date.from(Instant.parse("2025-01-01T00:00:00Z")))
+                .append("_class", "io.crmhistory.query.history.HistoryEntry"));
+
+        assertThat(store.page("c-1", List.of(), List.of(), null, null, null, null, false, 10))
+                .isEqualTo(mongo.findAll(HistoryEntry.class, HistoryStore.ITEMS))
+                .extracting(HistoryEntry::sequence, HistoryEntry::channel).containsExactly(tuple(1L, null));
     }
 
     @Test
