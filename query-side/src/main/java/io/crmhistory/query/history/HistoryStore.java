@@ -1,15 +1,11 @@
 package io.crmhistory.query.history;
 
-import com.mongodb.MongoException;
-import com.mongodb.client.MongoCollection;
 import io.crmhistory.platform.privacy.PersonalFields;
 import io.crmhistory.query.projection.MongoStateStore;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.ReadModelStore;
 import io.crmhistory.query.projection.SideDocuments;
 import io.crmhistory.query.segment.SegmentChangeLog;
-import org.bson.codecs.configuration.CodecRegistries;
-import org.springframework.dao.DataAccessException;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
@@ -18,7 +14,6 @@ import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.List;
@@ -36,18 +31,16 @@ final class HistoryStore implements ReadModelStore {
     private final String collection;
     private final String items;
     private final MongoStateStore<HistoryState> states;
-    /** The items as the codec reads them: a page's items without Spring Data's mapping of each (and its events). */
-    private final MongoCollection<HistoryEntry> itemReads;
+    /** Written and read with {@link HistoryEntryCodec}: a page's items without Spring Data's mapping of each. */
+    private final SideDocuments<HistoryEntry> itemDocuments;
 
     HistoryStore(MongoTemplate mongo, ProjectionVersion version) {
         this.mongo = mongo;
         this.collection = version.collection(COLLECTION);
         this.items = version.collection(ITEMS);
-        HistoryEntryCodec codec = new HistoryEntryCodec(mongo.getDb().getCodecRegistry());
-        this.states = new MongoStateStore<>(mongo, HistoryState.class, collection, SideDocuments.encodedBy(mongo, items,
-                codec, HistoryEntry::id));
-        this.itemReads = mongo.getDb().getCollection(items, HistoryEntry.class).withCodecRegistry(
-                CodecRegistries.fromRegistries(CodecRegistries.fromCodecs(codec), mongo.getDb().getCodecRegistry()));
+        this.itemDocuments = SideDocuments.encodedBy(mongo, items,
+                new HistoryEntryCodec(mongo.getDb().getCodecRegistry()), HistoryEntry::id);
+        this.states = new MongoStateStore<>(mongo, HistoryState.class, collection, itemDocuments);
         mongo.indexOps(items).createIndex(new Index().on("customerId", Sort.Direction.ASC)
                 .on("occurredAt", Sort.Direction.ASC).on("_id", Sort.Direction.ASC));
     }
@@ -95,13 +88,6 @@ final class HistoryStore implements ReadModelStore {
                 : new Criteria().andOperator(criteria, SegmentChangeLog.after(afterAt, afterId, descending)));
         Sort.Direction direction = descending ? Sort.Direction.DESC : Sort.Direction.ASC;
         query.with(Sort.by(direction, "occurredAt").and(Sort.by(direction, "_id")));
-        // The query holds strings, dates and lists of strings only, which Spring Data would send unchanged.
-        try {
-            return itemReads.find(query.getQueryObject()).sort(query.getSortObject()).limit(limit)
-                    .into(new ArrayList<>(limit));
-        } catch (MongoException e) {
-            DataAccessException translated = mongo.getExceptionTranslator().translateExceptionIfPossible(e);
-            throw translated != null ? translated : e;
-        }
+        return itemDocuments.find(query, limit);
     }
 }

@@ -7,7 +7,9 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
 import org.bson.codecs.Codec;
 import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Query;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
@@ -41,6 +43,21 @@ public final class SideDocuments<D> {
                                                  Function<D, String> idOf) {
         return new SideDocuments<>(new TypedCollection<>(mongo, name, codec.getEncoderClass(), codec),
                 idOf);
+    }
+
+    /**
+     * The documents {@code query} finds, in its order, at most {@code limit}, decoded by the collection's codec rather
+     * than Spring Data's mapping. Only for a codec that reads every shape the collection holds ({@code
+     * HistoryEntryCodec}); the record codec refuses a document that lacks a primitive component. The query must need
+     * no mapping (field names as stored; strings, dates, lists of them), as Spring Data would send it unchanged.
+     */
+    public List<D> find(Query query, int limit) {
+        try {
+            return collection.get().find(query.getQueryObject()).sort(query.getSortObject()).limit(limit)
+                    .into(new ArrayList<>(limit));
+        } catch (MongoException e) {
+            throw collection.translated(e);
+        }
     }
 
     /** Inserts these documents, each of this collection's type; those stored already with their ids are kept. */

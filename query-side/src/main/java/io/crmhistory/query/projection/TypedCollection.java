@@ -18,7 +18,8 @@ import java.util.Arrays;
  * {@code DriverWrittenDocumentsTest} and {@code HistoryEntryCodecTest}), without its intermediate document, query
  * mapping and events per document, which were a quarter of a history rebuild's projection thread (session 52). Reads
  * stay with Spring Data, which also accepts documents written before a field was kept (the record codec refuses a
- * document that lacks a primitive component). Ids are strings, as Spring Data keeps them here
+ * document that lacks a primitive component), except history pages, whose codec reads every stored shape
+ * ({@link SideDocuments#find}). Ids are strings, as Spring Data keeps them here
  * ({@code StringIdConverter}).
  */
 final class TypedCollection<D> {
