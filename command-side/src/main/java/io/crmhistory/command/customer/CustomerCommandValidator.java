@@ -235,6 +235,11 @@ public final class CustomerCommandValidator {
             problem(field, "is required");
         } else if (!CLIENT_ID.matcher(value).matches()) {
             problem(field, "must match " + CLIENT_ID.pattern());
+        } else if (value.equals(".") || value.equals("..")) {
+            // the id rule lets them through, but no URL can name them: clients and servers resolve them as the
+            // current and the parent path (Spring Security's firewall refuses them), so such a customer or order
+            // could be recorded and never be read, changed or refunded over HTTP again
+            problem(field, "'" + value + "' cannot be used: a URL path cannot name it");
         }
     }
 

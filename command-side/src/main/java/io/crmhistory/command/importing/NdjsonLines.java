@@ -6,9 +6,12 @@ import java.io.Reader;
 /**
  * The lines of an NDJSON body, each at most {@code maxChars} long. Unlike {@link java.io.BufferedReader#readLine()},
  * a longer line is skipped to its end without being held: one line without a newline cannot fill the heap. Lines end
- * at {@code \n}; a {@code \r} before it is dropped.
+ * at {@code \n}; a {@code \r} before it is dropped. A byte-order mark at the start of the body (as Windows tools write
+ * UTF-8 files) is dropped too: kept, it made the first line malformed JSON.
  */
 final class NdjsonLines {
+
+    private static final char BYTE_ORDER_MARK = '\uFEFF';
 
     /** A line's text, or null for a line longer than the limit. */
     record Line(String text) {
@@ -25,6 +28,7 @@ final class NdjsonLines {
     private int position;
     private int limit;
     private boolean overLimit;
+    private boolean atStart = true;
 
     NdjsonLines(Reader in, int maxChars) {
         this.in = in;
@@ -43,6 +47,10 @@ final class NdjsonLines {
                 limit = Math.max(read, 0);
                 if (read < 0) {
                     return started ? finish() : null;
+                }
+                if (atStart && read > 0) {
+                    atStart = false;
+                    position = buffer[0] == BYTE_ORDER_MARK ? 1 : 0;
                 }
             }
             started = true;

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.hamcrest.CustomMatcher;
 import org.hamcrest.Matcher;
@@ -434,6 +435,34 @@ class CustomerTest {
                     .when(new RecordPurchase(ID, "o-1", MONDAY, Money.of("10.5", "JPY"), List.of(), null))
                     .expectException(satisfying(e -> assertThat(((ClientInputException) e).problems())
                             .containsExactly(new FieldProblem("amount.value", "at most 0 decimal digits are allowed for JPY"))));
+        }
+
+        /**
+         * The digits before the point are the precision less the scale; with an exponent near the int range that
+         * difference overflowed to a negative and the amount passed, then failed the line sum with an
+         * ArithmeticException (a 500), or without lines was recorded and failed every read model's arithmetic.
+         */
+        @ParameterizedTest(name = "{0}")
+        @ValueSource(strings = {"1E+2147483647", "9.99E+2147483647", "1E+16"})
+        void anAmountWithAnExponentBeyondFifteenDigitsIsRefusedHoweverLargeTheExponent(String value) {
+            String tooManyDigits = "at most 15 digits are allowed before the decimal point";
+            fixture.given(registered())
+                    .when(new RecordPurchase(ID, "o-1", MONDAY, Money.of(value, "EUR"),
+                            List.of(new PurchaseLine("sku-1", 1, Money.of(value, "EUR"))), null))
+                    .expectNoEvents()
+                    .expectException(satisfying(e -> assertThat(((ClientInputException) e).problems())
+                            .containsExactlyInAnyOrder(new FieldProblem("amount.value", tooManyDigits),
+                                    new FieldProblem("lines[0].unitPrice.value", tooManyDigits))));
+            fixture.given(registered())
+                    .when(new RecordPurchase(ID, "o-1", MONDAY, Money.of(value, "EUR"), List.of(), null))
+                    .expectNoEvents()
+                    .expectException(satisfying(e -> assertThat(((ClientInputException) e).problems())
+                            .containsExactly(new FieldProblem("amount.value", tooManyDigits))));
+            fixture.given(registered(), purchased("o-1", "100.00"))
+                    .when(new RecordRefund(ID, "o-1", "r-1", Money.of(value, "EUR"), MONDAY.plusDays(1), null))
+                    .expectNoEvents()
+                    .expectException(satisfying(e -> assertThat(((ClientInputException) e).problems())
+                            .containsExactly(new FieldProblem("amount.value", tooManyDigits))));
         }
 
         @Test

@@ -208,8 +208,11 @@ class CommandSideHttpTest {
             before the year 1         | {"orderId": "o-1", "occurredAt": "-0001-12-31T00:00:00Z", "amount": {"value": "1", "currency": "EUR"}} | 400 | occurredAt
             bad timestamp             | {"orderId": "o-1", "occurredAt": "yesterday", "amount": {"value": "1", "currency": "EUR"}} | 400 | occurredAt
             bad order id              | {"orderId": "o 1/x", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}} | 400 | orderId
+            an order no URL can name  | {"orderId": "..", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}} | 400 | orderId
             not an object             | [1, 2]                                                                                  | 400 | body
             huge exponent             | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1E+999999999", "currency": "EUR"}, "lines": [{"sku": "a", "quantity": 1, "unitPrice": {"value": "1", "currency": "EUR"}}]} | 400 | amount.value
+            an exponent at int's edge | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1E+2147483647", "currency": "EUR"}, "lines": [{"sku": "a", "quantity": 1, "unitPrice": {"value": "1E+2147483647", "currency": "EUR"}}]} | 400 | amount.value
+            the same without lines    | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1E+2147483647", "currency": "EUR"}} | 400 | amount.value
             a fractional quantity     | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1.5", "currency": "EUR"}, "lines": [{"sku": "a", "quantity": 1.5, "unitPrice": {"value": "1", "currency": "EUR"}}]} | 400 | lines[0].quantity
             a null line               | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}, "lines": [null]} | 400 | lines[0]
             a mistyped field          | {"orderId": "o-1", "occuredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}} | 400 | occuredAt
@@ -232,6 +235,8 @@ class CommandSideHttpTest {
         String id = newCustomer();
         assertThat(post("/api/customers", "{\"name\":\"Ada\",\"country\":\"Germany\"}").field()).isEqualTo("country");
         assertThat(post("/api/customers", "{\"name\":\"Ada\",\"customerId\":\"bad id\"}").field()).isEqualTo("customerId");
+        assertThat(post("/api/customers", "{\"name\":\"Ada\",\"customerId\":\".\"}").field()).isEqualTo("customerId");
+        assertThat(post("/api/customers", "{\"name\":\"Ada\",\"customerId\":\"...\"}").status()).isEqualTo(201);
         assertThat(post("/api/customers", "{\"email\":\"x@example.com\"}").field()).isEqualTo("name");
         Answer ruleBookId = post("/api/customers", "{\"name\":\"Ada\",\"customerId\":\"segmentation-rules\"}");
         assertThat(ruleBookId.status()).isEqualTo(400);

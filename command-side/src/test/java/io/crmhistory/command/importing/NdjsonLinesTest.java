@@ -30,6 +30,13 @@ class NdjsonLinesTest {
     }
 
     @Test
+    void aByteOrderMarkAtTheStartIsDroppedAndAnywhereElseKept() throws IOException {
+        assertThat(lines("\uFEFF{\"a\":1}\n{\"b\":2}", 10)).containsExactly("{\"a\":1}", "{\"b\":2}");
+        assertThat(lines("\uFEFF", 10)).containsExactly("");
+        assertThat(lines("a\n\uFEFFb", 10)).containsExactly("a", "\uFEFFb");
+    }
+
+    @Test
     void aLineOverTheLimitIsSkippedToItsEndAndTheNextIsRead() throws IOException {
         assertThat(lines("12345\n123456\n1234567890" + "x".repeat(200_000) + "\nok\r\n12345\r\n", 5))
                 .containsExactly("12345", "TOO LONG", "TOO LONG", "ok", "12345");

@@ -1,11 +1,13 @@
 package io.crmhistory.platform.rules;
 
+import io.crmhistory.api.money.MoneyRules;
 import io.crmhistory.api.rules.SegmentationRuleSet;
 
 import java.math.BigDecimal;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * What makes a segmentation rule set publishable (SPEC section 6): four strictly increasing positive
@@ -17,6 +19,7 @@ public final class SegmentationRuleSetValidator {
 
     static final int THRESHOLDS = 4;
     static final int MAX_NAME_LENGTH = 64;
+    private static final Pattern UNADDRESSABLE_IN_NAMES = Pattern.compile("[/\\\\%;\\p{Cntrl}]");
 
     private SegmentationRuleSetValidator() {
     }
@@ -43,7 +46,7 @@ public final class SegmentationRuleSetValidator {
                 throw new InvalidRuleException(field, "a segment is required");
             }
             name(field + ".name", segment.name());
-            if (!names.add(segment.name().trim())) {
+            if (!names.add(segment.name())) {
                 throw new InvalidRuleException(field + ".name", "'" + segment.name() + "' is used by an earlier segment");
             }
             ConditionTrials.tryOut(field + ".when", SegmentExpressions.compile(field + ".when", segment.when()));
@@ -51,12 +54,25 @@ public final class SegmentationRuleSetValidator {
         name("fallback", ruleSet.fallback());
     }
 
+    /**
+     * A segment's name is a path segment of {@code GET /api/segments/{name}/customers} and a {@code ?segment=} filter
+     * (trimmed): a name with a slash, backslash, percent sign, semicolon or control character, or one that is
+     * {@code .} or {@code ..}, could be published but never asked for (the servlet container and Spring Security's
+     * firewall refuse such paths, encoded or not), and one with spaces around it never matched a filter.
+     */
     private static void name(String field, String name) {
         if (name == null || name.isBlank()) {
             throw new InvalidRuleException(field, "a name is required");
         }
         if (name.length() > MAX_NAME_LENGTH) {
             throw new InvalidRuleException(field, "a name has at most " + MAX_NAME_LENGTH + " characters");
+        }
+        if (!name.equals(name.strip())) {
+            throw new InvalidRuleException(field, "a name cannot begin or end with spaces");
+        }
+        if (UNADDRESSABLE_IN_NAMES.matcher(name).find() || name.equals(".") || name.equals("..")) {
+            throw new InvalidRuleException(field, "a name cannot hold / \\ % ; or control characters, nor be . or "
+                    + "..: no URL could name the segment");
         }
     }
 
@@ -69,6 +85,10 @@ public final class SegmentationRuleSetValidator {
             BigDecimal value = values.get(i);
             if (value == null || value.signum() <= 0) {
                 throw new InvalidRuleException(field + "[" + i + "]", "thresholds must be positive");
+            }
+            if ((long) value.precision() - value.scale() > MoneyRules.MAX_INTEGER_DIGITS) {
+                throw new InvalidRuleException(field + "[" + i + "]", "thresholds have at most "
+                        + MoneyRules.MAX_INTEGER_DIGITS + " digits before the decimal point, as amounts do");
             }
             if (i > 0 && value.compareTo(previous) <= 0) {
                 throw new InvalidRuleException(field + "[" + i + "]", "thresholds must be strictly increasing");

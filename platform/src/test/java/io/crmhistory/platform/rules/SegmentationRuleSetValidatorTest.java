@@ -44,6 +44,32 @@ class SegmentationRuleSetValidatorTest {
     }
 
     @Test
+    void aMonetaryThresholdHasAtMostFifteenDigitsBeforeThePointHoweverItIsWritten() {
+        List<SegmentRule> segments = List.of(new SegmentRule("ALL", "r >= 0"));
+        for (String huge : List.of("1E+2147483647", "1E+16", "1000000000000000")) {
+            assertRejected(new SegmentationRuleSet(List.of(30, 90, 180, 365), List.of(2, 3, 5, 10),
+                    List.of(new BigDecimal("100"), new BigDecimal("500"), new BigDecimal("1000"), new BigDecimal(huge)),
+                    segments, "X"), "monetary[3]");
+        }
+        assertThatCode(() -> SegmentationRuleSetValidator.validate(new SegmentationRuleSet(List.of(30, 90, 180, 365),
+                List.of(2, 3, 5, 10), List.of(new BigDecimal("1E+2"), new BigDecimal("500"), new BigDecimal("1000"),
+                new BigDecimal("999999999999999.99")), segments, "X"))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aSegmentNameThatNoUrlCouldNameIsRefused() {
+        List<Integer> recency = List.of(30, 90, 180, 365);
+        for (String name : List.of("A/B", "A\\B", "50%", "a;b", "tab\there", ".", "..", " VIP", "VIP ")) {
+            assertRejected(ruleSet(recency, List.of(new SegmentRule(name, "r > 1")), "X"), "segments[0].name");
+            assertRejected(ruleSet(recency, List.of(new SegmentRule("A", "r > 1")), name), "fallback");
+        }
+        for (String name : List.of("High value", "Stammkunden Ü", "A+B (2026)", "...", "R&D", "#1?")) {
+            assertThatCode(() -> SegmentationRuleSetValidator.validate(
+                    ruleSet(recency, List.of(new SegmentRule(name, "r > 1")), "X"))).as(name).doesNotThrowAnyException();
+        }
+    }
+
+    @Test
     void segmentsNeedUniqueNonBlankNamesAndValidConditions() {
         List<Integer> recency = List.of(30, 90, 180, 365);
         assertRejected(ruleSet(recency, List.of(), "X"), "segments");

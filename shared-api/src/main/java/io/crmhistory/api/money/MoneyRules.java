@@ -34,8 +34,9 @@ public final class MoneyRules {
         if (!currency.getCurrencyCode().equals(money.currency())) {
             return currencyProblem(money);
         }
-        // precision - scale counts the digits before the point without expanding the number (0.05 gives -1)
-        if (money.value().precision() - money.value().scale() > MAX_INTEGER_DIGITS) {
+        // precision - scale counts the digits before the point without expanding the number (0.05 gives -1); in long,
+        // as the scale of 1E+2147483647 is Integer.MIN_VALUE + 1 and the difference overflowed an int to a negative
+        if ((long) money.value().precision() - money.value().scale() > MAX_INTEGER_DIGITS) {
             return Optional.of(new Problem("value", "at most " + MAX_INTEGER_DIGITS
                     + " digits are allowed before the decimal point"));
         }
