@@ -6,6 +6,8 @@ import io.crmhistory.api.rules.SegmentationRuleSet;
 import io.crmhistory.query.projection.EventEnvelope;
 import io.crmhistory.query.projection.Events;
 import io.crmhistory.query.projection.FxRates;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -175,5 +177,42 @@ class SegmentLogicTest {
         SegmentState second = SegmentLogic.assess(assessed, V1, NOW.plusSeconds(1), NOW);
         assertThat(second.assessment().contacts90d()).isZero();
         assertThat(second.contacts()).containsExactly(NOW.plus(Duration.ofDays(3)));
+    }
+
+    /**
+     * One customer's figures (here a single order, so {@code orders - 1} is 0) must not fail the evaluation: thrown, it
+     * failed the event for that customer in every read model that assesses segments, and stopped re-evaluation runs.
+     */
+    @Test
+    void aConditionThatCannotBeEvaluatedForACustomerDoesNotHoldForItAndIsCounted() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Metrics.addRegistry(meters);
+        try {
+            SegmentEvaluator v7 = new SegmentEvaluator(7, new SegmentationRuleSet(List.of(30, 90, 180, 365),
+                    List.of(2, 3, 5, 10), SegmentationRuleSet.DEFAULT.monetary(),
+                    List.of(new SegmentationRuleSet.SegmentRule("BIG_REPEAT", "netRevenue / (orders - 1) > 10"),
+                            new SegmentationRuleSet.SegmentRule("BUYER", "orders >= 1")), "OTHER"), FX);
+            SegmentState once = applied(Events.of("c-1").registered("A", null, "2025-01-01T00:00:00Z")
+                    .purchase("o-1", "100", "EUR", "2025-12-01T00:00:00Z"));
+            SegmentState twice = applied(Events.of("c-2").registered("B", null, "2025-01-01T00:00:00Z")
+                    .purchase("o-1", "100", "EUR", "2025-11-01T00:00:00Z")
+                    .purchase("o-2", "100", "EUR", "2025-12-01T00:00:00Z"));
+
+            assertThat(v7.evaluate(once, NOW).segment()).isEqualTo("BUYER");
+            assertThat(v7.evaluate(once, NOW).matchedRule()).isEqualTo("BUYER");
+            assertThat(v7.evaluate(twice, NOW).segment()).isEqualTo("BIG_REPEAT");
+            assertThat(meters.get(SegmentEvaluator.CONDITION_FAILURES).tags("ruleVersion", "7", "segment", "BIG_REPEAT")
+                    .counter().count()).isEqualTo(2);
+        } finally {
+            Metrics.removeRegistry(meters);
+        }
+    }
+
+    private static SegmentState applied(Events events) {
+        SegmentState state = null;
+        for (EventEnvelope envelope : events.envelopes()) {
+            state = SegmentLogic.apply(state, envelope);
+        }
+        return state;
     }
 }

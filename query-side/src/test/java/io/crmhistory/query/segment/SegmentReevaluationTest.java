@@ -13,6 +13,8 @@ import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.ReadModelVersions;
 import io.crmhistory.platform.testing.MovableClock;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -216,13 +218,50 @@ class SegmentReevaluationTest {
         assertThat(changes.stream().filter(change -> change.cause().equals(SegmentChange.RULES))).hasSize(CUSTOMERS);
     }
 
+    /**
+     * A condition the publication's trials let through can still fail for some customers (every customer here has one
+     * order, so {@code orders - 1} is 0). It does not hold for them; the run goes on through every customer and finishes
+     * (thrown, it stopped the run at the first such customer's page for good, and every later rule version waited
+     * behind it), and the next publication applies.
+     */
+    @Test
+    void aConditionThatFailsForSomeCustomersDoesNotHoldForThemAndTheRunFinishes() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Metrics.addRegistry(meters);
+        try {
+            instance().rulesPublished(store, published(2, List.of(
+                    new SegmentationRuleSet.SegmentRule("PER_ORDER", "netRevenue / (orders - 1) > 10"),
+                    new SegmentationRuleSet.SegmentRule("RECENT", "r >= 4")), ASSESSED), ASSESSED);
+
+            assertThat(segments()).isEqualTo(Map.of("RECENT", (long) CUSTOMERS / 2, "OTHER", (long) CUSTOMERS / 2));
+            assertThat(store.lastReevaluation()).satisfies(run -> {
+                assertThat(run.finished()).isTrue();
+                assertThat(run.evaluated()).isEqualTo(CUSTOMERS);
+            });
+            assertThat(meters.get(SegmentEvaluator.CONDITION_FAILURES).tags("ruleVersion", "2", "segment", "PER_ORDER")
+                    .counter().count()).isEqualTo(CUSTOMERS);
+
+            instance().rulesPublished(store, published(3, List.of(
+                    new SegmentationRuleSet.SegmentRule("RECENT", "r >= 4")), ASSESSED.plusSeconds(60)), ASSESSED);
+            assertThat(store.ruleBook().current().version()).isEqualTo(3);
+            assertThat(store.lastReevaluation().finished()).isTrue();
+        } finally {
+            Metrics.removeRegistry(meters);
+        }
+    }
+
     /** Version 2: RECENT for a purchase in the last 90 days, else OTHER. */
     private static SegmentationRulesPublished recentOrOther(Instant publishedAt) {
-        return new SegmentationRulesPublished(2, new SegmentationRuleSet(List.of(30, 90, 180, 365),
+        return published(2, List.of(new SegmentationRuleSet.SegmentRule("RECENT", "r >= 4")), publishedAt);
+    }
+
+    /** A version with these segments and the fallback OTHER. */
+    private static SegmentationRulesPublished published(int version, List<SegmentationRuleSet.SegmentRule> segments,
+                                                        Instant publishedAt) {
+        return new SegmentationRulesPublished(version, new SegmentationRuleSet(List.of(30, 90, 180, 365),
                 List.of(2, 3, 5, 10),
                 List.of(new BigDecimal("100"), new BigDecimal("500"), new BigDecimal("1000"), new BigDecimal("5000")),
-                List.of(new SegmentationRuleSet.SegmentRule("RECENT", "r >= 4")), "OTHER"), "ops",
-                OffsetDateTime.ofInstant(publishedAt, ZoneOffset.UTC));
+                segments, "OTHER"), "ops", OffsetDateTime.ofInstant(publishedAt, ZoneOffset.UTC));
     }
 
     private SegmentReevaluation instance() {
