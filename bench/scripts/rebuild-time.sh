@@ -49,7 +49,9 @@ for i in $(seq 1 ${LIMIT:-1800}); do
   if [ "$V" -gt "$V0" ] && [ "$S" = LIVE ]; then
     # The query side's CPU per thread group (names cut to 15 characters, digits dropped), since its start: steadier
     # than the whole process's figure, whose idle polling grows with the wall time.
-    for t in /proc/$QP/task/*; do echo "$(sed 's/[-#0-9]*$//' "$t/comm") $(awk '{print $14 + $15}' "$t/stat")"; done \
+    # Names may hold spaces ("GC Thread#0", "C2 CompilerThread0"): they are joined with '_', and the stat fields
+    # are counted after the name's closing parenthesis (utime and stime are the 12th and 13th there).
+    for t in /proc/$QP/task/*; do echo "$(sed 's/[-#0-9]*$//; s/ /_/g' "$t/comm") $(sed 's/.*) //' "$t/stat" | awk '{print $12 + $13}')"; done \
       | awk '{s[$1] += $2} END {for (n in s) if (s[n] > 300) printf "%s=%.1f ", n, s[n] / 100; print ""}'
     echo "$P rebuilt in $(echo "$(date +%s.%N) - $T0" | bc) s; CPU command side $(echo "$(cpu $CP) - $C0" | bc) s, query side $(echo "$(cpu $QP) - $Q0" | bc) s"
     exit 0

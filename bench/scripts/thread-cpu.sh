@@ -10,7 +10,7 @@ while true; do
     pid=$(pgrep -f "$side.jar" | head -1); [ -z "$pid" ] && continue
     declare -A now=()
     for task in /proc/"$pid"/task/*; do
-      name=$(sed 's/[-#0-9]*$//' "$task/comm" 2>/dev/null); ticks=$(awk '{print $14 + $15}' "$task/stat" 2>/dev/null)
+      name=$(sed 's/[-#0-9]*$//' "$task/comm" 2>/dev/null); ticks=$(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{print $12 + $13}')
       [ -z "$ticks" ] && continue
       now[$name]=$(( ${now[$name]:-0} + ticks ))
     done
