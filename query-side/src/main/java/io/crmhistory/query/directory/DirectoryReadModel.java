@@ -1,5 +1,6 @@
 package io.crmhistory.query.directory;
 
+import io.crmhistory.api.customer.event.CustomerPersonalDataErased;
 import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.query.projection.ProjectionCatalog;
 import io.crmhistory.query.projection.ProjectionVersion;
@@ -7,7 +8,10 @@ import io.crmhistory.query.projection.Projections;
 import io.crmhistory.query.projection.ReadModel;
 import io.crmhistory.query.projection.ReadModelIndexes;
 import io.crmhistory.query.projection.ReadModelVersions;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.data.mongodb.core.BulkOperations;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -22,6 +26,8 @@ import java.util.Objects;
 /** The customer directory: its versions' stores, and the projection that fills each. */
 @Component
 class DirectoryReadModel extends ReadModel<DirectoryStore> {
+
+    private static final Logger log = LoggerFactory.getLogger(DirectoryReadModel.class);
 
     private final FxRates fx;
     private final ReadModelVersions versions;
@@ -97,6 +103,22 @@ class DirectoryReadModel extends ReadModel<DirectoryStore> {
         bulk.execute();
         store.states().forget(updates.keySet());
         return updates.size();
+    }
+
+    /**
+     * An erasure queued behind the customer's dead letters clears the entry's personal fields now, as
+     * {@link DirectoryLogic} does when it handles the erasure: the name, email and phone would otherwise stay readable
+     * and searchable until ops retry the sequence. The entry keeps its sequence, so the events held back still apply
+     * when retried (they reveal nothing once the key is destroyed), the erasure last.
+     */
+    @Override
+    public void heldBehindDeadLetters(ProjectionVersion version, EventMessage<?> event) {
+        if (event.getPayload() instanceof CustomerPersonalDataErased erased) {
+            DirectoryStore store = store(version);
+            store.states().betweenBatches(() -> store.erasePersonalData(erased.customerId()));
+            log.info("Personal data of customer {} erased from directory v{} ahead of the customer's dead letters, "
+                    + "which hold the erasure back", erased.customerId(), version.version());
+        }
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 
 import java.util.Arrays;
 import java.util.Collection;
@@ -73,6 +74,22 @@ final class DirectoryStore implements ReadModelStore {
             segments.put(entry.getString("_id"), entry.getString(SEGMENT));
         }
         return segments;
+    }
+
+    /**
+     * Clears the entry's personal fields as {@link DirectoryLogic} does for an erasure, without moving its sequence
+     * ({@link DirectoryReadModel#heldBehindDeadLetters}); forgets the remembered state.
+     *
+     * @return whether there was an entry
+     */
+    boolean erasePersonalData(String customerId) {
+        Update erased = new Update().set("name", null).set("email", null).set("phone", null)
+                .set("nameKey", DirectoryLogic.key(null)).set("emailKey", DirectoryLogic.key(null))
+                .set("personalDataErased", true);
+        boolean found = mongo.updateFirst(Query.query(Criteria.where("_id").is(customerId)), erased, collection)
+                .getMatchedCount() > 0;
+        states.forget(List.of(customerId));
+        return found;
     }
 
     BulkOperations bulk() {

@@ -10,6 +10,7 @@ import org.axonframework.messaging.deadletter.SequencedDeadLetterQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -33,9 +34,16 @@ final class OncePerEventDeadLetterQueue<M extends EventMessage<?>> implements Se
     private static final Logger log = LoggerFactory.getLogger(OncePerEventDeadLetterQueue.class);
 
     private final SequencedDeadLetterQueue<M> delegate;
+    /** Told of each event this queue takes (ReadModel#heldBehindDeadLetters); its failures are logged, not thrown. */
+    private final Consumer<? super M> queued;
 
     OncePerEventDeadLetterQueue(SequencedDeadLetterQueue<M> delegate) {
+        this(delegate, message -> { });
+    }
+
+    OncePerEventDeadLetterQueue(SequencedDeadLetterQueue<M> delegate, Consumer<? super M> queued) {
         this.delegate = delegate;
+        this.queued = queued;
     }
 
     @Override
@@ -47,6 +55,17 @@ final class OncePerEventDeadLetterQueue<M extends EventMessage<?>> implements Se
             return;
         }
         delegate.enqueue(sequenceIdentifier, letter);
+        tellQueued(letter.message());
+    }
+
+    private void tellQueued(M message) {
+        try {
+            queued.accept(message);
+        } catch (RuntimeException e) {
+            log.error("Event {} ({}) was dead-lettered, but what its read model does for a held-back event failed; it "
+                    + "is done when the sequence is retried", message.getIdentifier(),
+                    message.getPayloadType().getSimpleName(), e);
+        }
     }
 
     /**
@@ -70,6 +89,7 @@ final class OncePerEventDeadLetterQueue<M extends EventMessage<?>> implements Se
             return false;
         }
         delegate.enqueue(sequenceIdentifier, letter);
+        tellQueued(letter.message());
         return true;
     }
 

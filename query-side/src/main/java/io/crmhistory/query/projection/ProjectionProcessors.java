@@ -172,7 +172,8 @@ public class ProjectionProcessors implements SmartLifecycle {
                         .mongoTemplate(axonMongo)
                         .serializer(serializer)
                         .transactionManager(NoTransactionManager.INSTANCE)
-                        .build());
+                        .build(),
+                event -> model.heldBehindDeadLetters(version, event));
         DeadLetteringEventHandlerInvoker.Builder invokerBuilder = DeadLetteringEventHandlerInvoker.builder()
                 .eventHandlers(handler)
                 .parameterResolverFactory(configuration.parameterResolverFactory())

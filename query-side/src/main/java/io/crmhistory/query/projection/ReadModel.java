@@ -1,5 +1,6 @@
 package io.crmhistory.query.projection;
 
+import org.axonframework.eventhandling.EventMessage;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
 import java.util.Map;
@@ -75,6 +76,14 @@ public abstract class ReadModel<S extends ReadModelStore> {
      */
     public boolean readsPersonalData() {
         return true;
+    }
+
+    /**
+     * Called when {@code event} is queued unhandled behind earlier dead letters of its customer (or is dead-lettered
+     * itself) in {@code version}: it waits there until ops retry the sequence. A read model that shows personal data
+     * scrubs it here when the event is an erasure, or the data would stay visible until then. Nothing by default.
+     */
+    public void heldBehindDeadLetters(ProjectionVersion version, EventMessage<?> event) {
     }
 
     /** The event handler that fills {@code version}; one per processor. */
