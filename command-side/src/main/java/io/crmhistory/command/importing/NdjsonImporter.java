@@ -56,6 +56,7 @@ class NdjsonImporter {
         CompletableFuture<Void> allCounted = new CompletableFuture<>();
         long started = System.nanoTime();
         long lineNumber = 0;
+        IOException readFailure = null;
         try (Reader reader = new InputStreamReader(body, StandardCharsets.UTF_8)) {
             NdjsonLines lines = new NdjsonLines(reader, MAX_LINE_CHARS);
             NdjsonLines.Line line;
@@ -96,6 +97,10 @@ class NdjsonImporter {
                     }
                 });
             }
+        } catch (IOException e) {
+            // The body broke off (the client went away, a malformed chunk): the lines read so far are recorded all
+            // the same, so say how far it got; a client mistake, not a failure of ours (no stack trace)
+            readFailure = e;
         } finally {
             if (unfinished.decrementAndGet() == 0) {
                 allCounted.complete(null);
@@ -103,6 +108,14 @@ class NdjsonImporter {
             allCounted.join();
         }
         ImportReport report = tally.report();
+        if (readFailure != null) {
+            String counted = report.accepted() + " accepted, " + report.duplicates() + " duplicates, "
+                    + report.rejected() + " rejected";
+            log.warn("Import stopped after line {}: the body could not be read on ({}); the lines read are counted: {}",
+                    lineNumber, readFailure.toString(), counted);
+            throw new ClientInputException("body", "could not be read after line " + lineNumber + " ("
+                    + readFailure.getMessage() + "); the lines before it were imported: " + counted);
+        }
         log.info("Import of {} lines finished in {} ms: {} accepted, {} duplicates, {} rejected", lineNumber,
                 (System.nanoTime() - started) / 1_000_000, report.accepted(), report.duplicates(), report.rejected());
         return report;

@@ -19,6 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -29,8 +30,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -42,6 +48,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The command side over real HTTP on a random port, on the embedded event store in a temporary
@@ -83,6 +90,8 @@ class CommandSideHttpTest {
     EmailClaims emailClaims;
     @Autowired
     TimeoutProperties timeouts;
+    @LocalServerPort
+    int port;
 
     static final String WHEN = "2025-12-24T18:00:00+01:00";
 
@@ -126,6 +135,57 @@ class CommandSideHttpTest {
     static String purchase(String orderId, String amount) {
         return "{\"orderId\":\"" + orderId + "\",\"occurredAt\":\"" + WHEN + "\",\"amount\":{\"value\":\"" + amount
                 + "\",\"currency\":\"EUR\"}}";
+    }
+
+    /**
+     * A body that breaks off after some lines (here a malformed chunk, as a broken client sends one): the lines read
+     * are recorded, the importer logs how far it got (a client's problem: a warning, no stack trace), and the answer the
+     * container gives is a problem like every other.
+     */
+    @Test
+    void anImportWhoseBodyBreaksOffKeepsTheLinesReadAndAnswersAProblem() throws Exception {
+        String lines = "{\"type\":\"RegisterCustomer\",\"customerId\":\"cut-1\",\"name\":\"Cut One\"}\n"
+                + "{\"type\":\"RegisterCustomer\",\"customerId\":\"cut-2\",\"name\":\"Cut Two\"}\n";
+        byte[] chunk = lines.getBytes(StandardCharsets.UTF_8);
+        String response;
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/import HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-ndjson\r\n"
+                    + "Authorization: Basic " + Base64.getEncoder().encodeToString("writer:writer-pw".getBytes(StandardCharsets.UTF_8))
+                    + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                    + Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.write(chunk);
+            out.write("\r\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await().atMost(Duration.ofSeconds(30)).until(() -> eventsOf("cut-2").size() == 1);
+            out.write("not-a-chunk-size\r\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        assertThat(response).startsWith("HTTP/1.1 400").contains("Content-Type: application/problem+json")
+                .contains("\"field\":\"request\"").doesNotContain("Exception");
+        assertThat(eventsOf("cut-1")).hasSize(1);
+        assertThat(eventsOf("cut-2")).hasSize(1);
+    }
+
+    /**
+     * An encoded slash in a path: refused by Tomcat itself it got Tomcat's HTML page; handed on, Spring Security's
+     * firewall refuses it as a problem naming the path.
+     */
+    @Test
+    void aPathTheContainerRefusesIsAProblemToo() throws Exception {
+        String response;
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("POST /api/customers/a%2Fb/contacts HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Length: 0\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        assertThat(response).startsWith("HTTP/1.1 400").contains("Content-Type: application/problem+json")
+                .contains("\"field\":\"path\"");
     }
 
     List<DomainEventMessage<?>> eventsOf(String customerId) {

@@ -3,6 +3,7 @@ package io.crmhistory.platform.web;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhistory.api.money.Money;
+import org.apache.tomcat.util.buf.EncodedSolidusHandling;
 import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -10,6 +11,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.http.HttpMessageConvertersAutoConfiguration;
 import org.springframework.boot.autoconfigure.web.servlet.WebMvcAutoConfiguration;
+import org.springframework.boot.autoconfigure.web.servlet.error.ErrorMvcAutoConfiguration;
+import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -24,10 +28,27 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * Correlation ids, body size limits, strict JSON bodies and query strings, and problem+json errors for both applications. Runs before
  * Spring MVC's auto-configuration so that Boot's own problem handler and JSON converter step aside for ours.
  */
-@AutoConfiguration(before = {WebMvcAutoConfiguration.class, HttpMessageConvertersAutoConfiguration.class})
+@AutoConfiguration(before = {WebMvcAutoConfiguration.class, HttpMessageConvertersAutoConfiguration.class,
+        ErrorMvcAutoConfiguration.class})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @Import(PlatformProblemHandler.class)
 public class WebAutoConfiguration {
+
+    /** Before Boot's error MVC auto-configuration, so its BasicErrorController steps aside. */
+    @Bean
+    ProblemErrorController problemErrorController() {
+        return new ProblemErrorController();
+    }
+
+    /**
+     * An encoded slash ({@code %2F}) in a path is handed on, still encoded, to Spring Security's firewall, which refuses
+     * it as a problem ({@code ProblemSecurityHandlers}); refused by Tomcat itself, it got Tomcat's HTML error page.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> encodedSlashesToTheFirewall() {
+        return factory -> factory.addConnectorCustomizers(connector ->
+                connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue()));
+    }
 
     @Bean
     ProblemResponses problemResponses(ObjectMapper objectMapper) {
