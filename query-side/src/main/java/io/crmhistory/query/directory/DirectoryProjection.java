@@ -19,10 +19,10 @@ class DirectoryProjection implements BatchedProjection {
     private final DirectoryLogic logic;
     private final CustomerProjector<DirectoryState> projector;
 
-    DirectoryProjection(ProjectionVersion version, DirectoryStore store, FxRates fx, ReadModelVersions versions,
-                        QueryUpdateEmitter updateEmitter, BooleanSupplier live) {
+    DirectoryProjection(ProjectionVersion version, CustomerProjector.Store<DirectoryState> states, FxRates fx,
+                        ReadModelVersions versions, QueryUpdateEmitter updateEmitter, BooleanSupplier live) {
         this.logic = new DirectoryLogic(fx);
-        this.projector = new CustomerProjector<>(version, store.states(), versions, updateEmitter, live);
+        this.projector = new CustomerProjector<>(version, states, versions, updateEmitter, live);
     }
 
     @EventHandler

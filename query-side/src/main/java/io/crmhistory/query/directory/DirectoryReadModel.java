@@ -8,6 +8,7 @@ import io.crmhistory.query.projection.Projections;
 import io.crmhistory.query.projection.ReadModel;
 import io.crmhistory.query.projection.ReadModelIndexes;
 import io.crmhistory.query.projection.ReadModelVersions;
+import io.crmhistory.query.segment.SegmentMembership;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import org.slf4j.Logger;
@@ -19,9 +20,11 @@ import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /** The customer directory: its versions' stores, and the projection that fills each. */
 @Component
@@ -33,11 +36,15 @@ class DirectoryReadModel extends ReadModel<DirectoryStore> {
     private final ReadModelVersions versions;
     private final QueryUpdateEmitter updateEmitter;
     private final ReadModelIndexes indexes;
+    private final SegmentMembership segments;
+    /** Where customers whose entries may carry a replaced segment version's segment go ({@link DirectorySegments}). */
+    private volatile Consumer<Collection<String>> segmentsToRefresh = customerIds -> { };
 
     DirectoryReadModel(ProjectionCatalog catalog, MongoTemplate mongo, FxRates fx, ReadModelVersions versions,
-                       QueryUpdateEmitter updateEmitter, ReadModelIndexes indexes) {
+                       QueryUpdateEmitter updateEmitter, ReadModelIndexes indexes, SegmentMembership segments) {
         super(Projections.DIRECTORY, catalog, mongo);
         this.indexes = indexes;
+        this.segments = segments;
         this.fx = fx;
         this.versions = versions;
         this.updateEmitter = updateEmitter;
@@ -45,7 +52,14 @@ class DirectoryReadModel extends ReadModel<DirectoryStore> {
 
     @Override
     public Object handlerFor(ProjectionVersion version) {
-        return new DirectoryProjection(version, store(version), fx, versions, updateEmitter, () -> isLive(version));
+        SegmentSeededStates states = new SegmentSeededStates(store(version).states(), segments::liveSegmentsOf,
+                segments::liveVersion, customerIds -> segmentsToRefresh.accept(customerIds));
+        return new DirectoryProjection(version, states, fx, versions, updateEmitter, () -> isLive(version));
+    }
+
+    /** Where the projections hand customers whose segment must be read again ({@link SegmentSeededStates}). */
+    void refreshSegmentsWith(Consumer<Collection<String>> refresh) {
+        this.segmentsToRefresh = refresh;
     }
 
     /**

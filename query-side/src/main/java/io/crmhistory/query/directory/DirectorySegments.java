@@ -25,15 +25,16 @@ import java.util.Set;
 /**
  * Keeps each live directory entry's {@code segment} equal to the segment read model's, so the customer list
  * filters by segment with an index instead of asking for every member's id (a list the size of the segment).
- * Customers are refreshed after each committed batch of theirs of the live segment version or of any directory
- * version, and after a re-evaluation moved them; everyone whenever the live version of either read model changes (a
- * rebuild), and after a start when its ledger cannot vouch for the entries ({@link LedgeredRefresh}): no full refresh
- * completed from the live versions, or an instance stopped with refreshes owed or crashed (its queue was in memory). While the live
- * projections are catching up, refreshing each batch's customers would redo most of the work for every later batch
- * (it cost a fifth of a full catch-up), so those refreshes wait and are done once when they have caught up
- * ({@link CatchUpDeferral}). A directory being rebuilt is written too, so it goes live with its segments. Like
- * every read model, eventually consistent: a move shows in the filtered list moments after it shows in the
- * customer's segment.
+ * A new entry starts with the segment its customer has ({@link SegmentSeededStates}); customers are refreshed after
+ * each committed batch of theirs of the live segment version, after a re-evaluation moved them, and when a directory
+ * batch seeded them from a segment version that was replaced before it wrote them; everyone whenever the live
+ * version of either read model changes (a rebuild), and after a start when its ledger cannot vouch for the entries
+ * ({@link LedgeredRefresh}): no full refresh completed from the live versions, or an instance stopped with
+ * refreshes owed or crashed (its queue was in memory). While the live projections are catching up, refreshing each
+ * batch's customers would redo most of the work for every later batch (it cost a fifth of a full catch-up), so those
+ * refreshes wait and are done once when they have caught up ({@link CatchUpDeferral}). A directory being rebuilt is
+ * written too, so it goes live with its segments. Like every read model, eventually consistent: a move shows in the
+ * filtered list moments after it shows in the customer's segment.
  */
 @Component
 class DirectorySegments implements DisposableBean {
@@ -61,18 +62,19 @@ class DirectorySegments implements DisposableBean {
                 refresh.committed(customerIds);
             }
         });
+        directory.refreshSegmentsWith(customerIds -> refresh.committed(Set.copyOf(customerIds)));
     }
 
     /**
-     * Whether a batch of {@code readModel} may have changed what an entry shows: any batch of the directory (a
-     * version being rebuilt is written too), only the live version's of the segment read model, the version the
-     * entries copy. A segment version being rebuilt changes no entry until it goes live, and then every entry is
-     * refreshed: refreshing its batches' customers from the live version found nothing to change, yet read the
-     * segment and the entry of every customer the rebuild wrote, a seventh of the query side's work in a segment
-     * rebuild at a million customers.
+     * Whether a batch of {@code readModel} may have changed what an entry shows: only the live version's of the
+     * segment read model, the version the entries copy. A directory batch writes new entries with their segments
+     * ({@link SegmentSeededStates}). A segment version being rebuilt changes no entry until it goes live, and then
+     * every entry is refreshed: refreshing its batches' customers from the live version found nothing to change, yet
+     * read the segment and the entry of every customer the rebuild wrote, a seventh of the query side's work in a
+     * segment rebuild at a million customers.
      */
     static boolean follows(String readModel, boolean live) {
-        return readModel.equals(Projections.DIRECTORY) || (readModel.equals(Projections.SEGMENT) && live);
+        return readModel.equals(Projections.SEGMENT) && live;
     }
 
     /** Every entry when either read model's live version changed since the last full refresh (see the class). */

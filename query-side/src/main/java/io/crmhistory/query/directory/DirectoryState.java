@@ -53,4 +53,10 @@ public record DirectoryState(@BsonId String id,
         return new DirectoryState(customerId, -1, null, null, null, null, null, CustomerStatus.LEAD, null, 0, Map.of(),
                 BigDecimal.ZERO, null, "", "", NEVER, false, BigDecimal.ZERO, null, null);
     }
+
+    public DirectoryState withSegment(String newSegment) {
+        return new DirectoryState(id, lastSequence, name, email, phone, country, acquisitionChannel, status, registeredAt,
+                orderCount, netPerCurrency, netRevenue, lastPurchaseAt, nameKey, emailKey, lastPurchaseSort,
+                personalDataErased, predictedRevenue, forecast, newSegment);
+    }
 }

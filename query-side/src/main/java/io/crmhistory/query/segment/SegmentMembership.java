@@ -1,6 +1,7 @@
 package io.crmhistory.query.segment;
 
 import io.crmhistory.api.customer.query.CustomerView;
+import io.crmhistory.query.projection.ProjectionVersion;
 import org.bson.Document;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -30,11 +31,36 @@ public class SegmentMembership {
 
     /** The current segment of each of these customers that has one. */
     public Map<String, CustomerView.SegmentRef> segmentsOf(Collection<String> customerIds) {
+        return segmentsOf(readModel.live(), customerIds);
+    }
+
+    /**
+     * The live version's number and the current segment name of each of these customers that has one, read from that
+     * version (a rebuild's switch between the two reads cannot mix them).
+     */
+    public LiveSegments liveSegmentsOf(Collection<String> customerIds) {
+        ProjectionVersion version = readModel.liveVersion();
+        Map<String, String> names = new HashMap<>();
+        segmentsOf(readModel.store(version), customerIds).forEach((customerId, segment) ->
+                names.put(customerId, segment.name()));
+        return new LiveSegments(version.version(), names);
+    }
+
+    /** The number of the segment read model's live version. */
+    public int liveVersion() {
+        return readModel.liveVersion().version();
+    }
+
+    /** Segments as one version of the segment read model has them. */
+    public record LiveSegments(int version, Map<String, String> segments) {
+    }
+
+    private static Map<String, CustomerView.SegmentRef> segmentsOf(SegmentStore store,
+                                                                   Collection<String> customerIds) {
         Map<String, CustomerView.SegmentRef> segments = new HashMap<>();
         if (customerIds.isEmpty()) {
             return segments;
         }
-        SegmentStore store = readModel.live();
         // Only the two fields asked for: a whole state carries the customer's purchases (thousands for some), all
         // mapped to objects just to be dropped.
         Query query = Query.query(Criteria.where("_id").in(customerIds));
