@@ -106,6 +106,13 @@ class JdbcCustomerKeyStoreTest {
 
         assertThatThrownBy(() -> store(Base64.getEncoder().encodeToString(other)).find("c-1"))
                 .hasMessageContaining("another master key");
+        // The thread's unwrapping cipher failed on that key; the right master key still unwraps on the same thread,
+        // one key after another.
+        JdbcCustomerKeyStore right = store(Base64.getEncoder().encodeToString(new byte[32]));
+        SecretKey second = right.findOrCreate("c-2");
+        assertThat(store(Base64.getEncoder().encodeToString(new byte[32])).find("c-1")).isPresent();
+        assertThat(store(Base64.getEncoder().encodeToString(new byte[32])).find("c-2"))
+                .hasValueSatisfying(found -> assertThat(found.getEncoded()).isEqualTo(second.getEncoded()));
     }
 
     @Test
