@@ -127,9 +127,14 @@ class DirectoryReadModel extends ReadModel<DirectoryStore> {
      */
     @Override
     public void heldBehindDeadLetters(ProjectionVersion version, EventMessage<?> event) {
-        if (event.getPayload() instanceof CustomerPersonalDataErased erased) {
+        // by type first: the payload of a held-back event is not read otherwise (it may be what failed)
+        if (CustomerPersonalDataErased.class.equals(event.getPayloadType())
+                && event.getPayload() instanceof CustomerPersonalDataErased erased) {
             DirectoryStore store = store(version);
-            store.states().betweenBatches(() -> store.erasePersonalData(erased.customerId()));
+            store.states().betweenBatches(() -> {
+                store.erasePersonalData(erased.customerId());
+                return null;
+            });
             log.info("Personal data of customer {} erased from directory v{} ahead of the customer's dead letters, "
                     + "which hold the erasure back", erased.customerId(), version.version());
         }

@@ -79,17 +79,13 @@ final class DirectoryStore implements ReadModelStore {
     /**
      * Clears the entry's personal fields as {@link DirectoryLogic} does for an erasure, without moving its sequence
      * ({@link DirectoryReadModel#heldBehindDeadLetters}); forgets the remembered state.
-     *
-     * @return whether there was an entry
      */
-    boolean erasePersonalData(String customerId) {
+    void erasePersonalData(String customerId) {
         Update erased = new Update().set("name", null).set("email", null).set("phone", null)
                 .set("nameKey", DirectoryLogic.key(null)).set("emailKey", DirectoryLogic.key(null))
                 .set("personalDataErased", true);
-        boolean found = mongo.updateFirst(Query.query(Criteria.where("_id").is(customerId)), erased, collection)
-                .getMatchedCount() > 0;
+        mongo.updateFirst(Query.query(Criteria.where("_id").is(customerId)), erased, collection);
         states.forget(List.of(customerId));
-        return found;
     }
 
     BulkOperations bulk() {

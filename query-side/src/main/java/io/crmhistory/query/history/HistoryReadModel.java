@@ -48,7 +48,9 @@ class HistoryReadModel extends ReadModel<HistoryStore> {
      */
     @Override
     public void heldBehindDeadLetters(ProjectionVersion version, EventMessage<?> event) {
-        if (event.getPayload() instanceof CustomerPersonalDataErased erased) {
+        // by type first: the payload of a held-back event is not read otherwise (it may be what failed)
+        if (CustomerPersonalDataErased.class.equals(event.getPayloadType())
+                && event.getPayload() instanceof CustomerPersonalDataErased erased) {
             store(version).erasePersonalData(erased.customerId());
             protector.evict(erased.customerId());
             log.info("Personal data of customer {} erased from history v{} ahead of the customer's dead letters, "
