@@ -86,7 +86,7 @@ public final class SegmentationRuleSetValidator {
             if (value == null || value.signum() <= 0) {
                 throw new InvalidRuleException(field + "[" + i + "]", "thresholds must be positive");
             }
-            if ((long) value.precision() - value.scale() > MoneyRules.MAX_INTEGER_DIGITS) {
+            if (MoneyRules.tooManyIntegerDigits(value)) {
                 throw new InvalidRuleException(field + "[" + i + "]", "thresholds have at most "
                         + MoneyRules.MAX_INTEGER_DIGITS + " digits before the decimal point, as amounts do");
             }

@@ -67,9 +67,7 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception e, HttpServletRequest request) {
         log.error("Unexpected failure handling {} {}", request.getMethod(), request.getRequestURI(), e);
-        return decorate(ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-                "The request could not be completed because of an internal error; quote the correlation id "
-                        + "when reporting it."), request);
+        return decorate(ProblemResponses.internalError(), request);
     }
 
     @Override

@@ -29,8 +29,8 @@ public class ProblemErrorController implements ErrorController {
         ProblemDetail problem = status.is4xxClientError()
                 ? ProblemResponses.withField(status, "request", "refused by the server before the application could "
                         + "read it (" + status.getReasonPhrase() + "): check its path, headers and body")
-                : ProblemDetail.forStatusAndDetail(status, "The request could not be completed because of an internal "
-                        + "error; quote the correlation id when reporting it.");
+                : ProblemResponses.internalError();
+        problem.setStatus(status);
         if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String path) {
             try {
                 problem.setInstance(URI.create(path));

@@ -3,6 +3,7 @@ package io.crmhistory.platform.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -28,6 +29,12 @@ public class ProblemResponses {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, ClientInputException.summary(problems));
         problem.setProperty(ERRORS, problems);
         return problem;
+    }
+
+    /** A 500 that says where to look (the correlation id), never how the code failed. */
+    public static ProblemDetail internalError() {
+        return ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "The request could not be completed "
+                + "because of an internal error; quote the correlation id when reporting it.");
     }
 
     public static ProblemDetail withField(HttpStatusCode status, String field, String reason) {

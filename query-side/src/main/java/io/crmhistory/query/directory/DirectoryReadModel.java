@@ -1,6 +1,5 @@
 package io.crmhistory.query.directory;
 
-import io.crmhistory.api.customer.event.CustomerPersonalDataErased;
 import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.query.projection.ProjectionCatalog;
 import io.crmhistory.query.projection.ProjectionVersion;
@@ -9,10 +8,7 @@ import io.crmhistory.query.projection.ReadModel;
 import io.crmhistory.query.projection.ReadModelIndexes;
 import io.crmhistory.query.projection.ReadModelVersions;
 import io.crmhistory.query.segment.SegmentMembership;
-import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.data.mongodb.core.BulkOperations;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -29,8 +25,6 @@ import java.util.function.Consumer;
 /** The customer directory: its versions' stores, and the projection that fills each. */
 @Component
 class DirectoryReadModel extends ReadModel<DirectoryStore> {
-
-    private static final Logger log = LoggerFactory.getLogger(DirectoryReadModel.class);
 
     private final FxRates fx;
     private final ReadModelVersions versions;
@@ -120,24 +114,17 @@ class DirectoryReadModel extends ReadModel<DirectoryStore> {
     }
 
     /**
-     * An erasure queued behind the customer's dead letters clears the entry's personal fields now, as
-     * {@link DirectoryLogic} does when it handles the erasure: the name, email and phone would otherwise stay readable
-     * and searchable until ops retry the sequence. The entry keeps its sequence, so the events held back still apply
-     * when retried (they reveal nothing once the key is destroyed), the erasure last.
+     * The entry's name, email and phone cleared as {@link DirectoryLogic} does when it handles the erasure (readable and
+     * searchable otherwise until ops retry the sequence); the held events reveal nothing when retried.
      */
     @Override
-    public void heldBehindDeadLetters(ProjectionVersion version, EventMessage<?> event) {
-        // by type first: the payload of a held-back event is not read otherwise (it may be what failed)
-        if (CustomerPersonalDataErased.class.equals(event.getPayloadType())
-                && event.getPayload() instanceof CustomerPersonalDataErased erased) {
-            DirectoryStore store = store(version);
-            store.states().betweenBatches(() -> {
-                store.erasePersonalData(erased.customerId());
-                return null;
-            });
-            log.info("Personal data of customer {} erased from directory v{} ahead of the customer's dead letters, "
-                    + "which hold the erasure back", erased.customerId(), version.version());
-        }
+    protected boolean erasePersonalDataAhead(ProjectionVersion version, String customerId) {
+        DirectoryStore store = store(version);
+        store.states().betweenBatches(() -> {
+            store.erasePersonalData(customerId);
+            return null;
+        });
+        return true;
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.crmhistory.query.projection;
 
+import io.crmhistory.api.customer.event.CustomerPersonalDataErased;
 import org.axonframework.eventhandling.EventMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
 import java.util.Map;
@@ -13,6 +16,8 @@ import java.util.function.Consumer;
  * handler that fills a given version.
  */
 public abstract class ReadModel<S extends ReadModelStore> {
+
+    private static final Logger log = LoggerFactory.getLogger(ReadModel.class);
 
     private final String name;
     private final ProjectionCatalog catalog;
@@ -80,10 +85,27 @@ public abstract class ReadModel<S extends ReadModelStore> {
 
     /**
      * Called when {@code event} is queued unhandled behind earlier dead letters of its customer (or is dead-lettered
-     * itself) in {@code version}: it waits there until ops retry the sequence. A read model that shows personal data
-     * scrubs it here when the event is an erasure, or the data would stay visible until then. Nothing by default.
+     * itself) in {@code version}: it waits there until ops retry the sequence. An erasure is applied ahead of it
+     * ({@link #erasePersonalDataAhead}), or the personal data would stay visible until then.
      */
-    public void heldBehindDeadLetters(ProjectionVersion version, EventMessage<?> event) {
+    public final void heldBehindDeadLetters(ProjectionVersion version, EventMessage<?> event) {
+        // by type first: the payload of a held-back event is not read otherwise (it may be what failed)
+        if (CustomerPersonalDataErased.class.equals(event.getPayloadType())
+                && event.getPayload() instanceof CustomerPersonalDataErased erased
+                && erasePersonalDataAhead(version, erased.customerId())) {
+            log.info("Personal data of customer {} erased from {} v{} ahead of the customer's dead letters, which hold "
+                    + "the erasure back", erased.customerId(), name(), version.version());
+        }
+    }
+
+    /**
+     * Scrubs the customer's personal data from {@code version} as handling the erasure would, without moving the
+     * customer's place in the stream (the events held back still apply when retried, the erasure last).
+     *
+     * @return whether this read model keeps personal data (nothing to do by default)
+     */
+    protected boolean erasePersonalDataAhead(ProjectionVersion version, String customerId) {
+        return false;
     }
 
     /** The event handler that fills {@code version}; one per processor. */

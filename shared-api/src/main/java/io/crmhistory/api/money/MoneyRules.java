@@ -1,5 +1,6 @@
 package io.crmhistory.api.money;
 
+import java.math.BigDecimal;
 import java.util.Currency;
 import java.util.Optional;
 
@@ -34,9 +35,7 @@ public final class MoneyRules {
         if (!currency.getCurrencyCode().equals(money.currency())) {
             return currencyProblem(money);
         }
-        // precision - scale counts the digits before the point without expanding the number (0.05 gives -1); in long,
-        // as the scale of 1E+2147483647 is Integer.MIN_VALUE + 1 and the difference overflowed an int to a negative
-        if ((long) money.value().precision() - money.value().scale() > MAX_INTEGER_DIGITS) {
+        if (tooManyIntegerDigits(money.value())) {
             return Optional.of(new Problem("value", "at most " + MAX_INTEGER_DIGITS
                     + " digits are allowed before the decimal point"));
         }
@@ -46,6 +45,15 @@ public final class MoneyRules {
                     "at most " + minorDigits + " decimal digits are allowed for " + money.currency()));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether {@code value} has more than {@link #MAX_INTEGER_DIGITS} digits before the decimal point, however it is
+     * written. Precision less scale counts them without expanding the number (0.05 gives -1); in long, as the scale of
+     * 1E+2147483647 is Integer.MIN_VALUE + 1 and the difference overflowed an int to a negative.
+     */
+    public static boolean tooManyIntegerDigits(BigDecimal value) {
+        return (long) value.precision() - value.scale() > MAX_INTEGER_DIGITS;
     }
 
     private static Optional<Problem> currencyProblem(Money money) {
