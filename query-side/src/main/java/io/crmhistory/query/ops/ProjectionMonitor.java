@@ -48,15 +48,17 @@ public class ProjectionMonitor {
     private final ProjectionProcessors processors;
     private final ProjectionCatalog catalog;
     private final EventStore eventStore;
+    private final StoredPositions storedPositions;
     private final Map<String, Rate> rates = new ConcurrentHashMap<>();
     private volatile long headPosition = -1;
     private volatile long headReadAt;
 
     ProjectionMonitor(ProjectionProcessors processors, ProjectionCatalog catalog, EventStore eventStore,
-                      MeterRegistry registry, SegmentReadModel segments) {
+                      StoredPositions storedPositions, MeterRegistry registry, SegmentReadModel segments) {
         this.processors = processors;
         this.catalog = catalog;
         this.eventStore = eventStore;
+        this.storedPositions = storedPositions;
         Gauge.builder("crm.segment.reevaluation.progress", segments,
                         model -> model.reevaluation().map(SegmentReadModel.ReevaluationStatus::progress).orElse(Double.NaN))
                 .description("Share of the customers the last re-evaluation of every segment has evaluated, 0 to 1")
@@ -108,7 +110,7 @@ public class ProjectionMonitor {
         long head = head();
         Map<Integer, EventTrackerStatus> segments = running.map(r -> r.processor().processingStatus()).orElse(Map.of());
         Optional<EventTrackerStatus> failed = segments.values().stream().filter(EventTrackerStatus::isErrorState).findFirst();
-        long position = position(segments).orElse(-1);
+        long position = position(version, segments).orElse(-1);
         // The head is read at most once a second; a projection can be past that reading, never past the store.
         head = Math.max(head, position);
         boolean isRunning = running.map(r -> r.processor().isRunning()).orElse(false);
@@ -136,7 +138,7 @@ public class ProjectionMonitor {
     }
 
     private void sample(ProjectionVersion version, long now) {
-        processors.running(version).ifPresent(running -> position(running.processor().processingStatus())
+        processors.running(version).ifPresent(running -> position(version, running.processor().processingStatus())
                 .ifPresent(position -> rate(version).sample(position, now)));
     }
 
@@ -148,7 +150,14 @@ public class ProjectionMonitor {
         return Math.min(1, Math.max(0, (position + 1) / (double) (head + 1)));
     }
 
-    private static OptionalLong position(Map<Integer, EventTrackerStatus> segments) {
+    /**
+     * The position of the segments this instance processes; with none claimed here (another instance processes them
+     * all), the position that instance stored with its tokens.
+     */
+    private OptionalLong position(ProjectionVersion version, Map<Integer, EventTrackerStatus> segments) {
+        if (segments.isEmpty()) {
+            return storedPositions.position(version);
+        }
         return segments.values().stream()
                 .map(EventTrackerStatus::getTrackingToken)
                 .filter(Objects::nonNull)

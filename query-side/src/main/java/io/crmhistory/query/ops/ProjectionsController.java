@@ -6,6 +6,8 @@ import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.ReadModel;
 import io.crmhistory.query.segment.SegmentReadModel;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.HttpStatus;
@@ -33,6 +35,8 @@ import java.util.List;
 @RestController
 @Tag(name = "ops: projections", description = "Read models, their versions, progress and rebuilds (role ops)")
 class ProjectionsController {
+
+    private static final String PROBLEM = "#/components/schemas/Problem";
 
     private final ProjectionProcessors processors;
     private final ProjectionCatalog catalog;
@@ -69,6 +73,8 @@ class ProjectionsController {
     @Operation(summary = "Rebuild a read model beside its live version, which serves reads until the new one takes over")
     @ApiResponse(responseCode = "202",
             description = "Started: the new version with its progress; Location names the read model")
+    @ApiResponse(responseCode = "409", description = "A rebuild of this read model is running already",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
     @PostMapping(path = "/api/ops/projections/{name}/rebuild", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ProjectionView> rebuild(@PathVariable String name, Principal principal) {
         ProjectionVersion version = rebuilds.start(name, principal.getName());
@@ -77,6 +83,9 @@ class ProjectionsController {
     }
 
     @Operation(summary = "Cancel a read model's running rebuild")
+    @ApiResponse(responseCode = "200", description = "Cancelled: its version is retired and dropped after the grace")
+    @ApiResponse(responseCode = "409", description = "The rebuild went live while being cancelled; it is the live version now",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
     @DeleteMapping(path = "/api/ops/projections/{name}/rebuild", produces = MediaType.APPLICATION_JSON_VALUE)
     ProjectionView cancel(@PathVariable String name, Principal principal) {
         ProjectionVersion cancelled = rebuilds.cancel(name, principal.getName());

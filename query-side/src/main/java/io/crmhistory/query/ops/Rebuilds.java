@@ -8,6 +8,7 @@ import io.crmhistory.query.projection.ProjectionSettings;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.ReadModel;
 import io.crmhistory.query.projection.RebuildConflictException;
+import io.crmhistory.query.projection.RebuildFinishedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -79,8 +80,13 @@ class Rebuilds implements DisposableBean {
 
     ProjectionVersion cancel(String name, String cancelledBy) {
         readModel(name);
-        ProjectionVersion cancelled = catalog.cancelRebuild(name).orElseThrow(() -> new ClientInputException(
-                HttpStatus.NOT_FOUND, List.of(new FieldProblem("name", "no rebuild of " + name + " is running"))));
+        ProjectionVersion cancelled;
+        try {
+            cancelled = catalog.cancelRebuild(name).orElseThrow(() -> new ClientInputException(
+                    HttpStatus.NOT_FOUND, List.of(new FieldProblem("name", "no rebuild of " + name + " is running"))));
+        } catch (RebuildFinishedException e) {
+            throw new ClientInputException(HttpStatus.CONFLICT, List.of(new FieldProblem("name", e.getMessage())));
+        }
         log.info("Rebuild of {} (version {}) cancelled by {}", name, cancelled.version(), cancelledBy);
         processors.reconcile();
         return cancelled;

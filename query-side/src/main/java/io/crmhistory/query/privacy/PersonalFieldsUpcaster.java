@@ -32,8 +32,9 @@ abstract class PersonalFieldsUpcaster extends SingleEventUpcaster {
     @Override
     protected final IntermediateEventRepresentation doUpcast(IntermediateEventRepresentation representation) {
         List<String> fields = FIELDS_BY_TYPE.get(representation.getType().getName());
-        return representation.upcastPayload(representation.getType(), JsonNode.class,
-                payload -> payload instanceof ObjectNode object ? withPersonalFields(object, fields) : payload);
+        return new AsStoredWhenUnreadable(representation.upcastPayload(representation.getType(), JsonNode.class,
+                payload -> payload instanceof ObjectNode object ? withPersonalFields(object, fields) : payload),
+                representation);
     }
 
     /** The payload with its personal {@code fields} handled; a copy when anything changes, the stored tree untouched. */

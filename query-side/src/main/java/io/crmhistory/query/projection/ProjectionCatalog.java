@@ -99,15 +99,28 @@ public class ProjectionCatalog {
                         .push("retired", new Retired(current.live(), clock.instant())));
     }
 
-    /** @return the cancelled version, empty when no rebuild of {@code name} runs */
+    /**
+     * @return the cancelled version, empty when no rebuild of {@code name} runs
+     * @throws RebuildFinishedException when the rebuild went live between reading it and cancelling it
+     */
     public Optional<ProjectionVersion> cancelRebuild(String name) {
         Entry current = mongo.findById(name, Entry.class, COLLECTION);
         if (current == null || current.rebuilding() == null) {
             return Optional.empty();
         }
-        boolean cancelled = change(Query.query(Criteria.where("_id").is(name).and("rebuilding").is(current.rebuilding())),
-                new Update().unset("rebuilding").push("retired", new Retired(current.rebuilding(), clock.instant())));
-        return cancelled ? current.rebuildingVersion() : Optional.empty();
+        int rebuilding = current.rebuilding();
+        boolean cancelled = change(Query.query(Criteria.where("_id").is(name).and("rebuilding").is(rebuilding)),
+                new Update().unset("rebuilding").push("retired", new Retired(rebuilding, clock.instant())));
+        if (cancelled) {
+            return current.rebuildingVersion();
+        }
+        // The condition failed: the supervisor (of this or another instance) switched the version live, or
+        // another operator cancelled it first. Only the first is a conflict; the second is a rebuild no longer running.
+        Entry now = mongo.findById(name, Entry.class, COLLECTION);
+        if (now != null && now.live() == rebuilding) {
+            throw new RebuildFinishedException(name, rebuilding);
+        }
+        return Optional.empty();
     }
 
     /** The retired version's collections were dropped. */

@@ -1,0 +1,107 @@
+package io.crmhistory.query.privacy;
+
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.serialization.CannotConvertBetweenTypesException;
+import org.axonframework.serialization.LazyDeserializingObject;
+import org.axonframework.serialization.SerializedObject;
+import org.axonframework.serialization.SerializedType;
+import org.axonframework.serialization.upcasting.event.IntermediateEventRepresentation;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * An upcast view of an event that falls back to the event as stored when its payload cannot be read at all (not
+ * JSON: a damaged row). Without it the failure to parse is thrown again every time the view's data is asked for,
+ * and the dead-letter queue asks for it to store the letter: the letter could not be written, and the processor
+ * retried the same batch for ever. With it the projection's handler fails to read the stored payload, as it does for
+ * any unreadable event, and the letter keeps the stored bytes, so a retry fails the same way until ops drop it.
+ */
+final class AsStoredWhenUnreadable implements IntermediateEventRepresentation {
+
+    private final IntermediateEventRepresentation upcast;
+    private final IntermediateEventRepresentation stored;
+
+    AsStoredWhenUnreadable(IntermediateEventRepresentation upcast, IntermediateEventRepresentation stored) {
+        this.upcast = upcast;
+        this.stored = stored;
+    }
+
+    @Override
+    public SerializedObject<?> getData() {
+        try {
+            return upcast.getData();
+        } catch (CannotConvertBetweenTypesException unreadable) {
+            return stored.getData();
+        }
+    }
+
+    @Override
+    public <D> SerializedObject<D> getData(Class<D> requiredType) {
+        try {
+            return upcast.getData(requiredType);
+        } catch (CannotConvertBetweenTypesException unreadable) {
+            return stored.getData(requiredType);
+        }
+    }
+
+    /** No upcaster follows the personal-field ones; one that did would read the upcast view as it is. */
+    @Override
+    public <T> IntermediateEventRepresentation upcast(SerializedType outputType, Class<T> expectedRepresentationType,
+                                                      Function<T, T> upcastFunction,
+                                                      Function<MetaData, MetaData> metaDataUpcastFunction) {
+        return upcast.upcast(outputType, expectedRepresentationType, upcastFunction, metaDataUpcastFunction);
+    }
+
+    @Override
+    public SerializedType getType() {
+        return upcast.getType();
+    }
+
+    @Override
+    public Class<?> getContentType() {
+        return upcast.getContentType();
+    }
+
+    @Override
+    public String getMessageIdentifier() {
+        return upcast.getMessageIdentifier();
+    }
+
+    @Override
+    public Optional<String> getAggregateType() {
+        return upcast.getAggregateType();
+    }
+
+    @Override
+    public Optional<String> getAggregateIdentifier() {
+        return upcast.getAggregateIdentifier();
+    }
+
+    @Override
+    public Optional<Long> getSequenceNumber() {
+        return upcast.getSequenceNumber();
+    }
+
+    @Override
+    public Optional<TrackingToken> getTrackingToken() {
+        return upcast.getTrackingToken();
+    }
+
+    @Override
+    public Instant getTimestamp() {
+        return upcast.getTimestamp();
+    }
+
+    @Override
+    public LazyDeserializingObject<MetaData> getMetaData() {
+        return upcast.getMetaData();
+    }
+
+    @Override
+    public boolean canConvertDataTo(Class<?> requiredType) {
+        return upcast.canConvertDataTo(requiredType);
+    }
+}
