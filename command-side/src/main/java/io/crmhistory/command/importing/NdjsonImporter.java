@@ -7,9 +7,9 @@ import io.crmhistory.api.customer.command.CommandResult;
 import io.crmhistory.command.infrastructure.CommandDispatcher;
 import io.crmhistory.command.infrastructure.IdentifierHashKey;
 import io.crmhistory.command.infrastructure.CommandLanes;
+import io.crmhistory.command.infrastructure.LostRace;
 import io.crmhistory.platform.web.ClientInputException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
-import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -135,7 +135,7 @@ class NdjsonImporter {
         if (e instanceof UnknownOrderException unknownOrder) {
             return "orderId: " + unknownOrder.getMessage();
         }
-        if (e instanceof ConcurrencyException) {
+        if (LostRace.is(e)) {
             return "customerId: the customer was being changed concurrently; import the line again";
         }
         log.error("Import line failed unexpectedly", e);

@@ -89,8 +89,8 @@ class AxonConfiguration {
     /**
      * Within one JVM Axon serialises commands per customer; across JVMs (several command-side
      * instances on one event store) two appends can race, and the loser gets a
-     * {@link ConcurrencyException}. It is retried against the fresh state a few times; only that
-     * exception is retried, a rejected command is never re-sent. Dispatched to this JVM's handlers
+     * {@link ConcurrencyException} (or, for a stream both started, an {@link LostRace AggregateStreamCreationException}).
+     * It is retried against the fresh state a few times; only such a lost race is retried, a rejected command is never re-sent. Dispatched to this JVM's handlers
      * ({@link LocalCommandBus}), so a handler's exception reaches the caller as it was thrown.
      */
     @Bean
@@ -105,20 +105,11 @@ class AxonConfiguration {
         RetryScheduler intervals = IntervalRetryScheduler.builder()
                 .retryExecutor(retryExecutor).retryInterval(20).maxRetryCount(retries).build();
         RetryScheduler onlyConcurrencyConflicts = (command, failure, failures, dispatch) ->
-                isConcurrencyConflict(failure) && intervals.scheduleRetry(command, failure, failures, dispatch);
+                LostRace.is(failure) && intervals.scheduleRetry(command, failure, failures, dispatch);
         return DefaultCommandGateway.builder()
                 .commandBus(LocalCommandBus.of(commandBus))
                 .retryScheduler(onlyConcurrencyConflicts)
                 .dispatchInterceptors(dispatchInterceptors)
                 .build();
-    }
-
-    private static boolean isConcurrencyConflict(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConcurrencyException) {
-                return true;
-            }
-        }
-        return false;
     }
 }

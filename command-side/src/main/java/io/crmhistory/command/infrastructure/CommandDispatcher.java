@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.modelling.command.AggregateNotFoundException;
-import org.axonframework.modelling.command.ConcurrencyException;
 import org.springframework.stereotype.Component;
 
 import java.util.Map;
@@ -112,7 +111,7 @@ public class CommandDispatcher {
         if (e instanceof AggregateNotFoundException || e instanceof UnknownOrderException) {
             return "not_found";
         }
-        if (e instanceof CustomerConflictException || e instanceof ConcurrencyException) {
+        if (e instanceof CustomerConflictException || LostRace.is(e)) {
             return "conflict";
         }
         return "error";

@@ -16,7 +16,6 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.messaging.MessageDispatchInterceptor;
 import org.axonframework.modelling.command.CommandTargetResolver;
-import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -433,6 +432,6 @@ public class CommandLanes implements SmartLifecycle {
 
     /** A client's mistake or a business rule: the same command recorded alone would be refused the same way. */
     private static boolean isRejection(RuntimeException e) {
-        return !(e instanceof ConcurrencyException) && !"error".equals(CommandDispatcher.outcomeOf(e));
+        return !LostRace.is(e) && !"error".equals(CommandDispatcher.outcomeOf(e));
     }
 }

@@ -4,6 +4,7 @@ import io.crmhistory.command.customer.CustomerConflictException;
 import io.crmhistory.command.customer.UnknownOrderException;
 import io.crmhistory.platform.web.ProblemResponses;
 import org.axonframework.modelling.command.AggregateNotFoundException;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +47,8 @@ class CommandProblemHandler {
     }
 
     /** Still conflicting after the gateway's retries: the client may simply try again. */
-    @ExceptionHandler(ConcurrencyException.class)
-    ProblemDetail concurrentModification(ConcurrencyException e, HttpServletRequest request) {
+    @ExceptionHandler({ConcurrencyException.class, AggregateStreamCreationException.class})
+    ProblemDetail concurrentModification(RuntimeException e, HttpServletRequest request) {
         log.warn("Command on {} gave up after concurrent modifications: {}", request.getRequestURI(), e.getMessage());
         return withInstance(ProblemResponses.withField(HttpStatus.CONFLICT, "customerId",
                 "the customer was being changed concurrently; retry the request"), request);

@@ -26,6 +26,7 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.common.Registration;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.Distributed;
 import org.axonframework.messaging.MessageDispatchInterceptor;
@@ -36,6 +37,7 @@ import org.axonframework.modelling.command.CommandTargetResolver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -78,6 +80,10 @@ class CommandLanesTest {
     private static final OffsetDateTime DAY = OffsetDateTime.parse("2025-12-01T10:00:00Z");
     /** Commands for this customer fail once, the way a deadlock or a broken connection would, then succeed. */
     private static final String FAILS_ONCE = "fails-once";
+    /** This customer's registration is beaten by another instance's, appended between its load and its own append. */
+    private static final String RACED = "raced-by-another-instance";
+    /** A purchase of this customer is beaten by another instance's, appended at the sequence it was about to take. */
+    private static final String RACED_PURCHASE = "purchase-raced-by-another-instance";
 
     static final Path DATA_DIR = TemporaryDataDirectory.create();
 
@@ -101,6 +107,33 @@ class CommandLanesTest {
                 }
                 return chain.proceed();
             };
+        }
+
+        /**
+         * Another instance registers {@link #RACED} after this one found the id free: its append commits (on a thread
+         * and transaction of its own) just before this unit of work appends, so this one's append is the second at
+         * sequence 0, as on two instances sharing PostgreSQL.
+         */
+        @Bean
+        MessageHandlerInterceptor<CommandMessage<?>> anotherInstanceRegistersFirst(ObjectProvider<EventStore> eventStore) {
+            return (unitOfWork, chain) -> {
+                Object payload = unitOfWork.getMessage().getPayload();
+                if (payload instanceof RegisterCustomer register && register.customerId().equals(RACED) && failed.add(RACED)) {
+                    unitOfWork.onPrepareCommit(u -> appendElsewhere(eventStore.getObject(), RACED, 0,
+                            new CustomerRegistered(RACED, "elsewhere", null, null, "GB", "web", DAY)));
+                }
+                if (payload instanceof RecordPurchase purchase && purchase.customerId().equals(RACED_PURCHASE)
+                        && failed.add(RACED_PURCHASE)) {
+                    unitOfWork.onPrepareCommit(u -> appendElsewhere(eventStore.getObject(), RACED_PURCHASE, 1,
+                            new PurchaseRecorded(RACED_PURCHASE, "o-elsewhere", Money.of("5.00", "EUR"), List.of(), null, DAY)));
+                }
+                return chain.proceed();
+            };
+        }
+
+        private static void appendElsewhere(EventStore eventStore, String customerId, long sequence, Object event) {
+            CompletableFuture.runAsync(() -> eventStore.publish(
+                    new GenericDomainEventMessage<>("Customer", customerId, sequence, event))).join();
         }
     }
 
@@ -177,6 +210,37 @@ class CommandLanesTest {
                     .containsEntry(MetadataKeys.CORRELATION_ID, "request-42");
         });
         assertThat(eventStore.readEvents(b).asStream()).isEmpty();
+    }
+
+    /**
+     * Two instances registering one new id: the loser's clash at sequence 0 (an AggregateStreamCreationException, not a
+     * ConcurrencyException, from Axon's JDBC engine) is retried like any lost race and then refused as registered
+     * already (a 409). Before, neither kind of lost race was even recognised as one (see the persistence exception
+     * resolver): both were unexpected errors, answered 500.
+     */
+    @Test
+    void aRegistrationThatLosesItsNewStreamToAnotherInstanceIsRetriedAndRefusedAsRegistered() {
+        lanes = oneLaneNotStarted(context, meters);
+        CompletableFuture<CommandResult> result = lanes.submit(register(RACED, "raced@example.com"), Map.of());
+        lanes.start();
+
+        assertThat(result).failsWithin(10, TimeUnit.SECONDS).withThrowableThat().havingCause()
+                .isInstanceOf(CustomerConflictException.class).withMessageContaining("already registered");
+        assertThat(context.getBean(EventStore.class).readEvents(RACED).asStream()).hasSize(1);
+    }
+
+    /** A purchase whose sequence another instance took first is retried against the fresh stream and recorded after it. */
+    @Test
+    void aPurchaseThatLosesItsSequenceToAnotherInstanceIsRetriedAndRecordedAfterIt() {
+        context.getBean(CommandGateway.class).sendAndWait(register(RACED_PURCHASE, "purchase-raced@example.com"));
+        lanes = oneLaneNotStarted(context, meters);
+        CompletableFuture<CommandResult> result = lanes.submit(purchase(RACED_PURCHASE, "o-here"), Map.of());
+        lanes.start();
+
+        assertThat(result.join().recorded()).isTrue();
+        assertThat(context.getBean(EventStore.class).readEvents(RACED_PURCHASE).asStream()
+                .map(DomainEventMessage::getPayload).filter(PurchaseRecorded.class::isInstance)
+                .map(purchase -> ((PurchaseRecorded) purchase).orderId())).containsExactly("o-elsewhere", "o-here");
     }
 
     @Test

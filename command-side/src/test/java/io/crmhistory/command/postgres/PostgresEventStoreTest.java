@@ -14,6 +14,11 @@ import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.modelling.command.AggregateStreamCreationException;
+import org.axonframework.modelling.command.ConcurrencyException;
+import io.crmhistory.api.customer.CustomerStatus;
+import io.crmhistory.api.customer.event.CustomerStatusChanged;
 import io.crmhistory.command.CommandSideApplication;
 import io.crmhistory.platform.audit.ChainVerification;
 import io.crmhistory.platform.audit.JdbcEventChains;
@@ -23,10 +28,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import java.nio.charset.StandardCharsets;
 
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -99,6 +106,28 @@ class PostgresEventStoreTest {
                 assertThat(verification.valid()).as(id).isFalse();
                 assertThat(verification.firstInvalidSequence()).as(id).isEqualTo(1L);
             }
+        }
+    }
+
+    /**
+     * PostgreSQL's driver reports a batch insert's unique-key violation as a BatchUpdateException; the engine still
+     * recognises a lost race in it (by the SQL state), so the command side retries it rather than answering 500.
+     */
+    @Test
+    void anAppendThatLosesARaceIsRecognisedAsOneOnPostgres() {
+        try (ConfigurableApplicationContext app = start(postgresUrl())) {
+            String customerId = "pg-" + UUID.randomUUID();
+            client(app).postForEntity("/api/customers", json("{\"customerId\":\"" + customerId + "\",\"name\":\"Ada\"}"),
+                    String.class);
+            EventStorageEngine engine = app.getBean(EventStorageEngine.class);
+            CustomerStatusChanged change = new CustomerStatusChanged(customerId, CustomerStatus.LEAD, CustomerStatus.ACTIVE,
+                    "race", null, OffsetDateTime.parse("2025-12-24T18:00:00Z"));
+
+            assertThatThrownBy(() -> engine.appendEvents(new GenericDomainEventMessage<>("Customer", customerId, 0, change)))
+                    .isInstanceOf(AggregateStreamCreationException.class);
+            engine.appendEvents(new GenericDomainEventMessage<>("Customer", customerId, 1, change));
+            assertThatThrownBy(() -> engine.appendEvents(new GenericDomainEventMessage<>("Customer", customerId, 1, change)))
+                    .isInstanceOf(ConcurrencyException.class);
         }
     }
 

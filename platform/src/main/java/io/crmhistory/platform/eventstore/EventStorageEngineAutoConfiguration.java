@@ -8,6 +8,7 @@ import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.statements.JdbcEventStorageEngineStatements;
 import org.axonframework.eventsourcing.eventstore.jdbc.statements.ReadEventDataForAggregateStatementBuilder;
+import org.axonframework.eventsourcing.eventstore.jpa.SQLStateResolver;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.springboot.autoconfig.JdbcAutoConfiguration;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -49,6 +50,20 @@ import javax.sql.DataSource;
 @ConditionalOnBean(DataSource.class)
 @ConditionalOnProperty(name = "axon.axonserver.enabled", havingValue = "false", matchIfMissing = true)
 public class EventStorageEngineAutoConfiguration {
+
+    /**
+     * How the engine tells an append that lost a race (another instance appended the same customer's sequence first)
+     * from any other failure: by the SQL state of a unique-key violation, 23505 on H2 and PostgreSQL alike. Axon's
+     * default for JDBC looks for a {@code SQLIntegrityConstraintViolationException} among the causes, but both
+     * drivers report a failed batch insert as a {@code BatchUpdateException} with the violation as its next exception
+     * (H2) or its cause's state (PostgreSQL), so it never found one: a lost race was an {@code EventStoreException},
+     * not retried, and answered 500 instead of being retried against the fresh state.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    PersistenceExceptionResolver persistenceExceptionResolver() {
+        return new SQLStateResolver("23505");
+    }
 
     /** Axon's default table and column names (Axon's own bean steps back once an engine exists). */
     @Bean

@@ -52,16 +52,20 @@ public record BgNbd(double r, double alpha, double a, double b) {
         double x = s.x();
         double z = weeks / (alpha + s.t() + weeks);
         double c = a + b + x - 1;
-        double power = Math.exp((r + x) * Math.log((alpha + s.t()) / (alpha + s.t() + weeks)));
+        double logOneMinusZ = Math.log((alpha + s.t()) / (alpha + s.t() + weeks));
         double numerator;
         if (c == 0) {
             // a + b = 1 and no repeat purchase: 2F1 has a pole at c = 0, but c * 2F1(A, B; c; z) tends to
             // A * B * z * 2F1(A + 1, B + 1; 2; z), so the product (equation 10's factor c times 1 - power * 2F1) is finite
+            double power = Math.exp((r + x) * logOneMinusZ);
             double cTimesHyper = (r + x) * (b + x) * z * Hypergeometric.f21(r + x + 1, b + x + 1, 2, z);
             numerator = -power * cTimesHyper / (a - 1);
         } else {
-            double hyper = Hypergeometric.f21(r + x, b + x, c, z);
-            numerator = c / (a - 1) * (1 - power * hyper);
+            // Equation 10's (1 - z)^(r + x) * 2F1(r + x, b + x; c; z), by Euler's transformation
+            // (1 - z)^(a - 1) * 2F1(a + b - 1 - r, a - 1; c; z): the same number, but the untransformed factors of a
+            // frequent buyer over a long horizon are 0 and infinity in double precision (their product NaN).
+            double powerTimesHyper = Math.exp((a - 1) * logOneMinusZ) * Hypergeometric.f21(a + b - 1 - r, a - 1, c, z);
+            numerator = c / (a - 1) * (1 - powerTimesHyper);
         }
         double denominator = s.x() == 0 ? 1 : 1 + Math.exp(oddsOfDroppedOut(s));
         return Math.max(0, numerator / denominator);

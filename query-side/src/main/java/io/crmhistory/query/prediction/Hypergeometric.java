@@ -2,7 +2,8 @@ package io.crmhistory.query.prediction;
 
 /**
  * The Gaussian hypergeometric function 2F1(a, b; c; z) for the arguments the BG/NBD expectation needs:
- * a, b positive, c not zero or a negative integer, and 0 <= z < 1, where the power series converges. Its terms are summed as ratios of
+ * c not zero or a negative integer, and 0 <= z < 1, where the power series converges (a or b a negative integer
+ * ends it: a polynomial). Its terms are summed as ratios of
  * consecutive terms (no factorials or Pochhammer symbols, which overflow), until a term no longer changes
  * the sum in double precision; a series that has not converged within {@link #MAX_TERMS} terms (z very close
  * to 1) is an error, not a silently wrong number.
@@ -17,8 +18,8 @@ public final class Hypergeometric {
 
     public static double f21(double a, double b, double c, double z) {
         boolean cIsAPole = c <= 0 && c == Math.rint(c);
-        if (!(a > 0 && b > 0) || cIsAPole || !(z >= 0 && z < 1)) {
-            throw new IllegalArgumentException("2F1 is computed for a, b > 0, c not 0, -1, -2, ... and 0 <= z < 1, not a="
+        if (!Double.isFinite(a) || !Double.isFinite(b) || cIsAPole || !(z >= 0 && z < 1)) {
+            throw new IllegalArgumentException("2F1 is computed for finite a, b, c not 0, -1, -2, ... and 0 <= z < 1, not a="
                     + a + ", b=" + b
                     + ", c=" + c + ", z=" + z);
         }

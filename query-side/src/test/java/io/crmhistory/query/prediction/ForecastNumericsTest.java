@@ -93,6 +93,43 @@ class ForecastNumericsTest {
                 .isCloseTo(new BgNbd(0.05, 0.8, 0.87 - 1e-7, 0.13).expectedPurchases(1.0, noRepeat), org.assertj.core.data.Percentage.withPercentage(0.01));
     }
 
+    /**
+     * A customer who bought every day for a year, over the longest horizon asked for (520 weeks): equation 10's factors
+     * taken one by one are 0 and infinity in double precision, and the forecast was NaN (a 500, and a stalled refresh).
+     */
+    @Test
+    void aFrequentBuyerOverALongHorizonHasAFiniteForecastThatGrowsWithIt() {
+        BgNbd cdnow = new BgNbd(0.243, 4.414, 0.793, 2.426);
+        PurchaseSummary daily = new PurchaseSummary(364, 52, 52, 25);
+
+        double decade = cdnow.expectedPurchases(520, daily);
+        double year = cdnow.expectedPurchases(52, daily);
+
+        // Below the rate they bought at (7 a week, 6.46 expected by the model while alive), the drop-out risk weighing more with time.
+        assertThat(year).isFinite().isGreaterThan(52 * 4.0).isLessThan(52 * 6.5);
+        assertThat(decade).isFinite().isGreaterThan(year).isLessThan(520 * 6.5);
+    }
+
+    /** Euler's transformation changes no figure where the untransformed product could be computed. */
+    @Property(tries = 300)
+    void expectedPurchasesAreEquationTenAsWritten(@ForAll("models") BgNbd model, @ForAll @IntRange(max = 30) int x,
+                                                 @ForAll @DoubleRange(min = 0, max = 1) double txShare,
+                                                 @ForAll @DoubleRange(min = 0.1, max = 100) double t,
+                                                 @ForAll @DoubleRange(min = 0.1, max = 104) double horizon) {
+        PurchaseSummary summary = new PurchaseSummary(x, x == 0 ? 0 : txShare * t, t, x == 0 ? 0 : 10);
+        double c = model.a() + model.b() + x - 1;
+        net.jqwik.api.Assume.that(Math.abs(c) > 1e-3);
+        double z = horizon / (model.alpha() + t + horizon);
+        double power = Math.pow((model.alpha() + t) / (model.alpha() + t + horizon), model.r() + x);
+        double asWritten = c / (model.a() - 1)
+                * (1 - power * Hypergeometric.f21(model.r() + x, model.b() + x, c, z));
+        double odds = x == 0 ? 0 : 1 + Math.exp(Math.log(model.a()) - Math.log(model.b() + x - 1)
+                + (model.r() + x) * Math.log((model.alpha() + t) / (model.alpha() + summary.tx())));
+        double expected = Math.max(0, asWritten / (x == 0 ? 1 : odds));
+
+        assertThat(model.expectedPurchases(horizon, summary)).isCloseTo(expected, within(1e-7 * Math.max(1, expected)));
+    }
+
     @net.jqwik.api.Provide
     net.jqwik.api.Arbitrary<BgNbd> models() {
         net.jqwik.api.arbitraries.DoubleArbitrary positive = net.jqwik.api.Arbitraries.doubles().between(0.05, 10);
