@@ -337,6 +337,7 @@ class CommandSideHttpTest {
         Answer unknownPath = call(HttpMethod.GET, "/api/nothing-here", null, "writer", null, null);
         assertThat(unknownPath.status()).isEqualTo(404);
         assertThat(unknownPath.headers().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(unknownPath.field()).isEqualTo("path");
     }
 
     @Test

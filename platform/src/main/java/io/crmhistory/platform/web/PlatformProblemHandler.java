@@ -32,6 +32,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 import org.springframework.beans.TypeMismatchException;
 
 import java.util.ArrayList;
@@ -149,6 +150,15 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemResponses.withField(status, HttpHeaders.ACCEPT,
                 (asked == null ? "nothing" : "'" + asked + "'") + " cannot be answered; available: "
                         + listed(ex.getSupportedMediaTypes()));
+        return handleExceptionInternal(ex, decorate(problem, request), headers, status, request);
+    }
+
+    /** No controller and no static resource at the path: a 404 naming the path, like every other rejection a field. */
+    @Override
+    protected ResponseEntity<Object> handleNoResourceFoundException(NoResourceFoundException ex, HttpHeaders headers,
+                                                                    HttpStatusCode status, WebRequest request) {
+        ProblemDetail problem = ProblemResponses.withField(status, "path",
+                "/" + ex.getResourcePath() + " names nothing here; the API is described at /v3/api-docs");
         return handleExceptionInternal(ex, decorate(problem, request), headers, status, request);
     }
 

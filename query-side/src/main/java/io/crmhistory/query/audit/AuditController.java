@@ -103,7 +103,14 @@ class AuditController {
             throw new ClientInputException("asOf", "is in the future (now is " + now + "); leave it out to ask about now");
         }
         Axis chosen = Parameters.choice("axis", axis, Axis.RECORDED, Axis::parse, Axis.NAMES);
-        CustomerStateAsOf state = queries.stateAsOf(id, at == null ? now : at, chosen);
+        CustomerStateAsOf state;
+        try {
+            state = queries.stateAsOf(id, at == null ? now : at, chosen);
+        } catch (ClientInputException notRegisteredYet) {
+            // Refused after the customer's events were read (and the answer says the customer exists): an access.
+            logAccess(principal, STATE, id, request);
+            throw notRegisteredYet;
+        }
         logAccess(principal, STATE, id, request);
         return state;
     }

@@ -7,6 +7,7 @@ import io.crmhistory.api.customer.query.CustomerView;
 import io.crmhistory.api.customer.query.FindCustomer;
 import io.crmhistory.api.customer.query.ListCustomers;
 import io.crmhistory.platform.web.ClientInputException;
+import io.crmhistory.platform.web.FieldProblem;
 import io.crmhistory.query.projection.UnknownCustomerException;
 import io.crmhistory.query.segment.SegmentMembership;
 import io.crmhistory.query.web.Parameters;
@@ -23,10 +24,10 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Flux;
 
 import java.time.Duration;
+import java.util.List;
 
 @RestController
 @Tag(name = "customers")
@@ -83,8 +84,8 @@ class DirectoryController {
                                 @RequestParam(required = false) Integer limit,
                                 @RequestParam(required = false) String cursor) {
         if (!segments.segmentNames().contains(name)) {
-            throw new ResponseStatusException(HttpStatus.NOT_FOUND,
-                    "no segment '" + name + "' in the rules in force; known: " + segments.segmentNames());
+            throw new ClientInputException(HttpStatus.NOT_FOUND, List.of(new FieldProblem("name",
+                    "no segment '" + name + "' in the rules in force; known: " + segments.segmentNames())));
         }
         return queries.handle(new ListCustomers(name, null, null, sort, Parameters.limit(limit), cursor));
     }

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhistory.platform.web.ClientInputException;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.Map;
@@ -32,10 +35,6 @@ public final class Cursors {
     }
 
     /**
-     * @param ordering what the cursor must have been issued for (e.g. the sort), checked against its {@code o} field
-     * @return the position, or {@code null} when no cursor was given
-     */
-    /**
      * The ordering a cursor is issued for, tied to the filter of the page it continues: a cursor of another filter (or
      * of another customer's history) is refused instead of starting a page in the middle of the wrong list.
      */
@@ -47,9 +46,16 @@ public final class Cursors {
             text.append(value instanceof Collection<?> values
                     ? values.stream().map(String::valueOf).sorted().toList() : String.valueOf(value)).append('\u0000');
         }
-        return sort + ":" + Integer.toHexString(text.toString().hashCode());
+        // A digest, not String.hashCode: 32 bits collide on demand ("Aa" and "BB"), and a cursor of one filter would then
+        // be taken for another's.
+        return sort + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(
+                Arrays.copyOf(sha256(text.toString()), 16));
     }
 
+    /**
+     * @param ordering what the cursor must have been issued for (e.g. the sort), checked against its {@code o} field
+     * @return the position, or {@code null} when no cursor was given
+     */
     public static Map<String, String> decode(String cursor, String ordering) {
         if (cursor == null || cursor.isBlank()) {
             return null;
@@ -66,6 +72,14 @@ public final class Cursors {
                     + "start again without a cursor");
         }
         return position;
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     /**

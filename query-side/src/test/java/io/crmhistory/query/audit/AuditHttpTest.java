@@ -480,11 +480,14 @@ class AuditHttpTest {
         get("/api/audit/customers/" + id + "/state?axis=occurred", "auditor");
         get("/api/audit/customers/" + id + "/verify", "auditor");
         get("/api/audit/customers/" + id + "/events?types=Party", "auditor"); // refused: reads nothing, no trail
+        // Refused after reading the stream, and telling that the customer exists: a trail.
+        assertProblem(get("/api/audit/customers/" + id + "/state?asOf=2024-06-01T00:00:00Z", "auditor"), 404, "asOf");
 
         JsonNode log = get("/api/audit/access-log?customerId=" + id, "ops").json();
         assertThat(log.get("items")).extracting(item -> item.get("call").asText())
-                .containsExactly("verify", "state", "events");
-        JsonNode events = log.get("items").get(2);
+                .containsExactly("state", "verify", "state", "events");
+        assertThat(log.get("items").get(0).get("parameters").asText()).isEqualTo("asOf=2024-06-01T00:00:00Z");
+        JsonNode events = log.get("items").get(3);
         assertThat(events.get("principal").asText()).isEqualTo("auditor");
         assertThat(events.get("parameters").asText()).isEqualTo("types=CustomerRegistered");
         assertThat(events.get("correlationId").asText()).isEqualTo("look-1");
@@ -498,7 +501,7 @@ class AuditHttpTest {
             page.get("items").forEach(item -> paged.add(item.get("call").asText()));
             cursor = page.hasNonNull("nextCursor") ? page.get("nextCursor").asText() : null;
         } while (cursor != null);
-        assertThat(paged).containsExactly("verify", "state", "events");
+        assertThat(paged).containsExactly("state", "verify", "state", "events");
         assertThat(get("/api/audit/access-log?principal=nobody", "ops").json().get("items")).isEmpty();
         assertThat(get("/api/audit/access-log?principal=auditor&to=" + NOW, "ops").json().get("items")).isEmpty();
         assertProblem(get("/api/audit/access-log?cursor=garbage", "ops"), 400, "cursor");

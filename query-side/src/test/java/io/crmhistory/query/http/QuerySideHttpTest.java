@@ -172,7 +172,7 @@ class QuerySideHttpTest {
 
         JsonNode members = get("/api/segments/PROSPECT/customers?limit=5", "reader").json();
         assertThat(members.get("items")).hasSize(5);
-        assertThat(get("/api/segments/NOPE/customers", "reader").status).isEqualTo(404);
+        assertProblem(get("/api/segments/NOPE/customers", "reader"), 404, "name");
     }
 
     @Test
