@@ -2,10 +2,13 @@ package io.crmhistory.query.audit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Scheduler;
 import io.crmhistory.api.customer.event.CustomerPersonalDataErased;
+import io.crmhistory.query.privacy.ErasureProjected;
 import io.crmhistory.query.projection.EventEnvelope;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
@@ -19,7 +22,8 @@ import java.util.List;
  * with everything up to the head. What is saved is reading the kept part again: 10,000 events take about 0.2 s to
  * cross H2's link from the file's owner, more than the fold of them.
  * <p>
- * Payloads are kept revealed. An erasure among the newly read events drops what was kept and the customer is read
+ * Payloads are kept revealed. An erasure this process projects drops the customer's kept stream at once
+ * ({@link ErasureProjected}), and an idle one expires on time. An erasure among the newly read events drops what was kept and the customer is read
  * again from the first event (the key is gone by then, so nothing is revealed): a stream kept from before an
  * erasure is never answered with, and a late copy of it never replaces the newer one. A first read that meets an
  * erasure is done twice ({@link #readAll}). Bounded by the number of
@@ -43,7 +47,19 @@ class CustomerTimelines {
                 .maximumWeight(maxEvents)
                 .<String, List<EventEnvelope>>weigher((customerId, events) -> events.size())
                 .expireAfterAccess(idleExpiry)
+                // Expiry happens on time, not only at the cache's next use: kept streams hold revealed personal data.
+                .scheduler(Scheduler.systemScheduler())
                 .build();
+    }
+
+    /** An erasure this process projected: the customer's kept stream, revealed, goes at once. */
+    @EventListener
+    void on(ErasureProjected erasure) {
+        kept.invalidate(erasure.customerId());
+    }
+
+    boolean keeps(String customerId) {
+        return kept.getIfPresent(customerId) != null;
     }
 
     /**

@@ -2,7 +2,6 @@ package io.crmhistory.query.history;
 
 import io.crmhistory.api.customer.event.CustomerEvent;
 import io.crmhistory.api.customer.event.CustomerPersonalDataErased;
-import io.crmhistory.platform.privacy.PersonalDataProtector;
 import io.crmhistory.query.projection.BatchedProjection;
 import io.crmhistory.query.projection.CustomerProjector;
 import io.crmhistory.query.projection.FxRates;
@@ -13,19 +12,20 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /** Turns every customer event into a timeline item, in one version of the history. */
 class HistoryProjection implements BatchedProjection {
 
     private final HistoryStore store;
     private final FxRates fx;
-    private final PersonalDataProtector protector;
+    private final Consumer<String> forgetRevealedCopies;
     private final CustomerProjector<HistoryState> projector;
 
     HistoryProjection(ProjectionVersion version, HistoryStore store, FxRates fx, ReadModelVersions versions,
-                      QueryUpdateEmitter updateEmitter, PersonalDataProtector protector, BooleanSupplier live) {
+                      QueryUpdateEmitter updateEmitter, Consumer<String> forgetRevealedCopies, BooleanSupplier live) {
         this.store = store;
-        this.protector = protector;
+        this.forgetRevealedCopies = forgetRevealedCopies;
         this.fx = fx;
         this.projector = new CustomerProjector<>(version, store.states(), versions, updateEmitter, live);
     }
@@ -37,7 +37,7 @@ class HistoryProjection implements BatchedProjection {
             // loses its personal fields; replaying this is harmless (the scrub is idempotent).
             projector.flush();
             store.erasePersonalData(event.customerId());
-            protector.evict(event.customerId());
+            forgetRevealedCopies.accept(event.customerId());
         }
         projector.project(message, sequence, (state, envelope, batch) -> {
             HistoryState after = HistoryLogic.apply(state, envelope);

@@ -7,7 +7,9 @@ import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.Projections;
 import io.crmhistory.query.projection.ReadModel;
 import io.crmhistory.query.projection.ReadModelVersions;
+import io.crmhistory.query.privacy.ErasureProjected;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.stereotype.Component;
 
@@ -19,20 +21,28 @@ class HistoryReadModel extends ReadModel<HistoryStore> {
     private final ReadModelVersions versions;
     private final QueryUpdateEmitter updateEmitter;
     private final PersonalDataProtector protector;
+    private final ApplicationEventPublisher events;
 
     HistoryReadModel(ProjectionCatalog catalog, MongoTemplate mongo, FxRates fx, ReadModelVersions versions,
-                     QueryUpdateEmitter updateEmitter, PersonalDataProtector protector) {
+                     QueryUpdateEmitter updateEmitter, PersonalDataProtector protector, ApplicationEventPublisher events) {
         super(Projections.HISTORY, catalog, mongo);
         this.fx = fx;
         this.versions = versions;
         this.updateEmitter = updateEmitter;
         this.protector = protector;
+        this.events = events;
     }
 
     @Override
     public Object handlerFor(ProjectionVersion version) {
-        return new HistoryProjection(version, store(version), fx, versions, updateEmitter, protector,
+        return new HistoryProjection(version, store(version), fx, versions, updateEmitter, this::forgetRevealedCopies,
                 () -> isLive(version));
+    }
+
+    /** The key this process may still hold, and every revealed copy in memory (the auditors' kept as-of streams). */
+    private void forgetRevealedCopies(String customerId) {
+        protector.evict(customerId);
+        events.publishEvent(new ErasureProjected(customerId));
     }
 
     /**
@@ -42,7 +52,7 @@ class HistoryReadModel extends ReadModel<HistoryStore> {
     @Override
     protected boolean erasePersonalDataAhead(ProjectionVersion version, String customerId) {
         store(version).erasePersonalData(customerId);
-        protector.evict(customerId);
+        forgetRevealedCopies(customerId);
         return true;
     }
 

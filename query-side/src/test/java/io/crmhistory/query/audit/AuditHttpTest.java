@@ -91,6 +91,8 @@ class AuditHttpTest {
     JdbcTemplate jdbc;
     @Autowired
     WebMvcProperties mvc;
+    @Autowired
+    CustomerTimelines timelines;
 
     private final Map<String, String> lastHash = new HashMap<>();
     private final Map<String, Long> nextSequence = new HashMap<>();
@@ -433,8 +435,11 @@ class AuditHttpTest {
         assertThat(get("/api/audit/customers/erin/state", "auditor").body).contains("Erin Erased"); // kept, revealed
 
         protector.forget(id);
+        assertThat(timelines.keeps(id)).isTrue();
         append(id, new CustomerPersonalDataErased(id, "data subject request", Events.at("2025-06-01T00:00:00Z")),
                 Instant.parse("2025-06-01T00:00:00Z"));
+        // Dropped once the erasure is projected, not only when an auditor next asks about the customer.
+        await().atMost(Duration.ofSeconds(30)).until(() -> !timelines.keeps(id));
 
         JsonNode verification = get("/api/audit/customers/erin/verify", "auditor").json();
         assertThat(verification.get("valid").asBoolean()).isTrue();
