@@ -13,6 +13,9 @@ import java.util.Objects;
  * predecessor's hash, and its sequence is part of its hash). The hash does not cover the row's aggregate id (a
  * column beside the payload), so for customers the payload's own {@code customerId} is compared with the stream asked
  * for: rows moved to another customer's id, a whole stream included, are reported, not shown as that customer's.
+ * Nor does it cover the aggregate-type column; where the caller names the type its streams have, a row of another
+ * type is reported (an edited type would otherwise hide the stream from every reader that goes by it, the audit's
+ * among them, while the chain still held).
  */
 public final class ChainVerifier {
 
@@ -27,6 +30,15 @@ public final class ChainVerifier {
      * As {@link #verify(List)}, and every payload must name {@code aggregateId} in its field {@code idField}.
      */
     public static ChainVerification verify(List<StoredEvent> rows, String idField, String aggregateId) {
+        return verify(rows, null, idField, aggregateId);
+    }
+
+    /**
+     * As {@link #verify(List, String, String)}, and every row whose aggregate type was read must be of
+     * {@code aggregateType}.
+     */
+    public static ChainVerification verify(List<StoredEvent> rows, String aggregateType, String idField,
+                                           String aggregateId) {
         String previousHash = null;
         long expectedSequence = 0;
         long checked = 0;
@@ -34,6 +46,10 @@ public final class ChainVerifier {
             if (row.sequence() != expectedSequence) {
                 return ChainVerification.broken(checked, expectedSequence, row.sequence() > expectedSequence
                         ? "event " + expectedSequence + " is missing" : "event " + row.sequence() + " is out of order", previousHash);
+            }
+            if (aggregateType != null && row.aggregateType() != null && !aggregateType.equals(row.aggregateType())) {
+                return ChainVerification.broken(checked, row.sequence(), "the row's aggregate type is '"
+                        + row.aggregateType() + "', not '" + aggregateType + "'", previousHash);
             }
             JsonNode metadata;
             JsonNode payload;

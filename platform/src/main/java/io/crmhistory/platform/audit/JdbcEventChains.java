@@ -16,7 +16,7 @@ public class JdbcEventChains {
 
     public JdbcEventChains(JdbcTemplate jdbc, EventSchema schema) {
         this.jdbc = jdbc;
-        this.query = "SELECT " + schema.sequenceNumberColumn() + ", " + schema.payloadTypeColumn() + ", "
+        this.query = "SELECT " + schema.sequenceNumberColumn() + ", " + schema.typeColumn() + ", " + schema.payloadTypeColumn() + ", "
                 + schema.payloadRevisionColumn() + ", " + schema.payloadColumn() + ", " + schema.metaDataColumn()
                 + " FROM " + schema.domainEventTable() + " WHERE " + schema.aggregateIdentifierColumn() + " = ?"
                 + " ORDER BY " + schema.sequenceNumberColumn();
@@ -25,7 +25,7 @@ public class JdbcEventChains {
     /** The aggregate's stored rows, by sequence number (empty for an unknown aggregate). */
     public List<StoredEvent> rows(String aggregateIdentifier) {
         return jdbc.query(query, (rs, i) -> new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3),
-                rs.getBytes(4), rs.getBytes(5)), aggregateIdentifier);
+                rs.getString(4), rs.getBytes(5), rs.getBytes(6)), aggregateIdentifier);
     }
 
     public ChainVerification verify(String aggregateIdentifier) {

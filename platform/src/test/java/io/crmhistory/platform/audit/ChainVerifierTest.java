@@ -62,6 +62,21 @@ class ChainVerifierTest {
     }
 
     @Test
+    void aRowOfAnotherAggregateTypeBreaksTheChainWhereTheTypeIsNamed() throws Exception {
+        List<StoredEvent> rows = new ArrayList<>();
+        for (StoredEvent row : stream(3)) {
+            rows.add(new StoredEvent(row.sequence(), row.sequence() == 1 ? "Tampered" : "Customer", row.type(),
+                    row.revision(), row.payload(), row.metadata()));
+        }
+
+        assertThat(ChainVerifier.verify(rows, "customerId", "c-1").valid()).as("the type not named").isTrue();
+        ChainVerification result = ChainVerifier.verify(rows, "Customer", "customerId", "c-1");
+        assertThat(result.valid()).isFalse();
+        assertThat(result.firstInvalidSequence()).isEqualTo(1);
+        assertThat(result.events()).isEqualTo(1);
+    }
+
+    @Test
     void aStreamAsWrittenIsValid() throws Exception {
         List<StoredEvent> rows = stream(4);
 

@@ -70,7 +70,7 @@ class AuditQueries {
         if (rows.isEmpty() || PublishSegmentationRules.RULE_BOOK_ID.equals(customerId)) {
             throw new UnknownCustomerException(customerId);
         }
-        return view(customerId, ChainVerifier.verify(rows, "customerId", customerId));
+        return view(customerId, ChainVerifier.verify(rows, CustomerEventStreams.CUSTOMER, "customerId", customerId));
     }
 
     /**

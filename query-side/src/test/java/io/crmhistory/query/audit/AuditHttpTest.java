@@ -370,6 +370,20 @@ class AuditHttpTest {
                 "customerId");
     }
 
+    /**
+     * Nor does it cover the aggregate-type column: one UPDATE of it made the customer unknown to every audit read while
+     * verify still answered valid.
+     */
+    @Test
+    void anEditedAggregateTypeIsFound() {
+        recordChainedCustomer("t-aggregate");
+        jdbc.update("UPDATE DomainEventEntry SET type = 'Tampered' WHERE aggregateIdentifier = 't-aggregate' "
+                + "AND sequenceNumber = 0");
+
+        assertProblem(get("/api/audit/customers/t-aggregate/events", "auditor"), 404, "customerId");
+        assertBroken("t-aggregate", 0, "aggregate type is 'Tampered', not 'Customer'");
+    }
+
     @Test
     void theRuleBookChainVerifiesAndAnEditedRuleIsFound() {
         JsonNode untouched = get("/api/audit/segmentation-rules/verify", "auditor").json();
