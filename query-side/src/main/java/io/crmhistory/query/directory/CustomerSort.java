@@ -13,15 +13,19 @@ import java.util.function.Function;
 record CustomerSort(Field field, boolean descending) {
 
     static final CustomerSort DEFAULT = new CustomerSort(Field.NAME, false);
+    /** The query value of a cursor that ends on an entry without the sort field, and its cursor value. */
+    static final Object MISSING = new Object();
+    private static final String NO_VALUE = "-";
 
     enum Field {
         NET_REVENUE("netRevenue", "netRevenue", state -> state.netRevenue().toPlainString(),
                 value -> new Decimal128(new BigDecimal(value))),
         LAST_PURCHASE_AT("lastPurchaseAt", "lastPurchaseSort", state -> state.lastPurchaseSort().toString(),
                 value -> Date.from(Cursors.instant(value))),
+        /** Absent where the directory never applied the registration (ops dropped its dead letter): cursor "-". */
         REGISTERED_AT("registeredAt", "registeredAt",
-                state -> (state.registeredAt() == null ? DirectoryState.NEVER : state.registeredAt()).toString(),
-                value -> Date.from(Cursors.instant(value))),
+                state -> state.registeredAt() == null ? NO_VALUE : state.registeredAt().toString(),
+                value -> NO_VALUE.equals(value) ? MISSING : Date.from(Cursors.instant(value))),
         NAME("name", "nameKey", DirectoryState::nameKey, value -> value),
         PREDICTED_REVENUE("predictedRevenue", "predictedRevenue", state -> state.predictedRevenue().toPlainString(),
                 value -> new Decimal128(new BigDecimal(value)));
@@ -41,6 +45,10 @@ record CustomerSort(Field field, boolean descending) {
 
         String documentField() {
             return documentField;
+        }
+
+        boolean mayBeMissing() {
+            return this == REGISTERED_AT;
         }
     }
 

@@ -91,13 +91,7 @@ class DirectoryQueries {
                 throw new ClientInputException("cursor", "is not a cursor issued by this listing; pass the "
                         + "nextCursor of the previous page unchanged");
             }
-            Object value = sort.queryValue(cursor.get("v"));
-            String id = cursor.get("id");
-            criteria.add(sort.descending()
-                    ? new Criteria().orOperator(Criteria.where(field).lt(value),
-                            Criteria.where(field).is(value).and("_id").lt(id))
-                    : new Criteria().orOperator(Criteria.where(field).gt(value),
-                            Criteria.where(field).is(value).and("_id").gt(id)));
+            criteria.add(after(sort, sort.queryValue(cursor.get("v")), cursor.get("id")));
         }
         Query mongoQuery = new Query();
         if (!criteria.isEmpty()) {
@@ -121,5 +115,27 @@ class DirectoryQueries {
         // Listed customers carry the stored forecast (as of its last refresh), which is also what the list sorts by.
         return new CustomerPage(page.stream().map(state -> DirectoryLogic.view(state, segmentOf.get(state.id()),
                 state.forecast(), fx)).toList(), nextCursor);
+    }
+
+    /**
+     * The entries after a page's last one ({@code value}, {@code id}) in the listing's order. A field that may be
+     * absent (an entry whose registration the directory never applied has no {@code registeredAt}) sorts as MongoDB
+     * sorts a missing value, before every date ascending and after every date descending, and its cursor value is
+     * {@link CustomerSort#MISSING}; comparisons never match a missing value, so those entries are asked for by name.
+     */
+    private static Criteria after(CustomerSort sort, Object value, String id) {
+        String field = sort.field().documentField();
+        if (value == CustomerSort.MISSING) {
+            Criteria missingAfter = Criteria.where(field).is(null).and("_id");
+            return sort.descending() ? missingAfter.lt(id)
+                    : new Criteria().orOperator(Criteria.where(field).ne(null), missingAfter.gt(id));
+        }
+        Criteria sameValueAfter = Criteria.where(field).is(value).and("_id");
+        if (sort.descending()) {
+            Criteria before = new Criteria().orOperator(Criteria.where(field).lt(value), sameValueAfter.lt(id));
+            return sort.field().mayBeMissing()
+                    ? new Criteria().orOperator(before, Criteria.where(field).is(null)) : before;
+        }
+        return new Criteria().orOperator(Criteria.where(field).gt(value), sameValueAfter.gt(id));
     }
 }

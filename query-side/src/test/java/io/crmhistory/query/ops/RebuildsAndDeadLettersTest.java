@@ -273,6 +273,34 @@ class RebuildsAndDeadLettersTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> valueLatencyMillis() >= Duration.ofDays(1).toMillis());
     }
 
+    /**
+     * Entries without a registration date (the directory never applied the registration: ops dropped its dead letter)
+     * are listed by registration date in both orders, every entry once, whichever page boundary falls on or before
+     * them. Before, a cursor on one skipped the others ascending, and descending none was reached after the first page.
+     */
+    @Test
+    void customersWithoutARegistrationDateArePagedByRegistrationDateInBothOrders() {
+        List<String> unregistered = List.of("unregistered-1", "unregistered-2", "unregistered-3", "unregistered-4");
+        for (String id : unregistered) {
+            append(Events.of(id).contact("k-" + id, ContactChannel.EMAIL, "2025-09-02T00:00:00Z"));
+        }
+        awaitLiveCaughtUp();
+        for (String sort : List.of("registeredAt", "-registeredAt")) {
+            List<String> paged = new ArrayList<>();
+            String cursor = null;
+            do {
+                JsonNode page = json(get("/api/customers?limit=2&sort=" + sort
+                        + (cursor == null ? "" : "&cursor=" + cursor), "reader"));
+                page.get("items").forEach(item -> paged.add(item.get("customerId").asText()));
+                cursor = page.hasNonNull("nextCursor") ? page.get("nextCursor").asText() : null;
+            } while (cursor != null);
+            assertThat(paged).as(sort).doesNotHaveDuplicates().containsAll(unregistered).hasSizeGreaterThan(CUSTOMERS);
+            List<String> byPage = sort.startsWith("-") ? paged.subList(paged.size() - 4, paged.size()) : paged.subList(0, 4);
+            assertThat(byPage).as("%s: entries without the date sort as MongoDB sorts a missing value", sort)
+                    .containsExactlyInAnyOrderElementsOf(unregistered);
+        }
+    }
+
     @Test
     void unknownProjectionsAndRolesAreRefused() {
         HttpResponse<String> unknown = post("/api/ops/projections/nonsense/rebuild");
