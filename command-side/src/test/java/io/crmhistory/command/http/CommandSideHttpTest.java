@@ -704,6 +704,11 @@ class CommandSideHttpTest {
         post("/api/customers/" + id + "/purchases", purchase("o-1", "2"));
         String metrics = http.withBasicAuth("ops", "ops-pw").getForObject("/actuator/prometheus", String.class);
         assertThat(metrics).contains("crm_commands_seconds_count{command=\"RecordPurchase\",outcome=\"recorded\"")
-                .contains("crm_commands_seconds_count{command=\"RecordPurchase\",outcome=\"conflict\"");
+                .contains("crm_commands_seconds_count{command=\"RecordPurchase\",outcome=\"conflict\"")
+                .as("the names docs/operating.md and the Grafana dashboard use")
+                .contains("crm_commands_batch_commands_count", "http_server_requests_seconds_bucket{");
+        String health = http.withBasicAuth("ops", "ops-pw").getForObject("/actuator/health", String.class);
+        assertThat(health).as("ops see the components").contains("\"components\"", "\"db\"");
+        assertThat(http.getForObject("/actuator/health", String.class)).doesNotContain("components");
     }
 }

@@ -52,6 +52,13 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
         defaults.put("spring.jackson.deserialization.accept-float-as-int", "false");
         defaults.put("management.endpoints.web.exposure.include", "health,info,prometheus,metrics");
         defaults.put("management.endpoint.health.probes.enabled", "true");
+        // The UP/DOWN status is public (load balancers, ./crm start); what each component reports is for ops only.
+        defaults.put("management.endpoint.health.show-details", "when-authorized");
+        defaults.put("management.endpoint.health.show-components", "when-authorized");
+        defaults.put("management.endpoint.health.roles", "OPS");
+        // Histogram buckets for the request timer, so a dashboard computes p99 over any window and across instances
+        // (docs/grafana: histogram_quantile over http_server_requests_seconds_bucket).
+        defaults.put("management.metrics.distribution.percentiles-histogram.http.server.requests", "true");
         defaults.put("server.error.include-stacktrace", "never");
         defaults.put("server.error.include-message", "never");
         defaults.put("spring.threads.virtual.enabled", "false");

@@ -92,7 +92,7 @@ class CustomerTimelines {
     }
 
     /**
-     * A stream is read in several queries (50 events each), so an erasure can commit between two of them: the events
+     * A long stream is read in several queries (up to 10,000 events each), so an erasure can commit between two of them: the events
      * read before it were revealed with the key it destroyed. A read that ends with an erasure is therefore done
      * once more, with the key gone (the erasure destroys it in the transaction that stores its event).
      */

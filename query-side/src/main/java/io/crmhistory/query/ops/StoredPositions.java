@@ -3,6 +3,7 @@ package io.crmhistory.query.ops;
 import io.crmhistory.query.projection.ProjectionVersion;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.extensions.mongo.MongoTemplate;
+import org.axonframework.serialization.SerializationException;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.SimpleSerializedObject;
@@ -62,7 +63,12 @@ class StoredPositions {
             }
             SerializedObject<byte[]> token = new SimpleSerializedObject<>(data.getData(), byte[].class,
                     stored.getString(TOKEN_TYPE), null);
-            OptionalLong position = serializer.<byte[], TrackingToken>deserialize(token).position();
+            OptionalLong position;
+            try {
+                position = serializer.<byte[], TrackingToken>deserialize(token).position();
+            } catch (SerializationException unreadable) {
+                continue; // not this instance's to repair: the processing instance reports it
+            }
             if (position.isPresent() && (furthest.isEmpty() || position.getAsLong() > furthest.getAsLong())) {
                 furthest = position;
             }
