@@ -2,6 +2,7 @@ package io.crmhistory.query.projection;
 
 import io.crmhistory.api.customer.event.CustomerPersonalDataErased;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -95,6 +96,10 @@ public abstract class ReadModel<S extends ReadModelStore> {
                 && erasePersonalDataAhead(version, erased.customerId())) {
             log.info("Personal data of customer {} erased from {} v{} ahead of the customer's dead letters, which hold "
                     + "the erasure back", erased.customerId(), name(), version.version());
+            // The batch may still hold the customer's events from before the letter, applied with their personal
+            // fields and written at its end (states, history items): scrubbed once more once the batch is written.
+            CurrentUnitOfWork.ifStarted(batch -> batch.afterCommit(
+                    written -> erasePersonalDataAhead(version, erased.customerId())));
         }
     }
 
