@@ -147,7 +147,7 @@ final class SegmentReevaluation {
 
     /** Runs a claimed run from where it stands; stops if another instance has taken it over. */
     private ReevaluationRun run(SegmentStore store, ReevaluationRun claimed) {
-        SegmentEvaluator evaluator = store.ruleBook().current();
+        SegmentEvaluator evaluator = store.ruleBook().evaluator(claimed.ruleVersion());
         ReevaluationRun run = claimed;
         List<SegmentState> page;
         do {
