@@ -6,6 +6,7 @@ import io.crmhistory.platform.web.ClientInputException;
 import io.crmhistory.platform.web.FieldProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Query;
@@ -33,6 +34,8 @@ public class ValueModels {
 
     static final String COLLECTION = "value_models";
     private static final int PROGRESS_EVERY = 1000;
+    /** Fits stored by other instances between reading the latest version and storing, before giving up. */
+    private static final int STORE_ATTEMPTS = 5;
     private static final Logger log = LoggerFactory.getLogger(ValueModels.class);
 
     private final MongoTemplate mongo;
@@ -89,6 +92,31 @@ public class ValueModels {
                 ValueModelVersion.class, COLLECTION));
     }
 
+    /**
+     * Stores the fit as the next version. Another instance's fit may take that number between reading the latest and
+     * storing (the lock is this instance's): this one, finished later, is then stored as the version after it.
+     */
+    private ValueModelVersion stored(ModelFit.Fitted<BgNbd> bgNbd, ModelFit.Fitted<GammaGamma> gammaGamma,
+                                     LocalDate calibrationEnd, int horizonWeeks, String fittedBy) {
+        for (int attempt = 1; ; attempt++) {
+            int version = latest().map(ValueModelVersion::version).orElse(0) + 1;
+            ValueModelVersion fitted = new ValueModelVersion(version, bgNbd.model(), bgNbd.logLikelihood(),
+                    bgNbd.customers(), gammaGamma.model(), gammaGamma.logLikelihood(), gammaGamma.customers(),
+                    calibrationEnd, horizonWeeks, purchases.baseCurrency(), fittedBy, clock.instant());
+            try {
+                mongo.insert(fitted, COLLECTION);
+                return fitted;
+            } catch (DuplicateKeyException takenMeanwhile) {
+                if (attempt == STORE_ATTEMPTS) {
+                    throw new ClientInputException(HttpStatus.CONFLICT, List.of(new FieldProblem("calibrationEnd",
+                            "other instances stored " + STORE_ATTEMPTS + " fits meanwhile; try again")));
+                }
+                log.info("Value model version {} was stored by another instance meanwhile; storing this fit after it",
+                        version);
+            }
+        }
+    }
+
     public List<ValueModelVersion> versions() {
         return mongo.find(new Query().with(Sort.by("_id")), ValueModelVersion.class, COLLECTION);
     }
@@ -125,11 +153,8 @@ public class ValueModels {
                 throw new ClientInputException(HttpStatus.UNPROCESSABLE_ENTITY, List.of(new FieldProblem("calibrationEnd",
                         e.getMessage() + " (as of " + calibrationEnd + "); the current model stays")));
             }
-            int version = latest().map(ValueModelVersion::version).orElse(0) + 1;
-            ValueModelVersion fitted = new ValueModelVersion(version, bgNbd.model(), bgNbd.logLikelihood(),
-                    bgNbd.customers(), gammaGamma.model(), gammaGamma.logLikelihood(), gammaGamma.customers(),
-                    calibrationEnd, horizonWeeks, purchases.baseCurrency(), fittedBy, clock.instant());
-            mongo.insert(fitted, COLLECTION);
+            ValueModelVersion fitted = stored(bgNbd, gammaGamma, calibrationEnd, horizonWeeks, fittedBy);
+            int version = fitted.version();
             // Not derived from events: on disk before the 201, even on the embedded store.
             commits.commitNow();
             log.info("Value model version {} fitted by {} over {} customers as of {}: {}, {}", version, fittedBy,
