@@ -10,6 +10,8 @@ import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
@@ -43,11 +45,18 @@ import java.util.function.Supplier;
  * the projection's own processor is the only writer of its states, with two exceptions that update documents in place and then {@link #forget} them
  * (the directory's segment and forecast, the segments' re-evaluation); and a processor that releases its segment
  * forgets everything ({@link #forgetAll}), since another instance may write while it does not hold it.
+ * <p>
+ * Those exceptions may run on another query-side instance than the processor (a daily re-evaluation claimed by a
+ * standby, a value model fitted there), whose {@link #forget} cannot reach this instance's memory. So every forget
+ * also counts the change in {@value #CHANGES_ELSEWHERE} (one document per states collection), and a batch begins by
+ * comparing that count with the changes this instance made itself: if another instance changed documents meanwhile,
+ * everything remembered is forgotten. One read per batch; with a single instance the counts always agree.
  */
 public final class MongoStateStore<S extends SequencedState> implements CustomerProjector.Store<S> {
 
     /** Several times the customers of one batch (a live version's 500 events touch at most 500, a rebuild's 1,024). */
     static final int REMEMBERED_STATES = 10_000;
+    static final String CHANGES_ELSEWHERE = "state_changes";
     private static final Logger log = LoggerFactory.getLogger(MongoStateStore.class);
     private static final ReplaceOptions UPSERT = new ReplaceOptions().upsert(true);
     private static final BulkWriteOptions UNORDERED = new BulkWriteOptions().ordered(false);
@@ -68,6 +77,9 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
     /** Maintenance on the writing thread: no pool thread of its own on a two-core machine. */
     private final Cache<String, S> written = Caffeine.newBuilder().maximumSize(REMEMBERED_STATES)
             .executor(Runnable::run).build();
+    /** The in-place changes counted when the store opened or a batch last began, and this instance's since then. */
+    private long changesCounted;
+    private long ownChangesSince;
 
     public MongoStateStore(MongoTemplate mongo, Class<S> type, String collection) {
         this(mongo, type, collection, null);
@@ -80,6 +92,7 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
         this.states = new TypedCollection<>(mongo, collection, type, null);
         this.side = side;
         rewriteObjectIds();
+        this.changesCounted = changesCounted();
     }
 
     /**
@@ -141,7 +154,23 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
     public void holdForBatch() {
         if (!batches.isHeldByCurrentThread()) {
             batches.lock();
+            forgetAllIfChangedElsewhere();
         }
+    }
+
+    /** Under the batch lock, as every {@link #forget} of this instance is. */
+    private void forgetAllIfChangedElsewhere() {
+        long counted = changesCounted();
+        if (counted - changesCounted > ownChangesSince) {
+            written.invalidateAll();
+        }
+        changesCounted = counted;
+        ownChangesSince = 0;
+    }
+
+    private long changesCounted() {
+        Document counter = mongo.getCollection(CHANGES_ELSEWHERE).find(Filters.eq("_id", collection)).first();
+        return counter == null ? 0 : counter.get("changes", Number.class).longValue();
     }
 
     @Override
@@ -164,9 +193,15 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
         }
     }
 
-    /** Forgets these customers' remembered states: call it after changing their documents other than by {@link #write}. */
+    /**
+     * Forgets these customers' remembered states: call it after changing their documents other than by {@link #write},
+     * within {@link #betweenBatches}. Counted for the other instances' processors.
+     */
     public void forget(Collection<String> customerIds) {
         written.invalidateAll(customerIds);
+        mongo.getCollection(CHANGES_ELSEWHERE).updateOne(Filters.eq("_id", collection), Updates.inc("changes", 1L),
+                new UpdateOptions().upsert(true));
+        ownChangesSince++;
     }
 
     @Override

@@ -98,6 +98,39 @@ class MongoStateStoreTest {
         assertThat(store.load(List.of("c-2"))).containsValue(new Tally("c-2", 0, 60));
     }
 
+    /**
+     * An in-place change made on another instance (a daily re-evaluation claimed by a standby) cannot reach this
+     * instance's memory: the next batch here forgets what it remembers. Its own changes forget only their customers.
+     */
+    @Test
+    void aChangeMadeInPlaceOnAnotherInstanceIsNotAnsweredFromMemory() {
+        MongoStateStore<Tally> otherInstance = new MongoStateStore<>(mongo, Tally.class, COLLECTION);
+        write(new Tally("c-1", 0, 1), new Tally("c-2", 0, 1));
+        store.releaseAfterBatch();
+
+        otherInstance.betweenBatches(() -> {
+            mongo.updateFirst(Query.query(Criteria.where("_id").is("c-1")), new Update().set("events", 50), COLLECTION);
+            otherInstance.forget(List.of("c-1"));
+            return null;
+        });
+        store.holdForBatch();
+        assertThat(store.load(List.of("c-1"))).containsValue(new Tally("c-1", 0, 50));
+        store.releaseAfterBatch();
+
+        write(new Tally("c-3", 0, 1));
+        store.releaseAfterBatch();
+        mongo.updateFirst(Query.query(Criteria.where("_id").is("c-3")), new Update().set("events", 70), COLLECTION);
+        store.betweenBatches(() -> {
+            mongo.updateFirst(Query.query(Criteria.where("_id").is("c-2")), new Update().set("events", 60), COLLECTION);
+            store.forget(List.of("c-2"));
+            return null;
+        });
+        store.holdForBatch();
+        assertThat(store.load(List.of("c-2", "c-3"))).as("its own change forgets its customer only")
+                .containsValues(new Tally("c-2", 0, 60), new Tally("c-3", 0, 1));
+        store.releaseAfterBatch();
+    }
+
     @Test
     void aFailedWriteForgetsTheStatesItMeantToWrite() {
         mongo.indexOps(COLLECTION).createIndex(new Index().on("events", Sort.Direction.ASC).unique());
