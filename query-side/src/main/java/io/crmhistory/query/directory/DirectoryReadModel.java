@@ -2,6 +2,7 @@ package io.crmhistory.query.directory;
 
 import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.query.projection.ProjectionCatalog;
+import io.crmhistory.query.projection.ProjectionProcessors;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.Projections;
 import io.crmhistory.query.projection.ReadModel;
@@ -9,6 +10,7 @@ import io.crmhistory.query.projection.ReadModelIndexes;
 import io.crmhistory.query.projection.ReadModelVersions;
 import io.crmhistory.query.segment.SegmentMembership;
 import org.axonframework.queryhandling.QueryUpdateEmitter;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.data.mongodb.core.BulkOperations;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -31,12 +33,15 @@ class DirectoryReadModel extends ReadModel<DirectoryStore> {
     private final QueryUpdateEmitter updateEmitter;
     private final ReadModelIndexes indexes;
     private final SegmentMembership segments;
+    private final ObjectProvider<ProjectionProcessors> processors;
     /** Where customers whose entries may carry a replaced segment version's segment go ({@link DirectorySegments}). */
     private volatile Consumer<Collection<String>> segmentsToRefresh = customerIds -> { };
 
     DirectoryReadModel(ProjectionCatalog catalog, MongoTemplate mongo, FxRates fx, ReadModelVersions versions,
-                       QueryUpdateEmitter updateEmitter, ReadModelIndexes indexes, SegmentMembership segments) {
+                       QueryUpdateEmitter updateEmitter, ReadModelIndexes indexes, SegmentMembership segments,
+                       ObjectProvider<ProjectionProcessors> processors) {
         super(Projections.DIRECTORY, catalog, mongo);
+        this.processors = processors;
         this.indexes = indexes;
         this.segments = segments;
         this.fx = fx;
@@ -47,8 +52,15 @@ class DirectoryReadModel extends ReadModel<DirectoryStore> {
     @Override
     public Object handlerFor(ProjectionVersion version) {
         SegmentSeededStates states = new SegmentSeededStates(store(version).states(), segments::liveSegmentsOf,
-                segments::liveVersion, customerIds -> segmentsToRefresh.accept(customerIds));
+                segments::liveVersion, customerIds -> segmentsToRefresh.accept(customerIds),
+                this::segmentsAssessedElsewhere);
         return new DirectoryProjection(version, states, fx, versions, updateEmitter, () -> isLive(version));
+    }
+
+    /** Whether the live segment processor holds no segment of the stream here (another instance processes it). */
+    private boolean segmentsAssessedElsewhere() {
+        return processors.getObject().live(Projections.SEGMENT)
+                .map(running -> running.processor().processingStatus().isEmpty()).orElse(true);
     }
 
     /** Where the projections hand customers whose segment must be read again ({@link SegmentSeededStates}). */

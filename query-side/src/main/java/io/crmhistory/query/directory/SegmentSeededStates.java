@@ -8,8 +8,11 @@ import io.crmhistory.query.segment.SegmentMembership.LiveSegments;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
@@ -28,6 +31,10 @@ import java.util.function.IntSupplier;
  * assessed yet starts without one, and gets it the same way. The one case left is a switch of the live segment
  * version between the lookup and the write, while the full refresh that follows the switch may have passed these
  * customers before their entries existed: the batch then hands its new customers to {@code refreshLater}.
+ * <p>
+ * That waiting is within one instance. When the live segment processor runs on another query-side instance, its
+ * refresh may look for an entry before this batch wrote it and find nothing; the batch then hands its new customers
+ * the segment read model had not assessed at the lookup to {@code refreshLater} too ({@code segmentsAssessedElsewhere}).
  */
 final class SegmentSeededStates implements CustomerProjector.Store<DirectoryState> {
 
@@ -35,15 +42,20 @@ final class SegmentSeededStates implements CustomerProjector.Store<DirectoryStat
     private final Function<Collection<String>, LiveSegments> liveSegmentsOf;
     private final IntSupplier liveSegmentVersion;
     private final Consumer<Collection<String>> refreshLater;
+    private final BooleanSupplier segmentsAssessedElsewhere;
     /** The customers the current batch of this thread seeded, and the segment version they were seeded from. */
     private final ThreadLocal<Map<String, Integer>> seeded = ThreadLocal.withInitial(HashMap::new);
+    /** The new customers of the current batch of this thread that had no segment to seed from. */
+    private final ThreadLocal<Set<String>> unseeded = ThreadLocal.withInitial(HashSet::new);
 
     SegmentSeededStates(MongoStateStore<DirectoryState> states, Function<Collection<String>, LiveSegments> liveSegmentsOf,
-                        IntSupplier liveSegmentVersion, Consumer<Collection<String>> refreshLater) {
+                        IntSupplier liveSegmentVersion, Consumer<Collection<String>> refreshLater,
+                        BooleanSupplier segmentsAssessedElsewhere) {
         this.states = states;
         this.liveSegmentsOf = liveSegmentsOf;
         this.liveSegmentVersion = liveSegmentVersion;
         this.refreshLater = refreshLater;
+        this.segmentsAssessedElsewhere = segmentsAssessedElsewhere;
     }
 
     @Override
@@ -67,12 +79,20 @@ final class SegmentSeededStates implements CustomerProjector.Store<DirectoryStat
             withSeeds.put(customerId, DirectoryState.empty(customerId).withSegment(segment));
             seeded.get().put(customerId, live.version());
         });
+        missing.stream().filter(customerId -> !live.segments().containsKey(customerId)).forEach(unseeded.get()::add);
         return withSeeds;
     }
 
     @Override
     public void write(ProjectionBatch<DirectoryState> batch) {
         states.write(batch);
+        Set<String> withoutSeed = unseeded.get();
+        if (!withoutSeed.isEmpty()) {
+            if (segmentsAssessedElsewhere.getAsBoolean()) {
+                refreshLater.accept(List.copyOf(withoutSeed));
+            }
+            withoutSeed.clear();
+        }
         Map<String, Integer> seeds = seeded.get();
         if (!seeds.isEmpty()) {
             int liveVersion = liveSegmentVersion.getAsInt();
@@ -102,6 +122,7 @@ final class SegmentSeededStates implements CustomerProjector.Store<DirectoryStat
     @Override
     public void releaseAfterBatch() {
         seeded.get().clear();
+        unseeded.get().clear();
         states.releaseAfterBatch();
     }
 }

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,13 +27,15 @@ class SegmentSeededStatesTest {
     private final AtomicInteger liveVersion = new AtomicInteger(1);
     private final List<Collection<String>> refreshed = new ArrayList<>();
     private final List<Collection<String>> lookedUp = new ArrayList<>();
+    private final AtomicBoolean segmentsAssessedElsewhere = new AtomicBoolean(false);
     private SegmentSeededStates states;
 
     @BeforeEach
     void start() {
         server = new InProcessMongo();
         stored = new MongoStateStore<>(server.template(), DirectoryState.class, "directory");
-        states = new SegmentSeededStates(stored, this::segmentsOf, liveVersion::get, refreshed::add);
+        states = new SegmentSeededStates(stored, this::segmentsOf, liveVersion::get, refreshed::add,
+                segmentsAssessedElsewhere::get);
     }
 
     private LiveSegments segmentsOf(Collection<String> customerIds) {
@@ -75,6 +78,25 @@ class SegmentSeededStatesTest {
         write(second.get("b"));
 
         assertThat(refreshed).containsExactly(List.of("b"));
+    }
+
+    /**
+     * The live segment processor on another instance may refresh before this batch wrote the entry, and find nothing:
+     * new customers without a seed are refreshed after the write then. On one instance its refresh waits for the write.
+     */
+    @Test
+    void newCustomersWithoutASeedAreRefreshedWhenTheSegmentsAreAssessedOnAnotherInstance() {
+        liveSegments.put("assessed", "NEW");
+        states.load(List.of("assessed", "unassessed"));
+        write(DirectoryState.empty("unassessed"));
+        assertThat(refreshed).as("one instance: the segment batch's refresh finds the entry").isEmpty();
+
+        segmentsAssessedElsewhere.set(true);
+        liveSegments.put("assessed-2", "NEW");
+        states.load(List.of("assessed-2", "unassessed-2"));
+        write(DirectoryState.empty("unassessed-2"));
+
+        assertThat(refreshed).containsExactly(List.of("unassessed-2"));
     }
 
     @Test
