@@ -148,6 +148,9 @@ final class SegmentReevaluation {
     /** Runs a claimed run from where it stands; stops if another instance has taken it over. */
     private ReevaluationRun run(SegmentStore store, ReevaluationRun claimed) {
         SegmentEvaluator evaluator = store.ruleBook().evaluator(claimed.ruleVersion());
+        if (claimed.cause() != null && store.logsChanges()) {
+            store.states().betweenBatches(() -> withdrawOrphanedRecords(store, claimed));
+        }
         ReevaluationRun run = claimed;
         List<SegmentState> page;
         do {
@@ -265,6 +268,50 @@ final class SegmentReevaluation {
         }
         store.withdrawChanges(withdrawn);
         return applied;
+    }
+
+    /**
+     * A crash between a page's change records and its update leaves records whose move did not happen; the resumed
+     * run writes the same records again and applies the moves, unless a mover had an event meanwhile: the resumed page
+     * then reads a later sequence, makes other records, and the first ones would stay in the log, a move that never
+     * happened. So a run first looks at its own records past the last page it stored: one whose customer has moved on
+     * is kept only if the log goes on from where it moved them (the next change starts there, or with none the
+     * customer is still there); the others are withdrawn. Nothing to find for a run that starts afresh.
+     *
+     * @return the records withdrawn
+     */
+    private static int withdrawOrphanedRecords(SegmentStore store, ReevaluationRun run) {
+        Criteria ofThisRun = Criteria.where("cause").is(run.cause()).and("ruleVersion").is(run.ruleVersion())
+                .and("occurredAt").is(run.at());
+        if (run.afterId() != null) {
+            ofThisRun = ofThisRun.and("customerId").gt(run.afterId());
+        }
+        List<SegmentChange> own = store.mongo().find(Query.query(ofThisRun), SegmentChange.class, store.changes());
+        if (own.isEmpty()) {
+            return 0;
+        }
+        Map<String, SegmentState> states = store.states().loadStored(
+                own.stream().map(SegmentChange::customerId).distinct().toList());
+        List<String> withdrawn = new ArrayList<>();
+        for (SegmentChange record : own) {
+            SegmentState state = states.get(record.customerId());
+            if (state == null || state.lastSequence() == record.sequence()) {
+                continue; // the resumed page reads the same state and writes the same record
+            }
+            List<SegmentChange> chain = store.mongo().find(Query.query(Criteria.where("customerId").is(record.customerId())),
+                    SegmentChange.class, store.changes()).stream().sorted(SegmentChange.LOG_ORDER).toList();
+            int at = chain.indexOf(record);
+            String next = at >= 0 && at + 1 < chain.size() ? chain.get(at + 1).from() : state.segment();
+            if (!Objects.equals(next, record.to())) {
+                withdrawn.add(record.id());
+            }
+        }
+        store.withdrawChanges(withdrawn);
+        if (!withdrawn.isEmpty()) {
+            log.info("Withdrew {} segment change records of the interrupted re-evaluation ({}) at {} whose moves never "
+                    + "happened (their customers had events before it resumed)", withdrawn.size(), run.cause(), run.at());
+        }
+        return withdrawn.size();
     }
 
     /** A page of customers re-evaluated, and how many of them moved. */

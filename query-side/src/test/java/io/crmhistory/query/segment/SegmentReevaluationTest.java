@@ -137,6 +137,29 @@ class SegmentReevaluationTest {
         }
     }
 
+    /**
+     * A crash between a page's records and its update, then an event of a mover projected before the run resumes (the
+     * move never applied, so the customer is assessed where they still are): the resumed page reads a later sequence
+     * and records the move under another id; the first record, of a move that never happened, is withdrawn.
+     */
+    @Test
+    void aRecordOfAMoveACrashPreventedIsWithdrawnWhenItsCustomerHadAnEventBeforeTheRunResumed() {
+        String mover = customer(0);
+        mongo.crashAtWrite(3); // the run's claim, the first page's records, then its update
+        assertThatThrownBy(() -> instance().reevaluateAll(store, SegmentChange.TIME, LATER)).isInstanceOf(Crash.class);
+        mongo.crashAtWrite(0);
+        assertThat(changesOf(mover)).hasSize(1);
+        assertThat(store.find(mover).orElseThrow().segment()).isEqualTo("NEW");
+        mongo.updateFirst(Query.query(Criteria.where("_id").is(mover)), new Update().inc("lastSequence", 1),
+                store.collection());
+
+        machine.advance(SegmentReevaluation.LEASE.plusSeconds(1));
+        instance().finishInterrupted(store);
+
+        assertEveryMoveRecordedOnce();
+        assertThat(changesOf(mover)).singleElement().satisfies(change -> assertThat(change.sequence()).isEqualTo(2));
+    }
+
     @Test
     void aRunOfALiveInstanceIsLeftToItAndTakenOverOnceItsHeartbeatStops() {
         mongo.crashAtWrite(5);
