@@ -16,7 +16,6 @@ import io.crmhistory.platform.testing.TemporaryDataDirectory;
 import io.crmhistory.query.projection.Events;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
-import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -29,14 +28,9 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import javax.sql.DataSource;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -52,8 +46,7 @@ import static org.awaitility.Awaitility.await;
 @ActiveProfiles("test")
 class ErasureBehindDeadLettersTest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final ObjectMapper JSON = ErasureTestSupport.JSON;
 
     @DynamicPropertySource
     static void dataDirectory(DynamicPropertyRegistry registry) {
@@ -158,39 +151,18 @@ class ErasureBehindDeadLettersTest {
 
     /** The read models' collections (not Axon's dead letters, which hold events as the projection saw them). */
     private String readModelDocuments() {
-        StringBuilder all = new StringBuilder();
-        for (String collection : mongo.getCollectionNames()) {
-            if (!collection.equals("deadletters")) {
-                mongo.getCollection(collection).find().forEach((Document document) -> all.append(document.toJson()));
-            }
-        }
-        return all.toString();
+        return ErasureTestSupport.documents(mongo, "deadletters");
     }
 
     private void append(String customerId, long sequence, CustomerEvent event) {
-        eventStore.publish(new GenericDomainEventMessage<>("Customer", customerId, sequence, event,
-                Map.of("principal", "test", "source", "api")));
+        ErasureTestSupport.append(eventStore, customerId, sequence, event);
     }
 
     private JsonNode awaitJson(String path) {
-        HttpResponse<String>[] last = new HttpResponse[1];
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            last[0] = get(path, "reader:reader-secret");
-            return last[0].statusCode() == 200;
-        });
-        try {
-            return JSON.readTree(last[0].body());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return ErasureTestSupport.awaitJson(port, path);
     }
 
     private HttpResponse<String> get(String path, String credentials) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                        .header("Authorization", "Basic " + Base64.getEncoder()
-                                .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
-                        .header("Accept", "application/json")
-                        .timeout(Duration.ofSeconds(30)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return ErasureTestSupport.get(port, path, credentials, "application/json");
     }
 }

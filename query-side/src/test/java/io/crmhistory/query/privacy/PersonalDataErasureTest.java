@@ -17,12 +17,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.eventhandling.DomainEventMessage;
-import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.StreamableMessageSource;
-import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -34,15 +32,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import javax.sql.DataSource;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -59,8 +51,7 @@ import static org.awaitility.Awaitility.await;
 @ActiveProfiles("test")
 class PersonalDataErasureTest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final ObjectMapper JSON = ErasureTestSupport.JSON;
 
     @DynamicPropertySource
     static void dataDirectory(DynamicPropertyRegistry registry) {
@@ -183,11 +174,7 @@ class PersonalDataErasureTest {
     }
 
     private String everyReadModelDocument() {
-        StringBuilder all = new StringBuilder();
-        for (String collection : mongo.getCollectionNames()) {
-            mongo.getCollection(collection).find().forEach((Document document) -> all.append(document.toJson()));
-        }
-        return all.toString();
+        return ErasureTestSupport.documents(mongo);
     }
 
     /**
@@ -242,21 +229,11 @@ class PersonalDataErasureTest {
     }
 
     private void append(String customerId, long sequence, CustomerEvent event) {
-        eventStore.publish(new GenericDomainEventMessage<>("Customer", customerId, sequence, event,
-                Map.of("principal", "test", "source", "api")));
+        ErasureTestSupport.append(eventStore, customerId, sequence, event);
     }
 
     private JsonNode awaitJson(String path) {
-        HttpResponse<String>[] last = new HttpResponse[1];
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            last[0] = get(path);
-            return last[0].statusCode() == 200;
-        });
-        try {
-            return JSON.readTree(last[0].body());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return ErasureTestSupport.awaitJson(port, path);
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -265,11 +242,6 @@ class PersonalDataErasureTest {
 
     private HttpResponse<String> get(String path, String credentials, String accept)
             throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                        .header("Authorization", "Basic " + Base64.getEncoder()
-                                .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
-                        .header("Accept", accept)
-                        .timeout(Duration.ofSeconds(30)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return ErasureTestSupport.get(port, path, credentials, accept);
     }
 }
