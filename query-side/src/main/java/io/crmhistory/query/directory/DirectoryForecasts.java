@@ -21,10 +21,13 @@ public class DirectoryForecasts {
         this.readModel = readModel;
     }
 
+    /** @param forecasts by customer; {@code null} for a customer the model gives no forecast (removes the old one) */
     public void store(Map<String, ValueForecast> forecasts) {
         Map<String, Update> updates = new HashMap<>();
-        forecasts.forEach((customerId, forecast) -> updates.put(customerId, new Update()
-                .set("predictedRevenue", new BigDecimal(forecast.predictedRevenue())).set("forecast", forecast)));
+        forecasts.forEach((customerId, forecast) -> updates.put(customerId, forecast == null
+                ? new Update().unset("predictedRevenue").unset("forecast")
+                : new Update().set("predictedRevenue", new BigDecimal(forecast.predictedRevenue()))
+                        .set("forecast", forecast)));
         readModel.setOnEntries(updates);
     }
 

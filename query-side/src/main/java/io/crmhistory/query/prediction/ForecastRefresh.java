@@ -122,7 +122,8 @@ public class ForecastRefresh implements DisposableBean {
         Map<String, ValueForecast> page = new HashMap<>();
         int[] customers = {0};
         purchases.forEach((customerId, history) -> {
-            page.put(customerId, Forecasts.forecast(model.get(), history, today, model.get().horizonWeeks()));
+            page.put(customerId, Forecasts.forecast(model.get(), history, today, model.get().horizonWeeks())
+                    .orElse(null));
             customers[0]++;
             if (page.size() == PAGE) {
                 directory.store(page);
@@ -144,7 +145,7 @@ public class ForecastRefresh implements DisposableBean {
         Map<String, ValueForecast> forecasts = new HashMap<>();
         for (String customerId : customerIds) {
             purchases.of(customerId).ifPresent(history -> forecasts.put(customerId,
-                    Forecasts.forecast(model.get(), history, today, model.get().horizonWeeks())));
+                    Forecasts.forecast(model.get(), history, today, model.get().horizonWeeks()).orElse(null)));
         }
         directory.store(forecasts);
     }

@@ -2,6 +2,9 @@ package io.crmhistory.query.prediction;
 
 import io.crmhistory.api.customer.query.ValueForecast;
 import io.crmhistory.query.value.PurchaseHistories;
+import io.micrometer.core.instrument.Metrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -11,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A customer's forecast from the current value model, computed on demand from their purchases (a single
@@ -19,6 +23,10 @@ import java.util.Optional;
  */
 @org.springframework.stereotype.Component
 public class Forecasts {
+
+    static final String UNAVAILABLE = "crm.forecasts.unavailable";
+    private static final Logger log = LoggerFactory.getLogger(Forecasts.class);
+    private static final AtomicLong unavailable = new AtomicLong();
 
     private final ValueModels models;
     private final PurchaseHistories purchases;
@@ -35,13 +43,12 @@ public class Forecasts {
             return Optional.empty();
         }
         List<Map.Entry<Instant, BigDecimal>> history = purchases.of(customerId).orElse(List.of());
-        return Optional.of(forecast(model.get(), history, LocalDate.ofInstant(now, ZoneOffset.UTC),
-                model.get().horizonWeeks()));
+        return forecast(model.get(), history, LocalDate.ofInstant(now, ZoneOffset.UTC), model.get().horizonWeeks());
     }
 
     /** The forecast of a purchase history with the current model; empty without a model. */
     public Optional<ValueForecast> forecast(List<Map.Entry<Instant, BigDecimal>> history, Instant now) {
-        return models.current().map(model -> forecast(model, history, LocalDate.ofInstant(now, ZoneOffset.UTC),
+        return models.current().flatMap(model -> forecast(model, history, LocalDate.ofInstant(now, ZoneOffset.UTC),
                 model.horizonWeeks()));
     }
 
@@ -50,16 +57,40 @@ public class Forecasts {
         return models.current().map(ValueModelVersion::version).orElse(0);
     }
 
-    static ValueForecast forecast(ValueModelVersion model, List<Map.Entry<Instant, BigDecimal>> history,
-                                  LocalDate asOf, int horizonWeeks) {
+    /**
+     * The forecast of a purchase history, or empty where the model's arithmetic cannot give one: the series of the
+     * expected purchases does not converge for a rate and horizon far outside any fitted data (a mean rate of
+     * thousands of purchases a week over years). Such a customer then has no forecast (logged and counted as
+     * {@code crm.forecasts.unavailable}) rather than failing the list's refresh, the segment projection or a read.
+     */
+    static Optional<ValueForecast> forecast(ValueModelVersion model, List<Map.Entry<Instant, BigDecimal>> history,
+                                            LocalDate asOf, int horizonWeeks) {
         PurchaseSummary summary = PurchaseSummary.of(history, asOf);
         if (summary == null) {
-            return new ValueForecast(model.version(), horizonWeeks, null, null, null, money(0));
+            return Optional.of(new ValueForecast(model.version(), horizonWeeks, null, null, null, money(0)));
         }
-        double expectedPurchases = model.bgNbd().expectedPurchases(horizonWeeks, summary);
+        double expectedPurchases;
+        try {
+            expectedPurchases = model.bgNbd().expectedPurchases(horizonWeeks, summary);
+        } catch (ArithmeticException notConverging) {
+            unavailable(model, summary, horizonWeeks, notConverging);
+            return Optional.empty();
+        }
         double orderValue = model.gammaGamma().expectedOrderValue(summary);
-        return new ValueForecast(model.version(), horizonWeeks, model.bgNbd().probabilityAlive(summary),
-                expectedPurchases, money(orderValue), money(expectedPurchases * orderValue));
+        return Optional.of(new ValueForecast(model.version(), horizonWeeks, model.bgNbd().probabilityAlive(summary),
+                expectedPurchases, money(orderValue), money(expectedPurchases * orderValue)));
+    }
+
+    /** Logs the 1st, 10th, 100th, ... unavailable forecast (one model can make it so for many customers). */
+    private static void unavailable(ValueModelVersion model, PurchaseSummary summary, int horizonWeeks,
+                                    ArithmeticException cause) {
+        Metrics.counter(UNAVAILABLE).increment();
+        long count = unavailable.incrementAndGet();
+        if (count == Math.pow(10, Math.floor(Math.log10(count)))) {
+            log.warn("No forecast with value model version {} over {} weeks for a customer with x={}, t_x={}, T={} "
+                            + "({} such forecast(s) since the start): {}", model.version(), horizonWeeks, summary.x(),
+                    summary.tx(), summary.t(), count, cause.getMessage());
+        }
     }
 
     static String money(double amount) {

@@ -93,7 +93,10 @@ class ValueModelController {
         if (summary == null) {
             return new PredictionView(id, model.version(), at, horizon, null, null, null, null, null, model.baseCurrency());
         }
-        ValueForecast forecast = Forecasts.forecast(model, history, at, horizon);
+        ValueForecast forecast = Forecasts.forecast(model, history, at, horizon).orElseThrow(() ->
+                new ClientInputException("horizonWeeks", "gives no forecast for this customer with value model version "
+                        + model.version() + ": its expected purchases over " + horizon
+                        + " weeks do not converge; a shorter horizon may"));
         return new PredictionView(id, model.version(), at, horizon,
                 new PredictionView.Summary(summary.x(), round(summary.tx()), round(summary.t()), round(summary.zbar())),
                 forecast.probabilityAlive(), forecast.expectedPurchases(), forecast.expectedOrderValue(),

@@ -1,5 +1,7 @@
 package io.crmhistory.query.prediction;
 
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
@@ -36,6 +38,29 @@ class ForecastNumericsTest {
     void hypergeometricRefusesArgumentsOutsideItsDomain() {
         assertThatThrownBy(() -> Hypergeometric.f21(1, 1, 2, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Hypergeometric.f21(1, 1, -2, 0.5)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * A rate far outside any fitted data (a mean of thousands of purchases a week) over ten years puts the series of
+     * the expected purchases at z = 1 - 2e-7, where it does not converge: no forecast, where it used to throw out of
+     * the list's refresh, the segment projection and the reads.
+     */
+    @Test
+    void aForecastWhoseSeriesDoesNotConvergeIsUnavailable() {
+        ValueModelVersion model = new ValueModelVersion(1, new BgNbd(0.243, 1e-4, 0.793, 2.426), 0, 1,
+                new GammaGamma(6.25, 3.74, 15.44), 0, 1, LocalDate.parse("2025-01-01"), 520, "USD", "ops",
+                Instant.parse("2025-01-01T00:00:00Z"));
+        List<Map.Entry<Instant, BigDecimal>> boughtToday = List.of(entry("2025-01-29T09:00:00Z", "10"));
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Metrics.addRegistry(meters);
+        try {
+            assertThat(Forecasts.forecast(model, boughtToday, LocalDate.parse("2025-01-29"), 520)).isEmpty();
+            assertThat(meters.counter(Forecasts.UNAVAILABLE).count()).isEqualTo(1);
+        } finally {
+            Metrics.removeRegistry(meters);
+        }
+        assertThat(Forecasts.forecast(model, List.of(entry("2024-01-29T09:00:00Z", "10")), LocalDate.parse("2025-01-29"),
+                520)).as("a customer of a year ago").isPresent();
     }
 
     @Test
