@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -76,10 +77,28 @@ public final class CustomerProjector<S extends SequencedState> {
     private final QueryUpdateEmitter updateEmitter;
     private final BooleanSupplier live;
     private final String resourceKey;
+    private final int largestBatch;
+    /**
+     * Events handled in batches committed since the segment was claimed or a batch rolled back. The batch a crash or
+     * failure cut short began at the token this processor resumed from and held at most {@link #largestBatch} events,
+     * so until that many have been committed a batch may repeat some of its events.
+     */
+    private final AtomicLong committedSinceResume = new AtomicLong();
 
     /** @param live whether this version answers reads now (a version being rebuilt announces no updates) */
     public CustomerProjector(ProjectionVersion version, Store<S> store, ReadModelVersions versions,
                              QueryUpdateEmitter updateEmitter, BooleanSupplier live) {
+        this(version, store, versions, updateEmitter, live, 0);
+    }
+
+    /**
+     * @param largestBatch the most events a batch of this version's processor holds, for batches to tell whether they
+     *                     {@linkplain ProjectionBatch#mayRepeatAnUnfinishedBatch() may repeat an unfinished one}; 0
+     *                     for a read model whose side documents the events alone make (they never tell)
+     */
+    public CustomerProjector(ProjectionVersion version, Store<S> store, ReadModelVersions versions,
+                             QueryUpdateEmitter updateEmitter, BooleanSupplier live, int largestBatch) {
+        this.largestBatch = largestBatch;
         this.readModel = version.projection();
         this.store = store;
         this.versions = versions;
@@ -153,15 +172,24 @@ public final class CustomerProjector<S extends SequencedState> {
 
     private ProjectionBatch<S> currentBatch() {
         UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get().root();
-        return unitOfWork.getOrComputeResource(resourceKey, key -> {
-            // From here until the batch is written no other writer changes the documents (see the store's lock).
-            store.holdForBatch();
-            unitOfWork.onCleanup(ended -> store.releaseAfterBatch());
-            ProjectionBatch<S> batch = new ProjectionBatch<>();
-            Set<String> customers = customersOf(unitOfWork);
-            batch.loaded(customers, load(customers));
-            return batch;
-        });
+        ProjectionBatch<S> current = unitOfWork.getResource(resourceKey);
+        if (current != null) {
+            return current;
+        }
+        // From here until the batch is written no other writer changes the documents (see the store's lock).
+        store.holdForBatch();
+        unitOfWork.onCleanup(ended -> store.releaseAfterBatch());
+        if (unitOfWork.resources().putIfAbsent(resourceKey + "/counted", Boolean.TRUE) == null) {
+            // Once per unit of work: a flush in the middle of it starts another batch of the same events.
+            unitOfWork.onRollback(failed -> committedSinceResume.set(0));
+            int events = unitOfWork instanceof BatchingUnitOfWork<?> batching ? batching.getMessages().size() : 1;
+            unitOfWork.afterCommit(committed -> committedSinceResume.addAndGet(events));
+        }
+        ProjectionBatch<S> batch = new ProjectionBatch<>(committedSinceResume.get() < largestBatch);
+        Set<String> customers = customersOf(unitOfWork);
+        batch.loaded(customers, load(customers));
+        unitOfWork.resources().put(resourceKey, batch);
+        return batch;
     }
 
     private Map<String, S> load(Collection<String> customerIds) {
@@ -186,6 +214,7 @@ public final class CustomerProjector<S extends SequencedState> {
      * from before may be overtaken by the other instance's writes, so the next batches read them from the store.
      */
     public void segmentReleased() {
+        committedSinceResume.set(0);
         store.forgetAll();
     }
 

@@ -242,7 +242,9 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
      * skip, so it must never be stored ahead of the side documents its events made: written the other way round, a
      * crash between the two writes (or a commit of the embedded store between them, then a crash) would leave
      * history items and segment changes that no redelivery writes again. This way a redelivery finds the states
-     * behind, applies the events again and writes the same side documents again (the stored ones are kept).
+     * behind, applies the events again and writes the same side documents again (the stored ones are kept). Side
+     * documents made from more than the events (a segment assessed at the clock's now) may come out differently the
+     * second time: the batch names those it {@linkplain ProjectionBatch#supersede supersedes}, deleted first.
      * <p>
      * Remembers the changed states before writing them: a writer elsewhere updates a document first and forgets it
      * after, so its forget always comes after this; remembering after the write could put back a state older than
@@ -256,6 +258,9 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
      */
     @Override
     public void write(ProjectionBatch<S> batch) {
+        if (!batch.supersededSideDocuments().isEmpty()) {
+            requireSide().delete(batch.supersededSideDocuments());
+        }
         writeSideDocuments(batch.sideDocuments());
         List<S> changed = List.copyOf(batch.changedStates());
         if (!changed.isEmpty()) {
@@ -304,9 +309,13 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
         if (documents.isEmpty()) {
             return;
         }
+        requireSide().insert(documents);
+    }
+
+    private SideDocuments<?> requireSide() {
         if (side == null) {
             throw new IllegalStateException(collection + " keeps no side documents");
         }
-        side.insert(documents);
+        return side;
     }
 }

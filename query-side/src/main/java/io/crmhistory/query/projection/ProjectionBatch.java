@@ -18,6 +18,26 @@ public final class ProjectionBatch<S extends SequencedState> {
     private final Map<String, S> loaded = new HashMap<>();
     private final Map<String, S> changed = new LinkedHashMap<>();
     private final List<Object> sideDocuments = new ArrayList<>();
+    private final List<String> supersededSideDocuments = new ArrayList<>();
+    private final boolean mayRepeatAnUnfinishedBatch;
+
+    ProjectionBatch() {
+        this(false);
+    }
+
+    /** @param mayRepeatAnUnfinishedBatch see {@link #mayRepeatAnUnfinishedBatch()} */
+    ProjectionBatch(boolean mayRepeatAnUnfinishedBatch) {
+        this.mayRepeatAnUnfinishedBatch = mayRepeatAnUnfinishedBatch;
+    }
+
+    /**
+     * Whether some of these events may have been handled before by a batch that wrote its side documents and not its
+     * states (a crash or failed write in between): such a batch is redelivered, and side documents it made from
+     * something other than the events (the clock) may differ now ({@link #supersede}).
+     */
+    public boolean mayRepeatAnUnfinishedBatch() {
+        return mayRepeatAnUnfinishedBatch;
+    }
 
     /** @param states the states found of the customers {@code asked} for */
     void loaded(Collection<String> asked, Map<String, S> states) {
@@ -42,6 +62,18 @@ public final class ProjectionBatch<S extends SequencedState> {
         sideDocuments.add(document);
     }
 
+    /**
+     * Deletes the side document of this id, if an unfinished earlier delivery stored it, before the batch writes its
+     * own: the document made now replaces it, or none does.
+     */
+    public void supersede(String sideDocumentId) {
+        supersededSideDocuments.add(sideDocumentId);
+    }
+
+    public List<String> supersededSideDocuments() {
+        return supersededSideDocuments;
+    }
+
     public Collection<S> changedStates() {
         return changed.values();
     }
@@ -51,7 +83,7 @@ public final class ProjectionBatch<S extends SequencedState> {
     }
 
     boolean isEmpty() {
-        return changed.isEmpty() && sideDocuments.isEmpty();
+        return changed.isEmpty() && sideDocuments.isEmpty() && supersededSideDocuments.isEmpty();
     }
 
     Map<String, Long> versions() {

@@ -41,4 +41,9 @@ public record ProjectionSettings(@DefaultValue("500") @Positive int batchSize,
             SharedEventStream.requireCapacity(sharedWindow);
         }
     }
+
+    /** The most events any processor's batch holds, live or rebuilding. */
+    public int largestBatch() {
+        return Math.max(batchSize, rebuildBatchSize);
+    }
 }

@@ -10,6 +10,7 @@ import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Query;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
 
@@ -70,6 +71,15 @@ public final class SideDocuments<D> {
             collection.get().insertMany(typed, UNORDERED);
         } catch (MongoBulkWriteException e) {
             requireStoredAlready(typed, e);
+        } catch (MongoException e) {
+            throw collection.translated(e);
+        }
+    }
+
+    /** Deletes the documents of these ids, those there are. */
+    public void delete(Collection<String> ids) {
+        try {
+            collection.get().deleteMany(Filters.in("_id", ids));
         } catch (MongoException e) {
             throw collection.translated(e);
         }

@@ -52,8 +52,13 @@ public record SegmentChange(@BsonId String id,
     static SegmentChange causedByEvent(String customerId, long sequence, String eventId, String from,
                                        SegmentAssessment to, Instant occurredAt, Instant recordedAt,
                                        Instant loggedAt) {
-        return new SegmentChange(timelineKey(customerId, sequence) + "/s", customerId, sequence, eventId, from,
+        return new SegmentChange(causedByEventId(customerId, sequence), customerId, sequence, eventId, from,
                 to.segment(), to.ruleVersion(), to.matchedRule(), EVENT, occurredAt, recordedAt, loggedAt);
+    }
+
+    /** The id of the change an event of this sequence made, if it moved the customer. */
+    static String causedByEventId(String customerId, long sequence) {
+        return timelineKey(customerId, sequence) + "/s";
     }
 
     static SegmentChange causedByReevaluation(SegmentState state, String cause, SegmentAssessment to, Instant at,

@@ -32,12 +32,14 @@ class SegmentProjection implements BatchedProjection {
     private final Clock loggingClock = Clock.systemUTC();
     private final CustomerProjector<SegmentState> projector;
 
+    /** @param largestBatch the most events a batch of the version's processor holds */
     SegmentProjection(ProjectionVersion version, SegmentStore store, SegmentReevaluation reevaluation, Clock clock,
-                      ReadModelVersions versions, QueryUpdateEmitter updateEmitter, BooleanSupplier live) {
+                      ReadModelVersions versions, QueryUpdateEmitter updateEmitter, BooleanSupplier live,
+                      int largestBatch) {
         this.store = store;
         this.reevaluation = reevaluation;
         this.clock = clock;
-        this.projector = new CustomerProjector<>(version, store.states(), versions, updateEmitter, live);
+        this.projector = new CustomerProjector<>(version, store.states(), versions, updateEmitter, live, largestBatch);
     }
 
     @EventHandler
@@ -49,15 +51,26 @@ class SegmentProjection implements BatchedProjection {
                 return assessed.withLogged(false);
             }
             String before = state == null ? null : state.segment();
+            if (batch.mayRepeatAnUnfinishedBatch() && (state == null || state.isLogged())) {
+                // An unfinished delivery of this event may have logged a move assessed at its own now: this delivery
+                // logs the move it assesses, or none. (A state not logged yet finds such a change as the log's last
+                // below, and the log goes on from it.)
+                batch.supersede(SegmentChange.causedByEventId(envelope.customerId(), envelope.sequence()));
+            }
             boolean ownChange = true;
             if (state != null && !state.isLogged()) {
                 // First event of a customer since this rebuilt version began logging, before the run that reconciles
                 // every customer got to them: the log may end elsewhere than this version's segment.
                 SegmentChange last = store.lastLogged(List.of(state.id())).get(state.id());
                 String logged = last == null ? null : last.to();
-                if (last != null && last.sequence() >= envelope.sequence()) {
-                    // The version this one replaced logged this event already (it ran ahead): the log goes on from
-                    // there, to this version's assessment after the event.
+                if (last != null && last.sequence() > envelope.sequence()) {
+                    // The version this one replaced logged later events already (it ran ahead): this version's moves
+                    // up to there are in the log as that one's; it takes the log over at the last of them.
+                    return assessed.withLogged(false);
+                }
+                if (last != null && last.sequence() == envelope.sequence()) {
+                    // The version this one replaced logged this event already: the log goes on from there, to this
+                    // version's assessment after the event.
                     ownChange = false;
                     if (!Objects.equals(logged, assessed.segment())) {
                         batch.addSideDocument(SegmentChange.causedByRebuild(state.id(), envelope.sequence(), logged,

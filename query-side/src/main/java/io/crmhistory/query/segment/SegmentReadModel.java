@@ -3,6 +3,7 @@ package io.crmhistory.query.segment;
 import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.query.projection.ProjectionCatalog;
 import io.crmhistory.query.projection.ProjectionVersion;
+import io.crmhistory.query.projection.ProjectionSettings;
 import io.crmhistory.query.projection.Projections;
 import io.crmhistory.query.projection.ReadModel;
 import io.crmhistory.query.projection.ReadModelVersions;
@@ -45,6 +46,8 @@ public class SegmentReadModel extends ReadModel<SegmentStore> {
     private final QueryUpdateEmitter updateEmitter;
     private final SegmentReevaluation reevaluation;
     private final SegmentForecaster forecaster;
+    /** The most events a batch of a segment processor holds (see {@link SegmentProjection}). */
+    private final int largestBatch;
     /**
      * Runs the re-evaluations that no event starts (daily, new value model, finishing an interrupted one), one at a
      * time and off the scheduler's single thread, which they would hold for minutes at a million customers.
@@ -57,8 +60,9 @@ public class SegmentReadModel extends ReadModel<SegmentStore> {
 
     SegmentReadModel(ProjectionCatalog catalog, MongoTemplate mongo, FxRates fx, Clock clock,
                      ReadModelVersions versions, QueryUpdateEmitter updateEmitter, Forecasts forecasts,
-                     ValueModels models) {
+                     ValueModels models, ProjectionSettings settings) {
         super(Projections.SEGMENT, catalog, mongo);
+        this.largestBatch = settings.largestBatch();
         this.fx = fx;
         this.clock = clock;
         this.versions = versions;
@@ -121,7 +125,7 @@ public class SegmentReadModel extends ReadModel<SegmentStore> {
     @Override
     public Object handlerFor(ProjectionVersion version) {
         return new SegmentProjection(version, store(version), reevaluation, clock, versions, updateEmitter,
-                () -> isLive(version));
+                () -> isLive(version), largestBatch);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.crmhistory.query.prediction.ValueModels;
 import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.query.projection.InProcessMongo;
 import io.crmhistory.query.projection.ProjectionCatalog;
+import io.crmhistory.query.projection.ProjectionSettings;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.Projections;
 import io.crmhistory.query.projection.ReadModelVersions;
@@ -44,7 +45,8 @@ class DailyReevaluationTest {
                 "ops", TWO_AM.minusSeconds(3600), List.of()));
         SegmentReadModel segments = new SegmentReadModel(catalog, mongo.template(), new FxRates("EUR", Map.of()),
                 Clock.fixed(TWO_AM, ZoneOffset.UTC), new ReadModelVersions(Duration.ofSeconds(1)),
-                SimpleQueryUpdateEmitter.builder().build(), mock(Forecasts.class), mock(ValueModels.class));
+                SimpleQueryUpdateEmitter.builder().build(), mock(Forecasts.class), mock(ValueModels.class),
+                new ProjectionSettings(500, 1024, Duration.ofSeconds(2), 8192, Duration.ofSeconds(10)));
 
         segments.daily();
 

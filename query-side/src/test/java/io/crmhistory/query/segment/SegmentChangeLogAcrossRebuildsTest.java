@@ -5,6 +5,7 @@ import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.crmhistory.api.customer.ContactChannel;
+import io.crmhistory.api.customer.CustomerStatus;
 import io.crmhistory.api.customer.event.CustomerEvent;
 import io.crmhistory.query.projection.EventEnvelope;
 import io.crmhistory.query.projection.Events;
@@ -49,6 +50,8 @@ class SegmentChangeLogAcrossRebuildsTest {
     static final Instant LATER = Instant.parse("2026-06-01T00:00:00Z");
     static final List<String> RECENT_BUYERS = List.of("x", "y");
     static final String OLD_BUYER = "z";
+    /** As in production: every batch of a projection made anew is one that may repeat an unfinished delivery. */
+    static final int LARGEST_BATCH = 1024;
 
     private MongoServer server;
     private MongoClient client;
@@ -151,6 +154,31 @@ class SegmentChangeLogAcrossRebuildsTest {
         assertEveryLogChained(rebuilt);
     }
 
+    /**
+     * The replaced version logged a customer's moves at two events the rebuilt one had not handled when it began
+     * logging. The rebuilt one takes the log over at the second: before, it recorded a REBUILD change back to its
+     * segment after the first event (ending the log there), and its move at the second was refused as a duplicate id.
+     */
+    @Test
+    void movesTheReplacedVersionLoggedAheadOverSeveralEventsStayTheLogs() {
+        replayAll(first, ASSESSED);
+        handle(projection(first, LATER), List.of(contact("x", 2), churned("x", 3)));
+        replayAll(rebuilt, ASSESSED);
+        List<SegmentChange> logged = log();
+        assertThat(changesOf("x")).extracting(SegmentChange::to).endsWith("NEEDS_ATTENTION", "CHURNED");
+
+        live.set(2);
+        reevaluation(LATER).reevaluateAll(rebuilt, SegmentChange.REBUILD, LATER);
+        handle(projection(rebuilt, LATER), List.of(contact("x", 2), churned("x", 3)));
+
+        assertThat(log()).containsExactlyInAnyOrderElementsOf(logged);
+        assertThat(rebuilt.find("x").orElseThrow()).satisfies(x -> {
+            assertThat(x.isLogged()).isTrue();
+            assertThat(x.segment()).isEqualTo("CHURNED");
+        });
+        assertEveryLogChained(rebuilt);
+    }
+
     @Test
     void theChangesAVersionKeptInItsOwnCollectionAreCarriedIntoTheLogOnce() {
         List<SegmentChange> legacy = new ArrayList<>();
@@ -212,6 +240,12 @@ class SegmentChangeLogAcrossRebuildsTest {
         return new GenericDomainEventMessage<>("Customer", customer, sequence, event);
     }
 
+    private static EventMessage<?> churned(String customer, long sequence) {
+        CustomerEvent event = Events.of(customer).status(CustomerStatus.ACTIVE, CustomerStatus.CHURNED,
+                "2026-05-31T00:00:00Z").last().event();
+        return new GenericDomainEventMessage<>("Customer", customer, sequence, event);
+    }
+
     /** In the order it was written, every customer's changes start where the one before ended and end in the state. */
     private void assertEveryLogChained(SegmentStore liveStore) {
         for (SegmentState state : liveStore.page(null, 10)) {
@@ -232,7 +266,7 @@ class SegmentChangeLogAcrossRebuildsTest {
     private SegmentProjection projection(SegmentStore store, Instant now) {
         return new SegmentProjection(store.version(), store, reevaluation(now), Clock.fixed(now, ZoneOffset.UTC),
                 new ReadModelVersions(Duration.ofSeconds(1)), SimpleQueryUpdateEmitter.builder().build(),
-                store::logsChanges);
+                store::logsChanges, LARGEST_BATCH);
     }
 
     private static SegmentReevaluation reevaluation(Instant now) {

@@ -80,7 +80,7 @@ class SegmentProjectionBesideReevaluationTest {
         ReadModelVersions versions = new ReadModelVersions(Duration.ofSeconds(1));
         SegmentReevaluation reevaluation = new SegmentReevaluation(clock, Clock.systemUTC(), versions);
         SegmentProjection projection = new SegmentProjection(new ProjectionVersion("segment", 1), store, reevaluation,
-                clock, versions, SimpleQueryUpdateEmitter.builder().build(), () -> true);
+                clock, versions, SimpleQueryUpdateEmitter.builder().build(), () -> true, 1024);
         List<EventMessage<?>> batch = List.of(contact("y"), contact("x"));
         CompletableFuture<Long> daily = new CompletableFuture<>();
 
