@@ -29,6 +29,8 @@ public class OpenApiConventions implements OpenApiCustomizer {
 
     static final String SECURITY_SCHEME = "basic";
     static final String PROBLEM_SCHEMA = "Problem";
+    /** The problem schema's reference, for a call documenting a problem answer of its own ({@code @Schema(ref = ...)}). */
+    public static final String PROBLEM_SCHEMA_REF = "#/components/schemas/" + PROBLEM_SCHEMA;
     private static final String PROBLEM_JSON = "application/problem+json";
     private static final Pattern PATH_VARIABLE = Pattern.compile("\\{([^}]+)}");
 

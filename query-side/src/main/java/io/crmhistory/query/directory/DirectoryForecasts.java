@@ -21,11 +21,15 @@ public class DirectoryForecasts {
         this.readModel = readModel;
     }
 
-    /** @param forecasts by customer; {@code null} for a customer the model gives no forecast (removes the old one) */
+    /**
+     * @param forecasts by customer; {@code null} for a customer the model gives no forecast: the old one is removed
+     *                  and the list sorts them with 0, as before the first fit (the field stays on every entry, which
+     *                  the list's cursors need)
+     */
     public void store(Map<String, ValueForecast> forecasts) {
         Map<String, Update> updates = new HashMap<>();
         forecasts.forEach((customerId, forecast) -> updates.put(customerId, forecast == null
-                ? new Update().unset("predictedRevenue").unset("forecast")
+                ? new Update().set("predictedRevenue", BigDecimal.ZERO).unset("forecast")
                 : new Update().set("predictedRevenue", new BigDecimal(forecast.predictedRevenue()))
                         .set("forecast", forecast)));
         readModel.setOnEntries(updates);

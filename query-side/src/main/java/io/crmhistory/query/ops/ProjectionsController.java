@@ -1,5 +1,6 @@
 package io.crmhistory.query.ops;
 
+import io.crmhistory.platform.web.OpenApiConventions;
 import io.crmhistory.query.projection.ProjectionCatalog;
 import io.crmhistory.query.projection.ProjectionProcessors;
 import io.crmhistory.query.projection.ProjectionVersion;
@@ -36,7 +37,6 @@ import java.util.List;
 @Tag(name = "ops: projections", description = "Read models, their versions, progress and rebuilds (role ops)")
 class ProjectionsController {
 
-    private static final String PROBLEM = "#/components/schemas/Problem";
 
     private final ProjectionProcessors processors;
     private final ProjectionCatalog catalog;
@@ -74,7 +74,7 @@ class ProjectionsController {
     @ApiResponse(responseCode = "202",
             description = "Started: the new version with its progress; Location names the read model")
     @ApiResponse(responseCode = "409", description = "A rebuild of this read model is running already",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = OpenApiConventions.PROBLEM_SCHEMA_REF)))
     @PostMapping(path = "/api/ops/projections/{name}/rebuild", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<ProjectionView> rebuild(@PathVariable String name, Principal principal) {
         ProjectionVersion version = rebuilds.start(name, principal.getName());
@@ -85,7 +85,7 @@ class ProjectionsController {
     @Operation(summary = "Cancel a read model's running rebuild")
     @ApiResponse(responseCode = "200", description = "Cancelled: its version is retired and dropped after the grace")
     @ApiResponse(responseCode = "409", description = "The rebuild went live while being cancelled; it is the live version now",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = OpenApiConventions.PROBLEM_SCHEMA_REF)))
     @DeleteMapping(path = "/api/ops/projections/{name}/rebuild", produces = MediaType.APPLICATION_JSON_VALUE)
     ProjectionView cancel(@PathVariable String name, Principal principal) {
         ProjectionVersion cancelled = rebuilds.cancel(name, principal.getName());

@@ -79,9 +79,10 @@ public final class CustomerProjector<S extends SequencedState> {
     private final String resourceKey;
     private final int largestBatch;
     /**
-     * Events handled in batches committed since the segment was claimed or a batch rolled back. The batch a crash or
-     * failure cut short began at the token this processor resumed from and held at most {@link #largestBatch} events,
-     * so until that many have been committed a batch may repeat some of its events.
+     * Events handled in batches committed since the segment was released (or never held here) or a batch rolled back.
+     * The batch a crash or failure cut short began at the token this processor resumed from and held at most
+     * {@link #largestBatch} events; the redelivery may hold events committed into the token's gaps since, so until
+     * twice that many have been committed a batch may repeat some of the unfinished one's events.
      */
     private final AtomicLong committedSinceResume = new AtomicLong();
 
@@ -179,13 +180,16 @@ public final class CustomerProjector<S extends SequencedState> {
         // From here until the batch is written no other writer changes the documents (see the store's lock).
         store.holdForBatch();
         unitOfWork.onCleanup(ended -> store.releaseAfterBatch());
-        if (unitOfWork.resources().putIfAbsent(resourceKey + "/counted", Boolean.TRUE) == null) {
+        boolean ofTheStream = unitOfWork instanceof BatchingUnitOfWork<?>;
+        if (ofTheStream && unitOfWork.resources().putIfAbsent(resourceKey + "/counted", Boolean.TRUE) == null) {
             // Once per unit of work: a flush in the middle of it starts another batch of the same events.
+            int events = ((BatchingUnitOfWork<?>) unitOfWork).getMessages().size();
             unitOfWork.onRollback(failed -> committedSinceResume.set(0));
-            int events = unitOfWork instanceof BatchingUnitOfWork<?> batching ? batching.getMessages().size() : 1;
             unitOfWork.afterCommit(committed -> committedSinceResume.addAndGet(events));
         }
-        ProjectionBatch<S> batch = new ProjectionBatch<>(committedSinceResume.get() < largestBatch);
+        // A single event is a dead letter being retried, on any thread: its earlier attempt may have been cut short.
+        ProjectionBatch<S> batch = new ProjectionBatch<>(largestBatch > 0
+                && (!ofTheStream || committedSinceResume.get() < 2L * largestBatch));
         Set<String> customers = customersOf(unitOfWork);
         batch.loaded(customers, load(customers));
         unitOfWork.resources().put(resourceKey, batch);

@@ -258,9 +258,7 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
      */
     @Override
     public void write(ProjectionBatch<S> batch) {
-        if (!batch.supersededSideDocuments().isEmpty()) {
-            requireSide().delete(batch.supersededSideDocuments());
-        }
+        deleteSuperseded(batch.supersededSideDocuments());
         writeSideDocuments(batch.sideDocuments());
         List<S> changed = List.copyOf(batch.changedStates());
         if (!changed.isEmpty()) {
@@ -277,6 +275,21 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
                 changed.forEach(state -> written.invalidate(state.id()));
                 throw e instanceof MongoException mongoException ? states.translated(mongoException) : e;
             }
+        }
+    }
+
+    /** Deletes the superseded side documents of the customers whose stored states are still behind their events. */
+    private void deleteSuperseded(List<ProjectionBatch.Superseded> superseded) {
+        if (superseded.isEmpty()) {
+            return;
+        }
+        Map<String, S> stored = loadStored(superseded.stream().map(ProjectionBatch.Superseded::customerId)
+                .distinct().toList());
+        List<String> ids = superseded.stream().filter(document -> !stored.containsKey(document.customerId())
+                        || stored.get(document.customerId()).lastSequence() < document.sequence())
+                .map(ProjectionBatch.Superseded::id).toList();
+        if (!ids.isEmpty()) {
+            requireSide().delete(ids);
         }
     }
 

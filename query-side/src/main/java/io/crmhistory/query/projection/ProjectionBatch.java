@@ -18,7 +18,7 @@ public final class ProjectionBatch<S extends SequencedState> {
     private final Map<String, S> loaded = new HashMap<>();
     private final Map<String, S> changed = new LinkedHashMap<>();
     private final List<Object> sideDocuments = new ArrayList<>();
-    private final List<String> supersededSideDocuments = new ArrayList<>();
+    private final List<Superseded> supersededSideDocuments = new ArrayList<>();
     private final boolean mayRepeatAnUnfinishedBatch;
 
     ProjectionBatch() {
@@ -63,15 +63,21 @@ public final class ProjectionBatch<S extends SequencedState> {
     }
 
     /**
-     * Deletes the side document of this id, if an unfinished earlier delivery stored it, before the batch writes its
-     * own: the document made now replaces it, or none does.
+     * Deletes the side document of this id, which an unfinished earlier delivery of the customer's event of this
+     * sequence may have stored, before the batch writes its own: the document made now replaces it, or none does.
+     * Left alone if the customer's stored state has the event by then (another instance took the segment over and
+     * wrote it; this batch's states are then refused as overtaken).
      */
-    public void supersede(String sideDocumentId) {
-        supersededSideDocuments.add(sideDocumentId);
+    public void supersede(String customerId, long sequence, String sideDocumentId) {
+        supersededSideDocuments.add(new Superseded(customerId, sequence, sideDocumentId));
     }
 
-    public List<String> supersededSideDocuments() {
+    public List<Superseded> supersededSideDocuments() {
         return supersededSideDocuments;
+    }
+
+    /** A side document to delete before the batch's are written, made by the customer's event of this sequence. */
+    public record Superseded(String customerId, long sequence, String id) {
     }
 
     public Collection<S> changedStates() {

@@ -75,9 +75,14 @@ public record SegmentChange(@BsonId String id,
      */
     static SegmentChange causedByRebuild(String customerId, long sequence, String logged, SegmentAssessment to,
                                          int version, boolean byRun, Instant at, Instant loggedAt) {
-        return new SegmentChange(timelineKey(customerId, sequence) + "/r/v" + version + (byRun ? "/run" : ""),
+        return new SegmentChange(causedByRebuildId(customerId, sequence, version, byRun),
                 customerId, sequence, null, logged, to.segment(), to.ruleVersion(), to.matchedRule(), REBUILD, at, at,
                 loggedAt);
+    }
+
+    /** The id of a rebuilt version's change taking the log over at this sequence, by its run or by an event. */
+    static String causedByRebuildId(String customerId, long sequence, int version, boolean byRun) {
+        return timelineKey(customerId, sequence) + "/r/v" + version + (byRun ? "/run" : "");
     }
 
     /** The common prefix of the ids of every timeline item: ordered by customer, then by sequence. */

@@ -4,6 +4,8 @@ import io.crmhistory.api.customer.event.CustomerEvent;
 import io.crmhistory.api.rules.SegmentationRulesPublished;
 import io.crmhistory.query.projection.BatchedProjection;
 import io.crmhistory.query.projection.CustomerProjector;
+import io.crmhistory.query.projection.EventEnvelope;
+import io.crmhistory.query.projection.ProjectionBatch;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.ReadModelVersions;
 import org.axonframework.eventhandling.EventHandler;
@@ -51,17 +53,24 @@ class SegmentProjection implements BatchedProjection {
                 return assessed.withLogged(false);
             }
             String before = state == null ? null : state.segment();
-            if (batch.mayRepeatAnUnfinishedBatch() && (state == null || state.isLogged())) {
+            boolean mayRepeat = batch.mayRepeatAnUnfinishedBatch();
+            if (mayRepeat && (state == null || state.isLogged())) {
                 // An unfinished delivery of this event may have logged a move assessed at its own now: this delivery
-                // logs the move it assesses, or none. (A state not logged yet finds such a change as the log's last
+                // logs the move it assesses, or none. (A state not logged yet finds such a move as the log's last
                 // below, and the log goes on from it.)
-                batch.supersede(SegmentChange.causedByEventId(envelope.customerId(), envelope.sequence()));
+                supersede(batch, envelope, SegmentChange.causedByEventId(envelope.customerId(), envelope.sequence()));
             }
             boolean ownChange = true;
             if (state != null && !state.isLogged()) {
                 // First event of a customer since this rebuilt version began logging, before the run that reconciles
-                // every customer got to them: the log may end elsewhere than this version's segment.
-                SegmentChange last = store.lastLogged(List.of(state.id())).get(state.id());
+                // every customer got to them: the log may end elsewhere than this version's segment. The changes an
+                // unfinished delivery of this event made taking the log over are replaced, not taken for the log's.
+                List<String> unfinished = mayRepeat ? List.of(
+                        SegmentChange.causedByRebuildId(state.id(), envelope.sequence(), store.version().version(), false),
+                        SegmentChange.causedByRebuildId(state.id(), state.lastSequence(), store.version().version(), false))
+                        : List.of();
+                unfinished.forEach(id -> supersede(batch, envelope, id));
+                SegmentChange last = store.lastLogged(List.of(state.id()), unfinished).get(state.id());
                 String logged = last == null ? null : last.to();
                 if (last != null && last.sequence() > envelope.sequence()) {
                     // The version this one replaced logged later events already (it ran ahead): this version's moves
@@ -90,6 +99,10 @@ class SegmentProjection implements BatchedProjection {
             }
             return assessed.withLogged(true);
         });
+    }
+
+    private static void supersede(ProjectionBatch<SegmentState> batch, EventEnvelope envelope, String changeId) {
+        batch.supersede(envelope.customerId(), envelope.sequence(), changeId);
     }
 
     /**

@@ -90,12 +90,20 @@ final class SegmentStore implements ReadModelStore {
      * segment the log shows them in; a customer with no change is missing from the map.
      */
     Map<String, SegmentChange> lastLogged(Collection<String> customerIds) {
+        return lastLogged(customerIds, List.of());
+    }
+
+    /** The same, leaving out the changes of these ids. */
+    Map<String, SegmentChange> lastLogged(Collection<String> customerIds, Collection<String> leftOut) {
         Map<String, SegmentChange> last = new HashMap<>();
         if (customerIds.isEmpty()) {
             return last;
         }
         for (SegmentChange change : mongo.find(Query.query(Criteria.where("customerId").in(customerIds)),
                 SegmentChange.class, CHANGE_LOG)) {
+            if (leftOut.contains(change.id())) {
+                continue;
+            }
             last.merge(change.customerId(), change,
                     (a, b) -> SegmentChange.LOG_ORDER.compare(a, b) >= 0 ? a : b);
         }

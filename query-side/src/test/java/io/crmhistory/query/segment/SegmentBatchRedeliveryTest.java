@@ -15,6 +15,7 @@ import io.crmhistory.query.projection.ReadModelVersions;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
 import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
 import org.bson.Document;
@@ -101,20 +102,67 @@ class SegmentBatchRedeliveryTest {
         assertThat(store().find("x").orElseThrow().segment()).isEqualTo("NEW");
     }
 
-    /** Once the events a batch cut short may have held are past, a batch does not look for its changes again. */
+    /**
+     * Once the events a batch cut short may have held are past (twice the largest batch: events committed into the
+     * token's gaps may come first), a batch does not look for its changes again.
+     */
     @Test
-    void batchesPastTheLargestBatchSinceTheStartSupersedeNothing() {
+    void batchesPastTwiceTheLargestBatchSinceTheStartSupersedeNothing() {
         SegmentProjection projection = projection(store(), LATER, 1);
         handle(projection, List.of(contact()));
         SegmentChange first = changesOf("x").get(0);
-        // A change stored under the id the next event's would have, which only a batch that may repeat one replaces.
-        SegmentChange planted = new SegmentChange(SegmentChange.causedByEventId("x", 3), "x", 3, "e-3", "NEEDS_ATTENTION",
-                "NEW", 1, "NEW", SegmentChange.EVENT, LATER, LATER, LATER);
-        mongo.insert(planted, SegmentStore.CHANGE_LOG);
 
+        // Changes stored under the ids the next events' would have (they move nobody): only a batch that may repeat
+        // an unfinished one deletes them.
+        plantChangeOf(3);
         handle(projection, List.of(contact(3)));
+        assertThat(changesOf("x")).as("one event committed: within twice the largest batch").containsExactly(first);
 
+        SegmentChange planted = plantChangeOf(4);
+        handle(projection, List.of(contact(4)));
+        assertThat(changesOf("x")).as("two committed").containsExactlyInAnyOrder(first, planted);
+
+        // A dead letter retried alone may repeat an attempt cut short, whatever the stream has committed.
+        plantChangeOf(5);
+        EventMessage<?> letter = contact(5);
+        DefaultUnitOfWork.startAndGet(letter).execute(() ->
+                projection.on((CustomerEvent) letter.getPayload(), letter, 5));
         assertThat(changesOf("x")).containsExactlyInAnyOrder(first, planted);
+    }
+
+    private SegmentChange plantChangeOf(long sequence) {
+        SegmentChange planted = new SegmentChange(SegmentChange.causedByEventId("x", sequence), "x", sequence,
+                "e-" + sequence, "NEEDS_ATTENTION", "NEW", 1, "NEW", SegmentChange.EVENT, LATER, LATER, LATER);
+        mongo.insert(planted, SegmentStore.CHANGE_LOG);
+        return planted;
+    }
+
+    /**
+     * Another instance took the segment over while this one's batch was paused, and wrote the event's change and state
+     * first: this batch's state is refused as overtaken, and the change the other one logged stays.
+     */
+    @Test
+    void aChangeOfAnEventAnotherWriterStoredTheStateOfStays() {
+        SegmentProjection projection = projection(store(), MUCH_LATER);
+        SegmentChange others = new SegmentChange(SegmentChange.causedByEventId("x", 2), "x", 2, "e-2", "NEW",
+                "NEEDS_ATTENTION", 1, "fallback", SegmentChange.EVENT, LATER, LATER, LATER);
+        List<EventMessage<?>> batch = List.of(contact());
+        BatchingUnitOfWork<EventMessage<?>> unitOfWork = new BatchingUnitOfWork<>(batch);
+        unitOfWork.executeWithResult(() -> {
+            EventMessage<?> message = unitOfWork.getMessage();
+            projection.on((CustomerEvent) message.getPayload(), message, 2);
+            // The other instance writes the event's change, then its state (at LATER: NEEDS_ATTENTION).
+            mongo.insert(others, SegmentStore.CHANGE_LOG);
+            EventEnvelope event = new EventEnvelope("e-2", 2, LATER, (CustomerEvent) message.getPayload());
+            SegmentState theirs = SegmentLogic.assess(SegmentLogic.apply(store().find("x").orElseThrow(), event),
+                    store().ruleBook().current(), LATER, LATER).withLogged(true);
+            mongo.save(theirs, store().collection());
+            projection.endOfBatch();
+            return null;
+        }, RollbackConfigurationType.ANY_THROWABLE);
+
+        assertThat(changesOf("x")).containsExactly(others);
+        assertThat(store().find("x").orElseThrow().segment()).isEqualTo("NEEDS_ATTENTION");
     }
 
     /** A segment released (a failed batch aborts its work package, another instance took it over) opens it again. */
@@ -122,12 +170,12 @@ class SegmentBatchRedeliveryTest {
     void aReleasedSegmentsNextBatchesSupersedeAgain() {
         SegmentProjection projection = projection(store(), LATER, 1);
         handle(projection, List.of(contact()));
+        handle(projection, List.of(contact(3)));
         SegmentChange first = changesOf("x").get(0);
-        mongo.insert(new SegmentChange(SegmentChange.causedByEventId("x", 3), "x", 3, "e-3", "NEEDS_ATTENTION",
-                "NEW", 1, "NEW", SegmentChange.EVENT, LATER, LATER, LATER), SegmentStore.CHANGE_LOG);
+        plantChangeOf(4);
 
         projection.segmentReleased();
-        handle(projection, List.of(contact(3)));
+        handle(projection, List.of(contact(4)));
 
         assertThat(changesOf("x")).containsExactly(first);
     }

@@ -179,6 +179,32 @@ class SegmentChangeLogAcrossRebuildsTest {
         assertEveryLogChained(rebuilt);
     }
 
+    /**
+     * The rebuilt version's first event of a customer took the log over (a REBUILD change from the replaced version's
+     * last) and its states were lost (a crash before they were written); delivered again at another now, the event
+     * is assessed differently. The change of the unfinished delivery is replaced: before, it was taken for the log's
+     * last, and the new one, with its id, was refused as a duplicate.
+     */
+    @Test
+    void aTakeOverDeliveredAgainReplacesTheUnfinishedDeliverysChange() {
+        replayAll(first, ASSESSED);
+        handle(projection(first, LATER), List.of(contact("x", 2)));
+        replayAll(rebuilt, ASSESSED);
+        live.set(2);
+        org.bson.Document beforeTheBatch = mongo.getCollection(rebuilt.collection())
+                .find(com.mongodb.client.model.Filters.eq("_id", "x")).first();
+        handle(projection(store(2), LATER.plus(Duration.ofDays(400))), List.of(contact("x", 2)));
+        assertThat(changesOf("x")).last().satisfies(change -> assertThat(change.to()).isEqualTo("HIBERNATING"));
+        mongo.getCollection(rebuilt.collection()).replaceOne(com.mongodb.client.model.Filters.eq("_id", "x"),
+                beforeTheBatch);
+
+        handle(projection(store(2), LATER), List.of(contact("x", 2)));
+
+        assertThat(store(2).find("x").orElseThrow().segment()).isEqualTo("NEEDS_ATTENTION");
+        assertThat(changesOf("x")).noneMatch(change -> change.cause().equals(SegmentChange.REBUILD));
+        assertEveryLogChained(store(2));
+    }
+
     @Test
     void theChangesAVersionKeptInItsOwnCollectionAreCarriedIntoTheLogOnce() {
         List<SegmentChange> legacy = new ArrayList<>();
