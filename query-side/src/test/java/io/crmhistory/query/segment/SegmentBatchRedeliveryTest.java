@@ -5,7 +5,6 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.model.Filters;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import io.crmhistory.api.customer.ContactChannel;
 import io.crmhistory.api.customer.event.CustomerEvent;
 import io.crmhistory.query.projection.EventEnvelope;
 import io.crmhistory.query.projection.Events;
@@ -13,7 +12,6 @@ import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.ReadModelVersions;
 import org.axonframework.eventhandling.EventMessage;
-import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
@@ -33,6 +31,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
+import static io.crmhistory.query.segment.SegmentBatches.handle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -204,25 +203,13 @@ class SegmentBatchRedeliveryTest {
                 clock, versions, SimpleQueryUpdateEmitter.builder().build(), () -> true, largestBatch);
     }
 
-    private static void handle(SegmentProjection projection, List<EventMessage<?>> batch) {
-        BatchingUnitOfWork<EventMessage<?>> unitOfWork = new BatchingUnitOfWork<>(batch);
-        unitOfWork.executeWithResult(() -> {
-            EventMessage<?> message = unitOfWork.getMessage();
-            projection.on((CustomerEvent) message.getPayload(), message,
-                    ((GenericDomainEventMessage<?>) message).getSequenceNumber());
-            projection.endOfBatch();
-            return null;
-        }, RollbackConfigurationType.ANY_THROWABLE);
-    }
 
     private static EventMessage<?> contact() {
         return contact(2);
     }
 
     private static EventMessage<?> contact(long sequence) {
-        CustomerEvent event = Events.of("x").contact("k-" + sequence, ContactChannel.EMAIL, "2026-05-30T00:00:00Z")
-                .last().event();
-        return new GenericDomainEventMessage<>("Customer", "x", sequence, event);
+        return SegmentBatches.contact("x", sequence);
     }
 
     private List<SegmentChange> changesOf(String customerId) {

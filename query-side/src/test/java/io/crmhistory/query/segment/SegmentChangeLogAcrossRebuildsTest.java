@@ -4,7 +4,6 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
-import io.crmhistory.api.customer.ContactChannel;
 import io.crmhistory.api.customer.CustomerStatus;
 import io.crmhistory.api.customer.event.CustomerEvent;
 import io.crmhistory.query.projection.EventEnvelope;
@@ -14,8 +13,6 @@ import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.ReadModelVersions;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
-import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
-import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
 import org.axonframework.queryhandling.SimpleQueryUpdateEmitter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.crmhistory.query.segment.SegmentBatches.contact;
+import static io.crmhistory.query.segment.SegmentBatches.handle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -249,22 +248,7 @@ class SegmentChangeLogAcrossRebuildsTest {
         handle(projection(store, now), events);
     }
 
-    private static void handle(SegmentProjection projection, List<EventMessage<?>> batch) {
-        BatchingUnitOfWork<EventMessage<?>> unitOfWork = new BatchingUnitOfWork<>(batch);
-        unitOfWork.executeWithResult(() -> {
-            EventMessage<?> message = unitOfWork.getMessage();
-            projection.on((CustomerEvent) message.getPayload(), message,
-                    ((GenericDomainEventMessage<?>) message).getSequenceNumber());
-            projection.endOfBatch();
-            return null;
-        }, RollbackConfigurationType.ANY_THROWABLE);
-    }
 
-    private static EventMessage<?> contact(String customer, long sequence) {
-        CustomerEvent event = Events.of(customer).contact("k-" + customer, ContactChannel.EMAIL, "2026-05-30T00:00:00Z")
-                .last().event();
-        return new GenericDomainEventMessage<>("Customer", customer, sequence, event);
-    }
 
     private static EventMessage<?> churned(String customer, long sequence) {
         CustomerEvent event = Events.of(customer).status(CustomerStatus.ACTIVE, CustomerStatus.CHURNED,
