@@ -34,15 +34,16 @@ public final class Parameters {
         return customerId;
     }
 
-    /** {@code limit}: 1 to {@value #MAX_LIMIT}, {@value #DEFAULT_LIMIT} when absent. */
+    /** {@code limit}: at least 1, capped at {@value #MAX_LIMIT} (the contract's "limits are capped"), {@value #DEFAULT_LIMIT} when absent. */
     public static int limit(Integer limit) {
         if (limit == null) {
             return DEFAULT_LIMIT;
         }
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new ClientInputException("limit", "must be between 1 and " + MAX_LIMIT);
+        if (limit < 1) {
+            throw new ClientInputException("limit", "must be at least 1 (larger than " + MAX_LIMIT + " is read as "
+                    + MAX_LIMIT + ")");
         }
-        return limit;
+        return Math.min(limit, MAX_LIMIT);
     }
 
     /** The version to wait for, from the {@code minVersion} parameter and/or the {@code X-Min-Version} header. */

@@ -23,6 +23,17 @@ class ParametersTest {
                 });
     }
 
+    /** The contract: "limits are capped". */
+    @org.junit.jupiter.api.Test
+    void aLimitAboveTheMostIsCappedAndBelowOneRefused() {
+        assertThat(Parameters.limit(null)).isEqualTo(Parameters.DEFAULT_LIMIT);
+        assertThat(Parameters.limit(Parameters.MAX_LIMIT)).isEqualTo(Parameters.MAX_LIMIT);
+        assertThat(Parameters.limit(Parameters.MAX_LIMIT + 1)).isEqualTo(Parameters.MAX_LIMIT);
+        assertThat(Parameters.limit(Integer.MAX_VALUE)).isEqualTo(Parameters.MAX_LIMIT);
+        assertThatThrownBy(() -> Parameters.limit(0)).isInstanceOfSatisfying(ClientInputException.class,
+                e -> assertThat(e.problems().get(0).field()).isEqualTo("limit"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999Z", "0001-01-01T01:00:00+01:00"})
     void theEdgesOfTheSupportedRangeAreAccepted(String value) {

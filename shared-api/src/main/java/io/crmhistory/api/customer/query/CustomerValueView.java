@@ -1,5 +1,7 @@
 package io.crmhistory.api.customer.query;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +13,7 @@ import java.util.Map;
  * the query. {@code forecast} is the value forecast as of {@code asOf} ({@code null} until a value model has been
  * fitted, and in an audit's as-of state).
  */
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public record CustomerValueView(String customerId,
                                 String baseCurrency,
                                 String netRevenue,

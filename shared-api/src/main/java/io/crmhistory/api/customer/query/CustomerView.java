@@ -1,5 +1,6 @@
 package io.crmhistory.api.customer.query;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.crmhistory.api.customer.CustomerStatus;
 
 import java.time.Instant;
@@ -21,10 +22,10 @@ public record CustomerView(String customerId,
                            String acquisitionChannel,
                            CustomerStatus status,
                            Instant registeredAt,
-                           SegmentRef segment,
+                           @JsonInclude(JsonInclude.Include.ALWAYS) SegmentRef segment,
                            ValueSummary value,
                            boolean personalDataErased,
-                           ValueForecast forecast,
+                           @JsonInclude(JsonInclude.Include.ALWAYS) ValueForecast forecast,
                            long version) {
 
     /** The segment the customer is in and the rule version that put them there. */

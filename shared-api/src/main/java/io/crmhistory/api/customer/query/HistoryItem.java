@@ -1,5 +1,7 @@
 package io.crmhistory.api.customer.query;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.time.Instant;
 import java.util.Map;
 
@@ -9,6 +11,7 @@ import java.util.Map;
  * event's identifier ({@code null} for a segment change caused by time passing or by new rules).
  * {@code details} holds the type's own fields, money as {@code {"value": "1.00", "currency": "EUR"}}.
  */
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public record HistoryItem(String eventId,
                           long sequence,
                           HistoryItemType type,
