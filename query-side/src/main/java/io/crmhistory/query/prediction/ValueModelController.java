@@ -104,15 +104,25 @@ class ValueModelController {
     }
 
     private LocalDate date(String field, String value) {
-        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        return date(field, value, LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC));
+    }
+
+    /** A date (YYYY-MM-DD) or a timestamp with offset (its UTC day), not after {@code today}; today when absent. */
+    static LocalDate date(String field, String value, LocalDate today) {
         if (value == null || value.isBlank()) {
             return today;
         }
         LocalDate date;
         try {
             date = LocalDate.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            throw new ClientInputException(field, "is not a date (YYYY-MM-DD): '" + value + "'");
+        } catch (DateTimeParseException notADate) {
+            // The contract's timestamps are ISO-8601 with an offset; the model counts whole days (UTC).
+            try {
+                date = Parameters.instant(field, value).atOffset(ZoneOffset.UTC).toLocalDate();
+            } catch (ClientInputException notATimestamp) {
+                throw new ClientInputException(field, "is neither a date (YYYY-MM-DD) nor an ISO-8601 date-time with "
+                        + "offset: '" + value + "'");
+            }
         }
         if (date.isAfter(today)) {
             throw new ClientInputException(field, "is in the future (today is " + today + ")");
