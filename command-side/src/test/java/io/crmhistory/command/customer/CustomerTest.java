@@ -478,6 +478,25 @@ class CustomerTest {
                     .expectSuccessfulHandlerExecution();
         }
 
+        /**
+         * Zero written with a billion decimal places: its plain text (a message, a projection's figure) is a billion
+         * characters long, and adding it to anything needs a billion-digit number. Up to 18 places, trailing zeros
+         * are read as what they are.
+         */
+        @Test
+        void anAmountWrittenWithMoreThanEighteenDecimalPlacesIsRefused() {
+            String reason = "at most 18 decimal places may be written (trailing zeros included), and at most 2 of them "
+                    + "other than zero for EUR";
+            fixture.given(registered())
+                    .when(purchase("o-1", "0E-999999999"))
+                    .expectNoEvents()
+                    .expectException(satisfying(e -> assertThat(((ClientInputException) e).problems())
+                            .containsExactly(new FieldProblem("amount.value", reason))));
+            fixture.given(registered())
+                    .when(purchase("o-2", "12.500000000000000000"))
+                    .expectSuccessfulHandlerExecution();
+        }
+
         @Test
         void aMissingLineIsNamed() {
             fixture.given(registered())

@@ -267,12 +267,16 @@ class CommandSideHttpTest {
             far future                | {"orderId": "o-1", "occurredAt": "2026-01-01T00:05:01Z", "amount": {"value": "1", "currency": "EUR"}} | 400 | occurredAt
             before the year 1         | {"orderId": "o-1", "occurredAt": "-0001-12-31T00:00:00Z", "amount": {"value": "1", "currency": "EUR"}} | 400 | occurredAt
             bad timestamp             | {"orderId": "o-1", "occurredAt": "yesterday", "amount": {"value": "1", "currency": "EUR"}} | 400 | occurredAt
+            a number for a time       | {"orderId": "o-1", "occurredAt": 1e64, "amount": {"value": "1", "currency": "EUR"}} | 400 | occurredAt
+            epoch seconds for a time  | {"orderId": "o-1", "occurredAt": 1735000000, "amount": {"value": "1", "currency": "EUR"}} | 400 | occurredAt
             bad order id              | {"orderId": "o 1/x", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}} | 400 | orderId
             an order no URL can name  | {"orderId": "..", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}} | 400 | orderId
             not an object             | [1, 2]                                                                                  | 400 | body
             huge exponent             | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1E+999999999", "currency": "EUR"}, "lines": [{"sku": "a", "quantity": 1, "unitPrice": {"value": "1", "currency": "EUR"}}]} | 400 | amount.value
             an exponent at int's edge | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1E+2147483647", "currency": "EUR"}, "lines": [{"sku": "a", "quantity": 1, "unitPrice": {"value": "1E+2147483647", "currency": "EUR"}}]} | 400 | amount.value
             the same without lines    | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1E+2147483647", "currency": "EUR"}} | 400 | amount.value
+            zero with a huge scale    | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "0E-999999999", "currency": "EUR"}, "lines": [{"sku": "a", "quantity": 1, "unitPrice": {"value": "1", "currency": "EUR"}}]} | 400 | amount.value
+            a line price so written   | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "0", "currency": "EUR"}, "lines": [{"sku": "a", "quantity": 1, "unitPrice": {"value": "0E-999999999", "currency": "EUR"}}]} | 400 | lines[0].unitPrice.value
             a fractional quantity     | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1.5", "currency": "EUR"}, "lines": [{"sku": "a", "quantity": 1.5, "unitPrice": {"value": "1", "currency": "EUR"}}]} | 400 | lines[0].quantity
             a null line               | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}, "lines": [null]} | 400 | lines[0]
             a mistyped field          | {"orderId": "o-1", "occuredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}} | 400 | occuredAt
@@ -380,6 +384,15 @@ class CommandSideHttpTest {
         assertThat(accept.status()).isEqualTo(406);
         assertThat(accept.field()).isEqualTo("Accept");
         assertThat(accept.body().path("errors").path(0).path("reason").asText()).contains("'text/csv'", "application/json");
+
+        // An Accept header Spring cannot parse: the problem comes with its body (it came with none).
+        HttpHeaders unparseable = new HttpHeaders();
+        unparseable.set(HttpHeaders.ACCEPT, "json");
+        Answer garbled = call(HttpMethod.POST, "/api/customers/" + id + "/purchases", purchase("o-2", "1"), "writer",
+                MediaType.APPLICATION_JSON, unparseable);
+        assertThat(garbled.status()).isBetween(400, 499);
+        assertThat(garbled.headers().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+        assertThat(garbled.field()).isEqualTo("Accept");
 
         String huge = "{\"name\":\"" + "x".repeat(1_100_000) + "\"}";
         Answer tooLarge = post("/api/customers", huge);

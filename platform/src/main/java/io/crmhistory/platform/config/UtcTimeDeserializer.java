@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.deser.ContextualDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import io.crmhistory.platform.time.UtcInstants;
 
@@ -26,7 +27,8 @@ import java.util.function.BiFunction;
  * {@code occurredAt}, read each time the event is deserialized, and Jackson's {@code DateTimeFormatter} took 9 % of a
  * directory rebuild's projection thread (session 54). Every other text and token (a number, another offset, a blank,
  * a malformed time), a property with a {@code @JsonFormat} of its own, and an offset time Jackson would move to a
- * context time zone other than UTC go to Jackson's own deserializer, so the result or the error is always Jackson's.
+ * context time zone other than UTC go to Jackson's own deserializer, so the result or the error is always Jackson's;
+ * but a number is refused (Jackson would take it for epoch seconds).
  */
 final class UtcTimeDeserializer<T extends Temporal> extends StdScalarDeserializer<T> implements ContextualDeserializer {
 
@@ -69,6 +71,12 @@ final class UtcTimeDeserializer<T extends Temporal> extends StdScalarDeserialize
     @Override
     @SuppressWarnings("unchecked")
     public T deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+        if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT || parser.currentToken() == JsonToken.VALUE_NUMBER_FLOAT) {
+            // Jackson reads a number as epoch seconds, and one it cannot place (1e64) as 1970 without a word. Every
+            // time here is written as text (write-dates-as-timestamps is off), and clients are to send it as text.
+            throw MismatchedInputException.from(parser, handledType(),
+                    "a time is an ISO-8601 text with offset, e.g. \"2025-06-01T09:00:00Z\", not a number");
+        }
         if (parser.hasToken(JsonToken.VALUE_STRING)) {
             Instant instant = UtcInstants.parseOrNull(parser.getText());
             T value = instant == null ? null : ofInstant.apply(instant, context);

@@ -16,6 +16,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.lang.Nullable;
@@ -55,20 +56,29 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(PlatformProblemHandler.class);
 
     @ExceptionHandler(ClientInputException.class)
-    ProblemDetail clientInput(ClientInputException e, HttpServletRequest request) {
-        return decorate(ProblemResponses.withFields(e.status(), e.problems()), request);
+    ResponseEntity<ProblemDetail> clientInput(ClientInputException e, HttpServletRequest request) {
+        return asProblemJson(decorate(ProblemResponses.withFields(e.status(), e.problems()), request));
     }
 
     @ExceptionHandler(InvalidRuleException.class)
-    ProblemDetail invalidRule(InvalidRuleException e, HttpServletRequest request) {
-        return decorate(ProblemResponses.withField(HttpStatus.BAD_REQUEST, e.field(), e.reason()), request);
+    ResponseEntity<ProblemDetail> invalidRule(InvalidRuleException e, HttpServletRequest request) {
+        return asProblemJson(decorate(ProblemResponses.withField(HttpStatus.BAD_REQUEST, e.field(), e.reason()),
+                request));
     }
 
     /** Anything unexpected: a 500 that says where to look (the correlation id), never how the code failed. */
     @ExceptionHandler(Exception.class)
-    ProblemDetail unexpected(Exception e, HttpServletRequest request) {
+    ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
         log.error("Unexpected failure handling {} {}", request.getMethod(), request.getRequestURI(), e);
-        return decorate(ProblemResponses.internalError(), request);
+        return asProblemJson(decorate(ProblemResponses.internalError(), request));
+    }
+
+    /**
+     * A problem with its media type set: Spring then writes it without reading the request's {@code Accept} again,
+     * which for a header it cannot parse (Accept: json) failed once more and sent the status with no body.
+     */
+    private static ResponseEntity<ProblemDetail> asProblemJson(ProblemDetail problem) {
+        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
     @Override
@@ -167,12 +177,19 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
                                                           HttpStatusCode statusCode, WebRequest request) {
         if (body instanceof ProblemDetail problem) {
             decorate(problem, request);
+            if (headers.getContentType() == null) {
+                HttpHeaders typed = new HttpHeaders();
+                typed.putAll(headers);
+                typed.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+                headers = typed;
+            }
         }
         return super.createResponseEntity(body, headers, statusCode, request);
     }
 
     private ResponseEntity<Object> problem(ProblemDetail problem, WebRequest request) {
-        return ResponseEntity.status(problem.getStatus()).body(decorate(problem, request));
+        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(decorate(problem, request));
     }
 
     private static ProblemDetail decorate(ProblemDetail problem, WebRequest request) {

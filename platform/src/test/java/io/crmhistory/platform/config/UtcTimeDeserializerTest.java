@@ -34,7 +34,7 @@ class UtcTimeDeserializerTest {
     @ValueSource(strings = {"\"2025-11-20T12:00:00Z\"", "\"2025-11-20T12:00:00.250Z\"",
             "\"2025-11-20T12:00:00.123456789Z\"", "\"2025-11-20T12:00:00+02:00\"", "\"2025-11-20T12:00:00.5-05:30\"",
             "\"2025-11-20T24:00:00Z\"", "\"2025-02-30T12:00:00Z\"", "\"2025-11-20\"", "\" 2025-11-20T12:00:00Z \"",
-            "\"\"", "\"yesterday\"", "1764000000", "1764000000.5", "null", "true", "[]"})
+            "\"\"", "\"yesterday\"", "null", "true", "[]"})
     void readsEveryTimeAsJacksonReadsIt(String json) {
         String document = "{\"occurredAt\": " + json + ", \"recordedAt\": " + json + "}";
         assertSameOutcome(() -> APPLICATION.readValue(document, Occurred.class),
@@ -42,6 +42,19 @@ class UtcTimeDeserializerTest {
         assertSameOutcome(() -> APPLICATION.readValue(json, Instant.class), () -> JACKSON.readValue(json, Instant.class));
         assertSameOutcome(() -> APPLICATION.readValue(json, OffsetDateTime.class),
                 () -> JACKSON.readValue(json, OffsetDateTime.class));
+    }
+
+    /** A number is no time here: Jackson took it for epoch seconds, and 1e64 (which it cannot place) for 1970. */
+    @ParameterizedTest
+    @ValueSource(strings = {"1764000000", "1764000000.5", "1e64", "-1"})
+    void aNumberIsRefusedNotReadAsEpochSeconds(String json) {
+        for (Class<?> type : new Class<?>[] {Instant.class, OffsetDateTime.class}) {
+            assertThat(catchThrowable(() -> APPLICATION.readValue(json, type))).as(type + " " + json)
+                    .isInstanceOf(com.fasterxml.jackson.databind.exc.MismatchedInputException.class)
+                    .hasMessageContaining("ISO-8601");
+        }
+        assertThat(catchThrowable(() -> APPLICATION.readValue("{\"occurredAt\": " + json + "}", Occurred.class)))
+                .isInstanceOf(com.fasterxml.jackson.databind.exc.MismatchedInputException.class);
     }
 
     /** In another context time zone Jackson moves an offset time there: the direct read must not skip that. */

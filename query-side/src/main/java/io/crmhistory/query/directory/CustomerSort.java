@@ -5,6 +5,7 @@ import io.crmhistory.query.web.Cursors;
 import org.bson.types.Decimal128;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.function.Function;
@@ -16,10 +17,12 @@ record CustomerSort(Field field, boolean descending) {
     /** The query value of a cursor that ends on an entry without the sort field, and its cursor value. */
     static final Object MISSING = new Object();
     private static final String NO_VALUE = "-";
+    private static final int DECIMAL128_MIN_EXPONENT = -6176;
+    private static final int DECIMAL128_MAX_EXPONENT = 6111;
 
     enum Field {
         NET_REVENUE("netRevenue", "netRevenue", state -> state.netRevenue().toPlainString(),
-                value -> new Decimal128(new BigDecimal(value))),
+                CustomerSort::decimal),
         LAST_PURCHASE_AT("lastPurchaseAt", "lastPurchaseSort", state -> state.lastPurchaseSort().toString(),
                 value -> Date.from(Cursors.instant(value))),
         /** Absent where the directory never applied the registration (ops dropped its dead letter): cursor "-". */
@@ -28,7 +31,7 @@ record CustomerSort(Field field, boolean descending) {
                 value -> NO_VALUE.equals(value) ? MISSING : Date.from(Cursors.instant(value))),
         NAME("name", "nameKey", DirectoryState::nameKey, value -> value),
         PREDICTED_REVENUE("predictedRevenue", "predictedRevenue", state -> state.predictedRevenue().toPlainString(),
-                value -> new Decimal128(new BigDecimal(value)));
+                CustomerSort::decimal);
 
         private final String parameter;
         private final String documentField;
@@ -72,6 +75,18 @@ record CustomerSort(Field field, boolean descending) {
 
     String cursorValue(DirectoryState state) {
         return field.cursorValue.apply(state);
+    }
+
+    /**
+     * A decimal cursor value as MongoDB stores it (34 digits, exponent -6176 to 6111). Checked here: the driver's
+     * {@link Decimal128} refuses one outside with an {@link AssertionError}, not an exception.
+     */
+    private static Decimal128 decimal(String value) {
+        BigDecimal decimal = new BigDecimal(value, MathContext.DECIMAL128);
+        if (-decimal.scale() < DECIMAL128_MIN_EXPONENT || -decimal.scale() > DECIMAL128_MAX_EXPONENT) {
+            throw new NumberFormatException("outside what Decimal128 holds: " + value);
+        }
+        return new Decimal128(decimal);
     }
 
     /** The cursor's sort value as stored in the document; a malformed one is a client error. */

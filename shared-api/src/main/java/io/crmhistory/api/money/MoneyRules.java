@@ -16,6 +16,12 @@ public final class MoneyRules {
      * billion characters long.
      */
     public static final int MAX_INTEGER_DIGITS = 15;
+    /**
+     * The most decimal places an amount may be written with, trailing zeros included ({@code 12.50000} is 12.50):
+     * {@code 0E-999999999} is zero, but its plain text is a billion characters long and adding it to anything needs a
+     * number of a billion digits.
+     */
+    public static final int MAX_WRITTEN_DECIMALS = 18;
 
     private MoneyRules() {
     }
@@ -40,6 +46,11 @@ public final class MoneyRules {
                     + " digits are allowed before the decimal point"));
         }
         int minorDigits = Math.max(currency.getDefaultFractionDigits(), 0);
+        if (money.value().scale() > MAX_WRITTEN_DECIMALS) {
+            return Optional.of(new Problem("value", "at most " + MAX_WRITTEN_DECIMALS
+                    + " decimal places may be written (trailing zeros included), and at most " + minorDigits
+                    + " of them other than zero for " + money.currency()));
+        }
         if (money.value().stripTrailingZeros().scale() > minorDigits) {
             return Optional.of(new Problem("value",
                     "at most " + minorDigits + " decimal digits are allowed for " + money.currency()));
