@@ -20,6 +20,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.lang.Nullable;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -64,6 +65,17 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> invalidRule(InvalidRuleException e, HttpServletRequest request) {
         return asProblemJson(decorate(ProblemResponses.withField(HttpStatus.BAD_REQUEST, e.field(), e.reason()),
                 request));
+    }
+
+    /**
+     * Spring Security's firewall checks a header's value only when it is read: one read for a controller's parameter
+     * (a C1 control character in {@code X-Min-Version}, say) is refused here, inside the dispatcher, not in the filter
+     * chain ({@link io.crmhistory.platform.security.ProblemSecurityHandlers}).
+     */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<ProblemDetail> requestRejected(RequestRejectedException e, HttpServletRequest request) {
+        return asProblemJson(decorate(ProblemResponses.withField(HttpStatus.BAD_REQUEST, "header",
+                "a header of the request is refused: " + e.getMessage()), request));
     }
 
     /** Anything unexpected: a 500 that says where to look (the correlation id), never how the code failed. */
