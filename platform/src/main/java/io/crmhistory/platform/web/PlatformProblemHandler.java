@@ -90,7 +90,11 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
      * which for a header it cannot parse (Accept: json) failed once more and sent the status with no body.
      */
     private static ResponseEntity<ProblemDetail> asProblemJson(ProblemDetail problem) {
-        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return problemJson(problem).body(problem);
+    }
+
+    private static ResponseEntity.BodyBuilder problemJson(ProblemDetail problem) {
+        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
     }
 
     @Override
@@ -200,8 +204,7 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
     }
 
     private ResponseEntity<Object> problem(ProblemDetail problem, WebRequest request) {
-        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(decorate(problem, request));
+        return problemJson(problem).body(decorate(problem, request));
     }
 
     private static ProblemDetail decorate(ProblemDetail problem, WebRequest request) {

@@ -1,14 +1,11 @@
 package io.crmhistory.query.segment;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.model.Filters;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.crmhistory.api.customer.event.CustomerEvent;
 import io.crmhistory.query.projection.EventEnvelope;
 import io.crmhistory.query.projection.Events;
 import io.crmhistory.query.projection.FxRates;
+import io.crmhistory.query.projection.InProcessMongo;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.ReadModelVersions;
 import org.axonframework.eventhandling.EventMessage;
@@ -47,16 +44,12 @@ class SegmentBatchRedeliveryTest {
     /** 528 days after it: recency 1, HIBERNATING. */
     static final Instant MUCH_LATER = Instant.parse("2027-06-01T00:00:00Z");
 
-    private MongoServer server;
-    private MongoClient client;
-    private MongoTemplate mongo;
+    private final InProcessMongo server = new InProcessMongo();
+    private final MongoTemplate mongo = server.template();
     private Document storedBefore;
 
     @BeforeEach
     void start() {
-        server = new MongoServer(new MemoryBackend());
-        client = MongoClients.create(server.bindAndGetConnectionString());
-        mongo = new MongoTemplate(client, "test");
         SegmentStore store = store();
         SegmentState state = null;
         for (EventEnvelope envelope : Events.of("x").registered("C", null, "2023-06-01T00:00:00Z")
@@ -71,8 +64,7 @@ class SegmentBatchRedeliveryTest {
 
     @AfterEach
     void stop() {
-        client.close();
-        server.shutdownNow();
+        server.close();
     }
 
     @Test
