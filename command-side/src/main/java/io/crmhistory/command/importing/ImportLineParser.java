@@ -1,5 +1,6 @@
 package io.crmhistory.command.importing;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,12 +29,13 @@ import java.util.Map;
  */
 final class ImportLineParser {
 
-    private final ObjectMapper mapper;
+    /** Lines are read as strictly as HTTP bodies (WebAutoConfiguration): a field given twice is refused, not the last kept. */
+    private final ObjectReader lineReader;
     private final ImportContactIds contactIds;
     private final Map<String, ObjectReader> readers = new LinkedHashMap<>();
 
     ImportLineParser(ObjectMapper mapper, ImportContactIds contactIds) {
-        this.mapper = mapper;
+        this.lineReader = mapper.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.contactIds = contactIds;
         for (Class<?> type : new Class<?>[]{RegisterCustomer.class, UpdateProfile.class, ContactLine.class,
                 RecordPurchase.class, RecordRefund.class, ChangeStatus.class}) {
@@ -59,7 +61,7 @@ final class ImportLineParser {
     Parsed parse(String line) {
         JsonNode node;
         try {
-            node = mapper.readTree(line);
+            node = lineReader.readTree(line);
         } catch (JsonProcessingException e) {
             return Parsed.rejected(JsonProblems.describe(e));
         }

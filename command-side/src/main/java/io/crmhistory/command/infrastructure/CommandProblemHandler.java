@@ -12,14 +12,12 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URI;
 
 /** The command side's domain answers: unknown customer or order 404, conflicts with the record 409. */
 @RestControllerAdvice
@@ -29,28 +27,29 @@ class CommandProblemHandler {
     private static final Logger log = LoggerFactory.getLogger(CommandProblemHandler.class);
 
     @ExceptionHandler(CustomerConflictException.class)
-    ProblemDetail conflict(CustomerConflictException e, HttpServletRequest request) {
+    ResponseEntity<ProblemDetail> conflict(CustomerConflictException e, HttpServletRequest request) {
         ProblemDetail problem = ProblemResponses.withField(HttpStatus.CONFLICT, e.field(), e.reason());
         e.details().forEach(problem::setProperty);
-        return withInstance(problem, request);
+        return ProblemResponses.respond(problem, request);
     }
 
     @ExceptionHandler(AggregateNotFoundException.class)
-    ProblemDetail unknownCustomer(AggregateNotFoundException e, HttpServletRequest request) {
-        return withInstance(ProblemResponses.withField(HttpStatus.NOT_FOUND, "customerId",
+    ResponseEntity<ProblemDetail> unknownCustomer(AggregateNotFoundException e, HttpServletRequest request) {
+        return ProblemResponses.respond(ProblemResponses.withField(HttpStatus.NOT_FOUND, "customerId",
                 "no customer '" + e.getAggregateIdentifier() + "' is registered"), request);
     }
 
     @ExceptionHandler(UnknownOrderException.class)
-    ProblemDetail unknownOrder(UnknownOrderException e, HttpServletRequest request) {
-        return withInstance(ProblemResponses.withField(HttpStatus.NOT_FOUND, "orderId", e.getMessage()), request);
+    ResponseEntity<ProblemDetail> unknownOrder(UnknownOrderException e, HttpServletRequest request) {
+        return ProblemResponses.respond(ProblemResponses.withField(HttpStatus.NOT_FOUND, "orderId", e.getMessage()),
+                request);
     }
 
     /** Still conflicting after the gateway's retries: the client may simply try again. */
     @ExceptionHandler({ConcurrencyException.class, AggregateStreamCreationException.class})
-    ProblemDetail concurrentModification(RuntimeException e, HttpServletRequest request) {
+    ResponseEntity<ProblemDetail> concurrentModification(RuntimeException e, HttpServletRequest request) {
         log.warn("Command on {} gave up after concurrent modifications: {}", request.getRequestURI(), e.getMessage());
-        return withInstance(ProblemResponses.withField(HttpStatus.CONFLICT, "customerId",
+        return ProblemResponses.respond(ProblemResponses.withField(HttpStatus.CONFLICT, "customerId",
                 "the customer was being changed concurrently; retry the request"), request);
     }
 
@@ -58,16 +57,8 @@ class CommandProblemHandler {
     @ExceptionHandler(CommandSideStoppingException.class)
     ResponseEntity<ProblemDetail> stopping(CommandSideStoppingException e, HttpServletRequest request) {
         ProblemDetail problem = ProblemResponses.withField(HttpStatus.SERVICE_UNAVAILABLE, "body", e.getMessage());
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(withInstance(problem, request));
-    }
-
-    private static ProblemDetail withInstance(ProblemDetail problem, HttpServletRequest request) {
-        problem.setInstance(URI.create(request.getRequestURI()));
-        Object correlationId = request.getAttribute(io.crmhistory.platform.web.CorrelationIdFilter.REQUEST_ATTRIBUTE);
-        if (correlationId != null) {
-            problem.setProperty(ProblemResponses.CORRELATION_ID, correlationId);
-        }
-        return problem;
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, "5");
+        return ProblemResponses.respond(problem, request, headers);
     }
 }

@@ -188,6 +188,26 @@ class CommandSideHttpTest {
                 .contains("\"field\":\"path\"");
     }
 
+    /** A Content-Type that is no media type was answered as if none had been sent ("missing; supported: "). */
+    @Test
+    void aContentTypeThatIsNoMediaTypeIsSaidToBeOne() throws Exception {
+        String body = "{\"name\":\"Ada\"}";
+        String response;
+        try (Socket socket = new Socket("localhost", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("POST /api/customers HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json;charset=bogus\r\nAuthorization: Basic "
+                    + Base64.getEncoder().encodeToString("writer:writer-pw".getBytes(StandardCharsets.UTF_8))
+                    + "\r\nContent-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.UTF_8));
+            response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        assertThat(response).startsWith("HTTP/1.1 415").contains("Content-Type: application/problem+json")
+                .contains("\"field\":\"Content-Type\"")
+                .contains("'application/json;charset=bogus' is not a valid media type");
+    }
+
     List<DomainEventMessage<?>> eventsOf(String customerId) {
         // from the first event, not from the latest snapshot
         return eventStore.readEvents(customerId, 0).asStream().collect(Collectors.toList());
@@ -281,6 +301,8 @@ class CommandSideHttpTest {
             a null line               | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}, "lines": [null]} | 400 | lines[0]
             a mistyped field          | {"orderId": "o-1", "occuredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}} | 400 | occuredAt
             a mistyped nested field   | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR", "rate": 2}} | 400 | amount.rate
+            an amount given twice     | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}, "amount": {"value": "900", "currency": "EUR"}} | 400 | amount
+            a nested field twice      | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "value": "900", "currency": "EUR"}} | 400 | amount.value
             text after the JSON       | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}} junk | 400 | body
             """)
     void everyBadPurchaseIsAProblemNamingTheField(String what, String body, int status, String field) {
@@ -376,6 +398,8 @@ class CommandSideHttpTest {
                 MediaType.TEXT_PLAIN, null);
         assertThat(mediaType.status()).isEqualTo(415);
         assertThat(mediaType.field()).isEqualTo("Content-Type");
+        assertThat(mediaType.body().path("errors").path(0).path("reason").asText())
+                .startsWith("'text/plain' is not supported; supported: ").contains("application/json");
 
         HttpHeaders csv = new HttpHeaders();
         csv.setAccept(List.of(MediaType.parseMediaType("text/csv")));

@@ -53,6 +53,14 @@ class ImportLineParserTest {
                 .contains("contactId").doesNotContain("legacyContactId");
     }
 
+    @Test
+    void aFieldGivenTwiceOnALineIsRefusedNotTakenAsTheLast() {
+        ImportLineParser.Parsed parsed = parser(key(1)).parse(LINE.replace("\"notes\"", "\"channel\":\"EMAIL\",\"notes\""));
+
+        assertThat(parsed.command()).isNull();
+        assertThat(parsed.problem()).isEqualTo("channel: is given more than once");
+    }
+
     private static RecordContact parse(ImportLineParser parser, String line) {
         ImportLineParser.Parsed parsed = parser.parse(line);
         assertThat(parsed.problem()).isNull();

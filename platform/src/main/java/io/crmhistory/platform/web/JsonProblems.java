@@ -3,6 +3,8 @@ package io.crmhistory.platform.web;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -12,7 +14,9 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.time.temporal.Temporal;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.Collection;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -28,6 +32,10 @@ public final class JsonProblems {
     }
 
     public static FieldProblem describe(Throwable cause) {
+        FieldProblem duplicate = duplicateField(cause);
+        if (duplicate != null) {
+            return duplicate;
+        }
         if (cause instanceof JsonParseException parse) {
             return new FieldProblem("body", "malformed JSON" + at(parse.getLocation()) + ": " + parse.getOriginalMessage());
         }
@@ -66,6 +74,32 @@ public final class JsonProblems {
                     + processing.getOriginalMessage());
         }
         return new FieldProblem("body", "a JSON body is required");
+    }
+
+    /**
+     * A field given twice in one object (the request readers enable {@code STRICT_DUPLICATE_DETECTION}):
+     * named with its path, whether the parser's exception reached here as it was or wrapped by databind with a path.
+     * Taking the last value silently would record something other than what a client that meant the first one sent.
+     */
+    private static FieldProblem duplicateField(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof StreamReadException read && read.getOriginalMessage() != null
+                    && read.getOriginalMessage().startsWith("Duplicate field")
+                    && read.getProcessor() != null) {
+                return new FieldProblem(pathOf(read.getProcessor().getParsingContext()), "is given more than once");
+            }
+        }
+        return null;
+    }
+
+    /** The path of where a parser is, e.g. {@code lines[1].sku}: the same notation as {@link #pathOf(JsonMappingException)}. */
+    private static String pathOf(JsonStreamContext context) {
+        Deque<String> steps = new ArrayDeque<>();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            steps.push(c.inArray() ? "[" + c.getCurrentIndex() + "]" : "." + c.getCurrentName());
+        }
+        String path = String.join("", steps);
+        return path.startsWith(".") ? path.substring(1) : path.isEmpty() ? "body" : path;
     }
 
     /** The JSON path of the field Jackson stopped at, e.g. {@code lines[0].unitPrice.value}. */

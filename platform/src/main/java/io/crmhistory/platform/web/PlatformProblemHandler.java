@@ -58,13 +58,12 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ClientInputException.class)
     ResponseEntity<ProblemDetail> clientInput(ClientInputException e, HttpServletRequest request) {
-        return asProblemJson(decorate(ProblemResponses.withFields(e.status(), e.problems()), request));
+        return ProblemResponses.respond(ProblemResponses.withFields(e.status(), e.problems()), request);
     }
 
     @ExceptionHandler(InvalidRuleException.class)
     ResponseEntity<ProblemDetail> invalidRule(InvalidRuleException e, HttpServletRequest request) {
-        return asProblemJson(decorate(ProblemResponses.withField(HttpStatus.BAD_REQUEST, e.field(), e.reason()),
-                request));
+        return ProblemResponses.respond(ProblemResponses.withField(HttpStatus.BAD_REQUEST, e.field(), e.reason()), request);
     }
 
     /**
@@ -74,28 +73,17 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
      */
     @ExceptionHandler(RequestRejectedException.class)
     ResponseEntity<ProblemDetail> requestRejected(RequestRejectedException e, HttpServletRequest request) {
-        return asProblemJson(decorate(ProblemResponses.withField(HttpStatus.BAD_REQUEST, "header",
-                "a header of the request is refused: " + e.getMessage()), request));
+        return ProblemResponses.respond(ProblemResponses.withField(HttpStatus.BAD_REQUEST, "header",
+                "a header of the request is refused: " + e.getMessage()), request);
     }
 
     /** Anything unexpected: a 500 that says where to look (the correlation id), never how the code failed. */
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
         log.error("Unexpected failure handling {} {}", request.getMethod(), request.getRequestURI(), e);
-        return asProblemJson(decorate(ProblemResponses.internalError(), request));
+        return ProblemResponses.respond(ProblemResponses.internalError(), request);
     }
 
-    /**
-     * A problem with its media type set: Spring then writes it without reading the request's {@code Accept} again,
-     * which for a header it cannot parse (Accept: json) failed once more and sent the status with no body.
-     */
-    private static ResponseEntity<ProblemDetail> asProblemJson(ProblemDetail problem) {
-        return problemJson(problem).body(problem);
-    }
-
-    private static ResponseEntity.BodyBuilder problemJson(ProblemDetail problem) {
-        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON);
-    }
 
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
@@ -155,17 +143,24 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
                 : ex.getSupportedHttpMethods().stream().map(Object::toString).collect(Collectors.joining(", "));
         ProblemDetail problem = ProblemResponses.withField(status, "method",
                 ex.getMethod() + " is not supported here" + (allowed.isEmpty() ? "" : "; allowed: " + allowed));
-        return handleExceptionInternal(ex, decorate(problem, request), headers, status, request);
+        return handleExceptionInternal(ex, problem, headers, status, request);
     }
 
     @Override
     protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(HttpMediaTypeNotSupportedException ex,
                                                                      HttpHeaders headers, HttpStatusCode status,
                                                                      WebRequest request) {
-        ProblemDetail problem = ProblemResponses.withField(status, "Content-Type",
-                (ex.getContentType() == null ? "missing" : "'" + ex.getContentType() + "' is not supported")
-                        + "; supported: " + listed(ex.getSupportedMediaTypes()));
-        return handleExceptionInternal(ex, decorate(problem, request), headers, status, request);
+        // Spring leaves the content type out both when none was sent and when the one sent is not a media type at all
+        // (application/json;charset=bogus): the header tells the two apart.
+        String sent = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        String reason = sent == null ? "missing"
+                : ex.getContentType() == null ? "'" + sent + "' is not a valid media type"
+                : "'" + ex.getContentType() + "' is not supported";
+        // An unreadable type is refused before Spring knows the endpoint, so it has no supported types to list.
+        List<MediaType> supported = ex.getSupportedMediaTypes();
+        ProblemDetail problem = ProblemResponses.withField(status, HttpHeaders.CONTENT_TYPE,
+                supported.isEmpty() ? reason : reason + "; supported: " + listed(supported));
+        return handleExceptionInternal(ex, problem, headers, status, request);
     }
 
     @Override
@@ -176,7 +171,7 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
         ProblemDetail problem = ProblemResponses.withField(status, HttpHeaders.ACCEPT,
                 (asked == null ? "nothing" : "'" + asked + "'") + " cannot be answered; available: "
                         + listed(ex.getSupportedMediaTypes()));
-        return handleExceptionInternal(ex, decorate(problem, request), headers, status, request);
+        return handleExceptionInternal(ex, problem, headers, status, request);
     }
 
     /** No controller and no static resource at the path: a 404 naming the path, like every other rejection a field. */
@@ -185,7 +180,7 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
                                                                     HttpStatusCode status, WebRequest request) {
         ProblemDetail problem = ProblemResponses.withField(status, "path",
                 "/" + ex.getResourcePath() + " names nothing here; the API is described at /v3/api-docs");
-        return handleExceptionInternal(ex, decorate(problem, request), headers, status, request);
+        return handleExceptionInternal(ex, problem, headers, status, request);
     }
 
     @Override
@@ -203,8 +198,10 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
         return super.createResponseEntity(body, headers, statusCode, request);
     }
 
+    /** A problem Spring's own handling found, answered as {@link ProblemResponses#respond} answers the others. */
     private ResponseEntity<Object> problem(ProblemDetail problem, WebRequest request) {
-        return problemJson(problem).body(decorate(problem, request));
+        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(decorate(problem, request));
     }
 
     private static ProblemDetail decorate(ProblemDetail problem, WebRequest request) {
@@ -217,10 +214,6 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
         return problem;
     }
 
-    private static ProblemDetail decorate(ProblemDetail problem, HttpServletRequest request) {
-        ProblemResponses.decorate(problem, request);
-        return problem;
-    }
 
     private static String listed(List<?> mediaTypes) {
         return mediaTypes.stream().map(Object::toString).collect(Collectors.joining(", "));

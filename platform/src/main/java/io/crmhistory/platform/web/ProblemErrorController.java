@@ -5,7 +5,6 @@ import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -38,8 +37,7 @@ public class ProblemErrorController implements ErrorController {
                 // left out: the path itself may be what was refused
             }
         }
-        ProblemResponses.decorate(problem, request);
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return ProblemResponses.respond(problem, request);
     }
 
     private static HttpStatus statusOf(HttpServletRequest request) {

@@ -3,10 +3,12 @@ package io.crmhistory.platform.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 
 import java.io.IOException;
 import java.net.URI;
@@ -50,7 +52,25 @@ public class ProblemResponses {
         objectMapper.writeValue(response.getOutputStream(), problem);
     }
 
-    static void decorate(ProblemDetail problem, HttpServletRequest request) {
+    /**
+     * A problem as a handler's answer: decorated (instance, correlation id) and with its media type set, so Spring
+     * writes it without reading the request's {@code Accept} again (for a header it cannot parse, {@code Accept: json},
+     * that failed once more and sent the status with no body).
+     */
+    public static ResponseEntity<ProblemDetail> respond(ProblemDetail problem, HttpServletRequest request) {
+        return respond(problem, request, HttpHeaders.EMPTY);
+    }
+
+    /** As {@link #respond(ProblemDetail, HttpServletRequest)}, with headers of its own (e.g. Retry-After). */
+    public static ResponseEntity<ProblemDetail> respond(ProblemDetail problem, HttpServletRequest request,
+                                                        HttpHeaders headers) {
+        decorate(problem, request);
+        return ResponseEntity.status(problem.getStatus()).headers(headers)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    /** Names the request the problem answers ({@code instance}) and its correlation id, unless already named. */
+    public static void decorate(ProblemDetail problem, HttpServletRequest request) {
         if (problem.getInstance() == null) {
             problem.setInstance(URI.create(request.getRequestURI()));
         }

@@ -1,5 +1,6 @@
 package io.crmhistory.platform.web;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhistory.api.money.Money;
@@ -59,12 +60,15 @@ public class WebAutoConfiguration {
      * Request bodies with a field the endpoint does not know are refused (400 naming it), not read as if it were absent:
      * a mistyped {@code effectiveAT} would otherwise record the change as of now without a word. Only HTTP bodies are
      * strict; the application's own {@link ObjectMapper} stays lenient, since Axon reads stored events with it and an
-     * event written before a field was removed must still load.
+     * event written before a field was removed must still load. A field given twice is refused too (400 naming it),
+     * where Jackson would keep the last value: checking that on every stored event a rebuild reads would cost a set per
+     * object for events the application wrote itself.
      */
     @Bean
     MappingJackson2HttpMessageConverter strictJsonBodies(ObjectMapper objectMapper) {
-        return new MappingJackson2HttpMessageConverter(
-                objectMapper.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
+        return new MappingJackson2HttpMessageConverter(objectMapper.copy()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
     }
 
     /**

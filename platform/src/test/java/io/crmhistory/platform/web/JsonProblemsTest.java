@@ -27,6 +27,17 @@ class JsonProblemsTest {
     }
 
     @Test
+    void aFieldGivenTwiceIsNamedWithItsPathNotTakenAsTheLastValue() {
+        ObjectMapper strict = mapper.copy().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        FieldProblem nested = JsonProblems.describe(catchThrowable(() -> strict.readValue(
+                "{\"lines\": [{\"sku\": \"a\"}, {\"sku\": \"b\", \"sku\": \"c\"}]}", RecordPurchase.class)));
+        assertThat(nested).isEqualTo(new FieldProblem("lines[1].sku", "is given more than once"));
+        FieldProblem top = JsonProblems.describe(catchThrowable(() -> strict.readTree(
+                "{\"amount\": {\"value\": \"1\"}, \"amount\": {\"value\": \"-1\"}}")));
+        assertThat(top).isEqualTo(new FieldProblem("amount", "is given more than once"));
+    }
+
+    @Test
     void malformedJsonNamesTheBodyAndWhere() {
         FieldProblem problem = problemReading("{\"orderId\": \"o-1\",");
         assertThat(problem.field()).isEqualTo("body");

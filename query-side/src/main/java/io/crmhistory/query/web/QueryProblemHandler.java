@@ -8,13 +8,11 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
-import java.net.URI;
 
 /**
  * The query side's own problems; the platform's handler (ordered last) takes care of bad parameters.
@@ -30,7 +28,7 @@ class QueryProblemHandler {
     @ExceptionHandler(UnknownCustomerException.class)
     ResponseEntity<ProblemDetail> unknownCustomer(UnknownCustomerException e, HttpServletRequest request) {
         ProblemDetail problem = ProblemResponses.withField(HttpStatus.NOT_FOUND, "customerId", e.getMessage());
-        return respond(problem, request, new HttpHeaders());
+        return ProblemResponses.respond(problem, request);
     }
 
     @ExceptionHandler(ReadModelBehindException.class)
@@ -42,17 +40,6 @@ class QueryProblemHandler {
         problem.setProperty("reachedVersion", e.reachedVersion());
         HttpHeaders headers = new HttpHeaders();
         headers.set(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
-        return respond(problem, request, headers);
-    }
-
-    private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem, HttpServletRequest request,
-                                                         HttpHeaders headers) {
-        problem.setInstance(URI.create(request.getRequestURI()));
-        Object correlationId = request.getAttribute(io.crmhistory.platform.web.CorrelationIdFilter.REQUEST_ATTRIBUTE);
-        if (correlationId != null) {
-            problem.setProperty(ProblemResponses.CORRELATION_ID, correlationId);
-        }
-        return ResponseEntity.status(problem.getStatus()).headers(headers)
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        return ProblemResponses.respond(problem, request, headers);
     }
 }

@@ -1,11 +1,6 @@
 package io.crmhistory.query.projection;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.crmhistory.api.customer.event.CustomerEvent;
-import io.crmhistory.query.infrastructure.ReadModelTemplates;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
@@ -61,17 +56,15 @@ class MongoStateStoreTest {
     private static final String COLLECTION = "tallies";
     private static final String ITEMS = "items";
 
-    private MongoServer server;
-    private MongoClient client;
+    private InProcessMongo server;
     private MongoTemplate mongo;
     private MongoStateStore<Tally> store;
     private CustomerProjector<Tally> projector;
 
     @BeforeEach
     void start() {
-        server = new MongoServer(new MemoryBackend());
-        client = MongoClients.create(server.bindAndGetConnectionString());
-        mongo = ReadModelTemplates.configuredLikeTheQuerySide(client);
+        server = new InProcessMongo();
+        mongo = server.template();
         store = new MongoStateStore<>(mongo, Tally.class, COLLECTION, SideDocuments.of(mongo, ITEMS, Item.class, Item::id));
         projector = new CustomerProjector<>(new ProjectionVersion("tallies", 1), store,
                 new ReadModelVersions(Duration.ofSeconds(1)), SimpleQueryUpdateEmitter.builder().build(), () -> true);
@@ -79,8 +72,7 @@ class MongoStateStoreTest {
 
     @AfterEach
     void stop() {
-        client.close();
-        server.shutdownNow();
+        server.close();
     }
 
     @Test

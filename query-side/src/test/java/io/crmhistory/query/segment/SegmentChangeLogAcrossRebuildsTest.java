@@ -1,9 +1,7 @@
 package io.crmhistory.query.segment;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.crmhistory.query.projection.InProcessMongo;
+
 import io.crmhistory.api.customer.CustomerStatus;
 import io.crmhistory.api.customer.event.CustomerEvent;
 import io.crmhistory.query.projection.EventEnvelope;
@@ -52,8 +50,7 @@ class SegmentChangeLogAcrossRebuildsTest {
     /** As in production: every batch of a projection made anew is one that may repeat an unfinished delivery. */
     static final int LARGEST_BATCH = 1024;
 
-    private MongoServer server;
-    private MongoClient client;
+    private InProcessMongo server;
     private MongoTemplate mongo;
     /** Which version writes the change log: 1 until the switch (and the replaced version's stop), then 2. */
     private final AtomicInteger live = new AtomicInteger(1);
@@ -62,17 +59,15 @@ class SegmentChangeLogAcrossRebuildsTest {
 
     @BeforeEach
     void start() {
-        server = new MongoServer(new MemoryBackend());
-        client = MongoClients.create(server.bindAndGetConnectionString());
-        mongo = new MongoTemplate(client, "test");
+        server = new InProcessMongo();
+        mongo = new MongoTemplate(server.client(), "test");
         first = store(1);
         rebuilt = store(2);
     }
 
     @AfterEach
     void stop() {
-        client.close();
-        server.shutdownNow();
+        server.close();
     }
 
     @Test

@@ -1,9 +1,7 @@
 package io.crmhistory.query.segment;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.crmhistory.query.projection.InProcessMongo;
+
 import io.crmhistory.api.customer.ContactChannel;
 import io.crmhistory.api.customer.event.CustomerEvent;
 import io.crmhistory.query.projection.EventEnvelope;
@@ -46,16 +44,14 @@ class SegmentProjectionBesideReevaluationTest {
     /** 152 days on: a buyer of twelve days before {@link #ASSESSED} is no longer NEW. */
     static final Instant LATER = Instant.parse("2026-06-01T00:00:00Z");
 
-    private MongoServer server;
-    private MongoClient client;
+    private InProcessMongo server;
     private MongoTemplate mongo;
     private SegmentStore store;
 
     @BeforeEach
     void start() {
-        server = new MongoServer(new MemoryBackend());
-        client = MongoClients.create(server.bindAndGetConnectionString());
-        mongo = new MongoTemplate(client, "test");
+        server = new InProcessMongo();
+        mongo = new MongoTemplate(server.client(), "test");
         store = new SegmentStore(mongo, new ProjectionVersion("segment", 1), new FxRates("EUR", Map.of()),
                 SegmentForecaster.NONE, () -> true);
         for (String customer : List.of("x", "y")) {
@@ -70,8 +66,7 @@ class SegmentProjectionBesideReevaluationTest {
 
     @AfterEach
     void stop() {
-        client.close();
-        server.shutdownNow();
+        server.close();
     }
 
     @Test

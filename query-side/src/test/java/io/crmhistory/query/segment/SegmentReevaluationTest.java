@@ -1,10 +1,9 @@
 package io.crmhistory.query.segment;
 
+import io.crmhistory.query.projection.InProcessMongo;
+
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.crmhistory.api.rules.SegmentationRuleSet;
 import io.crmhistory.api.rules.SegmentationRulesPublished;
 import io.crmhistory.query.projection.EventEnvelope;
@@ -58,17 +57,15 @@ class SegmentReevaluationTest {
     static final Instant LATER = Instant.parse("2026-06-01T00:00:00Z");
     static final int CUSTOMERS = 2 * SegmentReevaluation.PAGE_SIZE + 500;
 
-    private MongoServer server;
-    private MongoClient client;
+    private InProcessMongo server;
     private CrashingMongoTemplate mongo;
     private SegmentStore store;
     private final MovableClock machine = new MovableClock(Instant.parse("2026-12-02T00:00:00Z"));
 
     @BeforeEach
     void start() {
-        server = new MongoServer(new MemoryBackend());
-        client = MongoClients.create(server.bindAndGetConnectionString());
-        mongo = new CrashingMongoTemplate(client);
+        server = new InProcessMongo();
+        mongo = new CrashingMongoTemplate(server.client());
         store = open();
         SegmentEvaluator rules = store.ruleBook().current();
         for (int i = 0; i < CUSTOMERS; i++) {
@@ -86,8 +83,7 @@ class SegmentReevaluationTest {
 
     @AfterEach
     void stop() {
-        client.close();
-        server.shutdownNow();
+        server.close();
     }
 
     @Test
