@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 /**
  * Makes the application's JDBC event storage engine ({@link EventStorageEngineAutoConfiguration}) with a given chain
  * of upcasters: the store's own engine with the application's upcasters, and any other view of the same rows through
- * other upcasters (the query side reads events for read models that need no personal field without revealing them).
+ * other upcasters (the query side reads events for read models that use few or no personal fields without revealing
+ * the others).
  */
 public final class JdbcEventStorageEngines {
 

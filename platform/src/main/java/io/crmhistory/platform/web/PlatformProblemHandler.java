@@ -21,6 +21,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.lang.Nullable;
 import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.util.StringUtils;
 import org.springframework.validation.FieldError;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -83,7 +84,6 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
         log.error("Unexpected failure handling {} {}", request.getMethod(), request.getRequestURI(), e);
         return ProblemResponses.respond(ProblemResponses.internalError(), request);
     }
-
 
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
@@ -151,12 +151,14 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
                                                                      HttpHeaders headers, HttpStatusCode status,
                                                                      WebRequest request) {
         // Spring leaves the content type out both when none was sent and when the one sent is not a media type at all
-        // (application/json;charset=bogus): the header tells the two apart.
-        String sent = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        // (application/json;charset=bogus): the header tells the two apart. An empty header is none (Spring reads it
+        // as application/octet-stream).
+        String sent = StringUtils.hasText(request.getHeader(HttpHeaders.CONTENT_TYPE))
+                ? request.getHeader(HttpHeaders.CONTENT_TYPE) : null;
         String reason = sent == null ? "missing"
                 : ex.getContentType() == null ? "'" + sent + "' is not a valid media type"
                 : "'" + ex.getContentType() + "' is not supported";
-        // An unreadable type is refused before Spring knows the endpoint, so it has no supported types to list.
+        // Refused while matching a request to an endpoint without a declared body type, Spring has none to list.
         List<MediaType> supported = ex.getSupportedMediaTypes();
         ProblemDetail problem = ProblemResponses.withField(status, HttpHeaders.CONTENT_TYPE,
                 supported.isEmpty() ? reason : reason + "; supported: " + listed(supported));
@@ -213,7 +215,6 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
         }
         return problem;
     }
-
 
     private static String listed(List<?> mediaTypes) {
         return mediaTypes.stream().map(Object::toString).collect(Collectors.joining(", "));

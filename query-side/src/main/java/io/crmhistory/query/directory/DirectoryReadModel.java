@@ -1,5 +1,6 @@
 package io.crmhistory.query.directory;
 
+import io.crmhistory.query.privacy.PersonalDataUse;
 import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.query.projection.ProjectionCatalog;
 import io.crmhistory.query.projection.ProjectionProcessors;
@@ -47,6 +48,12 @@ class DirectoryReadModel extends ReadModel<DirectoryStore> {
         this.fx = fx;
         this.versions = versions;
         this.updateEmitter = updateEmitter;
+    }
+
+    /** Names, emails and phones are listed and searched; a contact's words never are. */
+    @Override
+    public PersonalDataUse personalDataUse() {
+        return PersonalDataUse.PROFILE;
     }
 
     @Override

@@ -47,7 +47,10 @@ final class AsStoredWhenUnreadable implements IntermediateEventRepresentation {
         }
     }
 
-    /** No upcaster follows the personal-field ones; one that did would read the upcast view as it is. */
+    /**
+     * No upcaster of the same event follows the personal-field ones (in a read model's view the one leaving fields out
+     * handles other types than the one revealing them); one that did would read the upcast view as it is.
+     */
     @Override
     public <T> IntermediateEventRepresentation upcast(SerializedType outputType, Class<T> expectedRepresentationType,
                                                       Function<T, T> upcastFunction,

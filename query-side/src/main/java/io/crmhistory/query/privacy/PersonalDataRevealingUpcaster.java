@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmhistory.platform.privacy.PersonalDataProtector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reveals the personal fields of customer events as the query side reads them from the store, so
@@ -17,8 +19,8 @@ import java.util.Optional;
  * events keep their ciphertext, and the revision is unchanged: this is a view of the same event.
  * <p>
  * Only the query side registers it; the command side decides on the stored (protected) form. Read models that use
- * no personal field read through {@link PersonalDataConcealingUpcaster} instead when they read on their own
- * ({@link ConcealedEvents}).
+ * fewer personal fields read the others through {@link PersonalDataConcealingUpcaster} instead when they read on
+ * their own ({@link PersonalDataViews}).
  */
 @Component
 class PersonalDataRevealingUpcaster extends PersonalFieldsUpcaster {
@@ -27,7 +29,15 @@ class PersonalDataRevealingUpcaster extends PersonalFieldsUpcaster {
 
     private final PersonalDataProtector protector;
 
+    /** The upcaster of the application's event store: every personal field revealed. */
+    @Autowired
     PersonalDataRevealingUpcaster(PersonalDataProtector protector) {
+        this(protector, FIELDS_BY_TYPE.keySet());
+    }
+
+    /** Reveals the fields of these event types only; for a read model's view of the events ({@link PersonalDataViews}). */
+    PersonalDataRevealingUpcaster(PersonalDataProtector protector, Set<String> typeNames) {
+        super(typeNames);
         this.protector = protector;
     }
 

@@ -11,6 +11,9 @@ import org.axonframework.serialization.upcasting.event.SingleEventUpcaster;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * An upcaster of the customer events that carry personal fields: a view of the same event (same type and revision)
@@ -18,20 +21,38 @@ import java.util.Map;
  */
 abstract class PersonalFieldsUpcaster extends SingleEventUpcaster {
 
-    /** The events with personal fields, by their stored type name, and those fields. */
-    private static final Map<String, List<String>> FIELDS_BY_TYPE = Map.of(
+    /**
+     * The events with personal fields, by their stored type name, and those fields: the one list of them. The
+     * application's own upcaster reveals them all; a read model's view reveals those of its use and leaves the
+     * others' out, so a type added here is never passed on as ciphertext.
+     */
+    static final Map<String, List<String>> FIELDS_BY_TYPE = Map.of(
             CustomerRegistered.class.getName(), List.of(PersonalFields.NAME, PersonalFields.EMAIL, PersonalFields.PHONE),
             CustomerProfileUpdated.class.getName(), List.of(PersonalFields.NAME, PersonalFields.EMAIL, PersonalFields.PHONE),
             ContactRecorded.class.getName(), List.of(PersonalFields.SUBJECT, PersonalFields.NOTES, PersonalFields.OUTCOME));
 
+    /** Those of {@link #FIELDS_BY_TYPE} this upcaster handles; events of other types pass as they are. */
+    private final Map<String, List<String>> fieldsByType;
+
+    /** @param typeNames the stored type names of the events whose personal fields this upcaster handles */
+    PersonalFieldsUpcaster(Set<String> typeNames) {
+        this.fieldsByType = typeNames.stream().filter(FIELDS_BY_TYPE::containsKey)
+                .collect(Collectors.toUnmodifiableMap(Function.identity(), FIELDS_BY_TYPE::get));
+    }
+
+    /** The stored type names of event classes. */
+    static Set<String> typeNames(Set<? extends Class<?>> types) {
+        return types.stream().map(Class::getName).collect(Collectors.toUnmodifiableSet());
+    }
+
     @Override
     protected final boolean canUpcast(IntermediateEventRepresentation representation) {
-        return FIELDS_BY_TYPE.containsKey(representation.getType().getName());
+        return fieldsByType.containsKey(representation.getType().getName());
     }
 
     @Override
     protected final IntermediateEventRepresentation doUpcast(IntermediateEventRepresentation representation) {
-        List<String> fields = FIELDS_BY_TYPE.get(representation.getType().getName());
+        List<String> fields = fieldsByType.get(representation.getType().getName());
         return new AsStoredWhenUnreadable(representation.upcastPayload(representation.getType(), JsonNode.class,
                 payload -> payload instanceof ObjectNode object ? withPersonalFields(object, fields) : payload),
                 representation);

@@ -1,6 +1,7 @@
 package io.crmhistory.query.projection;
 
 import io.crmhistory.platform.privacy.CustomerKeyStore;
+import io.crmhistory.query.privacy.PersonalDataUse;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.InterceptorChain;
 import org.axonframework.messaging.MessageHandlerInterceptor;
@@ -8,7 +9,7 @@ import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 
 import java.util.Set;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Before a batch's first event is handled, reads the data keys of every customer in the batch at once. Each event's
@@ -17,24 +18,28 @@ import java.util.function.BooleanSupplier;
  * asked the event store for that one key, a query per customer. The processors share deserialized events, so the
  * first of them to reach a batch reads its keys and the others find them held.
  * <p>
- * A processor whose events are not revealed while it reads on its own ({@code ConcealedEvents}) reads keys only
- * while it reads the shared, revealed events.
+ * Only the customers of events that reveal something are looked up: while a processor reads on its own
+ * ({@code PersonalDataViews}) those of the types its read model uses (none for value and segment, registrations and
+ * profile updates for the directory); while it reads the shared, revealed events those of every type with a
+ * personal field.
  */
 final class CustomerKeysPrefetch implements MessageHandlerInterceptor<EventMessage<?>> {
 
     private final CustomerKeyStore keys;
-    private final BooleanSupplier revealed;
+    private final Supplier<PersonalDataUse> revealed;
 
-    /** @param revealed whether the events the processor reads now are revealed ones */
-    CustomerKeysPrefetch(CustomerKeyStore keys, BooleanSupplier revealed) {
+    /** @param revealed which personal fields the events the processor reads now reveal */
+    CustomerKeysPrefetch(CustomerKeyStore keys, Supplier<PersonalDataUse> revealed) {
         this.keys = keys;
         this.revealed = revealed;
     }
 
     @Override
     public Object handle(UnitOfWork<? extends EventMessage<?>> unitOfWork, InterceptorChain chain) throws Exception {
-        if (unitOfWork instanceof BatchingUnitOfWork<?> batch && batch.isFirstMessage() && revealed.getAsBoolean()) {
-            Set<String> customers = CustomerProjector.customersOf(batch);
+        PersonalDataUse use;
+        if (unitOfWork instanceof BatchingUnitOfWork<?> batch && batch.isFirstMessage()
+                && (use = revealed.get()) != PersonalDataUse.NONE) {
+            Set<String> customers = CustomerProjector.customersOf(batch, use::reveals);
             if (!customers.isEmpty()) {
                 keys.prefetch(customers);
             }

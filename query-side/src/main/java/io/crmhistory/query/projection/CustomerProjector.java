@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -227,13 +228,18 @@ public final class CustomerProjector<S extends SequencedState> {
      * without deserializing a payload: one that cannot be read must fail its own event, not the batch's first.
      */
     static Set<String> customersOf(UnitOfWork<?> unitOfWork) {
+        return customersOf(unitOfWork, CustomerEvent.class::isAssignableFrom);
+    }
+
+    /** The customers of a batch's events whose payload type is one of {@code payloadTypes}. */
+    static Set<String> customersOf(UnitOfWork<?> unitOfWork, Predicate<Class<?>> payloadTypes) {
         Set<String> customerIds = new LinkedHashSet<>();
         if (!(unitOfWork instanceof BatchingUnitOfWork<?> batching)) {
             // A single event (a dead letter being retried): project() loads its customer.
             return customerIds;
         }
         for (Message<?> message : batching.getMessages()) {
-            if (message instanceof DomainEventMessage<?> event && CustomerEvent.class.isAssignableFrom(event.getPayloadType())) {
+            if (message instanceof DomainEventMessage<?> event && payloadTypes.test(event.getPayloadType())) {
                 customerIds.add(event.getAggregateIdentifier());
             }
         }

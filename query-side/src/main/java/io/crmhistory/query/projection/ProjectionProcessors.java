@@ -1,7 +1,8 @@
 package io.crmhistory.query.projection;
 
 import io.crmhistory.platform.privacy.CustomerKeyStore;
-import io.crmhistory.query.privacy.ConcealedEvents;
+import io.crmhistory.query.privacy.PersonalDataUse;
+import io.crmhistory.query.privacy.PersonalDataViews;
 import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.EventMessage;
@@ -34,7 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Runs one pooled streaming processor per read-model version the {@link ProjectionCatalog} wants: the
@@ -73,14 +74,14 @@ public class ProjectionProcessors implements SmartLifecycle {
     private final Serializer serializer;
     private final ProjectionSettings settings;
     private final CustomerKeyStore keys;
-    private final ConcealedEvents concealedEvents;
+    private final PersonalDataViews personalDataViews;
     private SharedEventStream sharedEvents;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private volatile boolean started;
 
     ProjectionProcessors(List<ReadModel<?>> readModels, ProjectionCatalog catalog, ObjectProvider<Configuration> axon,
                          TokenStore tokenStore, MongoTemplate axonMongo, @Qualifier("serializer") Serializer serializer,
-                         CustomerKeyStore keys, ConcealedEvents concealedEvents, ProjectionSettings settings) {
+                         CustomerKeyStore keys, PersonalDataViews personalDataViews, ProjectionSettings settings) {
         this.readModels = readModels;
         this.catalog = catalog;
         this.axon = axon;
@@ -88,7 +89,7 @@ public class ProjectionProcessors implements SmartLifecycle {
         this.axonMongo = axonMongo;
         this.serializer = serializer;
         this.keys = keys;
-        this.concealedEvents = concealedEvents;
+        this.personalDataViews = personalDataViews;
         this.settings = settings;
     }
 
@@ -221,27 +222,28 @@ public class ProjectionProcessors implements SmartLifecycle {
         log.info("Projection {} started (processor {})", version, version.processorName());
     }
 
-    /** A processor's source of events, and whether the events it reads from there now are revealed ones. */
-    private record EventSource(StreamableMessageSource<TrackedEventMessage<?>> source, BooleanSupplier revealed) {
+    /** A processor's source of events, and which personal fields the events it reads from there now reveal. */
+    private record EventSource(StreamableMessageSource<TrackedEventMessage<?>> source, Supplier<PersonalDataUse> revealed) {
     }
 
     /**
      * The processors' source of events: one read shared between them ({@link SharedEventStream}), unless set to 0. A
-     * read model that uses no personal field reads on its own (behind the others, as in a rebuild) with the personal
-     * fields left out ({@link ConcealedEvents}); the shared events are revealed ones.
+     * read model that uses fewer personal fields than all reads on its own (behind the others, as in a rebuild) with
+     * the others left out ({@link PersonalDataViews}); the shared events are revealed ones.
      */
     private synchronized EventSource events(Configuration configuration, ReadModel<?> model) {
-        Optional<StreamableMessageSource<TrackedEventMessage<?>>> concealed = model.readsPersonalData()
-                ? Optional.empty() : concealedEvents.source();
+        PersonalDataUse use = model.personalDataUse();
+        Optional<StreamableMessageSource<TrackedEventMessage<?>>> own = personalDataViews.source(use);
         if (settings.sharedWindow() == 0) {
-            return concealed.map(source -> new EventSource(source, () -> false))
-                    .orElseGet(() -> new EventSource(configuration.eventStore(), () -> true));
+            return own.map(source -> new EventSource(source, () -> use))
+                    .orElseGet(() -> new EventSource(configuration.eventStore(), () -> PersonalDataUse.ALL));
         }
         if (sharedEvents == null) {
             sharedEvents = new SharedEventStream(configuration.eventStore(), settings.sharedWindow());
         }
-        SharedEventStream.Readers readers = sharedEvents.readers(concealed.orElseGet(configuration::eventStore));
-        return new EventSource(readers, concealed.isEmpty() ? () -> true : readers::readsWindow);
+        SharedEventStream.Readers readers = sharedEvents.readers(own.orElseGet(configuration::eventStore));
+        return new EventSource(readers, own.isEmpty() ? () -> PersonalDataUse.ALL
+                : () -> readers.readsWindow() ? PersonalDataUse.ALL : use);
     }
 
     private void stop(Running stale) {

@@ -1,5 +1,6 @@
 package io.crmhistory.query.projection;
 
+import io.crmhistory.query.privacy.PersonalDataUse;
 import io.crmhistory.api.customer.event.CustomerPersonalDataErased;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
@@ -76,12 +77,12 @@ public abstract class ReadModel<S extends ReadModelStore> {
     }
 
     /**
-     * Whether the handlers use a personal field of the events (a name, an email, a contact's notes). Those that do
-     * not read the events with the personal fields left out when they read on their own (a rebuild), which spares the
-     * keys' reads and the decryptions ({@code ConcealedEvents}).
+     * Which personal fields of the events the handlers use (a name, an email, a contact's notes). When they read on
+     * their own (a rebuild) the others are left out unread, which spares the keys' reads and the decryptions
+     * ({@code PersonalDataViews}).
      */
-    public boolean readsPersonalData() {
-        return true;
+    public PersonalDataUse personalDataUse() {
+        return PersonalDataUse.ALL;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.crmhistory.query.segment;
 
+import io.crmhistory.query.privacy.PersonalDataUse;
 import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.query.projection.ProjectionCatalog;
 import io.crmhistory.query.projection.ProjectionVersion;
@@ -118,8 +119,8 @@ public class SegmentReadModel extends ReadModel<SegmentStore> {
 
     /** The rules see value, recency, frequency, status and contacts, never a personal field. */
     @Override
-    public boolean readsPersonalData() {
-        return false;
+    public PersonalDataUse personalDataUse() {
+        return PersonalDataUse.NONE;
     }
 
     @Override

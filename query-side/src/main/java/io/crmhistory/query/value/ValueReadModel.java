@@ -1,5 +1,6 @@
 package io.crmhistory.query.value;
 
+import io.crmhistory.query.privacy.PersonalDataUse;
 import io.crmhistory.query.projection.ProjectionCatalog;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.Projections;
@@ -25,8 +26,8 @@ class ValueReadModel extends ReadModel<ValueStore> {
 
     /** A customer's value is its purchases and refunds and when it was last in contact: no personal field. */
     @Override
-    public boolean readsPersonalData() {
-        return false;
+    public PersonalDataUse personalDataUse() {
+        return PersonalDataUse.NONE;
     }
 
     @Override

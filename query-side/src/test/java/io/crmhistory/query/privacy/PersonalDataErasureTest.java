@@ -73,7 +73,7 @@ class PersonalDataErasureTest {
     @Autowired
     DataSource dataSource;
     @Autowired
-    ConcealedEvents concealedEvents;
+    PersonalDataViews personalDataViews;
 
     @Test
     void personalFieldsAreReadableUntilErasedAndGoneFromEveryReadModelAfterwards() throws Exception {
@@ -178,11 +178,12 @@ class PersonalDataErasureTest {
     }
 
     /**
-     * The events read models without personal fields read on their own: the same events with those fields left out,
-     * not revealed and not the ciphertext; the store's own readers still see them revealed.
+     * The events read models read on their own: the same events with the personal fields they do not use left out,
+     * not revealed and not the ciphertext (all of them for value and segment, a contact's words for the directory);
+     * the store's own readers still see them revealed.
      */
     @Test
-    void concealedEventsLeaveThePersonalFieldsOut() throws Exception {
+    void eachReadModelsOwnViewLeavesOutThePersonalFieldsItDoesNotUse() throws Exception {
         String id = "cora";
         append(id, 0, new CustomerRegistered(id, protect(id, PersonalFields.NAME, "Cora Concealed"),
                 protect(id, PersonalFields.EMAIL, "cora@example.com"), protect(id, PersonalFields.PHONE, "+43 1 555"),
@@ -191,7 +192,7 @@ class PersonalDataErasureTest {
                 protect(id, PersonalFields.SUBJECT, "Cora's order"), protect(id, PersonalFields.NOTES, "ring Cora"),
                 protect(id, PersonalFields.OUTCOME, "Cora happy"), Events.at("2025-05-02T00:00:00Z")));
 
-        List<Object> concealed = customerEvents(concealedEvents.source().orElseThrow(), id);
+        List<Object> concealed = customerEvents(personalDataViews.source(PersonalDataUse.NONE).orElseThrow(), id);
         assertThat(concealed).hasSize(2);
         CustomerRegistered registered = (CustomerRegistered) concealed.get(0);
         assertThat(registered.name()).isNull();
@@ -204,6 +205,20 @@ class PersonalDataErasureTest {
         assertThat(contact.outcome()).isNull();
         assertThat(contact.agent()).isEqualTo("agent-9");
         assertThat(contact.occurredAt()).isEqualTo(Events.at("2025-05-02T00:00:00Z"));
+
+        // The directory's view: the profile revealed, a contact's words left out unread.
+        List<Object> profile = customerEvents(personalDataViews.source(PersonalDataUse.PROFILE).orElseThrow(), id);
+        assertThat(profile).hasSize(2);
+        CustomerRegistered profileRegistered = (CustomerRegistered) profile.get(0);
+        assertThat(profileRegistered.name()).isEqualTo("Cora Concealed");
+        assertThat(profileRegistered.email()).isEqualTo("cora@example.com");
+        assertThat(profileRegistered.phone()).isEqualTo("+43 1 555");
+        ContactRecorded profileContact = (ContactRecorded) profile.get(1);
+        assertThat(profileContact.subject()).isNull();
+        assertThat(profileContact.notes()).isNull();
+        assertThat(profileContact.outcome()).isNull();
+        assertThat(profileContact.agent()).isEqualTo("agent-9");
+        assertThat(personalDataViews.source(PersonalDataUse.ALL)).as("the application's own store").isEmpty();
 
         List<Object> revealed = customerEvents(eventStore, id);
         assertThat(((CustomerRegistered) revealed.get(0)).name()).isEqualTo("Cora Concealed");

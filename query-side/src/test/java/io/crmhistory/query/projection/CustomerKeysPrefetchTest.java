@@ -1,7 +1,9 @@
 package io.crmhistory.query.projection;
 
+import io.crmhistory.api.customer.ContactChannel;
 import io.crmhistory.api.customer.event.CustomerEvent;
 import io.crmhistory.platform.privacy.CustomerKeyStore;
+import io.crmhistory.query.privacy.PersonalDataUse;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
@@ -12,7 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,8 +55,8 @@ class CustomerKeysPrefetchTest {
     @Test
     void theKeysOfABatchsCustomersAreReadOnceBeforeItsFirstEvent() {
         RecordingKeys keys = new RecordingKeys();
-        CustomerKeysPrefetch prefetch = new CustomerKeysPrefetch(keys, () -> true);
-        List<EventMessage<?>> events = List.of(event("c-1", 0), event("c-2", 0), event("c-1", 1));
+        CustomerKeysPrefetch prefetch = new CustomerKeysPrefetch(keys, () -> PersonalDataUse.ALL);
+        List<EventMessage<?>> events = List.of(registered("c-1", 0), contact("c-2", 0), contact("c-1", 1));
         List<Integer> prefetchesSeenByHandlers = new ArrayList<>();
         BatchingUnitOfWork<EventMessage<?>> batch = new BatchingUnitOfWork<>(events);
 
@@ -64,27 +66,51 @@ class CustomerKeysPrefetchTest {
         assertThat(prefetchesSeenByHandlers).containsExactly(1, 1, 1);
     }
 
-    /** A processor reading events whose personal fields were left out needs no key: none is read. */
+    /**
+     * Only customers of events that reveal something need a key: none for events whose personal fields were left out
+     * (value, segment reading on their own), those with a registration or profile update for the directory's own
+     * view, and those of every event with a personal field for the shared, revealed events; a purchase has none.
+     */
     @Test
-    void noKeyIsReadForABatchOfEventsThatAreNotRevealed() {
+    void onlyTheKeysOfCustomersWhoseEventsRevealSomethingAreRead() {
         RecordingKeys keys = new RecordingKeys();
-        AtomicBoolean revealed = new AtomicBoolean(false);
+        AtomicReference<PersonalDataUse> revealed = new AtomicReference<>(PersonalDataUse.NONE);
         CustomerKeysPrefetch prefetch = new CustomerKeysPrefetch(keys, revealed::get);
-        List<EventMessage<?>> events = List.of(event("c-1", 0), event("c-2", 0));
+        List<EventMessage<?>> events = List.of(registered("c-1", 0), contact("c-2", 0), purchase("c-3", 0));
 
-        BatchingUnitOfWork<EventMessage<?>> concealed = new BatchingUnitOfWork<>(events);
-        concealed.executeWithResult(() -> prefetch.handle(concealed, () -> null));
+        runBatch(prefetch, events);
         assertThat(keys.prefetched).isEmpty();
 
-        revealed.set(true);
-        BatchingUnitOfWork<EventMessage<?>> shared = new BatchingUnitOfWork<>(events);
-        shared.executeWithResult(() -> prefetch.handle(shared, () -> null));
-        assertThat(keys.prefetched).containsExactly(List.of("c-1", "c-2"));
+        revealed.set(PersonalDataUse.PROFILE);
+        runBatch(prefetch, events);
+        assertThat(keys.prefetched).containsExactly(List.of("c-1"));
+
+        revealed.set(PersonalDataUse.ALL);
+        runBatch(prefetch, events);
+        assertThat(keys.prefetched).containsExactly(List.of("c-1"), List.of("c-1", "c-2"));
     }
 
-    private static EventMessage<?> event(String customerId, long sequence) {
-        CustomerEvent event = Events.of(customerId).purchase("o-" + sequence, "10.00", "EUR", "2025-01-01T00:00:00Z")
-                .last().event();
+    private static void runBatch(CustomerKeysPrefetch prefetch, List<EventMessage<?>> events) {
+        BatchingUnitOfWork<EventMessage<?>> batch = new BatchingUnitOfWork<>(events);
+        batch.executeWithResult(() -> prefetch.handle(batch, () -> null));
+    }
+
+    private static EventMessage<?> registered(String customerId, long sequence) {
+        return message(customerId, sequence, Events.of(customerId).registered("Ada", null, "2025-01-01T00:00:00Z"));
+    }
+
+    private static EventMessage<?> contact(String customerId, long sequence) {
+        return message(customerId, sequence, Events.of(customerId).contact("k-" + sequence, ContactChannel.EMAIL,
+                "2025-01-01T00:00:00Z"));
+    }
+
+    private static EventMessage<?> purchase(String customerId, long sequence) {
+        return message(customerId, sequence, Events.of(customerId).purchase("o-" + sequence, "10.00", "EUR",
+                "2025-01-01T00:00:00Z"));
+    }
+
+    private static EventMessage<?> message(String customerId, long sequence, Events events) {
+        CustomerEvent event = events.last().event();
         return new GenericDomainEventMessage<>("Customer", customerId, sequence, event, Map.of());
     }
 }
