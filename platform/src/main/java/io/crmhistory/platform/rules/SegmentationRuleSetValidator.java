@@ -19,7 +19,14 @@ public final class SegmentationRuleSetValidator {
 
     static final int THRESHOLDS = 4;
     static final int MAX_NAME_LENGTH = 64;
-    private static final Pattern UNADDRESSABLE_IN_NAMES = Pattern.compile("[/\\\\%;\\p{Cntrl}]");
+    /**
+     * Every customer's assessment tries the conditions in order, each time a projection applies an event and for
+     * every customer in a re-evaluation: a million customers times thousands of conditions would hold segmentation
+     * up for hours. A hundred is far more than a segmentation anyone reads.
+     */
+    static final int MAX_SEGMENTS = 100;
+    /** Control characters (C0 and C1) and the line and paragraph separators, which no firewall lets into a path. */
+    private static final Pattern UNADDRESSABLE_IN_NAMES = Pattern.compile("[/\\\\%;\\p{Cc}\\p{Zl}\\p{Zp}]");
 
     private SegmentationRuleSetValidator() {
     }
@@ -37,6 +44,10 @@ public final class SegmentationRuleSetValidator {
         List<SegmentationRuleSet.SegmentRule> segments = ruleSet.segments();
         if (segments == null || segments.isEmpty()) {
             throw new InvalidRuleException("segments", "at least one segment is required");
+        }
+        if (segments.size() > MAX_SEGMENTS) {
+            throw new InvalidRuleException("segments", "at most " + MAX_SEGMENTS + " segments (" + segments.size()
+                    + " given)");
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < segments.size(); i++) {
@@ -71,8 +82,8 @@ public final class SegmentationRuleSetValidator {
             throw new InvalidRuleException(field, "a name cannot begin or end with spaces");
         }
         if (UNADDRESSABLE_IN_NAMES.matcher(name).find() || name.equals(".") || name.equals("..")) {
-            throw new InvalidRuleException(field, "a name cannot hold / \\ % ; or control characters, nor be . or "
-                    + "..: no URL could name the segment");
+            throw new InvalidRuleException(field, "a name cannot hold / \\ % ; control characters or line "
+                    + "separators, nor be . or ..: no URL could name the segment");
         }
     }
 
@@ -89,6 +100,13 @@ public final class SegmentationRuleSetValidator {
             if (MoneyRules.tooManyIntegerDigits(value)) {
                 throw new InvalidRuleException(field + "[" + i + "]", "thresholds have at most "
                         + MoneyRules.MAX_INTEGER_DIGITS + " digits before the decimal point, as amounts do");
+            }
+            // As amounts: the read side keeps thresholds as Decimal128 (34 significant digits), which refused
+            // 100.0000000000000000000000000000000001 after the command side had recorded it, stalling every later
+            // publication behind it.
+            if (value.scale() > MoneyRules.MAX_WRITTEN_DECIMALS) {
+                throw new InvalidRuleException(field + "[" + i + "]", "thresholds have at most "
+                        + MoneyRules.MAX_WRITTEN_DECIMALS + " decimal places written, as amounts do");
             }
             if (i > 0 && value.compareTo(previous) <= 0) {
                 throw new InvalidRuleException(field + "[" + i + "]", "thresholds must be strictly increasing");

@@ -15,6 +15,8 @@ import org.springframework.web.util.UriUtils;
 
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +26,8 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Refuses a query parameter the endpoint does not declare (400 naming it and the ones it knows), as the JSON bodies
- * refuse an unknown field: {@code /history?type=PURCHASE} (the parameter is {@code types}) would otherwise answer every
+ * Refuses a query parameter the endpoint does not declare (400 naming it and the ones it knows), and one given more
+ * than once, as the JSON bodies refuse an unknown field and a field given twice: {@code /history?type=PURCHASE} (the parameter is {@code types}) would otherwise answer every
  * type as if the filter were met, and the caller would never learn the mistake.
  * <p>
  * The parameters an endpoint knows are its {@link RequestParam}s (by the annotation's name, else the parameter's own) and
@@ -49,10 +51,18 @@ public class UnknownQueryParameterInterceptor implements HandlerInterceptor {
         if (known.isEmpty()) {
             return true;
         }
-        List<FieldProblem> problems = queryNames(query).stream()
-                .filter(name -> !known.get().contains(name))
-                .map(name -> new FieldProblem(name, unknownReason(known.get())))
-                .toList();
+        Map<String, Integer> given = queryNames(query);
+        List<FieldProblem> problems = new ArrayList<>();
+        given.forEach((name, times) -> {
+            if (!known.get().contains(name)) {
+                problems.add(new FieldProblem(name, unknownReason(known.get())));
+            } else if (times > 1) {
+                // Spring would join the values of a text parameter (principal=alice&principal=bob finds no one) and
+                // take the first of a number (limit=500&limit=1 answers 500): neither is what such a client meant.
+                problems.add(new FieldProblem(name, "is given " + times + " times; give it once (a list as one "
+                        + "comma-separated value)"));
+            }
+        });
         if (!problems.isEmpty()) {
             throw new ClientInputException(HttpStatus.BAD_REQUEST, problems);
         }
@@ -83,12 +93,11 @@ public class UnknownQueryParameterInterceptor implements HandlerInterceptor {
         return Optional.of(Set.copyOf(names));
     }
 
-    /** The distinct names of a raw query string, decoded, in the order given. */
-    static Set<String> queryNames(String query) {
-        Set<String> names = new LinkedHashSet<>();
-        for (String name : UriComponentsBuilder.newInstance().query(query).build().getQueryParams().keySet()) {
-            names.add(decoded(name));
-        }
+    /** The names of a raw query string, decoded, in the order given, with how many times each is given. */
+    static Map<String, Integer> queryNames(String query) {
+        Map<String, Integer> names = new LinkedHashMap<>();
+        UriComponentsBuilder.newInstance().query(query).build().getQueryParams()
+                .forEach((name, values) -> names.merge(decoded(name), values.size(), Integer::sum));
         return names;
     }
 

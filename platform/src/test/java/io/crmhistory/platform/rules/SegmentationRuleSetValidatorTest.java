@@ -56,10 +56,42 @@ class SegmentationRuleSetValidatorTest {
                 new BigDecimal("999999999999999.99")), segments, "X"))).doesNotThrowAnyException();
     }
 
+    /**
+     * The read side keeps thresholds as Decimal128 (34 significant digits): one written more finely was recorded, then
+     * refused by the read side's store, and every later publication waited behind it.
+     */
+    @Test
+    void aMonetaryThresholdHasAtMostEighteenDecimalPlacesWritten() {
+        List<SegmentRule> segments = List.of(new SegmentRule("ALL", "r >= 0"));
+        for (String fine : List.of("100.0000000000000000000000000000000001", "1E-7000", "100.0000000000000000000")) {
+            assertRejected(new SegmentationRuleSet(List.of(30, 90, 180, 365), List.of(2, 3, 5, 10),
+                    List.of(new BigDecimal(fine), new BigDecimal("500"), new BigDecimal("1000"), new BigDecimal("5000")),
+                    segments, "X"), "monetary[0]");
+        }
+        assertThatCode(() -> SegmentationRuleSetValidator.validate(new SegmentationRuleSet(List.of(30, 90, 180, 365),
+                List.of(2, 3, 5, 10), List.of(new BigDecimal("0.000000000000000001"), new BigDecimal("500"),
+                new BigDecimal("1000"), new BigDecimal("999999999999999.999999999999999999")), segments, "X")))
+                .doesNotThrowAnyException();
+    }
+
+    /** Every customer's assessment tries the conditions in order: thousands of them would hold segmentation up. */
+    @Test
+    void aRuleSetHasAtMostAHundredSegments() {
+        List<Integer> recency = List.of(30, 90, 180, 365);
+        List<SegmentRule> hundred = java.util.stream.IntStream.range(0, 100)
+                .mapToObj(i -> new SegmentRule("S" + i, "f > " + i)).toList();
+        assertThatCode(() -> SegmentationRuleSetValidator.validate(ruleSet(recency, hundred, "X")))
+                .doesNotThrowAnyException();
+        List<SegmentRule> more = new java.util.ArrayList<>(hundred);
+        more.add(new SegmentRule("S100", "f > 100"));
+        assertRejected(ruleSet(recency, more, "X"), "segments");
+    }
+
     @Test
     void aSegmentNameThatNoUrlCouldNameIsRefused() {
         List<Integer> recency = List.of(30, 90, 180, 365);
-        for (String name : List.of("A/B", "A\\B", "50%", "a;b", "tab\there", ".", "..", " VIP", "VIP ")) {
+        for (String name : List.of("A/B", "A\\B", "50%", "a;b", "tab\there", ".", "..", " VIP", "VIP ",
+                "VIP\u2028Gold", "VIP\u2029Gold", "VIP\u0085Gold")) {
             assertRejected(ruleSet(recency, List.of(new SegmentRule(name, "r > 1")), "X"), "segments[0].name");
             assertRejected(ruleSet(recency, List.of(new SegmentRule("A", "r > 1")), name), "fallback");
         }

@@ -57,6 +57,24 @@ class UnknownQueryParameterInterceptorTest {
                 .andExpect(jsonPath("$.errors[1].field").value("page size"));
     }
 
+    /**
+     * Spring joins a repeated text parameter (types=A&types=B read as "A,B") and keeps the first of a number (limit=5
+     * and limit=1 read as 5): neither may be what the client meant, so a parameter given twice is refused, however
+     * its name is escaped.
+     */
+    @Test
+    void aDeclaredParameterGivenMoreThanOnceIsAProblemNamingIt() throws Exception {
+        mvc.perform(get("/api/things/7/history?limit=5&order=asc&limit=1"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors.length()").value(1))
+                .andExpect(jsonPath("$.errors[0].field").value("limit"))
+                .andExpect(jsonPath("$.errors[0].reason")
+                        .value("is given 2 times; give it once (a list as one comma-separated value)"));
+        mvc.perform(get(java.net.URI.create("/api/things/7/history?types=A&%74ypes=B")))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("types"));
+    }
+
     @Test
     void anEndpointWithoutParametersRefusesAnyAndABrokenEscapeIsShownAsSent() throws Exception {
         mvc.perform(post("/api/things/7/archive?force=true"))

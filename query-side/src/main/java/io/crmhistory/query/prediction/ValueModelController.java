@@ -124,6 +124,10 @@ class ValueModelController {
                         + "offset: '" + value + "'");
             }
         }
+        if (date.getYear() < 1 || date.getYear() > 9999) {
+            // as a timestamp in those years is (Parameters.instant): nothing is stored or answered outside them
+            throw new ClientInputException(field, Parameters.RANGE);
+        }
         if (date.isAfter(today)) {
             throw new ClientInputException(field, "is in the future (today is " + today + ")");
         }

@@ -21,7 +21,8 @@ public final class Parameters {
     public static final int MAX_LIMIT = 500;
     public static final String MIN_VERSION_HEADER = "X-Min-Version";
     private static final Pattern CUSTOMER_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
-    private static final String RANGE = "must be within the years 0001 to 9999 (" + StoredInstants.EARLIEST
+    /** Why a time outside {@link StoredInstants} is refused. */
+    public static final String RANGE = "must be within the years 0001 to 9999 (" + StoredInstants.EARLIEST
             + " to before " + StoredInstants.END + ")";
 
     private Parameters() {

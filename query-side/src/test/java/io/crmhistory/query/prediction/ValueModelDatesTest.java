@@ -25,7 +25,9 @@ class ValueModelDatesTest {
 
     @Test
     void anythingElseOrTheFutureIsRefusedNamingTheField() {
-        for (String value : new String[] {"June", "2025-06-01T09:00:00", "2026-01-02", "2026-01-02T00:00:00Z"}) {
+        // Years outside 0001-9999 as dates too, as timestamps there are: -999999999-01-01 was answered (with nulls).
+        for (String value : new String[] {"June", "2025-06-01T09:00:00", "2026-01-02", "2026-01-02T00:00:00Z",
+                "-999999999-01-01", "0000-06-01", "0000-12-31T00:00:00Z"}) {
             assertThatThrownBy(() -> ValueModelController.date("asOf", value, TODAY)).as(value)
                     .isInstanceOfSatisfying(ClientInputException.class,
                             e -> assertThat(e.problems().get(0).field()).isEqualTo("asOf"));
