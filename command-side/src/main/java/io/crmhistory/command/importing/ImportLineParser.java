@@ -29,7 +29,7 @@ import java.util.Map;
  */
 final class ImportLineParser {
 
-    /** Lines are read as strictly as HTTP bodies (WebAutoConfiguration): a field given twice is refused, not the last kept. */
+    /** Lines are read as strictly as HTTP bodies (WebAutoConfiguration): a field given twice is refused, not kept last. */
     private final ObjectReader lineReader;
     private final ImportContactIds contactIds;
     private final Map<String, ObjectReader> readers = new LinkedHashMap<>();

@@ -57,10 +57,12 @@ class SegmentationRuleBook {
             throw new io.crmhistory.platform.rules.InvalidRuleException("ruleBookId",
                     "the only rule book is '" + PublishSegmentationRules.RULE_BOOK_ID + "'");
         }
-        SegmentationRuleSetValidator.validate(command.ruleSet());
+        // The rules in force first: sent again, they answer their version even if published under older limits
+        // (a rule set refused today may have been accepted before and is still in force).
         if (current.equals(command.ruleSet())) {
             return version;
         }
+        SegmentationRuleSetValidator.validate(command.ruleSet());
         SegmentationRulesPublished event = new SegmentationRulesPublished(version + 1, command.ruleSet(), principal,
                 OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
         Long sequence = AggregateLifecycle.getVersion();

@@ -67,6 +67,18 @@ class SegmentationRuleBookTest {
                 .expectResultMessagePayload(2);
     }
 
+    /** Rules accepted under older limits (here a name with a line separator) stay in force and answer when sent again. */
+    @Test
+    void publishingTheRulesInForceAcceptedUnderOlderLimitsChangesNothing() {
+        SegmentationRuleSet d = SegmentationRuleSet.DEFAULT;
+        SegmentationRuleSet older = new SegmentationRuleSet(d.recencyDays(), d.frequencyOrders(), d.monetary(),
+                List.of(new SegmentationRuleSet.SegmentRule("VIP\u2028Gold", "f > 1")), "Y");
+        fixture.given(new SegmentationRulesPublished(2, older, "ops", NOW))
+                .when(new PublishSegmentationRules(older), BY_OPS)
+                .expectNoEvents()
+                .expectResultMessagePayload(2);
+    }
+
     @Test
     void anInvalidRuleSetIsRefusedNamingTheField() {
         SegmentationRuleSet d = SegmentationRuleSet.DEFAULT;

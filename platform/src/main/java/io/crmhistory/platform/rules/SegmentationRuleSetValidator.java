@@ -25,8 +25,11 @@ public final class SegmentationRuleSetValidator {
      * up for hours. A hundred is far more than a segmentation anyone reads.
      */
     static final int MAX_SEGMENTS = 100;
-    /** Control characters (C0 and C1) and the line and paragraph separators, which no firewall lets into a path. */
-    private static final Pattern UNADDRESSABLE_IN_NAMES = Pattern.compile("[/\\\\%;\\p{Cc}\\p{Zl}\\p{Zp}]");
+    /**
+     * Control characters (C0 and C1), the line and paragraph separators, which no firewall lets into a path, and a
+     * lone surrogate, which no URL can encode.
+     */
+    private static final Pattern UNADDRESSABLE_IN_NAMES = Pattern.compile("[/\\\\%;\\p{Cc}\\p{Zl}\\p{Zp}\\p{Cs}]");
 
     private SegmentationRuleSetValidator() {
     }

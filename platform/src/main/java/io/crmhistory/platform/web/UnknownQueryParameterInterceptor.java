@@ -27,8 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Refuses a query parameter the endpoint does not declare (400 naming it and the ones it knows), and one given more
- * than once, as the JSON bodies refuse an unknown field and a field given twice: {@code /history?type=PURCHASE} (the parameter is {@code types}) would otherwise answer every
- * type as if the filter were met, and the caller would never learn the mistake.
+ * than once, as the JSON bodies refuse an unknown field and a field given twice: {@code /history?type=PURCHASE} (the
+ * parameter is {@code types}) would otherwise answer every type as if the filter were met, and the caller would never
+ * learn the mistake.
  * <p>
  * The parameters an endpoint knows are its {@link RequestParam}s (by the annotation's name, else the parameter's own) and
  * any unannotated simple parameter Spring binds from the query in the same way. An endpoint taking a

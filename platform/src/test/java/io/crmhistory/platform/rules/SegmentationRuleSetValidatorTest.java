@@ -91,11 +91,11 @@ class SegmentationRuleSetValidatorTest {
     void aSegmentNameThatNoUrlCouldNameIsRefused() {
         List<Integer> recency = List.of(30, 90, 180, 365);
         for (String name : List.of("A/B", "A\\B", "50%", "a;b", "tab\there", ".", "..", " VIP", "VIP ",
-                "VIP\u2028Gold", "VIP\u2029Gold", "VIP\u0085Gold")) {
+                "VIP\u2028Gold", "VIP\u2029Gold", "VIP\u0085Gold", "VIP\uD800")) {
             assertRejected(ruleSet(recency, List.of(new SegmentRule(name, "r > 1")), "X"), "segments[0].name");
             assertRejected(ruleSet(recency, List.of(new SegmentRule("A", "r > 1")), name), "fallback");
         }
-        for (String name : List.of("High value", "Stammkunden Ü", "A+B (2026)", "...", "R&D", "#1?")) {
+        for (String name : List.of("High value", "Stammkunden Ü", "A+B (2026)", "...", "R&D", "#1?", "Stars \uD83C\uDF1F")) {
             assertThatCode(() -> SegmentationRuleSetValidator.validate(
                     ruleSet(recency, List.of(new SegmentRule(name, "r > 1")), "X"))).as(name).doesNotThrowAnyException();
         }
