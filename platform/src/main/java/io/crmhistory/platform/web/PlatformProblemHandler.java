@@ -200,20 +200,18 @@ public class PlatformProblemHandler extends ResponseEntityExceptionHandler {
         return super.createResponseEntity(body, headers, statusCode, request);
     }
 
-    /** A problem Spring's own handling found, answered as {@link ProblemResponses#respond} answers the others. */
+    /** A problem Spring's own handling found: decorated and typed in {@link #createResponseEntity}, as the others. */
     private ResponseEntity<Object> problem(ProblemDetail problem, WebRequest request) {
-        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(decorate(problem, request));
+        return createResponseEntity(problem, new HttpHeaders(), HttpStatusCode.valueOf(problem.getStatus()), request);
     }
 
-    private static ProblemDetail decorate(ProblemDetail problem, WebRequest request) {
+    private static void decorate(ProblemDetail problem, WebRequest request) {
         if (request instanceof NativeWebRequest nativeRequest) {
             HttpServletRequest servletRequest = nativeRequest.getNativeRequest(HttpServletRequest.class);
             if (servletRequest != null) {
                 ProblemResponses.decorate(problem, servletRequest);
             }
         }
-        return problem;
     }
 
     private static String listed(List<?> mediaTypes) {

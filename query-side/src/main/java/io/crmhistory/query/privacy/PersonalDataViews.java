@@ -5,13 +5,16 @@ import io.crmhistory.platform.privacy.PersonalDataProtector;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
 import org.axonframework.messaging.StreamableMessageSource;
+import org.axonframework.serialization.upcasting.event.EventUpcaster;
 import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -57,12 +60,16 @@ public class PersonalDataViews implements DisposableBean {
             Set<String> revealed = PersonalFieldsUpcaster.typeNames(use.revealedTypes());
             Set<String> concealed = new HashSet<>(PersonalFieldsUpcaster.FIELDS_BY_TYPE.keySet());
             concealed.removeAll(revealed);
+            // Only the upcasters with types to handle (none revealed for value and segment): each asks every event.
+            // The two handle different types, so their order does not matter.
+            List<EventUpcaster> upcasters = new ArrayList<>();
+            if (!revealed.isEmpty()) {
+                upcasters.add(new PersonalDataRevealingUpcaster(protector, revealed));
+            }
+            upcasters.add(new PersonalDataConcealingUpcaster(concealed));
             // Each reader opens a stream of its own, as the application's store does (PrivateStreamsEventStore...).
-            // The two upcasters handle different types, so their order does not matter.
             view = EmbeddedEventStore.builder()
-                    .storageEngine(jdbc.withUpcasters(new EventUpcasterChain(
-                            new PersonalDataRevealingUpcaster(protector, revealed),
-                            new PersonalDataConcealingUpcaster(concealed))))
+                    .storageEngine(jdbc.withUpcasters(new EventUpcasterChain(upcasters)))
                     .optimizeEventConsumption(false)
                     .build();
             views.put(use, view);

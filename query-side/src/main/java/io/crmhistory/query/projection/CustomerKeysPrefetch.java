@@ -36,14 +36,19 @@ final class CustomerKeysPrefetch implements MessageHandlerInterceptor<EventMessa
 
     @Override
     public Object handle(UnitOfWork<? extends EventMessage<?>> unitOfWork, InterceptorChain chain) throws Exception {
-        PersonalDataUse use;
-        if (unitOfWork instanceof BatchingUnitOfWork<?> batch && batch.isFirstMessage()
-                && (use = revealed.get()) != PersonalDataUse.NONE) {
-            Set<String> customers = CustomerProjector.customersOf(batch, use::reveals);
-            if (!customers.isEmpty()) {
-                keys.prefetch(customers);
-            }
+        if (unitOfWork instanceof BatchingUnitOfWork<?> batch && batch.isFirstMessage()) {
+            prefetch(batch, revealed.get());
         }
         return chain.proceed();
+    }
+
+    private void prefetch(BatchingUnitOfWork<?> batch, PersonalDataUse use) {
+        if (use == PersonalDataUse.NONE) {
+            return; // nothing is revealed: not even the batch's payload types need looking at
+        }
+        Set<String> customers = CustomerProjector.customersOf(batch, use::reveals);
+        if (!customers.isEmpty()) {
+            keys.prefetch(customers);
+        }
     }
 }
