@@ -30,6 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -236,7 +237,8 @@ class PersonalDataAndChainHttpTest {
                 "{\"refundId\":\"r-1\",\"amount\":{\"value\":\"10.05\",\"currency\":\"EUR\"},\"occurredAt\":\"2025-12-28T10:00:00+01:00\"}",
                 "writer");
 
-        List<StoredEvent> rows = chains.rows(id);
+        List<StoredEvent> rows = new ArrayList<>();
+        chains.read(id, rows::add);
         ChainVerification verification = chains.verify(id);
 
         assertThat(rows).hasSize(7);

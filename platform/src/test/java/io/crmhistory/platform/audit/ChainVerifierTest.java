@@ -24,11 +24,12 @@ class ChainVerifierTest {
     record Happened(String customerId, String note, BigDecimal amount, int count, OffsetDateTime occurredAt) {
     }
 
-    private final ObjectMapper mapper = JsonMapper.builder().addModule(new JavaTimeModule())
+    private static final ObjectMapper mapper = JsonMapper.builder().addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
-    private final EventHashChain chain = new EventHashChain(mapper);
+    private static final EventHashChain chain = new EventHashChain(mapper);
 
-    private List<StoredEvent> stream(int events) throws Exception {
+    /** A customer's chain of {@code events} rows as the store holds them. */
+    static List<StoredEvent> stream(int events) throws Exception {
         List<StoredEvent> rows = new ArrayList<>();
         String previous = null;
         for (int sequence = 0; sequence < events; sequence++) {

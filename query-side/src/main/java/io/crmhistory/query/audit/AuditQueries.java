@@ -7,12 +7,13 @@ import io.crmhistory.api.rules.PublishSegmentationRules;
 import io.crmhistory.platform.audit.ChainVerification;
 import io.crmhistory.platform.audit.ChainVerifier;
 import io.crmhistory.platform.audit.JdbcEventChains;
-import io.crmhistory.platform.audit.StoredEvent;
 import io.crmhistory.platform.web.ClientInputException;
 import io.crmhistory.platform.web.FieldProblem;
 import io.crmhistory.query.projection.EventEnvelope;
 import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.query.projection.UnknownCustomerException;
+import io.crmhistory.query.privacy.PersonalDataUse;
+import io.crmhistory.query.segment.SegmentEvaluator;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
@@ -48,14 +49,18 @@ class AuditQueries {
      * @throws UnknownCustomerException at once, before anything is streamed
      */
     Iterator<AuditedEvent> events(String customerId, EventFilter filter, EventExport export) {
-        DomainEventStream stream = streams.open(customerId);
+        DomainEventStream stream = streams.open(customerId, PersonalDataUse.ALL);
         return stream.asStream().filter(filter::test).<AuditedEvent>map(export::audited).iterator();
     }
 
     CustomerStateAsOf stateAsOf(String customerId, Instant asOf, Axis axis) {
-        List<EventEnvelope> included = timelines.events(customerId).stream()
-                .filter(envelope -> axis.includes(envelope, asOf)).toList();
-        CustomerStateAsOf state = replay.replay(customerId, included, axis, asOf, ruleVersions.inForceAt(asOf, axis));
+        SegmentEvaluator rules = ruleVersions.inForceAt(asOf, axis);
+        List<EventEnvelope> events = timelines.events(customerId);
+        CustomerStateAsOf state = events != null
+                ? replay.replay(customerId, events.stream().filter(envelope -> axis.includes(envelope, asOf)).toList(),
+                        axis, asOf, rules)
+                : replay.replayStreamed(customerId, () -> timelines.stream(customerId), axis, asOf, rules,
+                        timelines.maxHeld());
         if (state == null) {
             throw new ClientInputException(HttpStatus.NOT_FOUND, List.of(new FieldProblem("asOf",
                     "customer '" + customerId + "' was not registered by " + asOf + " (axis " + axis.label() + ")")));
@@ -64,13 +69,17 @@ class AuditQueries {
     }
 
     ChainVerificationView verify(String customerId) {
-        List<StoredEvent> rows = jdbcChains("customerId").rows(customerId);
-        // By id, not by the stored type of the first event: an edited type is what the chain must report, not hide
-        // behind a 404. The rule book's stream is the only other one, and its id is no customer id.
-        if (rows.isEmpty() || PublishSegmentationRules.RULE_BOOK_ID.equals(customerId)) {
+        // The rule book's stream is the only one that is not a customer's, and its id is no customer id.
+        if (PublishSegmentationRules.RULE_BOOK_ID.equals(customerId)) {
             throw new UnknownCustomerException(customerId);
         }
-        return view(customerId, ChainVerifier.verify(rows, CustomerEventStreams.CUSTOMER, "customerId", customerId));
+        ChainVerifier verifier = new ChainVerifier(CustomerEventStreams.CUSTOMER, "customerId", customerId);
+        // By id, not by the stored type of the first event: an edited type is what the chain must report, not hide
+        // behind a 404.
+        if (jdbcChains("customerId").read(customerId, verifier::accept) == 0) {
+            throw new UnknownCustomerException(customerId);
+        }
+        return view(customerId, verifier.result());
     }
 
     /**
@@ -78,8 +87,7 @@ class AuditQueries {
      * version 1 in force) is an empty, valid chain.
      */
     ChainVerificationView verifyRuleBook() {
-        List<StoredEvent> rows = jdbcChains("ruleBook").rows(PublishSegmentationRules.RULE_BOOK_ID);
-        return view(null, ChainVerifier.verify(rows));
+        return view(null, jdbcChains("ruleBook").verify(PublishSegmentationRules.RULE_BOOK_ID));
     }
 
     private JdbcEventChains jdbcChains(String field) {

@@ -2,6 +2,8 @@ package io.crmhistory.query.audit;
 
 import io.crmhistory.api.customer.event.CustomerEvent;
 import io.crmhistory.platform.privacy.PersonalDataProtector;
+import io.crmhistory.query.privacy.PersonalDataUse;
+import io.crmhistory.query.privacy.PersonalDataViews;
 import io.crmhistory.query.projection.EventEnvelope;
 import io.crmhistory.query.projection.UnknownCustomerException;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -29,16 +31,22 @@ class CustomerEventStreams {
     static final String CUSTOMER = "Customer";
 
     private final EventStore eventStore;
+    private final PersonalDataViews views;
     private final PersonalDataProtector protector;
 
-    CustomerEventStreams(EventStore eventStore, PersonalDataProtector protector) {
+    CustomerEventStreams(EventStore eventStore, PersonalDataViews views, PersonalDataProtector protector) {
         this.eventStore = eventStore;
+        this.views = views;
         this.protector = protector;
     }
 
-    /** @throws UnknownCustomerException when the store holds no customer with this id */
-    DomainEventStream open(String customerId) {
-        DomainEventStream stream = from(customerId, 0);
+    /**
+     * The customer's events with the personal fields {@code use} names revealed, the others left out unread.
+     *
+     * @throws UnknownCustomerException when the store holds no customer with this id
+     */
+    DomainEventStream open(String customerId, PersonalDataUse use) {
+        DomainEventStream stream = from(customerId, 0, use);
         DomainEventMessage<?> first = stream.peek();
         if (first == null || !CUSTOMER.equals(first.getType())) {
             throw new UnknownCustomerException(customerId);
@@ -47,9 +55,9 @@ class CustomerEventStreams {
     }
 
     /** The events of a customer known to exist, from {@code firstSequence} on (none when there are no newer ones). */
-    DomainEventStream from(String customerId, long firstSequence) {
+    DomainEventStream from(String customerId, long firstSequence, PersonalDataUse use) {
         protector.evict(customerId);
-        return eventStore.readEvents(customerId, firstSequence);
+        return views.store(use).orElse(eventStore).readEvents(customerId, firstSequence);
     }
 
     static EventEnvelope envelope(DomainEventMessage<?> message) {

@@ -13,6 +13,7 @@ import org.springframework.stereotype.Component;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -29,6 +30,11 @@ import java.util.List;
  * erasure is done twice ({@link #readAll}). Bounded by the number of
  * events kept in all ({@code crm.audit.as-of-cache.max-events}, 0 keeps none); customers with fewer than
  * {@code crm.audit.as-of-cache.min-events} are not kept, their read is cheap anyway.
+ * <p>
+ * A stream of more than {@code crm.audit.as-of.max-events-held} events is not held at all (writers may record
+ * contacts without limit): its questions are answered as it is read ({@link #stream}, {@link
+ * AsOfReplay#replayStreamed}). Events are read with only the profile's personal fields revealed ({@link
+ * AsOfReplay#USE}): a contact's words are in no state, so they are neither decrypted nor held.
  */
 @Component
 class CustomerTimelines {
@@ -36,13 +42,16 @@ class CustomerTimelines {
     private final CustomerEventStreams streams;
     private final Cache<String, List<EventEnvelope>> kept;
     private final int minEvents;
+    private final int maxHeld;
 
     CustomerTimelines(CustomerEventStreams streams,
                       @Value("${crm.audit.as-of-cache.max-events:100000}") long maxEvents,
                       @Value("${crm.audit.as-of-cache.min-events:1000}") int minEvents,
-                      @Value("${crm.audit.as-of-cache.idle-expiry:10m}") Duration idleExpiry) {
+                      @Value("${crm.audit.as-of-cache.idle-expiry:10m}") Duration idleExpiry,
+                      @Value("${crm.audit.as-of.max-events-held:100000}") int maxHeld) {
         this.streams = streams;
         this.minEvents = minEvents;
+        this.maxHeld = maxHeld;
         this.kept = Caffeine.newBuilder()
                 .maximumWeight(maxEvents)
                 .<String, List<EventEnvelope>>weigher((customerId, events) -> events.size())
@@ -62,22 +71,38 @@ class CustomerTimelines {
         return kept.getIfPresent(customerId) != null;
     }
 
+    /** At most this many events of one customer are held in memory. */
+    int maxHeld() {
+        return maxHeld;
+    }
+
     /**
-     * Every event of the customer, in sequence order, up to the head of the store.
+     * Every event of the customer, in sequence order, up to the head of the store; null when there are more than
+     * {@link #maxHeld()} (then {@link #stream} them).
      *
      * @throws io.crmhistory.query.projection.UnknownCustomerException when the store holds no customer with this id
      */
     List<EventEnvelope> events(String customerId) {
         List<EventEnvelope> before = kept.getIfPresent(customerId);
         List<EventEnvelope> events = before == null ? readAll(customerId) : extended(customerId, before);
-        if (events.size() >= minEvents) {
+        if (events != null && events.size() >= minEvents) {
             kept.asMap().merge(customerId, events, (old, fresh) -> fresh.size() >= old.size() ? fresh : old);
         }
         return events;
     }
 
+    /** The customer's whole stream from its first event, read as it is consumed, never held. */
+    Iterator<EventEnvelope> stream(String customerId) {
+        return streams.open(customerId, AsOfReplay.USE).asStream().map(CustomerEventStreams::envelope).iterator();
+    }
+
     private List<EventEnvelope> extended(String customerId, List<EventEnvelope> before) {
-        List<EventEnvelope> newer = read(streams.from(customerId, before.get(before.size() - 1).sequence() + 1));
+        List<EventEnvelope> newer = read(streams.from(customerId, before.get(before.size() - 1).sequence() + 1,
+                AsOfReplay.USE), maxHeld - before.size());
+        if (newer == null) {
+            kept.invalidate(customerId);
+            return null;
+        }
         if (newer.isEmpty()) {
             return before;
         }
@@ -97,17 +122,21 @@ class CustomerTimelines {
      * once more, with the key gone (the erasure destroys it in the transaction that stores its event).
      */
     private List<EventEnvelope> readAll(String customerId) {
-        List<EventEnvelope> events = read(streams.open(customerId));
-        return erased(events) ? read(streams.open(customerId)) : events;
+        List<EventEnvelope> events = read(streams.open(customerId, AsOfReplay.USE), maxHeld);
+        return events != null && erased(events) ? read(streams.open(customerId, AsOfReplay.USE), maxHeld) : events;
     }
 
     private static boolean erased(List<EventEnvelope> events) {
         return events.stream().anyMatch(envelope -> envelope.event() instanceof CustomerPersonalDataErased);
     }
 
-    private static List<EventEnvelope> read(DomainEventStream stream) {
+    /** The stream's events, or null as soon as there are more than {@code limit}. */
+    private static List<EventEnvelope> read(DomainEventStream stream, int limit) {
         List<EventEnvelope> events = new ArrayList<>();
         while (stream.hasNext()) {
+            if (events.size() == limit) {
+                return null;
+            }
             events.add(CustomerEventStreams.envelope(stream.next()));
         }
         return List.copyOf(events);

@@ -32,25 +32,31 @@ class RuleVersions {
     private final EventStore eventStore;
     private final FxRates fx;
     private final Map<Integer, SegmentEvaluator> compiled = new ConcurrentHashMap<>();
+    private List<RuleVersion> known = List.of(DEFAULT);
+    private long nextSequence;
 
     RuleVersions(EventStore eventStore, FxRates fx) {
         this.eventStore = eventStore;
         this.fx = fx;
     }
 
-    /** Every version, oldest first. */
-    List<RuleVersion> all() {
-        List<RuleVersion> versions = new ArrayList<>();
-        versions.add(DEFAULT);
-        DomainEventStream stream = eventStore.readEvents(PublishSegmentationRules.RULE_BOOK_ID, 0);
+    /** Every version, oldest first, up to the last stored. */
+    synchronized List<RuleVersion> all() {
+        DomainEventStream stream = eventStore.readEvents(PublishSegmentationRules.RULE_BOOK_ID, nextSequence);
+        if (!stream.hasNext()) {
+            return known;
+        }
+        List<RuleVersion> versions = new ArrayList<>(known);
         while (stream.hasNext()) {
             DomainEventMessage<?> message = stream.next();
+            nextSequence = message.getSequenceNumber() + 1;
             if (message.getPayload() instanceof SegmentationRulesPublished published) {
                 versions.add(new RuleVersion(published.version(), published.ruleSet(), published.publishedBy(),
                         published.occurredAt().toInstant(), message.getTimestamp()));
             }
         }
-        return versions;
+        known = List.copyOf(versions);
+        return known;
     }
 
     SegmentationRuleVersions listing() {

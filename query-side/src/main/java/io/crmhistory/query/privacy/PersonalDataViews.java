@@ -4,6 +4,7 @@ import io.crmhistory.platform.eventstore.JdbcEventStorageEngines;
 import io.crmhistory.platform.privacy.PersonalDataProtector;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.StreamableMessageSource;
 import org.axonframework.serialization.upcasting.event.EventUpcaster;
 import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
@@ -47,7 +48,19 @@ public class PersonalDataViews implements DisposableBean {
      * The events as a read model with this use reads them on its own, through an event store of their own; empty for
      * {@link PersonalDataUse#ALL} (the application's store reveals everything) and when the store is not JDBC.
      */
-    public synchronized Optional<StreamableMessageSource<TrackedEventMessage<?>>> source(PersonalDataUse use) {
+    public Optional<StreamableMessageSource<TrackedEventMessage<?>>> source(PersonalDataUse use) {
+        return view(use).map(view -> view);
+    }
+
+    /**
+     * The same view for reading one customer's stream (the as-of replay folds the read models' logic over it); empty
+     * where the application's store is to be read, as for {@link #source}.
+     */
+    public Optional<EventStore> store(PersonalDataUse use) {
+        return view(use).map(view -> view);
+    }
+
+    private synchronized Optional<EmbeddedEventStore> view(PersonalDataUse use) {
         if (use == PersonalDataUse.ALL) {
             return Optional.empty();
         }

@@ -4,6 +4,8 @@ import io.crmhistory.api.customer.ContactChannel;
 import io.crmhistory.api.customer.CustomerStatus;
 import io.crmhistory.api.customer.query.CustomerStateAsOf;
 import io.crmhistory.api.rules.SegmentationRuleSet;
+import io.crmhistory.platform.web.ClientInputException;
+import org.springframework.http.HttpStatus;
 import io.crmhistory.query.projection.EventEnvelope;
 import io.crmhistory.query.projection.Events;
 import io.crmhistory.query.projection.FxRates;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AsOfReplayTest {
 
@@ -184,5 +187,69 @@ class AsOfReplayTest {
         assertThat(oldContact.lastSequence()).isEqualTo(events.get(1).sequence());
         assertThat(recentContact.assessment()).isNotSameAs(registered.assessment());
         assertThat(recentContact.assessment().contacts90d()).isEqualTo(1);
+    }
+
+    /**
+     * A stream too long to hold is answered as it is read: on both axes and at any instant the same state as the
+     * events held in memory give, the occurred axis holding only the events read before their turn.
+     */
+    @Test
+    void aStreamedReplayAnswersAsTheHeldOneDoes() {
+        Random random = new Random(17);
+        for (int history = 0; history < 300; history++) {
+            List<EventEnvelope> events = RandomHistories.of("s-" + history, random);
+            Instant asOf = Instant.parse("2026-01-01T00:00:00Z").minus(Duration.ofDays(random.nextInt(1_100)));
+            for (Axis axis : Axis.values()) {
+                List<EventEnvelope> included = events.stream().filter(e -> axis.includes(e, asOf)).toList();
+                CustomerStateAsOf held = replay.replay("s-" + history, included, axis, asOf, DEFAULT_RULES);
+
+                CustomerStateAsOf streamed = replay.replayStreamed("s-" + history, events::iterator, axis, asOf,
+                        DEFAULT_RULES, events.size());
+
+                assertThat(streamed).as("history %d, %s, %s", history, axis, asOf).isEqualTo(held);
+            }
+        }
+    }
+
+    @Test
+    void theOccurredAxisHoldsOnlyEventsRecordedBeforeTheirTurn() {
+        Events backfilled = Events.of("bea").registered("Bea", null, "2025-06-01T00:00:00Z")
+                .purchase("o-1", "10.00", "EUR", "2025-07-01T00:00:00Z");
+        for (int i = 2; i <= 5; i++) {
+            // imported after the live purchase, dated before it: only the live one waits for its turn
+            backfilled.purchase("o-" + i, "10.00", "EUR", "2025-06-0" + i + "T00:00:00Z");
+        }
+        List<EventEnvelope> events = backfilled.envelopes();
+        Instant asOf = Instant.parse("2025-08-01T00:00:00Z");
+
+        CustomerStateAsOf state = replay.replayStreamed("bea", events::iterator, Axis.OCCURRED, asOf, DEFAULT_RULES, 1);
+
+        assertThat(state.eventsApplied()).isEqualTo(6);
+        assertThat(state.value().orderCount()).isEqualTo(5);
+        assertThat(state.value().firstPurchaseAt()).isEqualTo(Instant.parse("2025-06-02T00:00:00Z"));
+    }
+
+    /** Two live purchases wait for three backfilled ones dated before them; one held is all this reader allows. */
+    @Test
+    void moreEventsOutOfOrderThanMayBeHeldIsAProblemNamingTheAxis() {
+        Events events = Events.of("cy").registered("Cy", null, "2025-06-01T00:00:00Z")
+                .purchase("o-1", "10.00", "EUR", "2025-07-01T00:00:00Z")
+                .purchase("o-2", "10.00", "EUR", "2025-07-02T00:00:00Z");
+        for (int i = 3; i <= 5; i++) {
+            events.purchase("o-" + i, "10.00", "EUR", "2025-06-0" + i + "T00:00:00Z");
+        }
+        List<EventEnvelope> all = events.envelopes();
+        Instant asOf = Instant.parse("2025-08-01T00:00:00Z");
+
+        assertThatThrownBy(() -> replay.replayStreamed("cy", all::iterator, Axis.OCCURRED, asOf, DEFAULT_RULES, 1))
+                .isInstanceOfSatisfying(ClientInputException.class, problem -> {
+                    assertThat(problem.status()).isEqualTo(HttpStatus.UNPROCESSABLE_ENTITY);
+                    assertThat(problem.problems()).singleElement()
+                            .satisfies(field -> assertThat(field.field()).isEqualTo("axis"));
+                });
+        assertThat(replay.replayStreamed("cy", all::iterator, Axis.OCCURRED, asOf, DEFAULT_RULES, 2).eventsApplied())
+                .isEqualTo(6);
+        assertThat(replay.replayStreamed("cy", all::iterator, Axis.RECORDED, asOf, DEFAULT_RULES, 1).eventsApplied())
+                .as("the recorded axis holds none").isEqualTo(6);
     }
 }

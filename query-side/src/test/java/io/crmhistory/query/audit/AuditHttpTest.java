@@ -77,6 +77,8 @@ class AuditHttpTest {
         registry.add("crm.data-dir", TemporaryDataDirectory.create()::toString);
         // every customer's stream kept for the as-of, so these tests also answer from kept streams
         registry.add("crm.audit.as-of-cache.min-events", () -> "1");
+        // longer streams answered as they are read (the random histories have 4 to 23 events, the long one 10,000)
+        registry.add("crm.audit.as-of.max-events-held", () -> "20");
     }
 
     @LocalServerPort
@@ -276,8 +278,9 @@ class AuditHttpTest {
         assertThat(explicitNow).isEqualTo(asOf);
     }
 
+    /** Longer than this class lets be held: read as a stream (the benchmark measures the held replay). */
     @Test
-    void aLongHistoryIsReplayedInMemoryQuickly() {
+    void aLongHistoryIsReplayedAsItIsRead() {
         String id = "long";
         Events events = Events.of(id).registered("Long Story", null, "2020-01-01T00:00:00Z");
         Instant at = Instant.parse("2020-01-02T00:00:00Z");
@@ -308,7 +311,11 @@ class AuditHttpTest {
         assertThat(response.status).isEqualTo(200);
         assertThat(response.json().get("eventsApplied").asLong()).isEqualTo(10_000);
         assertThat(response.json().get("value").get("orderCount").asLong()).isEqualTo(4_999);
-        log.info("As-of state of a customer with 10,000 events answered in {} ms", millis);
+        assertThat(timelines.keeps(id)).isFalse();
+        JsonNode occurred = get("/api/audit/customers/" + id + "/state?axis=occurred", "auditor").json();
+        assertThat(occurred.get("eventsApplied").asLong()).isEqualTo(10_000);
+        assertThat(occurred.get("value")).isEqualTo(response.json().get("value"));
+        log.info("As-of state of a customer with 10,000 events, read as a stream, answered in {} ms", millis);
     }
 
     @Test
@@ -447,6 +454,8 @@ class AuditHttpTest {
                 Instant.parse("2025-05-02T00:00:00Z"));
         assertThat(get("/api/audit/customers/erin/events", "auditor").body).contains("Erin Erased", "Erin's complaint");
         assertThat(get("/api/audit/customers/erin/state", "auditor").body).contains("Erin Erased"); // kept, revealed
+        // what is kept for the next question holds the profile, not a contact's words (in no state)
+        assertThat(timelines.events(id).toString()).contains("Erin Erased").doesNotContain("Erin's complaint");
 
         protector.forget(id);
         assertThat(timelines.keeps(id)).isTrue();

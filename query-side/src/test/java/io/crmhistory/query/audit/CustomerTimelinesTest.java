@@ -24,16 +24,53 @@ class CustomerTimelinesTest {
     @Test
     void aStreamThatMetAnErasureWhileBeingReadIsReadAgainWithTheKeyGone() {
         CustomerEventStreams streams = mock(CustomerEventStreams.class);
-        when(streams.open("c-1")).thenReturn(stream(history("Erin Erased")), stream(history(null)));
-        CustomerTimelines timelines = new CustomerTimelines(streams, 100_000, 1, Duration.ofMinutes(10));
+        when(streams.open("c-1", AsOfReplay.USE)).thenReturn(stream(history("Erin Erased")), stream(history(null)));
+        CustomerTimelines timelines = new CustomerTimelines(streams, 100_000, 1, Duration.ofMinutes(10), 100_000);
 
         List<EventEnvelope> answered = timelines.events("c-1");
-        when(streams.from("c-1", 2)).thenReturn(DomainEventStream.empty());
+        when(streams.from("c-1", 2, AsOfReplay.USE)).thenReturn(DomainEventStream.empty());
         List<EventEnvelope> kept = timelines.events("c-1");
 
         assertThat(answered).hasSize(2);
         assertThat(answered.toString()).doesNotContain("Erin Erased");
         assertThat(kept.toString()).doesNotContain("Erin Erased");
+    }
+
+    /** A stream of more than may be held is not held, nor kept: its questions are answered as it is read. */
+    @Test
+    void aStreamLongerThanMayBeHeldIsNeitherHeldNorKept() {
+        CustomerEventStreams streams = mock(CustomerEventStreams.class);
+        Events three = Events.of("c-1").registered("Ann", null, "2025-01-01T00:00:00Z")
+                .purchase("o-1", "1.00", "EUR", "2025-01-02T00:00:00Z")
+                .purchase("o-2", "1.00", "EUR", "2025-01-03T00:00:00Z");
+        when(streams.open("c-1", AsOfReplay.USE)).thenAnswer(call -> stream(three));
+        CustomerTimelines timelines = new CustomerTimelines(streams, 100_000, 1, Duration.ofMinutes(10), 2);
+
+        assertThat(timelines.events("c-1")).isNull();
+        assertThat(timelines.keeps("c-1")).isFalse();
+        assertThat(timelines.stream("c-1")).toIterable().hasSize(3);
+    }
+
+    /** A kept stream that grows past what may be held is dropped, not extended. */
+    @Test
+    void aKeptStreamThatGrowsPastWhatMayBeHeldIsDropped() {
+        CustomerEventStreams streams = mock(CustomerEventStreams.class);
+        Events events = Events.of("c-1").registered("Ann", null, "2025-01-01T00:00:00Z")
+                .purchase("o-1", "1.00", "EUR", "2025-01-02T00:00:00Z");
+        when(streams.open("c-1", AsOfReplay.USE)).thenAnswer(call -> stream(events));
+        CustomerTimelines timelines = new CustomerTimelines(streams, 100_000, 1, Duration.ofMinutes(10), 3);
+        assertThat(timelines.events("c-1")).hasSize(2);
+        assertThat(timelines.keeps("c-1")).isTrue();
+
+        Events grown = Events.of("c-1").registered("Ann", null, "2025-01-01T00:00:00Z")
+                .purchase("o-1", "1.00", "EUR", "2025-01-02T00:00:00Z")
+                .purchase("o-2", "1.00", "EUR", "2025-01-03T00:00:00Z")
+                .purchase("o-3", "1.00", "EUR", "2025-01-04T00:00:00Z");
+        when(streams.from("c-1", 2, AsOfReplay.USE)).thenAnswer(call -> DomainEventStream.of(
+                stream(grown).asStream().filter(message -> message.getSequenceNumber() >= 2).toList()));
+
+        assertThat(timelines.events("c-1")).isNull();
+        assertThat(timelines.keeps("c-1")).isFalse();
     }
 
     private static Events history(String name) {
