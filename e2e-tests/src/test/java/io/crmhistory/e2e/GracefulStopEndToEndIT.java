@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A SIGTERM that arrives while an import is streaming in: Spring's graceful shutdown lets the request finish, so every
@@ -46,6 +47,11 @@ class GracefulStopEndToEndIT {
                 answer = HttpClient.newHttpClient().sendAsync(importRequest(commandSide, body),
                         HttpResponse.BodyHandlers.ofString());
                 writeRegistrations(lines, 0, LINES_BEFORE_SIGNAL);
+                // The signal must find the import begun. Lines sent can still wait in the sockets' buffers before
+                // the side has begun the request (a loaded machine, session 59), and a graceful stop does not begin a
+                // request: its connection is closed with nothing of it recorded, for the client to send it again.
+                CrmClient client = new CrmClient(commandSide);
+                await().atMost(Duration.ofSeconds(60)).until(() -> commandsRecorded(client) > 0);
 
                 commandSide.signalStop();
                 writeRegistrations(lines, LINES_BEFORE_SIGNAL, LINES_AFTER_SIGNAL);
@@ -71,6 +77,20 @@ class GracefulStopEndToEndIT {
         } finally {
             commandSide.close();
         }
+    }
+
+    /** Commands the side has handled, from its own meter (none before the first). */
+    private static double commandsRecorded(CrmClient client) {
+        CrmClient.Response metric = client.get("/actuator/metrics/crm.commands");
+        if (metric.status() != 200) {
+            return 0;
+        }
+        for (JsonNode measurement : metric.json().get("measurements")) {
+            if ("COUNT".equals(measurement.get("statistic").asText())) {
+                return measurement.get("value").asDouble();
+            }
+        }
+        return 0;
     }
 
     private static HttpRequest importRequest(RunningSide side, PipedInputStream body) {

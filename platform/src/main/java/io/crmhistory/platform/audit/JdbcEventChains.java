@@ -2,6 +2,7 @@ package io.crmhistory.platform.audit;
 
 import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 
 import java.util.function.Predicate;
 
@@ -9,7 +10,7 @@ import java.util.function.Predicate;
  * Verifies an aggregate's chain straight from Axon's domain event table, bypassing the serializer
  * and upcasters: what is checked is exactly what is stored.
  * <p>
- * The rows are read a page at a time (by sequence number, from the last one read on), never the whole stream at
+ * The rows are read a page at a time (by sequence number, on from the last one read), never the whole stream at
  * once: writers may record contacts without limit, and a verification of a long stream must not hold it in memory.
  * The page is bounded with the JDBC statement's maximum row count, which every driver honours (PostgreSQL's would
  * otherwise fetch the whole result before the first row, unless in a transaction with a fetch size).
@@ -20,7 +21,8 @@ public class JdbcEventChains {
     static final int PAGE = 1_000;
 
     private final JdbcTemplate paged;
-    private final String query;
+    private final String firstPage;
+    private final String nextPage;
 
     public JdbcEventChains(JdbcTemplate jdbc, EventSchema schema) {
         this(jdbc, schema, PAGE);
@@ -31,10 +33,16 @@ public class JdbcEventChains {
         this.paged.setMaxRows(page);
         this.paged.setFetchSize(page);
         this.paged.setQueryTimeout(jdbc.getQueryTimeout());
-        this.query = "SELECT " + schema.sequenceNumberColumn() + ", " + schema.typeColumn() + ", " + schema.payloadTypeColumn() + ", "
-                + schema.payloadRevisionColumn() + ", " + schema.payloadColumn() + ", " + schema.metaDataColumn()
-                + " FROM " + schema.domainEventTable() + " WHERE " + schema.aggregateIdentifierColumn() + " = ?"
-                + " AND " + schema.sequenceNumberColumn() + " >= ? ORDER BY " + schema.sequenceNumberColumn();
+        String sequence = schema.sequenceNumberColumn();
+        String globalIndex = schema.globalIndexColumn();
+        String select = "SELECT " + sequence + ", " + schema.typeColumn() + ", " + schema.payloadTypeColumn() + ", "
+                + schema.payloadRevisionColumn() + ", " + schema.payloadColumn() + ", " + schema.metaDataColumn() + ", "
+                + globalIndex + " FROM " + schema.domainEventTable() + " WHERE " + schema.aggregateIdentifierColumn() + " = ?";
+        // Ordered and continued by the row's global index too: a row given the sequence number of another (were the
+        // unique constraint dropped) is read, and breaks the chain, wherever the pages end.
+        String order = " ORDER BY " + sequence + ", " + globalIndex;
+        this.firstPage = select + order;
+        this.nextPage = select + " AND (" + sequence + " > ? OR (" + sequence + " = ? AND " + globalIndex + " > ?))" + order;
     }
 
     /**
@@ -44,24 +52,30 @@ public class JdbcEventChains {
      */
     public long read(String aggregateIdentifier, Predicate<StoredEvent> row) {
         long handed = 0;
-        long from = Long.MIN_VALUE;
+        long[] last = null;
         while (true) {
-            long[] page = {0, from};
+            long[] page = {0, 0, 0};
             boolean[] wanted = {true};
-            paged.query(query, rs -> {
+            RowCallbackHandler each = rs -> {
                 if (wanted[0]) {
                     StoredEvent event = new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3),
                             rs.getString(4), rs.getBytes(5), rs.getBytes(6));
                     page[0]++;
                     page[1] = event.sequence();
+                    page[2] = rs.getLong(7);
                     wanted[0] = row.test(event);
                 }
-            }, aggregateIdentifier, from);
+            };
+            if (last == null) {
+                paged.query(firstPage, each, aggregateIdentifier);
+            } else {
+                paged.query(nextPage, each, aggregateIdentifier, last[0], last[0], last[1]);
+            }
             handed += page[0];
             if (!wanted[0] || page[0] < paged.getMaxRows()) {
                 return handed;
             }
-            from = page[1] + 1;
+            last = new long[]{page[1], page[2]};
         }
     }
 

@@ -1,7 +1,7 @@
 package io.crmhistory.query.audit;
 
+import io.crmhistory.api.customer.event.CustomerPersonalDataErased;
 import io.crmhistory.api.customer.event.CustomerRegistered;
-import io.crmhistory.api.customer.event.CustomerStatusChanged;
 import io.crmhistory.api.customer.query.CustomerStateAsOf;
 import io.crmhistory.api.customer.query.CustomerView;
 import io.crmhistory.query.directory.DirectoryLogic;
@@ -15,21 +15,13 @@ import io.crmhistory.query.segment.SegmentState;
 import io.crmhistory.query.value.ValueLogic;
 import io.crmhistory.query.value.ValueState;
 
-import io.crmhistory.platform.web.ClientInputException;
-import io.crmhistory.platform.web.FieldProblem;
-import org.springframework.http.HttpStatus;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.function.IntFunction;
-import java.util.function.IntPredicate;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -54,54 +46,16 @@ final class AsOfReplay {
         this.directoryLogic = new DirectoryLogic(fx);
     }
 
-    /**
-     * The events in business-time order, without the status changes a later-recorded one effective earlier
-     * overrides ({@link #occurredOrder}).
-     */
+    /** The events folded on the occurred axis, in their turn ({@link OccurredOrder}). */
     static List<EventEnvelope> inOccurredOrder(List<EventEnvelope> events) {
-        int[] order = occurredOrder(events.size(), i -> events.get(i).occurredAt(),
-                i -> events.get(i).event() instanceof CustomerStatusChanged,
-                i -> events.get(i).event() instanceof CustomerRegistered);
-        List<EventEnvelope> kept = new ArrayList<>(order.length);
-        for (int position : order) {
-            kept.add(events.get(position));
+        OccurredOrder order = new OccurredOrder();
+        events.forEach(envelope -> order.add(envelope, true));
+        int[] positions = order.positionsInTurn();
+        List<EventEnvelope> inTurn = new ArrayList<>(positions.length);
+        for (int position : positions) {
+            inTurn.add(events.get(position));
         }
-        return kept;
-    }
-
-    /**
-     * The positions (in sequence order) of the events to fold on the occurred axis, in business-time order with the
-     * registration first, without the status changes a later-recorded one effective earlier overrides. A status
-     * change is a decision: the newest one is in force, as the live projections (which apply them in recording
-     * order) show. Sorted by business time, a change recorded in June as of June would otherwise come after one
-     * recorded in July as of March (a purchase imported late re-activating the customer) and undo it, giving a status
-     * the live view never had, by way of a transition the lifecycle does not allow. Only the events' times and kinds
-     * are asked for, so a stream too long to hold can be ordered from them alone.
-     */
-    static int[] occurredOrder(int size, IntFunction<Instant> occurredAt, IntPredicate statusChange,
-                               IntPredicate registration) {
-        // By position, not in a set of envelopes: hashing 10,000 event records doubled a long history's answer.
-        boolean[] overridden = new boolean[size];
-        Instant earliestLater = Instant.MAX;
-        int kept = size;
-        for (int i = size - 1; i >= 0; i--) {
-            if (statusChange.test(i)) {
-                Instant at = occurredAt.apply(i);
-                overridden[i] = earliestLater.isBefore(at);
-                earliestLater = overridden[i] ? earliestLater : at;
-                kept -= overridden[i] ? 1 : 0;
-            }
-        }
-        Integer[] positions = new Integer[kept];
-        for (int i = 0, k = 0; i < size; i++) {
-            if (!overridden[i]) {
-                positions[k++] = i;
-            }
-        }
-        Arrays.sort(positions, Comparator.comparing((Integer i) -> !registration.test(i))
-                .thenComparing(occurredAt::apply)
-                .thenComparingInt(i -> i));
-        return Arrays.stream(positions).mapToInt(Integer::intValue).toArray();
+        return inTurn;
     }
 
     /**
@@ -117,77 +71,80 @@ final class AsOfReplay {
     }
 
     /**
-     * As {@link #replay}, for a stream too long to hold: on the recorded axis folded as it is read; on the occurred
-     * axis read twice, first for the events' times and kinds (what the order needs), then folded in that order,
-     * holding only the events read before their turn (those recorded out of business-time order).
+     * As {@link #replay}, for a stream too long to hold, holding at most {@code maxHeld} events. On the recorded axis
+     * the events are folded as they are read. On the occurred axis the stream is read first for the events' business
+     * times and kinds ({@link OccurredOrder}), then again to fold each in its turn, holding those read before it (events
+     * recorded out of business-time order), at most {@code maxHeld}; those it cannot hold are folded by another read,
+     * from where this one got to. A stream with at most {@code maxHeld} events waiting at any time (a backfill imported
+     * after live events: the live ones wait) is folded in one read after the first.
+     * <p>
+     * A read that meets an erasure is done again (the key is gone by then): the events read before it were revealed
+     * with the key it destroyed, as {@link CustomerTimelines} does for streams it holds.
      *
-     * @param stream  opens the customer's whole stream, from its first event, in sequence order
-     * @param maxHeld at most this many events read before their turn are held
-     * @throws ClientInputException (422, axis) when more than {@code maxHeld} would have to be held
+     * @param stream opens the customer's whole stream, from its first event, in sequence order
      */
     CustomerStateAsOf replayStreamed(String customerId, Supplier<Iterator<EventEnvelope>> stream, Axis axis,
                                      Instant asOf, SegmentEvaluator rules, int maxHeld) {
-        Fold fold = new Fold(rules, asOf);
         if (axis == Axis.RECORDED) {
-            stream.get().forEachRemaining(envelope -> {
-                if (axis.includes(envelope, asOf)) {
-                    fold.apply(envelope);
-                }
-            });
-            return fold.state(customerId, axis);
+            Fold fold = foldRecorded(stream.get(), rules, asOf);
+            return (fold.metErasure ? foldRecorded(stream.get(), rules, asOf) : fold).state(customerId, axis);
         }
-        int[] rank = occurredRanks(stream.get(), asOf);
-        Map<Integer, EventEnvelope> early = new HashMap<>();
-        Iterator<EventEnvelope> events = stream.get();
-        int next = 0;
-        // Only as far as the first read reached: events recorded since are in neither pass's order.
-        for (int position = 0; position < rank.length && events.hasNext(); position++) {
-            EventEnvelope envelope = events.next();
-            if (rank[position] < 0) {
-                continue;
-            }
-            early.put(rank[position], envelope);
-            for (EventEnvelope due = early.remove(next); due != null; due = early.remove(next)) {
-                fold.apply(due);
-                next++;
-            }
-            if (early.size() > maxHeld) {
-                throw new ClientInputException(HttpStatus.UNPROCESSABLE_ENTITY, List.of(new FieldProblem("axis",
-                        "more than " + maxHeld + " events of customer '" + customerId + "' were recorded out of"
-                                + " business-time order; the occurred axis holds those in memory to order them"
-                                + " (crm.audit.as-of.max-events-held); the recorded axis has no such limit")));
+        OccurredOrder order = new OccurredOrder();
+        stream.get().forEachRemaining(envelope -> order.add(envelope, axis.includes(envelope, asOf)));
+        int[] turns = order.turns();
+        int folded = (int) Arrays.stream(turns).filter(turn -> turn >= 0).count();
+        Fold fold = new Fold(rules, asOf);
+        while (fold.applied < folded) {
+            long before = fold.applied;
+            foldInTurn(stream.get(), turns, fold, maxHeld);
+            if (fold.applied == before) {
+                throw new IllegalStateException("customer '" + customerId + "': the event with turn " + before
+                        + " on the occurred axis was not read again; the stream changed while being read");
             }
         }
         return fold.state(customerId, axis);
     }
 
-    /** Each event's turn on the occurred axis by position in the stream, -1 for those not folded. */
-    private static int[] occurredRanks(Iterator<EventEnvelope> events, Instant asOf) {
-        List<Instant> times = new ArrayList<>();
-        BitSet included = new BitSet();
-        BitSet statusChanges = new BitSet();
-        BitSet registrations = new BitSet();
-        int includedCount = 0;
-        while (events.hasNext()) {
-            EventEnvelope envelope = events.next();
-            int position = times.size();
-            times.add(envelope.occurredAt());
-            if (Axis.OCCURRED.includes(envelope, asOf)) {
-                included.set(position);
-                includedCount++;
+    private Fold foldRecorded(Iterator<EventEnvelope> events, SegmentEvaluator rules, Instant asOf) {
+        Fold fold = new Fold(rules, asOf);
+        events.forEachRemaining(envelope -> {
+            fold.metErasure |= envelope.event() instanceof CustomerPersonalDataErased;
+            if (Axis.RECORDED.includes(envelope, asOf)) {
+                fold.apply(envelope);
             }
-            statusChanges.set(position, envelope.event() instanceof CustomerStatusChanged);
-            registrations.set(position, envelope.event() instanceof CustomerRegistered);
+        });
+        return fold;
+    }
+
+    /**
+     * One read folding the events in turn from the fold's next one on, holding up to {@code maxHeld} of those read
+     * before their turn; when that many are held, the one furthest ahead (or the one just read, if it is) is left for a
+     * later read. Whatever is held, the next turn is folded when read, so every read folds at least one event. Only as
+     * far as the first read reached: events recorded since are not in the order.
+     */
+    private static void foldInTurn(Iterator<EventEnvelope> events, int[] turns, Fold fold, int maxHeld) {
+        TreeMap<Long, EventEnvelope> early = new TreeMap<>();
+        for (int position = 0; position < turns.length && events.hasNext(); position++) {
+            EventEnvelope envelope = events.next();
+            long turn = turns[position];
+            if (turn < fold.applied) {
+                continue; // folded by an earlier read, or not folded at all (-1)
+            }
+            if (turn > fold.applied) {
+                if (early.size() == maxHeld) {
+                    if (turn > early.lastKey()) {
+                        continue;
+                    }
+                    early.pollLastEntry();
+                }
+                early.put(turn, envelope);
+                continue;
+            }
+            fold.apply(envelope);
+            for (EventEnvelope due = early.remove(fold.applied); due != null; due = early.remove(fold.applied)) {
+                fold.apply(due);
+            }
         }
-        int[] positions = included.stream().toArray();
-        int[] order = occurredOrder(includedCount, k -> times.get(positions[k]),
-                k -> statusChanges.get(positions[k]), k -> registrations.get(positions[k]));
-        int[] rank = new int[times.size()];
-        Arrays.fill(rank, -1);
-        for (int r = 0; r < order.length; r++) {
-            rank[positions[order[r]]] = r;
-        }
-        return rank;
     }
 
     /** The read models' logic folded over events in the order given: the customer as of {@code asOf}. */
@@ -200,6 +157,8 @@ final class AsOfReplay {
         private SegmentState segment;
         private long applied;
         private boolean registeredFirst;
+        /** Whether the read met the customer's erasure, folded or not. */
+        private boolean metErasure;
 
         Fold(SegmentEvaluator rules, Instant asOf) {
             this.rules = rules;

@@ -33,7 +33,8 @@ import java.util.List;
  * <p>
  * A stream of more than {@code crm.audit.as-of.max-events-held} events is not held at all (writers may record
  * contacts without limit): its questions are answered as it is read ({@link #stream}, {@link
- * AsOfReplay#replayStreamed}). Events are read with only the profile's personal fields revealed ({@link
+ * AsOfReplay#replayStreamed}). Streams only grow, so a customer once found to have too many is remembered and not
+ * read up to the limit again. Events are read with only the profile's personal fields revealed ({@link
  * AsOfReplay#USE}): a contact's words are in no state, so they are neither decrypted nor held.
  */
 @Component
@@ -41,6 +42,8 @@ class CustomerTimelines {
 
     private final CustomerEventStreams streams;
     private final Cache<String, List<EventEnvelope>> kept;
+    /** Customers with more events than may be held. */
+    private final Cache<String, Boolean> tooLong = Caffeine.newBuilder().maximumSize(10_000).build();
     private final int minEvents;
     private final int maxHeld;
 
@@ -51,6 +54,9 @@ class CustomerTimelines {
                       @Value("${crm.audit.as-of.max-events-held:100000}") int maxHeld) {
         this.streams = streams;
         this.minEvents = minEvents;
+        if (maxHeld < 1) {
+            throw new IllegalArgumentException("crm.audit.as-of.max-events-held must be at least 1, not " + maxHeld);
+        }
         this.maxHeld = maxHeld;
         this.kept = Caffeine.newBuilder()
                 .maximumWeight(maxEvents)
@@ -83,9 +89,14 @@ class CustomerTimelines {
      * @throws io.crmhistory.query.projection.UnknownCustomerException when the store holds no customer with this id
      */
     List<EventEnvelope> events(String customerId) {
+        if (tooLong.getIfPresent(customerId) != null) {
+            return null;
+        }
         List<EventEnvelope> before = kept.getIfPresent(customerId);
         List<EventEnvelope> events = before == null ? readAll(customerId) : extended(customerId, before);
-        if (events != null && events.size() >= minEvents) {
+        if (events == null) {
+            tooLong.put(customerId, Boolean.TRUE);
+        } else if (events.size() >= minEvents) {
             kept.asMap().merge(customerId, events, (old, fresh) -> fresh.size() >= old.size() ? fresh : old);
         }
         return events;

@@ -32,8 +32,8 @@ class RuleVersions {
     private final EventStore eventStore;
     private final FxRates fx;
     private final Map<Integer, SegmentEvaluator> compiled = new ConcurrentHashMap<>();
-    private List<RuleVersion> known = List.of(DEFAULT);
-    private long nextSequence;
+    /** Read without a lock (a question waits for no other's read), replaced under one. */
+    private volatile Known known = new Known(List.of(DEFAULT), 0);
 
     RuleVersions(EventStore eventStore, FxRates fx) {
         this.eventStore = eventStore;
@@ -41,12 +41,14 @@ class RuleVersions {
     }
 
     /** Every version, oldest first, up to the last stored. */
-    synchronized List<RuleVersion> all() {
-        DomainEventStream stream = eventStore.readEvents(PublishSegmentationRules.RULE_BOOK_ID, nextSequence);
+    List<RuleVersion> all() {
+        Known before = known;
+        DomainEventStream stream = eventStore.readEvents(PublishSegmentationRules.RULE_BOOK_ID, before.nextSequence());
         if (!stream.hasNext()) {
-            return known;
+            return before.versions();
         }
-        List<RuleVersion> versions = new ArrayList<>(known);
+        List<RuleVersion> versions = new ArrayList<>(before.versions());
+        long nextSequence = before.nextSequence();
         while (stream.hasNext()) {
             DomainEventMessage<?> message = stream.next();
             nextSequence = message.getSequenceNumber() + 1;
@@ -55,8 +57,14 @@ class RuleVersions {
                         published.occurredAt().toInstant(), message.getTimestamp()));
             }
         }
-        known = List.copyOf(versions);
-        return known;
+        Known after = new Known(List.copyOf(versions), nextSequence);
+        synchronized (this) {
+            // Two questions may have read the same publications: the one that read further is kept.
+            if (known.nextSequence() < after.nextSequence()) {
+                known = after;
+            }
+        }
+        return after.versions();
     }
 
     SegmentationRuleVersions listing() {
@@ -80,5 +88,9 @@ class RuleVersions {
         RuleVersion chosen = inForce;
         return compiled.computeIfAbsent(chosen.version(),
                 version -> new SegmentEvaluator(version, chosen.ruleSet(), fx));
+    }
+
+    /** The versions read so far, and the sequence number of the rule book's next event. */
+    private record Known(List<RuleVersion> versions, long nextSequence) {
     }
 }

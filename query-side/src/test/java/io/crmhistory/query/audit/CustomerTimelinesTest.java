@@ -12,6 +12,8 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 class CustomerTimelinesTest {
@@ -48,6 +50,8 @@ class CustomerTimelinesTest {
 
         assertThat(timelines.events("c-1")).isNull();
         assertThat(timelines.keeps("c-1")).isFalse();
+        assertThat(timelines.events("c-1")).as("remembered: streams only grow").isNull();
+        verify(streams, times(1)).open("c-1", AsOfReplay.USE);
         assertThat(timelines.stream("c-1")).toIterable().hasSize(3);
     }
 

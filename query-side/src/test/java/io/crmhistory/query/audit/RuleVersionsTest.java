@@ -47,6 +47,7 @@ class RuleVersionsTest {
         assertThat(three).extracting(RuleVersion::version).containsExactly(1, 2, 3);
         assertThat(three.get(1)).isSameAs(two.get(1));
         assertThat(versions.all()).isSameAs(three);
+        verify(reads).readEvents(PublishSegmentationRules.RULE_BOOK_ID, 1);
         verify(reads).readEvents(PublishSegmentationRules.RULE_BOOK_ID, 2);
         assertThat(versions.inForceAt(Instant.parse("2025-03-15T00:00:00Z"), Axis.OCCURRED))
                 .isSameAs(versions.inForceAt(Instant.parse("2025-03-31T00:00:00Z"), Axis.OCCURRED));
