@@ -51,7 +51,8 @@ class GracefulStopEndToEndIT {
                 // the side has begun the request (a loaded machine, session 59), and a graceful stop does not begin a
                 // request: its connection is closed with nothing of it recorded, for the client to send it again.
                 CrmClient client = new CrmClient(commandSide);
-                await().atMost(Duration.ofSeconds(60)).until(() -> commandsRecorded(client) > 0);
+                await().atMost(Duration.ofSeconds(60)).until(() -> answer.isDone() || commandsRecorded(client) > 0);
+                assertThat(answer.isDone()).as("the import answered before its body was complete").isFalse();
 
                 commandSide.signalStop();
                 writeRegistrations(lines, LINES_BEFORE_SIGNAL, LINES_AFTER_SIGNAL);

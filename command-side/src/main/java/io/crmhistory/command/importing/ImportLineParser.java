@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmhistory.api.customer.command.ChangeStatus;
 import io.crmhistory.api.customer.command.RecordContact;
@@ -29,13 +30,19 @@ import java.util.Map;
  */
 final class ImportLineParser {
 
-    /** Lines are read as strictly as HTTP bodies (WebAutoConfiguration): a field given twice is refused, not kept last. */
+    /**
+     * Lines are read as strictly as HTTP bodies (WebAutoConfiguration): a field given twice is refused, not kept last.
+     * A number with a fraction is kept as the decimal written, as the HTTP body's binding keeps it: the tree's default,
+     * a double, turned 10.0000000000000001 into 10.0 and 1e-400 into 0.0, recorded as amounts HTTP refuses.
+     */
     private final ObjectReader lineReader;
     private final ImportContactIds contactIds;
     private final Map<String, ObjectReader> readers = new LinkedHashMap<>();
 
     ImportLineParser(ObjectMapper mapper, ImportContactIds contactIds) {
-        this.lineReader = mapper.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        this.lineReader = mapper.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .with(JsonNodeFactory.withExactBigDecimals(true));
         this.contactIds = contactIds;
         for (Class<?> type : new Class<?>[]{RegisterCustomer.class, UpdateProfile.class, ContactLine.class,
                 RecordPurchase.class, RecordRefund.class, ChangeStatus.class}) {

@@ -3,8 +3,10 @@ package io.crmhistory.command.importing;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.crmhistory.api.customer.command.RecordContact;
+import io.crmhistory.api.customer.command.RecordPurchase;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -51,6 +53,18 @@ class ImportLineParserTest {
         assertThat(parsed.problem()).startsWith("legacyContactId: is not a field of this request; known fields: ");
         assertThat(parsed.problem().substring(parsed.problem().indexOf("known fields: ")))
                 .contains("contactId").doesNotContain("legacyContactId");
+    }
+
+    /** As an HTTP body's binding reads them: the decimal written, never a double's nearest value. */
+    @Test
+    void moneyWrittenAsANumberIsReadAsTheDecimalWritten() {
+        for (String value : new String[]{"10.0000000000000001", "1e-400", "99999999999999.99", "149.90", "7"}) {
+            RecordPurchase purchase = (RecordPurchase) parser(key(1)).parse("{\"type\":\"RecordPurchase\",\"customerId\":\"c-1\","
+                    + "\"orderId\":\"o-1\",\"occurredAt\":\"2024-03-03T10:00:00Z\",\"amount\":{\"value\":" + value
+                    + ",\"currency\":\"EUR\"}}").command();
+
+            assertThat(purchase.amount().value()).as(value).isEqualTo(new BigDecimal(value));
+        }
     }
 
     @Test

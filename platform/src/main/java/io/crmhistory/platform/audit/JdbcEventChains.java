@@ -4,6 +4,10 @@ import org.axonframework.eventsourcing.eventstore.jdbc.EventSchema;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -34,48 +38,78 @@ public class JdbcEventChains {
         this.paged.setFetchSize(page);
         this.paged.setQueryTimeout(jdbc.getQueryTimeout());
         String sequence = schema.sequenceNumberColumn();
-        String globalIndex = schema.globalIndexColumn();
         String select = "SELECT " + sequence + ", " + schema.typeColumn() + ", " + schema.payloadTypeColumn() + ", "
                 + schema.payloadRevisionColumn() + ", " + schema.payloadColumn() + ", " + schema.metaDataColumn() + ", "
-                + globalIndex + " FROM " + schema.domainEventTable() + " WHERE " + schema.aggregateIdentifierColumn() + " = ?";
-        // Ordered and continued by the row's global index too: a row given the sequence number of another (were the
-        // unique constraint dropped) is read, and breaks the chain, wherever the pages end.
-        String order = " ORDER BY " + sequence + ", " + globalIndex;
+                + schema.globalIndexColumn() + " FROM " + schema.domainEventTable() + " WHERE "
+                + schema.aggregateIdentifierColumn() + " = ?";
+        // In the order of Axon's unique index (aggregate, sequence), so a page is a range of it, not a sort of the rest.
+        String order = " ORDER BY " + sequence;
         this.firstPage = select + order;
-        this.nextPage = select + " AND (" + sequence + " > ? OR (" + sequence + " = ? AND " + globalIndex + " > ?))" + order;
+        this.nextPage = select + " AND " + sequence + " >= ?" + order;
     }
 
     /**
      * Hands the aggregate's stored rows to {@code row} by sequence number until it answers false or the rows end.
+     * A page goes on from the last sequence read, that sequence included, and skips the rows it handed over already
+     * (by global index): a row given the sequence number of another (were the unique constraint dropped) is read, and
+     * breaks the chain, wherever the pages end.
      *
      * @return how many rows were handed over (0 for an unknown aggregate)
      */
     public long read(String aggregateIdentifier, Predicate<StoredEvent> row) {
-        long handed = 0;
-        long[] last = null;
-        while (true) {
-            long[] page = {0, 0, 0};
-            boolean[] wanted = {true};
-            RowCallbackHandler each = rs -> {
-                if (wanted[0]) {
-                    StoredEvent event = new StoredEvent(rs.getLong(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getBytes(5), rs.getBytes(6));
-                    page[0]++;
-                    page[1] = event.sequence();
-                    page[2] = rs.getLong(7);
-                    wanted[0] = row.test(event);
-                }
-            };
-            if (last == null) {
-                paged.query(firstPage, each, aggregateIdentifier);
-            } else {
-                paged.query(nextPage, each, aggregateIdentifier, last[0], last[0], last[1]);
+        Reading reading = new Reading(row);
+        paged.query(firstPage, reading, aggregateIdentifier);
+        while (reading.goesOn(paged.getMaxRows())) {
+            paged.query(nextPage, reading, aggregateIdentifier, reading.lastSequence);
+        }
+        return reading.handed;
+    }
+
+    /** One read of an aggregate's rows, page after page. */
+    private static final class Reading implements RowCallbackHandler {
+
+        private final Predicate<StoredEvent> row;
+        /** The global indexes of the rows handed over with the last sequence read. */
+        private final Set<Long> handedAtLast = new HashSet<>();
+        private long lastSequence;
+        private long handed;
+        private boolean wanted = true;
+        private int pageRows;
+        private int pageHanded;
+
+        Reading(Predicate<StoredEvent> row) {
+            this.row = row;
+        }
+
+        @Override
+        public void processRow(ResultSet rs) throws SQLException {
+            pageRows++;
+            long sequence = rs.getLong(1);
+            long globalIndex = rs.getLong(7);
+            boolean atLast = !handedAtLast.isEmpty() && sequence == lastSequence;
+            if (!wanted || (atLast && handedAtLast.contains(globalIndex))) {
+                return;
             }
-            handed += page[0];
-            if (!wanted[0] || page[0] < paged.getMaxRows()) {
-                return handed;
+            if (!atLast) {
+                handedAtLast.clear();
+                lastSequence = sequence;
             }
-            last = new long[]{page[1], page[2]};
+            handedAtLast.add(globalIndex);
+            pageHanded++;
+            handed++;
+            wanted = row.test(new StoredEvent(sequence, rs.getString(2), rs.getString(3), rs.getString(4),
+                    rs.getBytes(5), rs.getBytes(6)));
+        }
+
+        /**
+         * Whether another page is to be read, starting the count afresh: not after one that was not full, nor after one
+         * with nothing new (a full page of rows handed over already would be read again and again).
+         */
+        boolean goesOn(int pageSize) {
+            boolean more = wanted && pageRows == pageSize && pageHanded > 0;
+            pageRows = 0;
+            pageHanded = 0;
+            return more;
         }
     }
 

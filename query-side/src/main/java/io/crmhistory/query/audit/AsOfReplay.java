@@ -16,9 +16,12 @@ import io.crmhistory.query.value.ValueLogic;
 import io.crmhistory.query.value.ValueState;
 
 
+import io.crmhistory.platform.web.ClientInputException;
+import io.crmhistory.platform.web.FieldProblem;
+import org.springframework.http.HttpStatus;
+
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.TreeMap;
@@ -31,6 +34,12 @@ import java.util.function.Supplier;
  * rules in force and the instant decide the answer.
  */
 final class AsOfReplay {
+
+    /**
+     * The most reads of a stream that fold on the occurred axis: with the default limit on held events, streams with up
+     * to 1.6 million events waiting for their turn at once (more than any backfill of one customer) are answered.
+     */
+    static final int MAX_FOLDING_READS = 16;
 
     /**
      * The personal fields the replay reads: the directory's (the profile); value and segment read none, and a
@@ -76,7 +85,9 @@ final class AsOfReplay {
      * times and kinds ({@link OccurredOrder}), then again to fold each in its turn, holding those read before it (events
      * recorded out of business-time order), at most {@code maxHeld}; those it cannot hold are folded by another read,
      * from where this one got to. A stream with at most {@code maxHeld} events waiting at any time (a backfill imported
-     * after live events: the live ones wait) is folded in one read after the first.
+     * after live events: the live ones wait) is folded in one read after the first; one that would need more than
+     * {@link #MAX_FOLDING_READS} is refused (422 naming the axis) rather than read without end. Every later read must
+     * find the first read's events where they were: a stream changed in between is an error, never a state.
      * <p>
      * A read that meets an erasure is done again (the key is gone by then): the events read before it were revealed
      * with the key it destroyed, as {@link CustomerTimelines} does for streams it holds.
@@ -85,24 +96,38 @@ final class AsOfReplay {
      */
     CustomerStateAsOf replayStreamed(String customerId, Supplier<Iterator<EventEnvelope>> stream, Axis axis,
                                      Instant asOf, SegmentEvaluator rules, int maxHeld) {
+        if (maxHeld < 1) {
+            throw new IllegalArgumentException("at least one event must be held, not " + maxHeld);
+        }
         if (axis == Axis.RECORDED) {
             Fold fold = foldRecorded(stream.get(), rules, asOf);
             return (fold.metErasure ? foldRecorded(stream.get(), rules, asOf) : fold).state(customerId, axis);
         }
-        OccurredOrder order = new OccurredOrder();
-        stream.get().forEachRemaining(envelope -> order.add(envelope, axis.includes(envelope, asOf)));
-        int[] turns = order.turns();
-        int folded = (int) Arrays.stream(turns).filter(turn -> turn >= 0).count();
+        OccurredOrder.Turns turns = turnsOf(stream.get(), asOf);
         Fold fold = new Fold(rules, asOf);
-        while (fold.applied < folded) {
+        for (int reads = 1; !fold.done(turns.folded()); reads++) {
+            if (reads > MAX_FOLDING_READS) {
+                throw new ClientInputException(HttpStatus.UNPROCESSABLE_ENTITY, List.of(new FieldProblem("axis",
+                        "customer '" + customerId + "' has more events recorded out of business-time order than "
+                                + MAX_FOLDING_READS + " reads of their " + turns.turn().length + " events holding "
+                                + maxHeld + " each can order; ask on the recorded axis, or raise"
+                                + " crm.audit.as-of.max-events-held")));
+            }
             long before = fold.applied;
-            foldInTurn(stream.get(), turns, fold, maxHeld);
+            foldInTurn(customerId, stream.get(), turns, fold, maxHeld);
             if (fold.applied == before) {
                 throw new IllegalStateException("customer '" + customerId + "': the event with turn " + before
                         + " on the occurred axis was not read again; the stream changed while being read");
             }
         }
         return fold.state(customerId, axis);
+    }
+
+    /** The first read on the occurred axis: the turns, and nothing of the order kept beyond it. */
+    private static OccurredOrder.Turns turnsOf(Iterator<EventEnvelope> events, Instant asOf) {
+        OccurredOrder order = new OccurredOrder();
+        events.forEachRemaining(envelope -> order.add(envelope, Axis.OCCURRED.includes(envelope, asOf)));
+        return order.turns();
     }
 
     private Fold foldRecorded(Iterator<EventEnvelope> events, SegmentEvaluator rules, Instant asOf) {
@@ -122,11 +147,18 @@ final class AsOfReplay {
      * later read. Whatever is held, the next turn is folded when read, so every read folds at least one event. Only as
      * far as the first read reached: events recorded since are not in the order.
      */
-    private static void foldInTurn(Iterator<EventEnvelope> events, int[] turns, Fold fold, int maxHeld) {
+    private static void foldInTurn(String customerId, Iterator<EventEnvelope> events, OccurredOrder.Turns turns,
+                                   Fold fold, int maxHeld) {
         TreeMap<Long, EventEnvelope> early = new TreeMap<>();
-        for (int position = 0; position < turns.length && events.hasNext(); position++) {
+        int[] turnAt = turns.turn();
+        for (int position = 0; position < turnAt.length && events.hasNext() && !fold.done(turns.folded()); position++) {
             EventEnvelope envelope = events.next();
-            long turn = turns[position];
+            if (envelope.sequence() != turns.sequence()[position]) {
+                throw new IllegalStateException("customer '" + customerId + "': event " + envelope.sequence()
+                        + " was read where event " + turns.sequence()[position] + " was before; the stream changed"
+                        + " while being read");
+            }
+            long turn = turnAt[position];
             if (turn < fold.applied) {
                 continue; // folded by an earlier read, or not folded at all (-1)
             }
@@ -177,6 +209,11 @@ final class AsOfReplay {
             // As the live projection does after every event, at the instant asked about: the segment's
             // "since" is the business time of the event that moved the customer into it.
             segment = SegmentLogic.applyAndAssessAt(segment, envelope, rules, asOf);
+        }
+
+        /** Whether all {@code folded} events were folded, or the first was no registration (nothing more counts). */
+        boolean done(int folded) {
+            return applied >= folded || (applied > 0 && !registeredFirst);
         }
 
         /** The state, or {@code null} when the customer was not registered by then (no registration came first). */

@@ -7,6 +7,7 @@ import io.crmhistory.api.customer.query.CustomerStateAsOf;
 import io.crmhistory.api.rules.PublishSegmentationRules;
 import io.crmhistory.platform.web.ClientInputException;
 import io.crmhistory.platform.web.CorrelationIdFilter;
+import io.crmhistory.platform.web.OpenApiConventions;
 import io.crmhistory.query.web.Parameters;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.ArraySchema;
@@ -91,6 +92,10 @@ class AuditController {
      * @param axis {@code recorded} (default) or {@code occurred}
      */
     @Operation(summary = "A customer's state as of an instant, as then known (recorded) or as now known (occurred)")
+    @ApiResponse(responseCode = "200", description = "The customer as of the instant")
+    @ApiResponse(responseCode = "422", description = "On the occurred axis: more of the customer's events recorded out "
+            + "of business-time order than 16 reads holding crm.audit.as-of.max-events-held each can order",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = OpenApiConventions.PROBLEM_SCHEMA_REF)))
     @GetMapping("/api/audit/customers/{customerId}/state")
     CustomerStateAsOf state(@PathVariable String customerId,
                             @RequestParam(required = false) String asOf,

@@ -16,7 +16,7 @@ import java.util.function.IntBinaryOperator;
  * of June would otherwise come after one recorded in July as of March (a purchase imported late re-activating the
  * customer) and undo it, giving a status the live view never had, by way of a transition the lifecycle does not allow.
  * <p>
- * Kept in primitive arrays, about 30 bytes per event, so a stream too long to hold can be ordered without holding it.
+ * Kept in primitive arrays, about 40 bytes per event, so a stream too long to hold can be ordered without holding it.
  */
 final class OccurredOrder {
 
@@ -29,11 +29,17 @@ final class OccurredOrder {
     private long[] seconds = new long[16];
     private int[] nanos = new int[16];
     private byte[] kinds = new byte[16];
+    /** The sequence number of every event noted, folded or not, by position. */
+    private long[] sequences = new long[16];
     private int size;
     private int seen;
 
     /** Notes the stream's next event; only those {@code folded} (on the axis by the instant) get a turn. */
     void add(EventEnvelope envelope, boolean folded) {
+        if (seen == sequences.length) {
+            sequences = Arrays.copyOf(sequences, seen * 2);
+        }
+        sequences[seen] = envelope.sequence();
         int position = seen++;
         if (!folded) {
             return;
@@ -87,15 +93,23 @@ final class OccurredOrder {
         return order;
     }
 
-    /** For each event noted, by position in the stream, its turn; -1 for those not folded. */
-    int[] turns() {
+    /** Each event noted, by position in the stream: its sequence number and its turn (-1 for those not folded). */
+    Turns turns() {
         int[] turn = new int[seen];
         Arrays.fill(turn, -1);
         int[] inTurn = positionsInTurn();
         for (int t = 0; t < inTurn.length; t++) {
             turn[inTurn[t]] = t;
         }
-        return turn;
+        return new Turns(turn, Arrays.copyOf(sequences, seen), inTurn.length);
+    }
+
+    /**
+     * @param turn     by position in the stream, the event's turn, or -1
+     * @param sequence by position in the stream, the event's sequence number (what a later read must find there)
+     * @param folded   how many events have a turn
+     */
+    record Turns(int[] turn, long[] sequence, int folded) {
     }
 
     private int compareTimes(int a, int b) {

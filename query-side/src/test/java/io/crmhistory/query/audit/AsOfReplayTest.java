@@ -5,6 +5,8 @@ import io.crmhistory.api.customer.CustomerStatus;
 import io.crmhistory.api.customer.query.CustomerStateAsOf;
 import io.crmhistory.api.rules.SegmentationRuleSet;
 import io.crmhistory.api.customer.event.CustomerPersonalDataErased;
+import io.crmhistory.platform.web.ClientInputException;
+import org.springframework.http.HttpStatus;
 import io.crmhistory.query.projection.EventEnvelope;
 import io.crmhistory.query.projection.Events;
 import io.crmhistory.query.projection.FxRates;
@@ -285,6 +287,46 @@ class AsOfReplayTest {
         assertThatThrownBy(() -> replay.replayStreamed("ed", reads, Axis.OCCURRED,
                 Instant.parse("2025-08-01T00:00:00Z"), DEFAULT_RULES, 10))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("changed while being read");
+    }
+
+    /** A row deleted and another recorded between the reads: the positions shift, which is an error, not a state. */
+    @Test
+    void anEventMovedBetweenTheReadsIsAnError() {
+        List<EventEnvelope> all = Events.of("gil").registered("Gil", null, "2025-06-01T00:00:00Z")
+                .purchase("o-1", "10.00", "EUR", "2025-07-01T00:00:00Z")
+                .purchase("o-2", "10.00", "EUR", "2025-06-02T00:00:00Z")
+                .purchase("o-3", "10.00", "EUR", "2025-06-03T00:00:00Z").envelopes();
+        CountedReads reads = new CountedReads(all.subList(0, 3), List.of(all.get(0), all.get(2), all.get(3)));
+
+        assertThatThrownBy(() -> replay.replayStreamed("gil", reads, Axis.OCCURRED,
+                Instant.parse("2025-08-01T00:00:00Z"), DEFAULT_RULES, 10))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("was read where event 1 was");
+    }
+
+    /**
+     * A backfill recorded newest first, with one event held at a time: two folded per read, so forty need more reads
+     * than a question may take — refused naming the axis; holding forty, one read folds them.
+     */
+    @Test
+    void aStreamThatWouldTakeTooManyReadsIsAProblemNamingTheAxis() {
+        Events events = Events.of("hal").registered("Hal", null, "2025-01-01T00:00:00Z");
+        Instant at = Instant.parse("2025-06-01T00:00:00Z");
+        for (int i = 0; i < 40; i++) {
+            events.purchase("o-" + i, "1.00", "EUR", at.minus(Duration.ofDays(i)).toString());
+        }
+        List<EventEnvelope> all = events.envelopes();
+        Instant asOf = Instant.parse("2025-08-01T00:00:00Z");
+
+        assertThatThrownBy(() -> replay.replayStreamed("hal", all::iterator, Axis.OCCURRED, asOf, DEFAULT_RULES, 1))
+                .isInstanceOfSatisfying(ClientInputException.class, problem -> {
+                    assertThat(problem.status()).isEqualTo(HttpStatus.UNPROCESSABLE_ENTITY);
+                    assertThat(problem.problems()).singleElement()
+                            .satisfies(field -> assertThat(field.field()).isEqualTo("axis"));
+                });
+        CountedReads reads = new CountedReads(all);
+        assertThat(replay.replayStreamed("hal", reads, Axis.OCCURRED, asOf, DEFAULT_RULES, 40).eventsApplied())
+                .isEqualTo(41);
+        assertThat(reads.count).isEqualTo(2);
     }
 
     /**
