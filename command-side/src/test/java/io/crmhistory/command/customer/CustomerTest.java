@@ -465,6 +465,20 @@ class CustomerTest {
                             .containsExactly(new FieldProblem("amount.value", tooManyDigits))));
         }
 
+        /** Money is a plain decimal string: written as 1E+2 it would be stored and shown so. */
+        @Test
+        void anAmountWrittenWithAPositiveExponentIsRefusedNamingThePlainDecimal() {
+            fixture.given(registered())
+                    .when(new RecordPurchase(ID, "o-1", MONDAY, Money.of("1E+2", "EUR"), List.of(), null))
+                    .expectNoEvents()
+                    .expectException(satisfying(e -> assertThat(((ClientInputException) e).problems())
+                            .containsExactly(new FieldProblem("amount.value",
+                                    "is written with an exponent; write it as a plain decimal, 100"))));
+            fixture.given(registered())
+                    .when(new RecordPurchase(ID, "o-1", MONDAY, Money.of("1.5E+1", "EUR"), List.of(), null))
+                    .expectSuccessfulHandlerExecution();
+        }
+
         @Test
         void anAmountOfMoreThanFifteenDigitsBeforeThePointIsRefused() {
             fixture.given(registered())
