@@ -129,6 +129,11 @@ class CdnowImportEndToEndIT {
         assertThat(forecast.get("summary").get("t_x").asDouble()).isCloseTo(30.43, within(0.005));
         assertThat(forecast.get("summary").get("T").asDouble()).isCloseTo(38.86, within(0.005));
         assertThat(forecast.get("expectedPurchases").asDouble()).isCloseTo(1.226, within(0.005));
+        // Before the first purchase: no summary, the figures present as null, no revenue, as the value view has it.
+        JsonNode beforeFirst = ops.get("/api/customers/cdnow-1/prediction?asOf=1996-12-31").json();
+        assertThat(beforeFirst.get("summary").isNull()).as(beforeFirst.toString()).isTrue();
+        assertThat(beforeFirst.get("probabilityAlive").isNull()).as(beforeFirst.toString()).isTrue();
+        assertThat(beforeFirst.get("predictedRevenue").asText()).isEqualTo("0.00");
         assertThat(ops.get("/api/value-model").json().get("version").asInt()).isEqualTo(1);
     }
 

@@ -79,12 +79,17 @@ public final class DirectoryLogic {
                 s.segment());
     }
 
-    /** The customer as {@code GET /api/customers/{id}} shows them, for the live read model and the audit's as-of alike. */
+    /**
+     * The customer as {@code GET /api/customers/{id}} shows them, for the live read model and the audit's as-of alike.
+     * The net revenue is converted from the totals per currency as it is read, as the value view's, so a changed rate
+     * shows at once; the figure stored beside them is what the list sorts by (a rate change needs a rebuild there).
+     */
     public static CustomerView view(DirectoryState state, CustomerView.SegmentRef segment, ValueForecast forecast,
                                     FxRates fx) {
         return new CustomerView(state.id(), state.name(), state.email(), state.phone(), state.country(),
                 state.acquisitionChannel(), state.status(), state.registeredAt(), segment,
-                new CustomerView.ValueSummary(fx.baseCurrency(), fx.scaled(state.netRevenue()).toPlainString(),
+                new CustomerView.ValueSummary(fx.baseCurrency(),
+                        fx.scaled(fx.sumInBase(state.netPerCurrency())).toPlainString(),
                         state.orderCount(), state.lastPurchaseAt()),
                 state.personalDataErased(), forecast, state.lastSequence());
     }

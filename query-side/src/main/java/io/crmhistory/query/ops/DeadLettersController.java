@@ -8,6 +8,7 @@ import io.crmhistory.query.projection.ProjectionVersion;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.extensions.mongo.eventhandling.deadletter.MongoDeadLetter;
 import org.axonframework.messaging.deadletter.Cause;
 import org.axonframework.messaging.deadletter.DeadLetter;
@@ -45,11 +46,14 @@ class DeadLettersController {
     private final ProjectionProcessors processors;
     private final ProjectionCatalog catalog;
     private final Rebuilds rebuilds;
+    private final StoredPositions positions;
 
-    DeadLettersController(ProjectionProcessors processors, ProjectionCatalog catalog, Rebuilds rebuilds) {
+    DeadLettersController(ProjectionProcessors processors, ProjectionCatalog catalog, Rebuilds rebuilds,
+                          StoredPositions positions) {
         this.processors = processors;
         this.catalog = catalog;
         this.rebuilds = rebuilds;
+        this.positions = positions;
     }
 
     @Operation(summary = "A version's dead letters (the live version unless version is given)")
@@ -80,10 +84,15 @@ class DeadLettersController {
                       @RequestParam(required = false) Integer version, Principal principal) {
         ProjectionProcessors.Running running = running(name, version);
         requirePresent(running, sequenceId);
+        if (!storedPast(running, running.deadLetters().deadLetterSequence(sequenceId).iterator().next())) {
+            throw new ClientInputException(HttpStatus.CONFLICT, List.of(new FieldProblem("sequenceId", "the batch "
+                    + "that dead-lettered these events is not stored yet (it is being handled or delivered again, and "
+                    + "may hold the customer's events before them); retry in a few seconds")));
+        }
         boolean succeeded = running.invoker().process(letter -> sequenceId.equals(sequenceIdOf(letter)));
         log.info("{} retried dead-letter sequence {} of {}: {}", principal.getName(), sequenceId, running.version(),
                 succeeded ? "applied" : "failed again");
-        return new RetryResult(succeeded ? 1 : 0, succeeded ? 0 : 1, running.deadLetters().amountOfSequences());
+        return new RetryResult(succeeded ? 1 : 0, succeeded ? 0 : 1, 0, running.deadLetters().amountOfSequences());
     }
 
     @Operation(summary = "Retry every dead letter of a version")
@@ -91,20 +100,28 @@ class DeadLettersController {
     RetryResult retryAll(@PathVariable String name, @RequestParam(required = false) Integer version,
                          Principal principal) {
         ProjectionProcessors.Running running = running(name, version);
-        long sequences = running.deadLetters().amountOfSequences();
+        int ready = 0;
+        int waiting = 0;
+        for (Iterable<DeadLetter<? extends EventMessage<?>>> sequence : running.deadLetters().deadLetters()) {
+            if (storedPast(running, sequence.iterator().next())) {
+                ready++;
+            } else {
+                waiting++;
+            }
+        }
         int succeeded = 0;
         int failed = 0;
         // Each sequence is tried once: a failing one is requeued (touched), and the next call takes another.
-        for (long attempt = 0; attempt < sequences; attempt++) {
-            if (running.invoker().process(letter -> true)) {
+        for (int attempt = 0; attempt < ready; attempt++) {
+            if (running.invoker().process(letter -> storedPast(running, letter))) {
                 succeeded++;
             } else {
                 failed++;
             }
         }
-        log.info("{} retried every dead-letter sequence of {}: {} applied, {} failed again", principal.getName(),
-                running.version(), succeeded, failed);
-        return new RetryResult(succeeded, failed, running.deadLetters().amountOfSequences());
+        log.info("{} retried every dead-letter sequence of {}: {} applied, {} failed again, {} not stored yet",
+                principal.getName(), running.version(), succeeded, failed, waiting);
+        return new RetryResult(succeeded, failed, waiting, running.deadLetters().amountOfSequences());
     }
 
     @Operation(summary = "Drop one customer's dead letters")
@@ -133,6 +150,18 @@ class DeadLettersController {
         return processors.running(new ProjectionVersion(name, number)).orElseThrow(() -> new ClientInputException(
                 HttpStatus.NOT_FOUND, List.of(new FieldProblem("version", "version " + number + " of " + name
                         + " is neither live nor being rebuilt on this instance"))));
+    }
+
+    /**
+     * Whether the processor has stored its position past the sequence's first letter. A batch writes a letter the
+     * moment its event fails, but its states and position only at its end: were it rolled back or cut short, a retry
+     * before it is delivered again would apply the letter over the customer's earlier events of that batch, never
+     * written, and their redelivery would then be skipped as already applied. Later letters of a sequence are queued
+     * behind the first, never applied beside it, so the first is the one to check.
+     */
+    private boolean storedPast(ProjectionProcessors.Running running, DeadLetter<? extends EventMessage<?>> first) {
+        return !(first.message() instanceof TrackedEventMessage<?> tracked) || tracked.trackingToken() == null
+                || positions.storedPast(running.version(), tracked.trackingToken());
     }
 
     private static void requirePresent(ProjectionProcessors.Running running, String sequenceId) {
@@ -172,7 +201,8 @@ class DeadLettersController {
         }
     }
 
-    record RetryResult(int succeeded, int failed, long sequencesLeft) {
+    /** @param waiting sequences left alone because the batch that dead-lettered them is not stored yet */
+    record RetryResult(int succeeded, int failed, int waiting, long sequencesLeft) {
     }
 
     record DropResult(int dropped, long sequencesLeft) {

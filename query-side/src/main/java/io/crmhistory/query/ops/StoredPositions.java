@@ -4,7 +4,6 @@ import io.crmhistory.query.projection.ProjectionVersion;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.extensions.mongo.MongoTemplate;
 import org.axonframework.serialization.SerializationException;
-import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.SimpleSerializedObject;
 import org.bson.Document;
@@ -54,21 +53,44 @@ class StoredPositions {
         return reading.position();
     }
 
+    /**
+     * Whether every token the version's processor stored covers {@code token}: the batch that handled the event at
+     * {@code token} is committed on every segment. Read afresh, not from the gauges' reading.
+     */
+    boolean storedPast(ProjectionVersion version, TrackingToken token) {
+        boolean any = false;
+        for (Document stored : axonMongo.trackingTokensCollection()
+                .find(new Document(PROCESSOR_NAME, version.processorName()))) {
+            TrackingToken storedToken = token(stored);
+            if (storedToken == null || !storedToken.covers(token)) {
+                return false;
+            }
+            any = true;
+        }
+        return any;
+    }
+
+    private TrackingToken token(Document stored) {
+        Binary data = stored.get(TOKEN, Binary.class);
+        if (data == null) {
+            return null; // a segment initialised at the store's tail, before its first event
+        }
+        try {
+            return serializer.deserialize(new SimpleSerializedObject<>(data.getData(), byte[].class,
+                    stored.getString(TOKEN_TYPE), null));
+        } catch (SerializationException unreadable) {
+            return null; // not this instance's to repair: the processing instance reports it
+        }
+    }
+
     private OptionalLong read(String processorName) {
         OptionalLong furthest = OptionalLong.empty();
         for (Document stored : axonMongo.trackingTokensCollection().find(new Document(PROCESSOR_NAME, processorName))) {
-            Binary data = stored.get(TOKEN, Binary.class);
-            if (data == null) {
-                continue; // a segment initialised at the store's tail, before its first event
+            TrackingToken token = token(stored);
+            if (token == null) {
+                continue;
             }
-            SerializedObject<byte[]> token = new SimpleSerializedObject<>(data.getData(), byte[].class,
-                    stored.getString(TOKEN_TYPE), null);
-            OptionalLong position;
-            try {
-                position = serializer.<byte[], TrackingToken>deserialize(token).position();
-            } catch (SerializationException unreadable) {
-                continue; // not this instance's to repair: the processing instance reports it
-            }
+            OptionalLong position = token.position();
             if (position.isPresent() && (furthest.isEmpty() || position.getAsLong() > furthest.getAsLong())) {
                 furthest = position;
             }

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.Currency;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -67,7 +68,7 @@ public class Forecasts {
                                             LocalDate asOf, int horizonWeeks) {
         PurchaseSummary summary = PurchaseSummary.of(history, asOf);
         if (summary == null) {
-            return Optional.of(new ValueForecast(model.version(), horizonWeeks, null, null, null, money(0)));
+            return Optional.of(new ValueForecast(model.version(), horizonWeeks, null, null, null, money(0, model)));
         }
         double expectedPurchases;
         try {
@@ -78,7 +79,7 @@ public class Forecasts {
         }
         double orderValue = model.gammaGamma().expectedOrderValue(summary);
         return Optional.of(new ValueForecast(model.version(), horizonWeeks, model.bgNbd().probabilityAlive(summary),
-                expectedPurchases, money(orderValue), money(expectedPurchases * orderValue)));
+                expectedPurchases, money(orderValue, model), money(expectedPurchases * orderValue, model)));
     }
 
     /** Logs the 1st, 10th, 100th, ... unavailable forecast (one model can make it so for many customers). */
@@ -93,7 +94,9 @@ public class Forecasts {
         }
     }
 
-    static String money(double amount) {
-        return BigDecimal.valueOf(amount).setScale(2, RoundingMode.HALF_EVEN).toPlainString();
+    /** In the model's base currency, with its minor digits (2 for EUR, 0 for JPY, 3 for KWD), as every other figure. */
+    static String money(double amount, ValueModelVersion model) {
+        int minorDigits = Math.max(Currency.getInstance(model.baseCurrency()).getDefaultFractionDigits(), 0);
+        return BigDecimal.valueOf(amount).setScale(minorDigits, RoundingMode.HALF_EVEN).toPlainString();
     }
 }

@@ -90,15 +90,13 @@ class ValueModelController {
         int horizon = horizon(horizonWeeks, model.horizonWeeks());
         List<Map.Entry<Instant, BigDecimal>> history = purchases.of(id).orElseThrow(() -> new UnknownCustomerException(id));
         PurchaseSummary summary = PurchaseSummary.of(history, at);
-        if (summary == null) {
-            return new PredictionView(id, model.version(), at, horizon, null, null, null, null, null, model.baseCurrency());
-        }
         ValueForecast forecast = Forecasts.forecast(model, history, at, horizon).orElseThrow(() ->
                 new ClientInputException("horizonWeeks", "gives no forecast for this customer with value model version "
                         + model.version() + ": its expected purchases over " + horizon
                         + " weeks do not converge; a shorter horizon may"));
-        return new PredictionView(id, model.version(), at, horizon,
-                new PredictionView.Summary(summary.x(), round(summary.tx()), round(summary.t()), round(summary.zbar())),
+        // Without a purchase by asOf: no summary, null figures and a predicted revenue of 0, as the value view shows.
+        return new PredictionView(id, model.version(), at, horizon, summary == null ? null
+                : new PredictionView.Summary(summary.x(), round(summary.tx()), round(summary.t()), round(summary.zbar())),
                 forecast.probabilityAlive(), forecast.expectedPurchases(), forecast.expectedOrderValue(),
                 forecast.predictedRevenue(), model.baseCurrency());
     }

@@ -34,7 +34,10 @@ final class OncePerEventDeadLetterQueue<M extends EventMessage<?>> implements Se
     private static final Logger log = LoggerFactory.getLogger(OncePerEventDeadLetterQueue.class);
 
     private final SequencedDeadLetterQueue<M> delegate;
-    /** Told of each event this queue takes (ReadModel#heldBehindDeadLetters); its failures are logged, not thrown. */
+    /**
+     * Told of each event this queue takes (ReadModel#heldBehindDeadLetters), and again when one it holds is delivered
+     * again; its failures are logged, not thrown.
+     */
     private final Consumer<? super M> queued;
 
     OncePerEventDeadLetterQueue(SequencedDeadLetterQueue<M> delegate) {
@@ -52,6 +55,7 @@ final class OncePerEventDeadLetterQueue<M extends EventMessage<?>> implements Se
         if (held(sequenceIdentifier, letter.message()).includesEvent()) {
             log.info("Event {} of sequence {} is already dead-lettered (delivered again after a restart); not queued twice",
                     letter.message().getIdentifier(), sequenceIdentifier);
+            tellQueued(letter.message());
             return;
         }
         delegate.enqueue(sequenceIdentifier, letter);
@@ -83,6 +87,10 @@ final class OncePerEventDeadLetterQueue<M extends EventMessage<?>> implements Se
         DeadLetter<? extends M> letter = letterBuilder.get();
         Held held = held(sequenceIdentifier, letter.message());
         if (held.includesEvent()) {
+            // Told again: the batch delivered again may write its customer's earlier events once more (an erasure
+            // held here is then applied ahead of them again; the first delivery's scrub after its commit may never
+            // have run, if it crashed or failed before).
+            tellQueued(letter.message());
             return true;
         }
         if (held.first() != null && precedes(letter.message(), held.first())) {

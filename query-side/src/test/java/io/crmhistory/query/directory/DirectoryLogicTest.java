@@ -51,6 +51,19 @@ class DirectoryLogicTest {
         assertThat(state.lastSequence()).isEqualTo(3);
     }
 
+    /** A changed rate shows in the customer's view at once, as in the value view, without a rebuild. */
+    @Test
+    void theViewConvertsTheNetRevenueWithTheRatesInForceWhenRead() {
+        DirectoryState state = fold(Events.of("c-1").registered("Ada", null, "2025-01-01T00:00:00Z")
+                .purchase("o-1", "100.00", "USD", "2025-02-01T00:00:00Z")
+                .purchase("o-2", "10.00", "EUR", "2025-02-02T00:00:00Z"));
+
+        FxRates changed = new FxRates("EUR", Map.of("USD", new BigDecimal("0.50")));
+
+        assertThat(DirectoryLogic.view(state, null, null, changed).value().netRevenue()).isEqualTo("60.00");
+        assertThat(state.netRevenue()).as("the stored figure the list sorts by").isEqualByComparingTo("102.00");
+    }
+
     @Test
     void aCustomerWhoNeverBoughtSortsBeforeEveryBuyer() {
         DirectoryState state = fold(Events.of("c-1").registered("Ada", null, "2025-01-01T00:00:00Z"));

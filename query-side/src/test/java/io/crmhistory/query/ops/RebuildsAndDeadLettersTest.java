@@ -16,6 +16,8 @@ import io.crmhistory.platform.testing.TemporaryDataDirectory;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.GenericTrackedDomainEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -445,6 +447,23 @@ class RebuildsAndDeadLettersTest {
         assertThat(json(get("/api/ops/projections/value/dead-letters", "ops")).get("sequences").asLong()).isZero();
         assertThat(send(request("/api/ops/projections/value/dead-letters/poison", "ops").DELETE().build()).statusCode())
                 .isEqualTo(404);
+
+        // A letter from a batch not stored yet (its token ahead of the processor's): a retry now would apply it over
+        // the customer's earlier events of that batch, never written; it waits until the batch is delivered again.
+        EventMessage<?> ahead = new GenericTrackedDomainEventMessage<>(
+                GapAwareTrackingToken.newInstance(Long.MAX_VALUE / 2, List.of()), new GenericDomainEventMessage<>(
+                "Customer", "ahead", 0, Events.of("ahead").registered("Ari Ahead", null, "2025-03-01T00:00:00Z")
+                .last().event()));
+        processors.live(Projections.VALUE).orElseThrow().deadLetters()
+                .enqueue("ahead", new GenericDeadLetter<>("ahead", ahead, new IllegalStateException("failed")));
+        HttpResponse<String> tooEarly = post("/api/ops/projections/value/dead-letters/ahead/retry");
+        assertThat(tooEarly.statusCode()).as(tooEarly.body()).isEqualTo(409);
+        assertThat(tooEarly.body()).contains("sequenceId", "not stored yet");
+        HttpResponse<String> allTooEarly = post("/api/ops/projections/value/dead-letters/retry");
+        assertThat(json(allTooEarly).get("waiting").asInt()).as(allTooEarly.body()).isEqualTo(1);
+        assertThat(json(allTooEarly).get("sequencesLeft").asLong()).isEqualTo(1);
+        assertThat(send(request("/api/ops/projections/value/dead-letters/ahead", "ops").DELETE().build()).statusCode())
+                .isEqualTo(200);
 
         // A letter whose cause was fixed (here: a well-formed event put in the queue) is applied by a retry.
         EventMessage<?> fixed = new GenericDomainEventMessage<>("Customer", "fixed", 0,

@@ -1,5 +1,6 @@
 package io.crmhistory.query.prediction;
 
+import io.crmhistory.api.customer.query.ValueForecast;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import net.jqwik.api.ForAll;
@@ -61,6 +62,26 @@ class ForecastNumericsTest {
         }
         assertThat(Forecasts.forecast(model, List.of(entry("2024-01-29T09:00:00Z", "10")), LocalDate.parse("2025-01-29"),
                 520)).as("a customer of a year ago").isPresent();
+    }
+
+    /** Money in the base currency's minor digits, as every other figure: none for JPY, three for KWD. */
+    @Test
+    void forecastMoneyHasTheBaseCurrencysMinorDigits() {
+        List<Map.Entry<Instant, BigDecimal>> history = List.of(entry("2024-06-01T09:00:00Z", "1000"),
+                entry("2024-09-01T09:00:00Z", "1500"));
+        for (Map.Entry<String, Integer> currency : Map.of("JPY", 0, "EUR", 2, "KWD", 3).entrySet()) {
+            ValueModelVersion model = new ValueModelVersion(1, new BgNbd(0.243, 4.414, 0.793, 2.426), 0, 1,
+                    new GammaGamma(6.25, 3.74, 15.44), 0, 1, LocalDate.parse("2025-01-01"), 52, currency.getKey(),
+                    "ops", Instant.parse("2025-01-01T00:00:00Z"));
+
+            ValueForecast forecast = Forecasts.forecast(model, history, LocalDate.parse("2025-01-29"), 52).orElseThrow();
+            ValueForecast none = Forecasts.forecast(model, List.of(), LocalDate.parse("2025-01-29"), 52).orElseThrow();
+
+            assertThat(new BigDecimal(forecast.predictedRevenue()).scale()).as(currency.getKey())
+                    .isEqualTo(currency.getValue());
+            assertThat(new BigDecimal(forecast.expectedOrderValue()).scale()).isEqualTo(currency.getValue());
+            assertThat(none.predictedRevenue()).isEqualTo(BigDecimal.ZERO.setScale(currency.getValue()).toPlainString());
+        }
     }
 
     @Test
