@@ -20,9 +20,9 @@ import java.util.Map;
 
 /**
  * The meaning of each event for the customer's directory entry, as a pure function. Net revenue is
- * converted to the base currency with the rates in force when the event is projected (the directory
- * sorts by it); the value read model converts at read time, so after a rate change the directory is
- * rebuilt to sort by the new figures.
+ * stored converted to the base currency with the rates in force when the event is projected (the list sorts by it),
+ * and shown converted with the rates in force when read ({@link #view}), as the value read model does; after a rate
+ * change the directory is rebuilt for the list to sort by the new figures.
  */
 public final class DirectoryLogic {
 

@@ -9,6 +9,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.extensions.mongo.eventhandling.deadletter.MongoDeadLetter;
 import org.axonframework.messaging.deadletter.Cause;
 import org.axonframework.messaging.deadletter.DeadLetter;
@@ -26,6 +27,7 @@ import org.springframework.web.bind.annotation.RestController;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -84,7 +86,9 @@ class DeadLettersController {
                       @RequestParam(required = false) Integer version, Principal principal) {
         ProjectionProcessors.Running running = running(name, version);
         requirePresent(running, sequenceId);
-        if (!storedPast(running, running.deadLetters().deadLetterSequence(sequenceId).iterator().next())) {
+        Iterator<DeadLetter<? extends EventMessage<?>>> letters =
+                running.deadLetters().deadLetterSequence(sequenceId).iterator();
+        if (letters.hasNext() && !storedPast(positions.storedTokens(running.version()), letters.next())) {
             throw new ClientInputException(HttpStatus.CONFLICT, List.of(new FieldProblem("sequenceId", "the batch "
                     + "that dead-lettered these events is not stored yet (it is being handled or delivered again, and "
                     + "may hold the customer's events before them); retry in a few seconds")));
@@ -100,10 +104,12 @@ class DeadLettersController {
     RetryResult retryAll(@PathVariable String name, @RequestParam(required = false) Integer version,
                          Principal principal) {
         ProjectionProcessors.Running running = running(name, version);
+        List<TrackingToken> stored = positions.storedTokens(running.version());
         int ready = 0;
         int waiting = 0;
         for (Iterable<DeadLetter<? extends EventMessage<?>>> sequence : running.deadLetters().deadLetters()) {
-            if (storedPast(running, sequence.iterator().next())) {
+            Iterator<DeadLetter<? extends EventMessage<?>>> letters = sequence.iterator();
+            if (!letters.hasNext() || storedPast(stored, letters.next())) {
                 ready++;
             } else {
                 waiting++;
@@ -113,7 +119,7 @@ class DeadLettersController {
         int failed = 0;
         // Each sequence is tried once: a failing one is requeued (touched), and the next call takes another.
         for (int attempt = 0; attempt < ready; attempt++) {
-            if (running.invoker().process(letter -> storedPast(running, letter))) {
+            if (running.invoker().process(letter -> storedPast(stored, letter))) {
                 succeeded++;
             } else {
                 failed++;
@@ -159,9 +165,9 @@ class DeadLettersController {
      * written, and their redelivery would then be skipped as already applied. Later letters of a sequence are queued
      * behind the first, never applied beside it, so the first is the one to check.
      */
-    private boolean storedPast(ProjectionProcessors.Running running, DeadLetter<? extends EventMessage<?>> first) {
+    private static boolean storedPast(List<TrackingToken> stored, DeadLetter<? extends EventMessage<?>> first) {
         return !(first.message() instanceof TrackedEventMessage<?> tracked) || tracked.trackingToken() == null
-                || positions.storedPast(running.version(), tracked.trackingToken());
+                || StoredPositions.allCover(stored, tracked.trackingToken());
     }
 
     private static void requirePresent(ProjectionProcessors.Running running, String sequenceId) {

@@ -1,5 +1,6 @@
 package io.crmhistory.query.prediction;
 
+import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.api.customer.query.ValueForecast;
 import io.crmhistory.query.value.PurchaseHistories;
 import io.micrometer.core.instrument.Metrics;
@@ -8,7 +9,6 @@ import org.slf4j.LoggerFactory;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.Currency;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -96,7 +96,7 @@ public class Forecasts {
 
     /** In the model's base currency, with its minor digits (2 for EUR, 0 for JPY, 3 for KWD), as every other figure. */
     static String money(double amount, ValueModelVersion model) {
-        int minorDigits = Math.max(Currency.getInstance(model.baseCurrency()).getDefaultFractionDigits(), 0);
-        return BigDecimal.valueOf(amount).setScale(minorDigits, RoundingMode.HALF_EVEN).toPlainString();
+        return BigDecimal.valueOf(amount).setScale(FxRates.minorDigits(model.baseCurrency()), RoundingMode.HALF_EVEN)
+                .toPlainString();
     }
 }

@@ -56,8 +56,13 @@ public record FxRates(String baseCurrency, Map<String, BigDecimal> rates) {
     }
 
     public int minorDigits() {
+        return minorDigits(baseCurrency);
+    }
+
+    /** The currency's minor digits (2 for EUR, 0 for JPY, 3 for KWD); 2 for a code Java does not know. */
+    public static int minorDigits(String currency) {
         try {
-            return Math.max(Currency.getInstance(baseCurrency).getDefaultFractionDigits(), 0);
+            return Math.max(Currency.getInstance(currency).getDefaultFractionDigits(), 0);
         } catch (IllegalArgumentException unknown) {
             return 2;
         }

@@ -66,8 +66,8 @@ final class OncePerEventDeadLetterQueue<M extends EventMessage<?>> implements Se
         try {
             queued.accept(message);
         } catch (RuntimeException e) {
-            log.error("Event {} ({}) was dead-lettered, but what its read model does for a held-back event failed; it "
-                    + "is done when the sequence is retried", message.getIdentifier(),
+            log.error("Event {} ({}) is held behind its customer's dead letters, but what its read model does for a "
+                    + "held-back event failed; it is done when the sequence is retried", message.getIdentifier(),
                     message.getPayloadType().getSimpleName(), e);
         }
     }

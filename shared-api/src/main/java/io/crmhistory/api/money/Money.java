@@ -15,9 +15,20 @@ import java.util.Objects;
  */
 public record Money(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal value, String currency) {
 
+    /**
+     * Digits an amount written with a positive exponent may have for it to be written out plainly: far above any
+     * amount {@link MoneyRules} accepts, and far below {@code 1E+999999999}, whose plain form is a billion digits.
+     */
+    private static final int MAX_PLAIN_DIGITS = 40;
+
     public Money {
         Objects.requireNonNull(value, "value");
         Objects.requireNonNull(currency, "currency");
+        // 1E+2 (a client that strips trailing zeros sends 100.00 so) is kept as 100: an amount is a plain decimal
+        // string wherever it is stored or shown. Larger ones stay as written, for MoneyRules to refuse.
+        if (value.scale() < 0 && (long) value.precision() - value.scale() <= MAX_PLAIN_DIGITS) {
+            value = value.setScale(0);
+        }
     }
 
     public static Money of(String value, String currency) {

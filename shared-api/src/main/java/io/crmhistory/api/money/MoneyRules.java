@@ -45,11 +45,6 @@ public final class MoneyRules {
             return Optional.of(new Problem("value", "at most " + MAX_INTEGER_DIGITS
                     + " digits are allowed before the decimal point"));
         }
-        if (money.value().scale() < 0) {
-            // Recorded as written, 1E+2 would be stored and shown so, where every amount is a plain decimal string.
-            return Optional.of(new Problem("value", "is written with an exponent; write it as a plain decimal, "
-                    + money.value().toPlainString()));
-        }
         int minorDigits = Math.max(currency.getDefaultFractionDigits(), 0);
         if (money.value().scale() > MAX_WRITTEN_DECIMALS) {
             return Optional.of(new Problem("value", "at most " + MAX_WRITTEN_DECIMALS
