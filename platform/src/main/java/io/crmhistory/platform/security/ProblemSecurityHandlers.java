@@ -32,6 +32,13 @@ public class ProblemSecurityHandlers implements AuthenticationEntryPoint, Access
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response,
                          AuthenticationException authException) throws IOException {
+        if (authException instanceof FailedLoginThrottle.TooManyFailedLogins throttled) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(throttled.retryAfter().toSeconds()));
+            problems.write(request, response, ProblemResponses.withField(HttpStatus.TOO_MANY_REQUESTS, "Authorization",
+                    "too many failed logins from this address; retry after " + throttled.retryAfter().toSeconds()
+                            + " s"));
+            return;
+        }
         response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
         problems.write(request, response, ProblemResponses.withField(HttpStatus.UNAUTHORIZED, "Authorization",
                 "valid credentials are required (HTTP Basic)"));

@@ -107,9 +107,12 @@ public class SecurityAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     CrmHttpSecurity crmHttpSecurity(ProblemSecurityHandlers handlers, UserDetailsService users, PasswordEncoder passwords,
-                                    @Value("${crm.security.verified-credentials-ttl:5m}") Duration verifiedTtl) {
+                                    @Value("${crm.security.verified-credentials-ttl:5m}") Duration verifiedTtl,
+                                    @Value("${crm.security.failed-logins.limit:20}") int failedLoginLimit,
+                                    @Value("${crm.security.failed-logins.window:1m}") Duration failedLoginWindow) {
         DaoAuthenticationProvider verifier = new DaoAuthenticationProvider(users);
         verifier.setPasswordEncoder(passwords);
-        return new CrmHttpSecurity(handlers, new ProviderManager(new VerifiedCredentialsCache(verifier, verifiedTtl, 10_000)));
+        return new CrmHttpSecurity(handlers, new ProviderManager(new VerifiedCredentialsCache(
+                new FailedLoginThrottle(verifier, failedLoginLimit, failedLoginWindow), verifiedTtl, 10_000)));
     }
 }

@@ -53,7 +53,7 @@ class VerifiedCredentialsCacheTest {
         return UsernamePasswordAuthenticationToken.unauthenticated(user, password);
     }
 
-    private static DaoAuthenticationProvider verifier() {
+    static DaoAuthenticationProvider verifier() {
         BCryptPasswordEncoder encoder = new BCryptPasswordEncoder(4);
         DaoAuthenticationProvider provider = new DaoAuthenticationProvider(new InMemoryUserDetailsManager(
                 User.withUsername("writer").password(encoder.encode("s3cret")).roles("WRITER").build(),
