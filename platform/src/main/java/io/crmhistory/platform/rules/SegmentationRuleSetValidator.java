@@ -63,7 +63,9 @@ public final class SegmentationRuleSetValidator {
             if (!names.add(segment.name())) {
                 throw new InvalidRuleException(field + ".name", "'" + segment.name() + "' is used by an earlier segment");
             }
-            ConditionTrials.tryOut(field + ".when", SegmentExpressions.compile(field + ".when", segment.when()));
+            SegmentCondition condition = SegmentExpressions.compile(field + ".when", segment.when());
+            SegmentExpressions.checkNumbers(field + ".when", condition);
+            ConditionTrials.tryOut(field + ".when", condition);
         }
         name("fallback", ruleSet.fallback());
     }

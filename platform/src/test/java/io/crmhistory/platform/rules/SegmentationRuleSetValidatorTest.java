@@ -131,6 +131,27 @@ class SegmentationRuleSetValidatorTest {
         }
     }
 
+    /**
+     * A number no figure comes near: 1e-323 multiplied in a few dozen times made a twenty-thousand-digit decimal for
+     * every customer at every assessment; 1e999 is infinite. Zero and ordinary sizes stay allowed.
+     */
+    @Test
+    void numbersNoFigureComesNearAreRefused() {
+        List<Integer> recency = List.of(30, 90, 180, 365);
+        String tiny = "status + (netRevenue" + "*1e-323".repeat(20) + " + 1) != ''";
+        for (String condition : List.of(tiny, "netRevenue * 1e-19 > 0", "1e999 > r", "orders > 2000000000000000000L")) {
+            assertRejected(ruleSet(recency, List.of(new SegmentRule("A", "r > 1"), new SegmentRule("B", condition)),
+                    "X"), "segments[1].when");
+        }
+        for (String condition : List.of("netRevenue * 0.000001 > 0.5", "r > 0", "netRevenue < 1000000000000000000L",
+                "netRevenue > -250.5")) {
+            assertThatCode(() -> SegmentationRuleSetValidator.validate(ruleSet(recency,
+                    List.of(new SegmentRule("B", condition)), "X"))).as(condition).doesNotThrowAnyException();
+        }
+        assertThatCode(() -> SegmentExpressions.compile("netRevenue * 1e-323 > 0"))
+                .as("published before, still compiled by the read side").doesNotThrowAnyException();
+    }
+
     @Test
     void aMissingSegmentOrThresholdIsNamed() {
         List<Integer> recency = List.of(30, 90, 180, 365);
