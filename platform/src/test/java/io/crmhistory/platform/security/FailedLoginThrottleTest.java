@@ -24,7 +24,7 @@ class FailedLoginThrottleTest {
     private final AtomicInteger hashed = new AtomicInteger();
     private final AuthenticationProvider verifier = VerifiedCredentialsCacheTest.verifier();
     private final VerifiedCredentialsCache logins = new VerifiedCredentialsCache(new FailedLoginThrottle(
-            counted(verifier), 3, Duration.ofMinutes(1)), Duration.ofMinutes(5), 100);
+            VerifiedCredentialsCacheTest.counting(verifier, hashed), 3, Duration.ofMinutes(1)), Duration.ofMinutes(5), 100);
 
     @Test
     void anAddressThatFailedTheLimitIsRefusedWithoutAHash() {
@@ -81,20 +81,5 @@ class FailedLoginThrottleTest {
         UsernamePasswordAuthenticationToken request = UsernamePasswordAuthenticationToken.unauthenticated(user, password);
         request.setDetails(new WebAuthenticationDetails(address, null));
         return request;
-    }
-
-    private AuthenticationProvider counted(AuthenticationProvider delegate) {
-        return new AuthenticationProvider() {
-            @Override
-            public Authentication authenticate(Authentication authentication) {
-                hashed.incrementAndGet();
-                return delegate.authenticate(authentication);
-            }
-
-            @Override
-            public boolean supports(Class<?> authentication) {
-                return delegate.supports(authentication);
-            }
-        };
     }
 }

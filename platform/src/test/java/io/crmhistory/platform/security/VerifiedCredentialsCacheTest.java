@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class VerifiedCredentialsCacheTest {
 
     private final AtomicInteger slowChecks = new AtomicInteger();
-    private final VerifiedCredentialsCache cache = new VerifiedCredentialsCache(counting(verifier()), Duration.ofMinutes(5), 100);
+    private final VerifiedCredentialsCache cache = new VerifiedCredentialsCache(counting(verifier(), slowChecks), Duration.ofMinutes(5), 100);
 
     @Test
     void theSameCorrectCredentialsAreHashedOnlyOnce() {
@@ -62,11 +62,12 @@ class VerifiedCredentialsCacheTest {
         return provider;
     }
 
-    private AuthenticationProvider counting(AuthenticationProvider delegate) {
+    /** {@code delegate}, counting its checks in {@code checks}. */
+    static AuthenticationProvider counting(AuthenticationProvider delegate, AtomicInteger checks) {
         return new AuthenticationProvider() {
             @Override
             public Authentication authenticate(Authentication authentication) {
-                slowChecks.incrementAndGet();
+                checks.incrementAndGet();
                 return delegate.authenticate(authentication);
             }
 
