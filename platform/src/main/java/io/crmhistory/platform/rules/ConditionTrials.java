@@ -25,7 +25,10 @@ final class ConditionTrials {
             new Trial("a customer who bought today and returned it all (netRevenue 0, daysSinceLastPurchase 0)",
                     inputs(5, 1, 0, "INACTIVE", 1, "0", 0L, 0, 1.0, "0")),
             new Trial("a churned customer whose refunds exceed the orders (netRevenue negative)",
-                    inputs(1, 1, 0, "CHURNED", 1, "-20.00", 400L, 0, 0.0, "0")));
+                    inputs(1, 1, 0, "CHURNED", 1, "-20.00", 400L, 0, 0.0, "0")),
+            // Every status once: a condition that fails only for one (status == 'PROSPECT' and status > 3) is found.
+            new Trial("a prospect in contact, without purchases",
+                    inputs(0, 0, 0, "PROSPECT", 0, "0", null, 2, 0.0, "0")));
 
     private ConditionTrials() {
     }

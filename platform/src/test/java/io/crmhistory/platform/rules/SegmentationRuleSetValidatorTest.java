@@ -152,6 +152,13 @@ class SegmentationRuleSetValidatorTest {
                 .as("published before, still compiled by the read side").doesNotThrowAnyException();
     }
 
+    /** The trials hold every status once: a condition that fails for prospects only is refused, not left to fail. */
+    @Test
+    void aConditionFailingOnlyForProspectsIsRefused() {
+        assertRejected(ruleSet(List.of(30, 90, 180, 365), List.of(new SegmentRule("A", "r > 1"),
+                new SegmentRule("B", "status == 'PROSPECT' and status > 3")), "X"), "segments[1].when");
+    }
+
     @Test
     void aMissingSegmentOrThresholdIsNamed() {
         List<Integer> recency = List.of(30, 90, 180, 365);

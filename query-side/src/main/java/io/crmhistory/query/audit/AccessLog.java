@@ -22,6 +22,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 
 /**
  * Who read which customer's audit trail, with which call, and when: one document per audit call in
@@ -34,6 +35,8 @@ class AccessLog {
 
     static final String COLLECTION = "audit_access_log";
     static final int MAX_PARAMETERS = 1000;
+    /** Far longer than any value an audit call reads (an instant, a list of types), for the entry to keep them all. */
+    static final int MAX_VALUE = 200;
     private static final String ORDERING = "access-log";
 
     private final MongoTemplate mongo;
@@ -48,6 +51,26 @@ class AccessLog {
                 List.of(new Index().on("at", Sort.Direction.DESC).on("_id", Sort.Direction.DESC)));
         mongo.indexOps(COLLECTION).ensureIndex(new Index().on("customerId", Sort.Direction.ASC).on("at", Sort.Direction.DESC));
         mongo.indexOps(COLLECTION).ensureIndex(new Index().on("principal", Sort.Direction.ASC).on("at", Sort.Direction.DESC));
+    }
+
+    /**
+     * The call's parameters as the call read them, {@code name=value&...} in the order given: each value decoded and
+     * trimmed, as {@code Parameters} reads it, and at most {@value #MAX_VALUE} characters. The raw query string let a
+     * caller pad a value ({@code asOf=+++…}, spaces the call trims away) past what the entry keeps, so the trail hid
+     * the instant or filter asked about (a read-only review, session 59).
+     */
+    static String parametersOf(Map<String, String[]> parameters) {
+        if (parameters.isEmpty()) {
+            return null;
+        }
+        StringJoiner joined = new StringJoiner("&");
+        parameters.forEach((name, values) -> {
+            for (String value : values) {
+                String read = value == null ? "" : value.strip();
+                joined.add(name + "=" + (read.length() <= MAX_VALUE ? read : read.substring(0, MAX_VALUE) + "…"));
+            }
+        });
+        return joined.toString();
     }
 
     void record(String principal, String call, String customerId, String parameters, String correlationId) {

@@ -140,7 +140,7 @@ class AuditController {
 
     private void logAccess(Principal principal, String call, String customerId, HttpServletRequest request) {
         Object correlationId = request.getAttribute(CorrelationIdFilter.REQUEST_ATTRIBUTE);
-        accessLog.record(principal.getName(), call, customerId, request.getQueryString(),
+        accessLog.record(principal.getName(), call, customerId, AccessLog.parametersOf(request.getParameterMap()),
                 correlationId == null ? null : correlationId.toString());
     }
 }

@@ -543,6 +543,19 @@ class AuditHttpTest {
         assertProblem(get("/api/audit/access-log", "reader"), 403, "Authorization");
     }
 
+    /** A value padded with spaces the call trims away is logged as the call read it, not cut off with the padding. */
+    @Test
+    void theTrailShowsTheParametersAsTheCallReadThem() {
+        String id = "padded";
+        record(id, Instant.parse("2025-01-01T00:00:00Z"), Events.of(id).registered("Pat Padded", null, "2025-01-01T00:00:00Z"));
+        assertThat(get("/api/audit/customers/" + id + "/state?asOf=" + "+".repeat(1_000) + "2025-06-01T00:00:00Z"
+                + "&axis=occurred", "auditor").status).isEqualTo(200);
+
+        JsonNode entry = get("/api/audit/access-log?customerId=" + id, "ops").json().get("items").get(0);
+
+        assertThat(entry.get("parameters").asText()).isEqualTo("asOf=2025-06-01T00:00:00Z&axis=occurred");
+    }
+
     @Test
     void theAccessLogIsForOpsWhateverTheMethod() {
         assertThat(send(head("/api/audit/access-log", "auditor")).status).isEqualTo(403);
