@@ -49,7 +49,7 @@ class StoredPositions {
         long now = System.nanoTime();
         Reading reading = readings.get(version.processorName());
         if (reading == null || now - reading.readAt() > CACHE_NANOS) {
-            reading = new Reading(read(version.processorName()), now);
+            reading = new Reading(read(version), now);
             readings.put(version.processorName(), reading);
         }
         return reading.position();
@@ -94,14 +94,10 @@ class StoredPositions {
         }
     }
 
-    private OptionalLong read(String processorName) {
+    private OptionalLong read(ProjectionVersion version) {
         OptionalLong furthest = OptionalLong.empty();
-        for (Document stored : axonMongo.trackingTokensCollection().find(new Document(PROCESSOR_NAME, processorName))) {
-            TrackingToken token = token(stored);
-            if (token == null) {
-                continue;
-            }
-            OptionalLong position = token.position();
+        for (TrackingToken token : storedTokens(version)) {
+            OptionalLong position = token == null ? OptionalLong.empty() : token.position();
             if (position.isPresent() && (furthest.isEmpty() || position.getAsLong() > furthest.getAsLong())) {
                 furthest = position;
             }

@@ -66,7 +66,11 @@ public class Forecasts {
      */
     static Optional<ValueForecast> forecast(ValueModelVersion model, List<Map.Entry<Instant, BigDecimal>> history,
                                             LocalDate asOf, int horizonWeeks) {
-        PurchaseSummary summary = PurchaseSummary.of(history, asOf);
+        return forecast(model, PurchaseSummary.of(history, asOf), horizonWeeks);
+    }
+
+    /** As above, from the customer's summary as of the day asked about ({@code null} without a purchase by then). */
+    static Optional<ValueForecast> forecast(ValueModelVersion model, PurchaseSummary summary, int horizonWeeks) {
         if (summary == null) {
             return Optional.of(new ValueForecast(model.version(), horizonWeeks, null, null, null, money(0, model)));
         }

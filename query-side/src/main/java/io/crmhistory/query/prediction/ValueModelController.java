@@ -90,7 +90,7 @@ class ValueModelController {
         int horizon = horizon(horizonWeeks, model.horizonWeeks());
         List<Map.Entry<Instant, BigDecimal>> history = purchases.of(id).orElseThrow(() -> new UnknownCustomerException(id));
         PurchaseSummary summary = PurchaseSummary.of(history, at);
-        ValueForecast forecast = Forecasts.forecast(model, history, at, horizon).orElseThrow(() ->
+        ValueForecast forecast = Forecasts.forecast(model, summary, horizon).orElseThrow(() ->
                 new ClientInputException("horizonWeeks", "gives no forecast for this customer with value model version "
                         + model.version() + ": its expected purchases over " + horizon
                         + " weeks do not converge; a shorter horizon may"));

@@ -26,7 +26,7 @@ public record Money(@JsonFormat(shape = JsonFormat.Shape.STRING) BigDecimal valu
         Objects.requireNonNull(currency, "currency");
         // 1E+2 (a client that strips trailing zeros sends 100.00 so) is kept as 100: an amount is a plain decimal
         // string wherever it is stored or shown. Larger ones stay as written, for MoneyRules to refuse.
-        if (value.scale() < 0 && (long) value.precision() - value.scale() <= MAX_PLAIN_DIGITS) {
+        if (value.scale() < 0 && MoneyRules.integerDigits(value) <= MAX_PLAIN_DIGITS) {
             value = value.setScale(0);
         }
     }

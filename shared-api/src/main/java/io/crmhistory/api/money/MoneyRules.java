@@ -64,7 +64,12 @@ public final class MoneyRules {
      * 1E+2147483647 is Integer.MIN_VALUE + 1 and the difference overflowed an int to a negative.
      */
     public static boolean tooManyIntegerDigits(BigDecimal value) {
-        return (long) value.precision() - value.scale() > MAX_INTEGER_DIGITS;
+        return integerDigits(value) > MAX_INTEGER_DIGITS;
+    }
+
+    /** How many digits {@code value} has before the decimal point, however it is written, without expanding it. */
+    static long integerDigits(BigDecimal value) {
+        return (long) value.precision() - value.scale();
     }
 
     private static Optional<Problem> currencyProblem(Money money) {
