@@ -26,6 +26,7 @@ import io.crmhistory.platform.privacy.PersonalDataProtector;
 import io.crmhistory.platform.privacy.PersonalFields;
 import io.crmhistory.platform.web.ClientInputException;
 import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.messaging.annotation.MetaDataValue;
@@ -33,6 +34,7 @@ import org.axonframework.modelling.command.AggregateCreationPolicy;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.AggregateLifecycle;
 import org.axonframework.modelling.command.CreationPolicy;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Clock;
@@ -63,9 +65,12 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * Every event carries in its metadata its link in the customer's hash chain ({@link EventHashChain}):
  * the state keeps the last hash, snapshots included.
  * <p>
- * Fields are serialized by Jackson for snapshots, hence the field visibility.
+ * Fields are serialized by Jackson for snapshots, hence the field visibility. The revision names the fields' shape:
+ * a snapshot of another revision is passed over (Axon's {@code RevisionSnapshotFilter}, configured from it) and the
+ * customer sourced from its events instead (revision 2 keeps {@code firstAnswers}, which older snapshots lack).
  */
 @Aggregate(snapshotTriggerDefinition = "customerSnapshotTrigger", cache = "customerCache")
+@Revision("2")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
         getterVisibility = JsonAutoDetect.Visibility.NONE, isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 class Customer {
@@ -81,6 +86,11 @@ class Customer {
     private Map<String, ContactRecorded> contacts = new HashMap<>();
     private Map<String, Order> orders = new HashMap<>();
     private Map<String, RefundRecorded> refunds = new HashMap<>();
+    /**
+     * The version each contact, order and refund was first answered with (the sequence of its event, or of the move to
+     * ACTIVE an order made), by {@link #answerKey}: a retry answers as the first time (SPEC section 4).
+     */
+    private Map<String, Long> firstAnswers = new HashMap<>();
     private CustomerStatusChanged lastManualStatusChange;
     private Set<String> manualStatusChanges = new HashSet<>();
     private boolean erased;
@@ -153,7 +163,7 @@ class Customer {
         }
         if (earlier != null) {
             if (sameContact(earlier, command, protector)) {
-                return unchanged();
+                return answeredBefore(answerKey("contact", earlier.contactId()));
             }
             String recordedAs = earlier.contactId().equals(command.contactId()) ? ""
                     : " as '" + earlier.contactId() + "' (the id imports derived before)";
@@ -173,7 +183,7 @@ class Customer {
         Order earlier = orders.get(command.orderId());
         if (earlier != null) {
             if (samePurchase(earlier.purchase(), command)) {
-                return unchanged();
+                return answeredBefore(answerKey("order", command.orderId()));
             }
             throw new CustomerConflictException("orderId",
                     "order '" + command.orderId() + "' was already recorded with different content");
@@ -193,7 +203,7 @@ class Customer {
         RefundRecorded earlier = refunds.get(command.refundId());
         if (earlier != null) {
             if (sameRefund(earlier, command)) {
-                return unchanged();
+                return answeredBefore(answerKey("refund", command.refundId()));
             }
             throw new CustomerConflictException("refundId",
                     "refund '" + command.refundId() + "' was already recorded with different content");
@@ -282,31 +292,38 @@ class Customer {
     }
 
     @EventSourcingHandler
-    void on(ContactRecorded event, @MetaDataValue(EventHashChain.HASH) String hash) {
+    void on(ContactRecorded event, @MetaDataValue(EventHashChain.HASH) String hash, @SequenceNumber long sequence) {
         lastHash = hash;
         contacts.put(event.contactId(), event);
+        firstAnswers.put(answerKey("contact", event.contactId()), sequence);
     }
 
     @EventSourcingHandler
-    void on(PurchaseRecorded event, @MetaDataValue(EventHashChain.HASH) String hash) {
+    void on(PurchaseRecorded event, @MetaDataValue(EventHashChain.HASH) String hash, @SequenceNumber long sequence) {
         lastHash = hash;
         orders.put(event.orderId(), Order.placed(event));
+        firstAnswers.put(answerKey("order", event.orderId()), sequence);
     }
 
     @EventSourcingHandler
-    void on(RefundRecorded event, @MetaDataValue(EventHashChain.HASH) String hash) {
+    void on(RefundRecorded event, @MetaDataValue(EventHashChain.HASH) String hash, @SequenceNumber long sequence) {
         lastHash = hash;
         refunds.put(event.refundId(), event);
         orders.computeIfPresent(event.orderId(), (id, order) -> order.refund(event.amount()));
+        firstAnswers.put(answerKey("refund", event.refundId()), sequence);
     }
 
     @EventSourcingHandler
-    void on(CustomerStatusChanged event, @MetaDataValue(EventHashChain.HASH) String hash) {
+    void on(CustomerStatusChanged event, @MetaDataValue(EventHashChain.HASH) String hash,
+            @SequenceNumber long sequence) {
         lastHash = hash;
         status = event.to();
         if (event.triggeredByOrderId() == null) {
             lastManualStatusChange = event;
             manualStatusChanges.add(statusChangeKey(event.to(), event.reason(), event.occurredAt()));
+        } else {
+            // recorded by the same call as the order's purchase, so that call answered this version
+            firstAnswers.put(answerKey("order", event.triggeredByOrderId()), sequence);
         }
     }
 
@@ -416,6 +433,16 @@ class Customer {
 
     private CommandResult recorded() {
         return new CommandResult(customerId, AggregateLifecycle.getVersion(), true);
+    }
+
+    /** A retry of a contact, order or refund: nothing recorded, the version its first call answered. */
+    private CommandResult answeredBefore(String key) {
+        Long first = firstAnswers.get(key);
+        return first == null ? unchanged() : new CommandResult(customerId, first, false);
+    }
+
+    private static String answerKey(String kind, String id) {
+        return kind + ":" + id;
     }
 
     private CommandResult unchanged() {

@@ -171,14 +171,14 @@ class CustomerPrivacyTest {
         fixture.given(registered(), contacted("k-1", "parcel late"), new CustomerPersonalDataErased(ID, "request", NOW))
                 .when(withoutTexts)
                 .expectNoEvents()
-                .expectResultMessagePayload(new CommandResult(ID, 2, false));
+                .expectResultMessagePayload(new CommandResult(ID, 1, false));
     }
 
     @Test
     void theStateAndSoTheSnapshotHoldNoPlaintext() {
         Customer customer = new Customer();
         customer.on(registered(), "h0");
-        customer.on(contacted("k-1", "parcel late"), "h1");
+        customer.on(contacted("k-1", "parcel late"), "h1", 1);
         ObjectMapper mapper = DeterministicProtection.applicationMapper();
         String snapshot = new String(JacksonSerializer.builder().objectMapper(mapper).build()
                 .serialize(customer, byte[].class).getData(), StandardCharsets.UTF_8);

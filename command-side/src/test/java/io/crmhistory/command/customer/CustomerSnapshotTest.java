@@ -17,12 +17,12 @@ class CustomerSnapshotTest {
     void aSnapshotRestoresTheWholeState() {
         Customer customer = new Customer();
         customer.on(CustomerTest.registered(), "h0");
-        customer.on(CustomerTest.contacted("k-1", "parcel late"), "h1");
-        customer.on(CustomerTest.purchased("o-1", "100.00"), "h2");
-        customer.on(CustomerTest.activatedBy("o-1", CustomerStatus.LEAD), "h3");
-        customer.on(CustomerTest.refunded("r-1", "40.00"), "h4");
+        customer.on(CustomerTest.contacted("k-1", "parcel late"), "h1", 1);
+        customer.on(CustomerTest.purchased("o-1", "100.00"), "h2", 2);
+        customer.on(CustomerTest.activatedBy("o-1", CustomerStatus.LEAD), "h3", 3);
+        customer.on(CustomerTest.refunded("r-1", "40.00"), "h4", 4);
         customer.on(new CustomerStatusChanged(CustomerTest.ID, CustomerStatus.ACTIVE, CustomerStatus.INACTIVE, "quiet",
-                null, CustomerTest.MONDAY.plusDays(9)), "h5");
+                null, CustomerTest.MONDAY.plusDays(9)), "h5", 5);
 
         ObjectMapper mapper = Jackson2ObjectMapperBuilder.json()
                 // as the application configures it (platform defaults): ISO strings that keep their offset

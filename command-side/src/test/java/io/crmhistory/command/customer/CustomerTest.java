@@ -293,6 +293,15 @@ class CustomerTest {
                     .expectResultMessagePayload(new CommandResult(ID, 1, false));
         }
 
+        /** SPEC: a retry "answers as the first time", whatever was recorded since. */
+        @Test
+        void aRetryAnswersTheVersionOfItsFirstCallAfterLaterEvents() {
+            fixture.given(registered(), contacted("k-1", "parcel late"), contacted("k-2", "parcel found"))
+                    .when(contact("k-1", "parcel late"))
+                    .expectNoEvents()
+                    .expectResultMessagePayload(new CommandResult(ID, 1, false));
+        }
+
         @Test
         void reUsingAContactIdWithOtherContentIsAConflict() {
             fixture.given(registered(), contacted("k-1", "parcel late"))
@@ -390,6 +399,16 @@ class CustomerTest {
             fixture.given(registered(), purchased("o-1", "10.00"), activatedBy("o-1", CustomerStatus.LEAD))
                     .when(new RecordPurchase(ID, "o-1", MONDAY.withOffsetSameInstant(ZoneOffset.UTC), eur("10.0"),
                             List.of(), ContactChannel.WEB))
+                    .expectNoEvents()
+                    .expectResultMessagePayload(new CommandResult(ID, 2, false));
+        }
+
+        /** The first call recorded the purchase and the move to ACTIVE it made: it answered the move's version. */
+        @Test
+        void aRetryAnswersTheVersionOfItsFirstCallAfterLaterEvents() {
+            fixture.given(registered(), purchased("o-1", "10.00"), activatedBy("o-1", CustomerStatus.LEAD),
+                            purchased("o-2", "20.00"), contacted("k-1", "thanks"))
+                    .when(purchase("o-1", "10.00"))
                     .expectNoEvents()
                     .expectResultMessagePayload(new CommandResult(ID, 2, false));
         }
@@ -581,6 +600,15 @@ class CustomerTest {
                     .when(new RecordRefund(ID, "o-404", "r-1", eur("1"), MONDAY, null))
                     .expectNoEvents()
                     .expectException(UnknownOrderException.class);
+        }
+
+        @Test
+        void aRefundRetryAnswersTheVersionOfItsFirstCallAfterLaterEvents() {
+            fixture.given(registered(), purchased("o-1", "100.00"), activatedBy("o-1", CustomerStatus.LEAD),
+                            refunded("r-1", "10.00"), contacted("k-1", "sorry"))
+                    .when(refund("r-1", "10.00"))
+                    .expectNoEvents()
+                    .expectResultMessagePayload(new CommandResult(ID, 3, false));
         }
 
         @Test

@@ -2,11 +2,13 @@ package io.crmhistory.command.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.crmhistory.api.customer.event.PurchaseRecorded;
 import io.crmhistory.api.messaging.MetadataKeys;
 import io.crmhistory.command.customer.email.EmailClaims;
 import io.crmhistory.platform.testing.OpenApiSnapshot;
 import io.crmhistory.platform.testing.TemporaryDataDirectory;
+import org.axonframework.common.caching.Cache;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.EventStore;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
@@ -82,6 +85,9 @@ class CommandSideHttpTest {
     EventStore eventStore;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    @Qualifier("customerCache")
+    Cache customerCache;
     @Autowired
     TransactionManager axonTransactionManager;
     @Autowired
@@ -584,7 +590,32 @@ class CommandSideHttpTest {
         Answer retry = post("/api/customers/" + id + "/contacts", "{\"contactId\":\"k-0\",\"channel\":\"EMAIL\","
                 + "\"direction\":\"OUTBOUND\",\"occurredAt\":\"" + WHEN + "\"}");
         assertThat(retry.body().path("recorded").asBoolean()).isFalse();
-        assertThat(retry.body().path("version").asLong()).isEqualTo(60);
+        assertThat(retry.body().path("version").asLong()).as("as its first call answered").isEqualTo(1);
+    }
+
+    /**
+     * A snapshot of the aggregate's earlier shape (revision 1: no first answers) is passed over: the customer is sourced
+     * from its events, and a retry still answers the version of its first call.
+     */
+    @Test
+    void aSnapshotOfAnEarlierShapeIsPassedOver() throws Exception {
+        String id = newCustomer();
+        for (int i = 0; i < 60; i++) {
+            post("/api/customers/" + id + "/contacts", "{\"contactId\":\"k-" + i + "\",\"channel\":\"EMAIL\","
+                    + "\"direction\":\"OUTBOUND\",\"occurredAt\":\"" + WHEN + "\"}");
+        }
+        byte[] stored = jdbc.queryForObject("SELECT payload FROM SnapshotEventEntry WHERE aggregateIdentifier = ?",
+                byte[].class, id);
+        ObjectNode earlierShape = (ObjectNode) json.readTree(stored);
+        assertThat(earlierShape.remove("firstAnswers")).isNotNull();
+        jdbc.update("UPDATE SnapshotEventEntry SET payload = ?, payloadRevision = NULL WHERE aggregateIdentifier = ?",
+                json.writeValueAsBytes(earlierShape), id);
+        customerCache.removeAll();
+
+        Answer retry = post("/api/customers/" + id + "/contacts", "{\"contactId\":\"k-0\",\"channel\":\"EMAIL\","
+                + "\"direction\":\"OUTBOUND\",\"occurredAt\":\"" + WHEN + "\"}");
+        assertThat(retry.body().path("recorded").asBoolean()).isFalse();
+        assertThat(retry.body().path("version").asLong()).isEqualTo(1);
     }
 
     @Test
