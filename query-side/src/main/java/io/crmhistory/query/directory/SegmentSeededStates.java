@@ -115,6 +115,11 @@ final class SegmentSeededStates implements CustomerProjector.Store<DirectoryStat
     }
 
     @Override
+    public boolean remembered(DirectoryState state) {
+        return states.remembered(state);
+    }
+
+    @Override
     public void holdForBatch() {
         states.holdForBatch();
     }

@@ -145,7 +145,7 @@ class MongoStateStoreTest {
         MongoStateStore<Tally> otherInstance = new MongoStateStore<>(mongo, Tally.class, COLLECTION,
                 SideDocuments.of(mongo, ITEMS, Item.class, Item::id));
         ProjectionBatch<Tally> newer = new ProjectionBatch<>();
-        newer.put(new Tally("c-1", 7, 8));
+        newer.put(new Tally("c-1", 7, 8), true);
         otherInstance.write(newer);
 
         write(new Tally("c-1", 6, 7), new Tally("c-2", 0, 1));
@@ -217,11 +217,11 @@ class MongoStateStoreTest {
             MongoStateStore<Tally> one = new MongoStateStore<>(embedded, Tally.class, COLLECTION);
             MongoStateStore<Tally> other = new MongoStateStore<>(embedded, Tally.class, COLLECTION);
             ProjectionBatch<Tally> newer = new ProjectionBatch<>();
-            newer.put(new Tally("c-1", 7, 8));
+            newer.put(new Tally("c-1", 7, 8), true);
             other.write(newer);
             ProjectionBatch<Tally> stale = new ProjectionBatch<>();
-            stale.put(new Tally("c-1", 6, 7));
-            stale.put(new Tally("c-2", 0, 1));
+            stale.put(new Tally("c-1", 6, 7), true);
+            stale.put(new Tally("c-2", 0, 1), true);
 
             one.write(stale);
 
@@ -279,6 +279,49 @@ class MongoStateStoreTest {
     }
 
     @Test
+    void aStateTheStoreRuleLeavesUnstoredIsRememberedAndTheStoredOneStaysBehind() {
+        projector = new CustomerProjector<>(new ProjectionVersion("tallies", 1), store,
+                new ReadModelVersions(Duration.ofSeconds(1)), SimpleQueryUpdateEmitter.builder().build(), () -> true, 0,
+                (before, after) -> after.lastSequence() % 3 == 0);
+        project("c-1", 0);
+        project("c-1", 1);
+        project("c-1", 2);
+
+        assertThat(stateOf("c-1")).as("stored at the first event only").isEqualTo(new Tally("c-1", 0, 1));
+        assertThat(itemIds()).containsExactly("c-1/0", "c-1/1", "c-1/2");
+        assertThat(store.load(List.of("c-1"))).containsValue(new Tally("c-1", 2, 3));
+
+        project("c-1", 3);
+        assertThat(stateOf("c-1")).isEqualTo(new Tally("c-1", 3, 4));
+    }
+
+    @Test
+    void aStateIsRememberedOnlyWhenTheStoreAnswersFromWhatItWrote() {
+        write(new Tally("c-1", 4, 5));
+        Tally fromMemory = store.load(List.of("c-1")).get("c-1");
+        assertThat(store.remembered(fromMemory)).isTrue();
+
+        store.forgetAll();
+        Tally read = store.load(List.of("c-1")).get("c-1");
+        assertThat(read).isEqualTo(fromMemory);
+        assertThat(store.remembered(read)).as("read from the collection just now").isFalse();
+    }
+
+    /** A batch delivered again after some of its side documents were stored: the others are inserted, in order. */
+    @Test
+    void sideDocumentsStoredBeforeAreKeptAndTheOthersInserted() {
+        SideDocuments<Item> items = SideDocuments.of(mongo, ITEMS, Item.class, Item::id);
+        items.insert(List.of(new Item("b", "first b"), new Item("d", "first d")));
+
+        items.insert(List.of(new Item("a", "a"), new Item("b", "b"), new Item("c", "c"), new Item("d", "d"),
+                new Item("e", "e")));
+
+        assertThat(mongo.find(new Query().with(Sort.by("_id")), Item.class, ITEMS)).containsExactly(
+                new Item("a", "a"), new Item("b", "first b"), new Item("c", "c"), new Item("d", "first d"),
+                new Item("e", "e"));
+    }
+
+    @Test
     void aReleasedSegmentForgetsTheStatesOfTheBatchesBefore() {
         project("c-1", 0);
         changeBehindTheStore(new Tally("c-1", 0, 70));
@@ -331,7 +374,7 @@ class MongoStateStoreTest {
     private void write(Tally... tallies) {
         ProjectionBatch<Tally> batch = new ProjectionBatch<>();
         for (Tally tally : tallies) {
-            batch.put(tally);
+            batch.put(tally, true);
         }
         store.write(batch);
     }
