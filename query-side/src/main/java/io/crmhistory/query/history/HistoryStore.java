@@ -1,6 +1,5 @@
 package io.crmhistory.query.history;
 
-import com.mongodb.client.model.CountOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
@@ -75,7 +74,7 @@ final class HistoryStore implements ReadModelStore {
 
     /**
      * The customer's version in this read model as far as a reader waiting for {@code wanted} needs to know: the
-     * stored state's when it reached that (it is stored at every purchase and refund only, so it may be behind), else
+     * stored state's when it reached that (it is stored only when the net revenue moves, so it may be behind), else
      * {@code wanted} if that event's item is stored (items are inserted in their events' order, so the earlier ones
      * are too), else the sequence of the customer's last item (for the reader's error, should the wait end). Empty
      * while the customer is unknown.
@@ -91,9 +90,13 @@ final class HistoryStore implements ReadModelStore {
         return Optional.of(Math.max(state.get().lastSequence(), lastItemSequence(customerId)));
     }
 
+    /**
+     * A find by id, not the driver's {@code countDocuments}: that is an aggregation, which the embedded server answers
+     * by reading the whole collection.
+     */
     private boolean itemStored(String customerId, long sequence) {
-        return mongo.getCollection(items).countDocuments(Filters.eq("_id", HistoryLogic.itemId(customerId, sequence)),
-                new CountOptions().limit(1)) > 0;
+        return mongo.getCollection(items).find(Filters.eq("_id", HistoryLogic.itemId(customerId, sequence)))
+                .projection(Projections.include("_id")).limit(1).first() != null;
     }
 
     /** The customer's items are the ids from "id/" to "id0" ('0' follows '/'; customer ids hold no '/'). */

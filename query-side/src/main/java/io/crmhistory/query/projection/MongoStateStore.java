@@ -34,8 +34,9 @@ import java.util.function.Supplier;
 /**
  * Keeps a read model's customer states in one collection (the customer id is the document id) and its
  * side documents, if any, in another. States are replaced whole with upserts, side documents are inserted and a
- * duplicate of one already stored is ignored, so writing the same batch twice leaves the same documents. Unordered
- * bulk writes: the documents of one batch are independent of each other. Both are written through the driver with
+ * duplicate of one already stored is ignored, so writing the same batch twice leaves the same documents. States in an
+ * unordered bulk write (the states of one batch are independent of each other), side documents in their order
+ * ({@link SideDocuments#insert}). Both are written through the driver with
  * its record codec ({@link TypedCollection}); states are read through Spring Data.
  * <p>
  * The store remembers the states it wrote last ({@value #REMEMBERED_STATES} of them), so that a batch loads from

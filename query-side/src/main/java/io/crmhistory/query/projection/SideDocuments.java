@@ -107,10 +107,14 @@ public final class SideDocuments<D> {
         int refused = errors.get(0).getIndex();
         List<D> after = documents.subList(refused, documents.size());
         Set<String> stored = new HashSet<>();
-        collection.get().withDocumentClass(Document.class)
-                .find(Filters.in("_id", after.stream().map(idOf).toList()))
-                .projection(Projections.include("_id"))
-                .forEach(document -> stored.add(String.valueOf(document.get("_id"))));
+        try {
+            collection.get().withDocumentClass(Document.class)
+                    .find(Filters.in("_id", after.stream().map(idOf).toList()))
+                    .projection(Projections.include("_id"))
+                    .forEach(document -> stored.add(String.valueOf(document.get("_id"))));
+        } catch (MongoException e) {
+            throw collection.translated(e);
+        }
         if (!stored.contains(idOf.apply(documents.get(refused)))) {
             throw TypedCollection.refused(refusal);
         }
