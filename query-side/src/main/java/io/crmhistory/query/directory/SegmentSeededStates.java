@@ -115,11 +115,6 @@ final class SegmentSeededStates implements CustomerProjector.Store<DirectoryStat
     }
 
     @Override
-    public boolean remembered(DirectoryState state) {
-        return states.remembered(state);
-    }
-
-    @Override
     public void holdForBatch() {
         states.holdForBatch();
     }

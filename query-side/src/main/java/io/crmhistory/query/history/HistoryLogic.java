@@ -99,14 +99,9 @@ public final class HistoryLogic {
         } else {
             throw new IllegalArgumentException("no history item for " + envelope.event().getClass().getName());
         }
-        return new HistoryEntry(itemId(envelope.customerId(), envelope.sequence()), envelope.customerId(),
-                envelope.sequence(), envelope.eventId(), type.name(), envelope.occurredAt(), envelope.recordedAt(),
-                channel, details);
-    }
-
-    /** The id of the timeline item of the customer's event of this sequence. */
-    static String itemId(String customerId, long sequence) {
-        return SegmentChange.timelineKey(customerId, sequence) + "/e";
+        return new HistoryEntry(SegmentChange.timelineKey(envelope.customerId(), envelope.sequence()) + "/e",
+                envelope.customerId(), envelope.sequence(), envelope.eventId(), type.name(), envelope.occurredAt(),
+                envelope.recordedAt(), channel, details);
     }
 
     /** The net revenue after the item in the base currency, and per currency when some cannot be converted. */

@@ -27,10 +27,7 @@ class HistoryProjection implements BatchedProjection {
         this.store = store;
         this.forgetRevealedCopies = forgetRevealedCopies;
         this.fx = fx;
-        // Only purchases and refunds change a state (the running net revenue): a quarter of the events. The others'
-        // items are all a rebuild writes for them; the stored state stays behind them (the items tell the version).
-        this.projector = new CustomerProjector<>(version, store.states(), versions, updateEmitter, live, 0,
-                (before, after) -> !after.netPerCurrency().equals(before.netPerCurrency()));
+        this.projector = new CustomerProjector<>(version, store.states(), versions, updateEmitter, live);
     }
 
     @EventHandler

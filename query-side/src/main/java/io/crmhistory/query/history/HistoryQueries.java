@@ -44,9 +44,8 @@ class HistoryQueries {
     HistoryPage handle(FindCustomerHistory query) {
         String customerId = query.customerId();
         if (query.minVersion() != null) {
-            long wanted = query.minVersion();
-            versions.read(Projections.HISTORY, customerId, wanted, () -> readModel.live().version(customerId, wanted),
-                            Long::longValue)
+            versions.read(Projections.HISTORY, customerId, query.minVersion(), () -> readModel.live().find(customerId),
+                            HistoryState::lastSequence)
                     .orElseThrow(() -> new UnknownCustomerException(customerId));
         }
         String ordering = Cursors.ordering(query.descending() ? "history-desc" : "history-asc", customerId,

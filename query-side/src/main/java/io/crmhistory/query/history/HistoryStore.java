@@ -1,15 +1,11 @@
 package io.crmhistory.query.history;
 
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Projections;
-import com.mongodb.client.model.Sorts;
 import io.crmhistory.platform.privacy.PersonalFields;
 import io.crmhistory.query.projection.MongoStateStore;
 import io.crmhistory.query.projection.ProjectionVersion;
 import io.crmhistory.query.projection.ReadModelStore;
 import io.crmhistory.query.projection.SideDocuments;
 import io.crmhistory.query.segment.SegmentChangeLog;
-import org.bson.Document;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
@@ -70,41 +66,6 @@ final class HistoryStore implements ReadModelStore {
 
     Optional<HistoryState> find(String customerId) {
         return states.find(customerId);
-    }
-
-    /**
-     * The customer's version in this read model as far as a reader waiting for {@code wanted} needs to know: the
-     * stored state's when it reached that (it is stored only when the net revenue moves, so it may be behind), else
-     * {@code wanted} if that event's item is stored (items are inserted in their events' order, so the earlier ones
-     * are too), else the sequence of the customer's last item (for the reader's error, should the wait end). Empty
-     * while the customer is unknown.
-     */
-    Optional<Long> version(String customerId, long wanted) {
-        Optional<HistoryState> state = find(customerId);
-        if (state.isEmpty() || state.get().lastSequence() >= wanted) {
-            return state.map(HistoryState::lastSequence);
-        }
-        if (itemStored(customerId, wanted)) {
-            return Optional.of(wanted);
-        }
-        return Optional.of(Math.max(state.get().lastSequence(), lastItemSequence(customerId)));
-    }
-
-    /**
-     * A find by id, not the driver's {@code countDocuments}: that is an aggregation, which the embedded server answers
-     * by reading the whole collection.
-     */
-    private boolean itemStored(String customerId, long sequence) {
-        return mongo.getCollection(items).find(Filters.eq("_id", HistoryLogic.itemId(customerId, sequence)))
-                .projection(Projections.include("_id")).limit(1).first() != null;
-    }
-
-    /** The customer's items are the ids from "id/" to "id0" ('0' follows '/'; customer ids hold no '/'). */
-    private long lastItemSequence(String customerId) {
-        Document last = mongo.getCollection(items)
-                .find(Filters.and(Filters.gte("_id", customerId + "/"), Filters.lt("_id", customerId + "0")))
-                .sort(Sorts.descending("_id")).projection(Projections.include("sequence")).limit(1).first();
-        return last == null ? -1 : last.get("sequence", Number.class).longValue();
     }
 
     List<HistoryEntry> page(String customerId, Collection<String> types, Collection<String> channels, Instant from,

@@ -55,9 +55,6 @@ public final class CustomerProjector<S extends SequencedState> {
         /** Forgets whatever {@link #load} would answer without asking the stored documents. */
         void forgetAll();
 
-        /** Whether {@link #load} answered {@code state} from what the store wrote last rather than from the documents. */
-        boolean remembered(S state);
-
         /** Called before a batch loads its first states: keeps other writers of the documents waiting. */
         default void holdForBatch() {
         }
@@ -65,21 +62,6 @@ public final class CustomerProjector<S extends SequencedState> {
         /** Called once the batch's states are written, or its unit of work ended without. */
         default void releaseAfterBatch() {
         }
-    }
-
-    /**
-     * Whether a customer's state must be stored after an event, given the state before ({@code null} before the first
-     * event) and after it. A read model whose state changes only with some events may leave the stored one behind the
-     * events it reflects: a redelivery then applies the events since it again, which must leave the same state and
-     * side documents (the events that did not change it); its readers cannot take the stored state's
-     * {@code lastSequence} for the customer's version.
-     */
-    @FunctionalInterface
-    public interface StoreRule<S extends SequencedState> {
-
-        StoreRule<SequencedState> EVERY_EVENT = (before, after) -> true;
-
-        boolean mustStore(S before, S after);
     }
 
     /** The pure state logic plus, optionally, side documents for the batch. */
@@ -97,7 +79,6 @@ public final class CustomerProjector<S extends SequencedState> {
     private final BooleanSupplier live;
     private final String resourceKey;
     private final int largestBatch;
-    private final StoreRule<? super S> storeRule;
     /**
      * Events handled in batches committed since the segment was released (or never held here) or a batch rolled back.
      * The batch a crash or failure cut short began at the token this processor resumed from and held at most
@@ -119,15 +100,7 @@ public final class CustomerProjector<S extends SequencedState> {
      */
     public CustomerProjector(ProjectionVersion version, Store<S> store, ReadModelVersions versions,
                              QueryUpdateEmitter updateEmitter, BooleanSupplier live, int largestBatch) {
-        this(version, store, versions, updateEmitter, live, largestBatch, StoreRule.EVERY_EVENT);
-    }
-
-    /** @param storeRule when a customer's state must be stored (see {@link StoreRule}) */
-    public CustomerProjector(ProjectionVersion version, Store<S> store, ReadModelVersions versions,
-                             QueryUpdateEmitter updateEmitter, BooleanSupplier live, int largestBatch,
-                             StoreRule<? super S> storeRule) {
         this.largestBatch = largestBatch;
-        this.storeRule = storeRule;
         this.readModel = version.projection();
         this.store = store;
         this.versions = versions;
@@ -146,16 +119,14 @@ public final class CustomerProjector<S extends SequencedState> {
             batch.loaded(List.of(customerId), load(List.of(customerId)));
         }
         S state = batch.state(customerId);
-        if (state != null && sequence > state.lastSequence() + 1 && store.remembered(state)) {
-            // Every event of a customer passes here in order, so a remembered state that misses one is not the stored
-            // one (written by another instance, say, while this one did not hold the segment): read it afresh. One
-            // just read is the stored one (behind its events where the store rule allows it).
+        if (state != null && sequence > state.lastSequence() + 1) {
+            // Every event of a customer passes here in order, so a state that misses one is not the stored one
+            // (written by another instance, say, while this one did not hold the segment): read it afresh.
             batch.loaded(List.of(customerId), loadStored(customerId));
             state = batch.state(customerId);
         }
         if (state == null || sequence > state.lastSequence()) {
-            S after = applier.apply(state, envelope, batch);
-            batch.put(after, state == null || storeRule.mustStore(state, after));
+            batch.put(applier.apply(state, envelope, batch));
         }
         if (!(CurrentUnitOfWork.get() instanceof BatchingUnitOfWork<?>)) {
             flush();

@@ -34,9 +34,8 @@ import java.util.function.Supplier;
 /**
  * Keeps a read model's customer states in one collection (the customer id is the document id) and its
  * side documents, if any, in another. States are replaced whole with upserts, side documents are inserted and a
- * duplicate of one already stored is ignored, so writing the same batch twice leaves the same documents. States in an
- * unordered bulk write (the states of one batch are independent of each other), side documents in their order
- * ({@link SideDocuments#insert}). Both are written through the driver with
+ * duplicate of one already stored is ignored, so writing the same batch twice leaves the same documents. Unordered
+ * bulk writes: the documents of one batch are independent of each other. Both are written through the driver with
  * its record codec ({@link TypedCollection}); states are read through Spring Data.
  * <p>
  * The store remembers the states it wrote last ({@value #REMEMBERED_STATES} of them), so that a batch loads from
@@ -249,8 +248,7 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
      * <p>
      * Remembers the changed states before writing them: a writer elsewhere updates a document first and forgets it
      * after, so its forget always comes after this; remembering after the write could put back a state older than
-     * the document it had just updated. A write that fails forgets them again. A state the batch need not store
-     * ({@link ProjectionBatch#statesToStore}) is remembered all the same: the next batch goes on from it.
+     * the document it had just updated. A write that fails forgets them again.
      * <p>
      * A state replaces only an older one ({@code lastSequence} lower): a writer that lost its claim to another
      * instance in the middle of a batch (a pause longer than the claim timeout) must not put back a state the other
@@ -263,31 +261,21 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
         deleteSuperseded(batch.supersededSideDocuments());
         writeSideDocuments(batch.sideDocuments());
         List<S> changed = List.copyOf(batch.changedStates());
-        changed.forEach(state -> written.put(state.id(), state));
-        List<S> toStore = batch.statesToStore();
-        if (!toStore.isEmpty()) {
-            List<ReplaceOneModel<S>> replacements = new ArrayList<>(toStore.size());
-            for (S state : toStore) {
+        if (!changed.isEmpty()) {
+            List<ReplaceOneModel<S>> replacements = new ArrayList<>(changed.size());
+            for (S state : changed) {
+                written.put(state.id(), state);
                 replacements.add(new ReplaceOneModel<>(olderThan(state), state, UPSERT));
             }
             try {
                 states.get().bulkWrite(replacements, UNORDERED);
             } catch (MongoBulkWriteException e) {
-                forgetOvertaken(changed, toStore, e);
+                forgetOvertaken(changed, e);
             } catch (RuntimeException e) {
                 changed.forEach(state -> written.invalidate(state.id()));
                 throw e instanceof MongoException mongoException ? states.translated(mongoException) : e;
             }
         }
-    }
-
-    /**
-     * Whether {@code state} is one this store remembered rather than read from the collection just now: only a
-     * remembered state can be one the collection has moved past (see {@link CustomerProjector#project}).
-     */
-    @Override
-    public boolean remembered(S state) {
-        return written.getIfPresent(state.id()) == state;
     }
 
     /** Deletes the superseded side documents of the customers whose stored states are still behind their events. */
@@ -305,14 +293,10 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
         }
     }
 
-    /**
-     * Accepts the refusals of states the collection holds newer ones of; any other refusal fails the write.
-     * {@code replaced} are the states the bulk write sent (its errors' indexes are theirs), {@code changed} every one
-     * the batch remembered.
-     */
-    private void forgetOvertaken(List<S> changed, List<S> replaced, MongoBulkWriteException refusal) {
+    /** Accepts the refusals of states the collection holds newer ones of; any other refusal fails the write. */
+    private void forgetOvertaken(List<S> changed, MongoBulkWriteException refusal) {
         List<BulkWriteError> errors = refusal.getWriteErrors();
-        List<S> refused = errors.stream().map(error -> replaced.get(error.getIndex())).toList();
+        List<S> refused = errors.stream().map(error -> changed.get(error.getIndex())).toList();
         Map<String, S> stored = !errors.isEmpty()
                 && errors.stream().allMatch(error -> error.getCode() == TypedCollection.DUPLICATE_KEY)
                 ? loadStored(refused.stream().map(SequencedState::id).toList()) : Map.of();

@@ -3,11 +3,9 @@ package io.crmhistory.query.projection;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What one batch of events did to one read model: the customers' states as loaded and as changed, and
@@ -19,8 +17,6 @@ public final class ProjectionBatch<S extends SequencedState> {
     /** The states loaded, by customer; {@code null} for a customer asked for who has none yet. */
     private final Map<String, S> loaded = new HashMap<>();
     private final Map<String, S> changed = new LinkedHashMap<>();
-    /** The customers whose changed state must be stored (see {@link #put(SequencedState, boolean)}). */
-    private final Set<String> toStore = new HashSet<>();
     private final List<Object> sideDocuments = new ArrayList<>();
     private final List<Superseded> supersededSideDocuments = new ArrayList<>();
     private final boolean mayRepeatAnUnfinishedBatch;
@@ -58,16 +54,8 @@ public final class ProjectionBatch<S extends SequencedState> {
         return state != null ? state : loaded.get(customerId);
     }
 
-    /**
-     * @param store whether the stored state must follow: false when the one stored before the batch still answers
-     *              every question but which events it reflects (the read model's rule); once true for a customer in
-     *              the batch, their state at the batch's end is stored
-     */
-    void put(S state, boolean store) {
+    void put(S state) {
         changed.put(state.id(), state);
-        if (store) {
-            toStore.add(state.id());
-        }
     }
 
     public void addSideDocument(Object document) {
@@ -92,14 +80,8 @@ public final class ProjectionBatch<S extends SequencedState> {
     public record Superseded(String customerId, long sequence, String id) {
     }
 
-    /** Every customer's state this batch changed, stored or not. */
     public Collection<S> changedStates() {
         return changed.values();
-    }
-
-    /** The changed states to store, in the order they were first changed. */
-    public List<S> statesToStore() {
-        return changed.values().stream().filter(state -> toStore.contains(state.id())).toList();
     }
 
     public List<Object> sideDocuments() {

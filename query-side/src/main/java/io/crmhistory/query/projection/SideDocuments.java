@@ -13,9 +13,7 @@ import org.springframework.data.mongodb.core.query.Query;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -28,7 +26,7 @@ import java.util.function.Function;
  */
 public final class SideDocuments<D> {
 
-    private static final InsertManyOptions ORDERED = new InsertManyOptions().ordered(true);
+    private static final InsertManyOptions UNORDERED = new InsertManyOptions().ordered(false);
 
     private final TypedCollection<D> collection;
     private final Function<D, String> idOf;
@@ -65,24 +63,18 @@ public final class SideDocuments<D> {
         }
     }
 
-    /**
-     * Inserts these documents, each of this collection's type, in their order; those stored already with their ids are
-     * kept. In order so that a reader who finds one finds every one before it (a customer's history items come in
-     * their events' order: the item of the version a reader waits for proves the earlier ones written). An ordered
-     * insert stops at its first refusal; the documents after it that are not stored yet are then inserted again, one
-     * query to find which (only a batch delivered again meets stored ones).
-     */
+    /** Inserts these documents, each of this collection's type; those stored already with their ids are kept. */
     public void insert(List<?> documents) {
-        List<D> rest = documents.stream().map(collection.type()::cast).toList();
-        while (!rest.isEmpty()) {
-            try {
-                collection.get().insertMany(rest, ORDERED);
-                return;
-            } catch (MongoBulkWriteException e) {
-                rest = notStoredAfterRefusal(rest, e);
-            } catch (MongoException e) {
-                throw collection.translated(e);
-            }
+        if (documents.isEmpty()) {
+            return;
+        }
+        List<D> typed = documents.stream().map(collection.type()::cast).toList();
+        try {
+            collection.get().insertMany(typed, UNORDERED);
+        } catch (MongoBulkWriteException e) {
+            requireStoredAlready(typed, e);
+        } catch (MongoException e) {
+            throw collection.translated(e);
         }
     }
 
@@ -95,29 +87,29 @@ public final class SideDocuments<D> {
         }
     }
 
-    /**
-     * The documents after the one an ordered insert refused that are not stored yet, provided the refused one is stored
-     * under its id (a duplicate of it); any other refusal fails the write.
-     */
-    private List<D> notStoredAfterRefusal(List<D> documents, MongoBulkWriteException refusal) {
+    private void requireStoredAlready(List<D> documents, MongoBulkWriteException refusal) {
         List<BulkWriteError> errors = refusal.getWriteErrors();
-        if (errors.size() != 1 || errors.get(0).getCode() != TypedCollection.DUPLICATE_KEY) {
+        if (errors.isEmpty() || errors.stream().anyMatch(error -> error.getCode() != TypedCollection.DUPLICATE_KEY)) {
             throw TypedCollection.refused(refusal);
         }
-        int refused = errors.get(0).getIndex();
-        List<D> after = documents.subList(refused, documents.size());
-        Set<String> stored = new HashSet<>();
+        List<String> refusedIds = errors.stream().map(error -> idOf.apply(documents.get(error.getIndex())))
+                .distinct().toList();
+        if (storedAmong(refusedIds) != refusedIds.size()) {
+            throw TypedCollection.refused(refusal);
+        }
+    }
+
+    /**
+     * How many of these ids are stored, found by id. Not the driver's {@code countDocuments}: that is an aggregation,
+     * which the embedded server answers by reading and copying the whole collection (every history item, when a batch
+     * is delivered again after a crash).
+     */
+    private long storedAmong(List<String> ids) {
         try {
-            collection.get().withDocumentClass(Document.class)
-                    .find(Filters.in("_id", after.stream().map(idOf).toList()))
-                    .projection(Projections.include("_id"))
-                    .forEach(document -> stored.add(String.valueOf(document.get("_id"))));
+            return collection.get().withDocumentClass(Document.class).find(Filters.in("_id", ids))
+                    .projection(Projections.include("_id")).into(new ArrayList<>(ids.size())).size();
         } catch (MongoException e) {
             throw collection.translated(e);
         }
-        if (!stored.contains(idOf.apply(documents.get(refused)))) {
-            throw TypedCollection.refused(refusal);
-        }
-        return after.stream().filter(document -> !stored.contains(idOf.apply(document))).toList();
     }
 }

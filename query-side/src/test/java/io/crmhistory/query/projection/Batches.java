@@ -10,7 +10,7 @@ public final class Batches {
 
     public static <S extends SequencedState> ProjectionBatch<S> changing(List<S> states) {
         ProjectionBatch<S> batch = new ProjectionBatch<>();
-        states.forEach(state -> batch.put(state, true));
+        states.forEach(batch::put);
         return batch;
     }
 }

@@ -97,7 +97,7 @@ class DriverWrittenDocumentsTest {
     private <S extends SequencedState> void assertStoredAsSpringDataStoresThem(Class<S> type, List<S> states) {
         MongoStateStore<S> store = new MongoStateStore<>(mongo, type, "states");
         ProjectionBatch<S> batch = new ProjectionBatch<>();
-        states.forEach(state -> batch.put(state, true));
+        states.forEach(batch::put);
         store.write(batch);
 
         assertThat(mongo.getCollection("states").countDocuments()).isEqualTo(states.size());

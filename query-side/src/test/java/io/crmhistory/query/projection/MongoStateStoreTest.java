@@ -145,7 +145,7 @@ class MongoStateStoreTest {
         MongoStateStore<Tally> otherInstance = new MongoStateStore<>(mongo, Tally.class, COLLECTION,
                 SideDocuments.of(mongo, ITEMS, Item.class, Item::id));
         ProjectionBatch<Tally> newer = new ProjectionBatch<>();
-        newer.put(new Tally("c-1", 7, 8), true);
+        newer.put(new Tally("c-1", 7, 8));
         otherInstance.write(newer);
 
         write(new Tally("c-1", 6, 7), new Tally("c-2", 0, 1));
@@ -217,11 +217,11 @@ class MongoStateStoreTest {
             MongoStateStore<Tally> one = new MongoStateStore<>(embedded, Tally.class, COLLECTION);
             MongoStateStore<Tally> other = new MongoStateStore<>(embedded, Tally.class, COLLECTION);
             ProjectionBatch<Tally> newer = new ProjectionBatch<>();
-            newer.put(new Tally("c-1", 7, 8), true);
+            newer.put(new Tally("c-1", 7, 8));
             other.write(newer);
             ProjectionBatch<Tally> stale = new ProjectionBatch<>();
-            stale.put(new Tally("c-1", 6, 7), true);
-            stale.put(new Tally("c-2", 0, 1), true);
+            stale.put(new Tally("c-1", 6, 7));
+            stale.put(new Tally("c-2", 0, 1));
 
             one.write(stale);
 
@@ -278,36 +278,7 @@ class MongoStateStoreTest {
         assertThat(store.loadStored(List.of("c-1"))).containsValue(new Tally("c-1", 4, 41));
     }
 
-    @Test
-    void aStateTheStoreRuleLeavesUnstoredIsRememberedAndTheStoredOneStaysBehind() {
-        projector = new CustomerProjector<>(new ProjectionVersion("tallies", 1), store,
-                new ReadModelVersions(Duration.ofSeconds(1)), SimpleQueryUpdateEmitter.builder().build(), () -> true, 0,
-                (before, after) -> after.lastSequence() % 3 == 0);
-        project("c-1", 0);
-        project("c-1", 1);
-        project("c-1", 2);
-
-        assertThat(stateOf("c-1")).as("stored at the first event only").isEqualTo(new Tally("c-1", 0, 1));
-        assertThat(itemIds()).containsExactly("c-1/0", "c-1/1", "c-1/2");
-        assertThat(store.load(List.of("c-1"))).containsValue(new Tally("c-1", 2, 3));
-
-        project("c-1", 3);
-        assertThat(stateOf("c-1")).isEqualTo(new Tally("c-1", 3, 4));
-    }
-
-    @Test
-    void aStateIsRememberedOnlyWhenTheStoreAnswersFromWhatItWrote() {
-        write(new Tally("c-1", 4, 5));
-        Tally fromMemory = store.load(List.of("c-1")).get("c-1");
-        assertThat(store.remembered(fromMemory)).isTrue();
-
-        store.forgetAll();
-        Tally read = store.load(List.of("c-1")).get("c-1");
-        assertThat(read).isEqualTo(fromMemory);
-        assertThat(store.remembered(read)).as("read from the collection just now").isFalse();
-    }
-
-    /** A batch delivered again after some of its side documents were stored: the others are inserted, in order. */
+    /** A batch delivered again after some of its side documents were stored: the others are inserted. */
     @Test
     void sideDocumentsStoredBeforeAreKeptAndTheOthersInserted() {
         SideDocuments<Item> items = SideDocuments.of(mongo, ITEMS, Item.class, Item::id);
@@ -374,7 +345,7 @@ class MongoStateStoreTest {
     private void write(Tally... tallies) {
         ProjectionBatch<Tally> batch = new ProjectionBatch<>();
         for (Tally tally : tallies) {
-            batch.put(tally, true);
+            batch.put(tally);
         }
         store.write(batch);
     }
