@@ -138,6 +138,12 @@ class CommandSideHttpTest {
         return id;
     }
 
+    /** An outbound email to the customer, recorded under {@code contactId}. */
+    Answer emailContact(String customerId, String contactId) {
+        return post("/api/customers/" + customerId + "/contacts", "{\"contactId\":\"" + contactId + "\","
+                + "\"channel\":\"EMAIL\",\"direction\":\"OUTBOUND\",\"occurredAt\":\"" + WHEN + "\"}");
+    }
+
     static String purchase(String orderId, String amount) {
         return "{\"orderId\":\"" + orderId + "\",\"occurredAt\":\"" + WHEN + "\",\"amount\":{\"value\":\"" + amount
                 + "\",\"currency\":\"EUR\"}}";
@@ -579,16 +585,14 @@ class CommandSideHttpTest {
     void aLongHistoryIsSnapshottedAndStillKnowsEveryId() {
         String id = newCustomer();
         for (int i = 0; i < 60; i++) {
-            Answer contact = post("/api/customers/" + id + "/contacts", "{\"contactId\":\"k-" + i + "\",\"channel\":\"EMAIL\","
-                    + "\"direction\":\"OUTBOUND\",\"occurredAt\":\"" + WHEN + "\"}");
+            Answer contact = emailContact(id, "k-" + i);
             assertThat(contact.status()).isEqualTo(201);
         }
         Integer snapshots = jdbc.queryForObject("SELECT COUNT(*) FROM SnapshotEventEntry WHERE aggregateIdentifier = ?",
                 Integer.class, id);
         assertThat(snapshots).isEqualTo(1);
 
-        Answer retry = post("/api/customers/" + id + "/contacts", "{\"contactId\":\"k-0\",\"channel\":\"EMAIL\","
-                + "\"direction\":\"OUTBOUND\",\"occurredAt\":\"" + WHEN + "\"}");
+        Answer retry = emailContact(id, "k-0");
         assertThat(retry.body().path("recorded").asBoolean()).isFalse();
         assertThat(retry.body().path("version").asLong()).as("as its first call answered").isEqualTo(1);
     }
@@ -601,8 +605,7 @@ class CommandSideHttpTest {
     void aSnapshotOfAnEarlierShapeIsPassedOver() throws Exception {
         String id = newCustomer();
         for (int i = 0; i < 60; i++) {
-            post("/api/customers/" + id + "/contacts", "{\"contactId\":\"k-" + i + "\",\"channel\":\"EMAIL\","
-                    + "\"direction\":\"OUTBOUND\",\"occurredAt\":\"" + WHEN + "\"}");
+            emailContact(id, "k-" + i);
         }
         byte[] stored = jdbc.queryForObject("SELECT payload FROM SnapshotEventEntry WHERE aggregateIdentifier = ?",
                 byte[].class, id);
@@ -612,8 +615,7 @@ class CommandSideHttpTest {
                 json.writeValueAsBytes(earlierShape), id);
         customerCache.removeAll();
 
-        Answer retry = post("/api/customers/" + id + "/contacts", "{\"contactId\":\"k-0\",\"channel\":\"EMAIL\","
-                + "\"direction\":\"OUTBOUND\",\"occurredAt\":\"" + WHEN + "\"}");
+        Answer retry = emailContact(id, "k-0");
         assertThat(retry.body().path("recorded").asBoolean()).isFalse();
         assertThat(retry.body().path("version").asLong()).isEqualTo(1);
     }
