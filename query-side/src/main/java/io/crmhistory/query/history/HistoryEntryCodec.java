@@ -9,6 +9,7 @@ import org.bson.codecs.EncoderContext;
 import org.bson.codecs.configuration.CodecRegistry;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,21 +18,23 @@ import java.util.Map;
  * Writes a timeline item straight to BSON, the document Spring Data's converter makes of it ({@code id} as
  * {@code _id}, times as dates, no null fields), without the converter's intermediate document and events: a history
  * rebuild writes one item per event, and mapping them was a quarter of its projection thread (session 52's profile).
- * The driver's record codec cannot type {@code details} (a map of any values); the driver's map codec writes them.
+ * The driver's record codec cannot type {@code details} (a map of any values); they are written as the driver's map
+ * codec writes them, and read with it.
  * History pages are read with it too ({@link #decode}), as Spring Data reads them: a missing field is null (or 0),
  * an unknown one (the {@code _class} hint older versions wrote) skipped, nested documents plain maps.
  */
 final class HistoryEntryCodec implements Codec<HistoryEntry> {
 
+    private final CodecRegistry registry;
     @SuppressWarnings("rawtypes")
     private final Codec<Map> details;
 
     HistoryEntryCodec(CodecRegistry registry) {
+        this.registry = registry;
         this.details = registry.get(Map.class);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void encode(BsonWriter writer, HistoryEntry entry, EncoderContext context) {
         writer.writeStartDocument();
         writer.writeString("_id", entry.id());
@@ -44,9 +47,42 @@ final class HistoryEntryCodec implements Codec<HistoryEntry> {
         writeString(writer, "channel", entry.channel());
         if (entry.details() != null) {
             writer.writeName("details");
-            context.encodeWithChildContext(details, writer, entry.details());
+            writeValue(writer, entry.details(), context);
         }
         writer.writeEndDocument();
+    }
+
+    /**
+     * A detail as the driver's map codec writes it, the kinds items hold (text, whole numbers, maps and collections of them)
+     * written directly: the map codec looks each value's codec up through a child registry that checks for cycles,
+     * a tenth of the projection thread in a history rebuild. Any other kind goes to the registry's codec.
+     */
+    @SuppressWarnings("unchecked")
+    private void writeValue(BsonWriter writer, Object value, EncoderContext context) {
+        if (value == null) {
+            writer.writeNull();
+        } else if (value instanceof String text) {
+            writer.writeString(text);
+        } else if (value instanceof Integer number) {
+            writer.writeInt32(number);
+        } else if (value instanceof Long number) {
+            writer.writeInt64(number);
+        } else if (value instanceof Map<?, ?> map) {
+            writer.writeStartDocument();
+            for (Map.Entry<?, ?> field : map.entrySet()) {
+                writer.writeName(String.valueOf(field.getKey()));
+                writeValue(writer, field.getValue(), context);
+            }
+            writer.writeEndDocument();
+        } else if (value instanceof Collection<?> elements) {
+            writer.writeStartArray();
+            for (Object element : elements) {
+                writeValue(writer, element, context);
+            }
+            writer.writeEndArray();
+        } else {
+            context.encodeWithChildContext((Codec<Object>) registry.get(value.getClass()), writer, value);
+        }
     }
 
     @Override
