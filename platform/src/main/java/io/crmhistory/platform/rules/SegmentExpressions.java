@@ -3,10 +3,10 @@ package io.crmhistory.platform.rules;
 import org.springframework.expression.AccessException;
 import org.springframework.expression.EvaluationContext;
 import org.springframework.expression.EvaluationException;
-import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
 import org.springframework.expression.PropertyAccessor;
 import org.springframework.expression.TypedValue;
+import org.springframework.expression.spel.ExpressionState;
 import org.springframework.expression.spel.SpelNode;
 import org.springframework.expression.spel.ast.BooleanLiteral;
 import org.springframework.expression.spel.ast.FloatLiteral;
@@ -95,7 +95,8 @@ public final class SegmentExpressions {
         check(field, parsed.getAST());
         Set<String> variables = new java.util.TreeSet<>();
         collectVariables(parsed.getAST(), variables);
-        return new CompiledCondition(expression, parsed, Set.copyOf(variables));
+        return new CompiledCondition(expression, parsed, Set.copyOf(variables),
+                WholeNumberOverflow.computes(parsed.getAST()));
     }
 
     /** {@link #compile(String, String)} with the field named {@code when}. */
@@ -108,14 +109,14 @@ public final class SegmentExpressions {
      * it is published ({@link SegmentationRuleSetValidator}).
      *
      * @throws IllegalArgumentException when the evaluation fails (incomparable types, arithmetic on a null input,
-     *                                  division by zero)
+     *                                  division by zero, a whole number overflowing)
      */
     static Object evaluate(SegmentCondition condition, Map<String, ?> variables) {
         if (!(condition instanceof CompiledCondition compiledCondition)) {
             throw new IllegalArgumentException("not a compiled condition: " + condition);
         }
         try {
-            return compiledCondition.compiled().getValue(CONTEXT, variables);
+            return compiledCondition.value(variables, Object.class);
         } catch (EvaluationException | ArithmeticException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
@@ -135,9 +136,8 @@ public final class SegmentExpressions {
      * @throws InvalidRuleException naming {@code field}
      */
     static void checkNumbers(String field, SegmentCondition condition) {
-        if (condition instanceof CompiledCondition compiledCondition
-                && compiledCondition.compiled() instanceof SpelExpression spel) {
-            checkNumbers(field, spel.getAST());
+        if (condition instanceof CompiledCondition compiledCondition) {
+            checkNumbers(field, compiledCondition.compiled().getAST());
         }
     }
 
@@ -182,16 +182,26 @@ public final class SegmentExpressions {
         return String.join(", ", VARIABLES.stream().sorted().toList());
     }
 
-    private record CompiledCondition(String expression, Expression compiled, Set<String> variables)
-            implements SegmentCondition {
+    /** @param computes whether it has whole-number arithmetic, checked for overflow ({@link WholeNumberOverflow}) */
+    private record CompiledCondition(String expression, SpelExpression compiled, Set<String> variables,
+                                     boolean computes) implements SegmentCondition {
 
         @Override
         public boolean test(Map<String, ?> variables) {
             try {
-                return Boolean.TRUE.equals(compiled.getValue(CONTEXT, variables, Boolean.class));
+                return Boolean.TRUE.equals(value(variables, Boolean.class));
             } catch (EvaluationException | ArithmeticException e) {
                 throw new IllegalArgumentException("cannot evaluate '" + expression + "': " + e.getMessage(), e);
             }
+        }
+
+        /** What the condition gives, as {@code type} ({@code Object} for whatever it gives). */
+        <T> T value(Map<String, ?> variables, Class<T> type) {
+            T value = compiled.getValue(CONTEXT, variables, type);
+            if (computes) {
+                WholeNumberOverflow.check(compiled.getAST(), new ExpressionState(CONTEXT, new TypedValue(variables)));
+            }
+            return value;
         }
     }
 

@@ -58,6 +58,50 @@ class SegmentExpressionsTest {
         assertThat(SegmentExpressions.compile("!(daysSinceLastPurchase - 2 == 10)").test(variables)).isFalse();
     }
 
+    /** Java's int and long wrap around: r * 1000000000 would be -1294967296 for r = 3, and the condition would hold. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "r * 1000000000 < 0",
+            "r * 2147483647 * 2 > 0",
+            "2147483647 + r > 0",
+            "-2147483647 - r < 0",
+            "orders * 1000000000000000000L > 0",
+            "-(r - 3 - 2147483647 - 1) > 0",
+            "(r - 3 - 2147483647 - 1) / -1 > 0"})
+    void aWholeNumberThatOverflowsCannotBeEvaluated(String condition) {
+        assertThatThrownBy(() -> SegmentExpressions.compile(condition).test(customer(3, 2, 1, "ACTIVE")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside the");
+    }
+
+    @Test
+    void anOverflowNamesTheOperationItsResultAndTheRemedy() {
+        assertThatThrownBy(() -> SegmentExpressions.compile("f == 2 and r * 1000000000 > 0").test(customer(3, 2, 1, "ACTIVE")))
+                .hasMessageContaining("'(r * 1000000000)' is 3000000000, outside the int it is computed in "
+                        + "(-2147483648 to 2147483647); a number written with L (1000L) makes it a long");
+        assertThat(SegmentExpressions.compile("r * 1000000000L > 2000000000").test(customer(3, 2, 1, "ACTIVE")))
+                .as("in long").isTrue();
+    }
+
+    /** Within range the results are the language's; an overflow the condition's and/or never reaches is none. */
+    @Test
+    void wholeNumbersWithinRangeAndGuardedOverflowsEvaluateAsBefore() {
+        Map<String, Object> variables = customer(3, 2, 1, "ACTIVE");
+        assertThat(SegmentExpressions.compile("r * 700000000 == 2100000000").test(variables)).isTrue();
+        assertThat(SegmentExpressions.compile("-2147483647 - 1 < r").test(variables)).isTrue();
+        assertThat(SegmentExpressions.compile("r < 4 or r * 1000000000 > 0").test(variables)).isTrue();
+        assertThat(SegmentExpressions.compile("r > 4 and r * 1000000000 > 0").test(variables)).isFalse();
+        assertThat(SegmentExpressions.compile("r > 4 and r * 1000000000 > 0 or f == 2").test(variables)).isTrue();
+        assertThat(SegmentExpressions.compile("'yes' or r * 1000000000 > 0").test(variables))
+                .as("text the language reads as true decides an or").isTrue();
+        assertThat(SegmentExpressions.compile("'off' and r * 1000000000 > 0").test(variables)).isFalse();
+        assertThat(SegmentExpressions.compile("netRevenue * 1000000000000000000L > 0").test(variables))
+                .as("decimals do not overflow").isTrue();
+        assertThat(SegmentExpressions.compile("status + 2147483647 == 'ACTIVE2147483647'").test(variables)).isTrue();
+        assertThat(SegmentExpressions.compile("r / 2 == 1 and 7 % -1 == 0").test(variables)).isTrue();
+        assertThatThrownBy(() -> SegmentExpressions.compile("r / (f - 2) > 0").test(variables))
+                .as("a division by zero is still the language's error").hasMessageContaining("by zero");
+    }
+
     @Test
     void aConditionNamesTheVariablesItReads() {
         assertThat(SegmentExpressions.compile("pAlive < 0.3 and (f >= 2 or predictedRevenue > 100)").variables())

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.math.BigDecimal;
 import java.util.List;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -150,6 +151,18 @@ class SegmentationRuleSetValidatorTest {
         }
         assertThatCode(() -> SegmentExpressions.compile("netRevenue * 1e-323 > 0"))
                 .as("published before, still compiled by the read side").doesNotThrowAnyException();
+    }
+
+    /** A whole number that overflows for a trial customer is refused at publication, naming the operation. */
+    @Test
+    void aConditionWhoseWholeNumbersOverflowIsRefused() {
+        List<Integer> recency = List.of(30, 90, 180, 365);
+        assertThatThrownBy(() -> SegmentationRuleSetValidator.validate(ruleSet(recency,
+                List.of(new SegmentRule("A", "r > 1"), new SegmentRule("B", "r * 1000000000 > 2000000000")), "X")))
+                .isInstanceOfSatisfying(InvalidRuleException.class, e -> assertThat(e.field()).isEqualTo("segments[1].when"))
+                .hasMessageContaining("a customer with purchases").hasMessageContaining("'(r * 1000000000)' is 5000000000");
+        assertThatCode(() -> SegmentationRuleSetValidator.validate(ruleSet(recency,
+                List.of(new SegmentRule("B", "r * 1000000000L > 2000000000")), "X"))).doesNotThrowAnyException();
     }
 
     /** The trials hold every status once: a condition that fails for prospects only is refused, not left to fail. */

@@ -123,11 +123,11 @@ public final class SegmentEvaluator {
 
     /**
      * Whether condition {@code index} holds for the customer. One that cannot be evaluated for this customer (a
-     * division by zero, arithmetic on a null input: the trials before publishing try only four customers at the edges)
-     * does not hold for it, as one whose forecast input is unknown, and the next rule is tried: thrown, one customer's
-     * figures failed the event for that customer's segment, its history and its audited state, and stopped a
-     * re-evaluation run at that customer's page for every later customer and every later rule version. Counted in
-     * {@value #CONDITION_FAILURES} and logged once per condition and version.
+     * division by zero, arithmetic on a null input, a whole number past its type: the trials before publishing try
+     * only five customers at the edges) does not hold for it, as one whose forecast input is unknown, and the next rule
+     * is tried: thrown, one customer's figures failed the event for that customer's segment, its history and its
+     * audited state, and stopped a re-evaluation run at that customer's page for every later customer and every later
+     * rule version. Counted in {@value #CONDITION_FAILURES} and logged once per condition and version.
      */
     private boolean holds(int index, String customerId, Map<String, Object> variables) {
         try {
