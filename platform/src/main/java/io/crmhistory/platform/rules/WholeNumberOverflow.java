@@ -43,8 +43,14 @@ final class WholeNumberOverflow {
 
     /** @throws ArithmeticException naming the operation that overflowed, as this customer's inputs evaluate it */
     static void check(SpelNode node, ExpressionState state) {
+        if (!computes(node)) {
+            return; // nothing below to re-read: the and/or chains around a single computation stay unevaluated
+        }
         if (node instanceof OpAnd || node instanceof OpOr) {
             check(node.getChild(0), state);
+            if (!computes(node.getChild(1))) {
+                return;
+            }
             // As the language decides: its and/or convert their left side to a boolean ('yes' is true).
             Object left = state.convertValue(node.getChild(0).getTypedValue(state), TypeDescriptor.valueOf(Boolean.class));
             boolean decided = Boolean.valueOf(node instanceof OpOr).equals(left);
@@ -65,7 +71,11 @@ final class WholeNumberOverflow {
         }
     }
 
+    /** + - * /, but not a negative number written ({@code -250}): negating a literal never overflows. */
     private static boolean isArithmetic(SpelNode node) {
+        if (node instanceof OpMinus minus && minus.isNegativeNumberLiteral()) {
+            return false;
+        }
         return node instanceof OpPlus || node instanceof OpMinus || node instanceof OpMultiply || node instanceof OpDivide;
     }
 
