@@ -3,6 +3,7 @@ package io.crmhistory.query.history;
 import org.bson.BsonReader;
 import org.bson.BsonType;
 import org.bson.BsonWriter;
+import org.bson.Document;
 import org.bson.codecs.Codec;
 import org.bson.codecs.DecoderContext;
 import org.bson.codecs.EncoderContext;
@@ -19,19 +20,19 @@ import java.util.Map;
  * {@code _id}, times as dates, no null fields), without the converter's intermediate document and events: a history
  * rebuild writes one item per event, and mapping them was a quarter of its projection thread (session 52's profile).
  * The driver's record codec cannot type {@code details} (a map of any values); they are written as the driver's map
- * codec writes them, and read with it.
+ * codec writes them, and read with its document codec, which keeps the stored order of the fields.
  * History pages are read with it too ({@link #decode}), as Spring Data reads them: a missing field is null (or 0),
- * an unknown one (the {@code _class} hint older versions wrote) skipped, nested documents plain maps.
+ * an unknown one (the {@code _class} hint older versions wrote) skipped, nested documents plain maps in stored order.
  */
 final class HistoryEntryCodec implements Codec<HistoryEntry> {
 
     private final CodecRegistry registry;
-    @SuppressWarnings("rawtypes")
-    private final Codec<Map> details;
+    /** Not the driver's map codec: it reads into a HashMap, so an item's details would come back in no fixed order. */
+    private final Codec<Document> details;
 
     HistoryEntryCodec(CodecRegistry registry) {
         this.registry = registry;
-        this.details = registry.get(Map.class);
+        this.details = registry.get(Document.class);
     }
 
     @Override

@@ -106,8 +106,8 @@ public final class HistoryLogic {
 
     /** The net revenue after the item in the base currency, and per currency when some cannot be converted. */
     private static void runningNet(Map<String, Object> details, HistoryState after, FxRates fx) {
-        details.put("runningNetRevenue", Map.of("value", fx.sumInBase(after.netPerCurrency()).toPlainString(),
-                "currency", fx.baseCurrency()));
+        details.put("runningNetRevenue", money(fx.sumInBase(after.netPerCurrency()).toPlainString(),
+                fx.baseCurrency()));
         if (!fx.unconverted(after.netPerCurrency().keySet()).isEmpty()) {
             Map<String, String> perCurrency = new LinkedHashMap<>();
             after.netPerCurrency().forEach((currency, amount) -> perCurrency.put(currency, amount.toPlainString()));
@@ -117,7 +117,15 @@ public final class HistoryLogic {
     }
 
     private static Map<String, String> money(Money money) {
-        return Map.of("value", money.value().toPlainString(), "currency", money.currency());
+        return money(money.value().toPlainString(), money.currency());
+    }
+
+    /** Value, then currency, in every item and every JVM (Map.of's order is randomised per JVM). */
+    private static Map<String, String> money(String value, String currency) {
+        Map<String, String> money = new LinkedHashMap<>(4);
+        money.put("value", value);
+        money.put("currency", currency);
+        return money;
     }
 
     private static Map<String, Object> line(PurchaseLine line) {

@@ -40,6 +40,10 @@ class HistoryLogicTest {
         assertThat(entries.get(2).details().get("runningNetRevenue")).isEqualTo(Map.of("value", "192.00", "currency", "EUR"));
         assertThat(entries.get(3).details().get("runningNetRevenue")).isEqualTo(Map.of("value", "152.00", "currency", "EUR"));
         assertThat(entries.get(2).channel()).isEqualTo("WEB");
+        // Money reads value first, then currency, in every item and every JVM.
+        assertThat(((Map<?, ?>) entries.get(3).details().get("runningNetRevenue")).keySet())
+                .hasToString("[value, currency]");
+        assertThat(((Map<?, ?>) entries.get(3).details().get("amount")).keySet()).hasToString("[value, currency]");
     }
 
     @Test
