@@ -9,6 +9,10 @@ import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.QueryMatcher;
 import de.bwaldvogel.mongo.backend.QueryParameters;
 import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.Assert;
+import de.bwaldvogel.mongo.backend.Missing;
+import de.bwaldvogel.mongo.backend.Utils;
+import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.bson.Document;
 import org.h2.mvstore.MVMap;
@@ -17,9 +21,11 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -29,15 +35,14 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * The library's H2 collection, except that every document a query finds is handed on as a copy (a find command's
- * excepted, {@link #answeringFind}: its reply only reads them). The library
- * updates the document an update's query found in place and only then puts it back, while the documents a find
- * returns are encoded into the reply after the collection's lock is left: a reply could be encoded while an update
- * changed its document (seen at 100,000 customers as a {@code ConcurrentModificationException} in the server's reply
- * encoder, the directory projection reading states while the segment sync and the forecast refresh wrote), and a
- * reader could get a document half old, half new. With copies, a stored document is never changed, only replaced,
- * so every reader holds one whole version of it. Only the documents a query hands out are copied (after its sort
- * and limit). It also keeps no byte count of its documents ({@link #tracksDataSize()}).
+ * The library's H2 collection, except that documents are stored as their BSON bytes ({@link StoredDocumentType}) and
+ * every document read is decoded anew. The library updates the document an update's query found in place and only
+ * then puts it back, while the documents a find returns are encoded into the reply after the collection's lock is
+ * left: sharing the stored instances, a reply could be encoded while an update changed its document (seen at 100,000
+ * customers as a {@code ConcurrentModificationException} in the server's reply encoder), and a reader could get a
+ * document half old, half new. Decoded per read, a stored document is never changed, only replaced, so every reader
+ * holds one whole version of it, without a copy. It also keeps no byte count of its documents
+ * ({@link #tracksDataSize()}).
  * <p>
  * Because a stored document is never changed, queries and counts run outside the collection's monitor, which the
  * library's writes hold ({@link #handleQuery}).
@@ -45,8 +50,6 @@ import java.util.stream.StreamSupport;
 final class CopyOnWriteCollection extends H2Collection {
 
     private static final String ID = "_id";
-    /** Set on the thread answering a {@code find} command ({@link #answeringFind}). */
-    private static final ThreadLocal<Boolean> ANSWERING_FIND = ThreadLocal.withInitial(() -> false);
 
     /**
      * Held for reading by every query and count that runs outside the monitor, for writing while an index is added or
@@ -55,10 +58,62 @@ final class CopyOnWriteCollection extends H2Collection {
      * which excludes index changes too), so the two cannot deadlock.
      */
     private final ReadWriteLock indexChanges = new ReentrantReadWriteLock();
+    private final MVMap<Object, byte[]> documents;
 
+    /**
+     * The library's collection is given the same map as documents: of its own methods only {@code count} and
+     * {@code isEmpty} still use it, and they read its size alone; every method that reads or writes values is
+     * overridden here.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
     CopyOnWriteCollection(MongoDatabase database, String collectionName, CollectionOptions options,
-                          MVMap<Object, Document> documents, MVMap<String, Object> meta, CursorRegistry cursors) {
-        super(database, collectionName, options, documents, meta, cursors);
+                          MVMap<Object, byte[]> documents, MVMap<String, Object> meta, CursorRegistry cursors) {
+        super(database, collectionName, options, (MVMap) documents, meta, cursors);
+        this.documents = documents;
+    }
+
+    /** As the library's, keyed by the document's id; the document goes in as its bytes. */
+    @Override
+    protected Object addDocumentInternal(Document document) {
+        Object key = getIdField() != null ? Utils.getSubdocumentValue(document, getIdField()) : UUID.randomUUID();
+        byte[] previous = documents.put(Missing.ofNullable(key), StoredDocumentType.encode(document));
+        Assert.isNull(previous, () -> "Document with key '" + key + "' already existed in " + this);
+        return key;
+    }
+
+    @Override
+    protected Document getDocument(Object position) {
+        return StoredDocumentType.decode(documents.get(position));
+    }
+
+    @Override
+    protected void removeDocument(Object position) {
+        if (documents.remove(position) == null) {
+            throw new NoSuchElementException("No document with key " + position);
+        }
+    }
+
+    @Override
+    protected void handleUpdate(Object position, Document oldDocument, Document newDocument) {
+        documents.put(Missing.ofNullable(position), StoredDocumentType.encode(newDocument));
+    }
+
+    @Override
+    protected Stream<DocumentWithPosition<Object>> streamAllDocumentsWithPosition() {
+        return documents.entrySet().stream()
+                .map(entry -> new DocumentWithPosition<>(StoredDocumentType.decode(entry.getValue()), entry.getKey()));
+    }
+
+    /** A query no index answers: every document in key order, or the reverse for {@code $natural: -1}, as the library. */
+    @Override
+    protected QueryResult matchDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
+                                         Document fieldSelector) {
+        Stream<DocumentWithPosition<Object>> all = streamAllDocumentsWithPosition();
+        if (isNaturalDescending(orderBy)) {
+            all = all.sorted((left, right) -> ValueComparator.desc().compare(left.getPosition(), right.getPosition()));
+        }
+        return matchDocumentsFromStream(all.map(DocumentWithPosition::getDocument), query, orderBy, numberToSkip,
+                limit, batchSize, fieldSelector);
     }
 
     /**
@@ -339,29 +394,12 @@ final class CopyOnWriteCollection extends H2Collection {
     }
 
     /**
-     * Copies exactly the documents handed out; the library then selects their fields and keeps a cursor of the rest.
-     * They were matched already, so the library is given a query that matches everything: given the query, it
-     * matched every document a second time.
+     * Hands out the documents found (each decoded for this query alone); the library then selects their fields and
+     * keeps a cursor of the rest. They were matched already, so the library is given a query that matches
+     * everything: given the query, it matched every document a second time.
      */
     private QueryResult handOut(Stream<Document> documents, int batchSize, Document fieldSelector) {
-        Stream<Document> handedOut = ANSWERING_FIND.get() ? documents : documents.map(Document::cloneDeeply);
-        return super.matchDocumentsFromStream(new Document(), handedOut, 0, 0, batchSize, null, fieldSelector);
-    }
-
-    /**
-     * Runs the server's answer to a {@code find} command, whose documents (and those of its {@code getMore}s) go only
-     * to the reply's encoder and are handed out as stored, without a copy: every other query copies what it finds
-     * (the library changes what an update, a find-and-modify or an aggregation stage found in place), so a stored
-     * document is never changed. The copy was a seventh of the embedded server's work in a directory rebuild at a
-     * million customers, whose finds read whole entries to keep one field of each.
-     */
-    static <T> T answeringFind(Supplier<T> find) {
-        ANSWERING_FIND.set(true);
-        try {
-            return find.get();
-        } finally {
-            ANSWERING_FIND.remove();
-        }
+        return super.matchDocumentsFromStream(new Document(), documents, 0, 0, batchSize, null, fieldSelector);
     }
 
     private static boolean sortsByAscendingId(Document orderBy) {

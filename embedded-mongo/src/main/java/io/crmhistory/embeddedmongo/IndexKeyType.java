@@ -17,7 +17,9 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -42,6 +44,8 @@ final class IndexKeyType extends ObjectDataType {
     private static final byte OTHER = 1;
     /** Stands for a missing value among a key's BSON values; BSON's own type bytes are 0x01–0x13, 0x7F and 0xFF. */
     private static final byte MISSING = 0x60;
+    /** Rough per-entry overhead in memory, for H2's cache accounting and page splitting. */
+    private static final int ENTRY_OVERHEAD = 48;
     /** Classes the BSON decoder gives back as an equal value of the same class. */
     private static final Set<Class<?>> ROUND_TRIPPING = Set.of(String.class, Double.class, Long.class, Integer.class,
             Boolean.class, Instant.class, ObjectId.class, Decimal128.class, Document.class, ArrayList.class);
@@ -75,7 +79,7 @@ final class IndexKeyType extends ObjectDataType {
      * {@code KeyValue} is the running average size of the objects it serialized, which starts at 10,000 bytes and
      * moves only when H2 serializes one itself; keys written here as BSON never moved it, so every key counted as
      * 10 KB, leaves held one or two keys and the index trees grew some 30 levels deep (seen in a thread dump of a
-     * dropped index). Estimated from the values instead, as documents are.
+     * dropped index). Estimated from the values instead, roughly as they take in the heap.
      */
     @Override
     public int getMemory(Object key) {
@@ -84,7 +88,7 @@ final class IndexKeyType extends ObjectDataType {
         }
         int memory = 32;
         for (Object value : values) {
-            memory += DocumentType.estimate(value);
+            memory += estimate(value);
         }
         return memory;
     }
@@ -175,5 +179,27 @@ final class IndexKeyType extends ObjectDataType {
             return Long.compare(a, b);
         }
         return ValueComparator.asc().compare(left, right);
+    }
+
+    /** Heap bytes of a value as decoded, roughly: what H2 weighs pages by (and splits them at). */
+    private static int estimate(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            int size = ENTRY_OVERHEAD;
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                size += ENTRY_OVERHEAD + 2 * String.valueOf(entry.getKey()).length() + estimate(entry.getValue());
+            }
+            return size;
+        }
+        if (value instanceof Collection<?> values) {
+            int size = ENTRY_OVERHEAD;
+            for (Object element : values) {
+                size += estimate(element);
+            }
+            return size;
+        }
+        if (value instanceof CharSequence text) {
+            return ENTRY_OVERHEAD + 2 * text.length();
+        }
+        return ENTRY_OVERHEAD;
     }
 }

@@ -30,8 +30,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * mongo-java-server's H2 backend, made cheaper and crash-consistent for the read models.
  * <ul>
- *     <li>Cheaper map types: index keys compared in value order ({@link IndexKeyType}) and documents stored as
- *     BSON ({@link DocumentType}). The maps are opened here with those types before the H2 database asks for
+ *     <li>Cheaper map types: index keys compared in value order ({@link IndexKeyType}) and documents kept as
+ *     their BSON bytes ({@link StoredDocumentType}). The maps are opened here with those types before the H2 database asks for
  *     them by name, and {@link MVStore#openMap(String)} hands back the map already open, so the index and
  *     collection code itself is the library's.</li>
  *     <li>Commits only between commands. A command changes a collection's document map and its index maps one
@@ -145,8 +145,8 @@ public final class ReadModelBackend extends H2Backend {
     }
 
     /** The types a collection's document map is opened with (H2Database names it "databases.<namespace>"). */
-    static MVMap.Builder<Object, Document> documentMapType() {
-        return new MVMap.Builder<Object, Document>().valueType(DocumentType.INSTANCE);
+    static MVMap.Builder<Object, byte[]> documentMapType() {
+        return new MVMap.Builder<Object, byte[]>().valueType(StoredDocumentType.INSTANCE);
     }
 
     /** The types an index's map is opened with (H2Database names it "<namespace>._index_<index>"). */
@@ -295,10 +295,6 @@ public final class ReadModelBackend extends H2Backend {
         @Override
         public Document handleCommand(Channel channel, String command, Document query, DatabaseResolver resolver,
                                       Oplog oplog) {
-            if (command.equals("find")) {
-                return CopyOnWriteCollection.answeringFind(
-                        () -> super.handleCommand(channel, command, query, resolver, oplog));
-            }
             if (READ_ONLY_COMMANDS.contains(command)) {
                 return super.handleCommand(channel, command, query, resolver, oplog);
             }
@@ -316,8 +312,8 @@ public final class ReadModelBackend extends H2Backend {
         @Override
         protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
             // Documents are replaced, never changed in place, while a reader may hold them (CopyOnWriteCollection).
-            MVMap<Object, Document> map = getMvStore().openMap(documentMapName(collectionName), documentMapType());
-            requireType(map.getValueType(), DocumentType.class, map);
+            MVMap<Object, byte[]> map = getMvStore().openMap(documentMapName(collectionName), documentMapType());
+            requireType(map.getValueType(), StoredDocumentType.class, map);
             // ... and its metadata map "meta.<database>.<collection>", as H2Database.openOrCreateCollection does.
             MVMap<String, Object> meta = getMvStore().openMap("meta." + getFullCollectionNamespace(collectionName));
             return new CopyOnWriteCollection(this, collectionName, options, map, meta, getCursorRegistry());

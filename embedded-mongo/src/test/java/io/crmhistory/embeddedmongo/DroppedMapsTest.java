@@ -94,11 +94,12 @@ class DroppedMapsTest {
     }
 
     private void fill(MVStore store, int count) {
-        MVMap<Object, Document> documents = store.openMap(DOCUMENTS, ReadModelBackend.documentMapType());
+        MVMap<Object, byte[]> documents = store.openMap(DOCUMENTS, ReadModelBackend.documentMapType());
         MVMap<KeyValue, Object> index = store.openMap(INDEX, ReadModelBackend.indexMapType());
         for (int i = 0; i < count; i++) {
             String id = String.format("item-%05d", i);
-            documents.put(id, new Document("_id", id).append("customerId", "c-" + i % 100).append("text", "x".repeat(100)));
+            documents.put(id, StoredDocumentType.encode(new Document("_id", id).append("customerId", "c-" + i % 100)
+                    .append("text", "x".repeat(100))));
             index.put(new KeyValue("c-" + i % 100, id), id);
         }
         store.commit();
