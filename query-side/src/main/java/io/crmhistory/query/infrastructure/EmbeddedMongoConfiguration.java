@@ -142,9 +142,10 @@ class EmbeddedMongoConfiguration {
     }
 
     /**
-     * Files of earlier versions stored documents and ordered index keys differently ({@code DocumentType},
-     * {@code IndexKeyType} of embedded-mongo), so they cannot be read by this one: they are discarded and rebuilt from the
-     * event store, together with the marker files the earlier version kept beside them.
+     * Files of earlier versions stored documents and ordered index keys differently (before embedded-mongo stored
+     * documents as BSON and {@code IndexKeyType} ordered keys by value), so they cannot be read by this one: they
+     * are discarded and rebuilt from the event store, together with the marker files the earlier version kept
+     * beside them.
      */
     private static void discardEarlierFormats(DataDirectory dataDirectory) throws IOException {
         for (String earlier : EARLIER_FILE_NAMES) {
