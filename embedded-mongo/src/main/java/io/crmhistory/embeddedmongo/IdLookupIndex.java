@@ -31,7 +31,7 @@ import java.util.TreeSet;
  * Lookups by id, by a list of ids and by a range of ids read the index's map directly rather than through the
  * library's index, whose {@code canHandle} and {@code getPositions} are {@code synchronized} like its writes, and a
  * query on other fields is refused without asking it: queries run outside the collection's monitor
- * ({@link CopyOnWriteCollection#handleQuery}) and every one is offered to this index first, so each waited there for
+ * ({@link ReadModelCollection#handleQuery}) and every one is offered to this index first, so each waited there for
  * any write's index update, and every write for a query looking up thousands of ids (24 waits of 10 ms or more
  * in 6 minutes of reads, alone and under ingest, at 100,000 customers, up to 31 ms, session 36). H2's map is safe to
  * read beside its writes.
@@ -111,7 +111,7 @@ final class IdLookupIndex extends Index<Object> {
 
     /**
      * The positions of the documents whose id lies within the bounds, lazily and in ascending order of ids, so a page
-     * ({@code _id > last}, sorted by {@code _id}, limited) reads only what it returns ({@link CopyOnWriteCollection}).
+     * ({@code _id > last}, sorted by {@code _id}, limited) reads only what it returns ({@link ReadModelCollection}).
      * Ids of other types than the bounds' may come along; the server matches the whole query on each document.
      */
     private Iterator<Object> positionsWithin(Document range) {

@@ -311,12 +311,12 @@ public final class ReadModelBackend extends H2Backend {
 
         @Override
         protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
-            // Documents are replaced, never changed in place, while a reader may hold them (CopyOnWriteCollection).
+            // Documents are replaced, never changed in place, while a reader may hold them (ReadModelCollection).
             MVMap<Object, byte[]> map = getMvStore().openMap(documentMapName(collectionName), documentMapType());
             requireType(map.getValueType(), StoredDocumentType.class, map);
             // ... and its metadata map "meta.<database>.<collection>", as H2Database.openOrCreateCollection does.
             MVMap<String, Object> meta = getMvStore().openMap("meta." + getFullCollectionNamespace(collectionName));
-            return new CopyOnWriteCollection(this, collectionName, options, map, meta, getCursorRegistry());
+            return new ReadModelCollection(this, collectionName, options, map, meta, getCursorRegistry());
         }
 
         @Override

@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
 
 /**
  * The value type of the embedded server's document maps: each document kept as its BSON bytes, in the file and in
- * the heap alike, and decoded only when the server reads that one document ({@link CopyOnWriteCollection}).
+ * the heap alike, and decoded only when the server reads that one document ({@link ReadModelCollection}).
  * <p>
  * H2 reads and writes whole pages. Kept decoded, every page read from the file decoded all of its documents (an
  * insert into a history rebuild's items reads a random page of a dozen to add one), every commit encoded every

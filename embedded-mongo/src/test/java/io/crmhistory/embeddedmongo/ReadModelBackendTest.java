@@ -671,7 +671,7 @@ class ReadModelBackendTest {
         java.util.Comparator<Document> byName = java.util.Comparator.comparing(document -> (String) document.get("name"));
         for (java.util.Comparator<Document> order : List.of(byName, byName.reversed())) {
             for (long count : List.of(1L, 7L, 51L, 1_999L, 2_000L, 5_000L)) {
-                assertThat(CopyOnWriteCollection.firstInOrder(documents.stream(), order, count).toList())
+                assertThat(ReadModelCollection.firstInOrder(documents.stream(), order, count).toList())
                         .as("first %d", count)
                         .isEqualTo(documents.stream().sorted(order).limit(count).toList());
             }

@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Queries and counts of the embedded store run outside the collection's monitor, which its writes hold
- * ({@link CopyOnWriteCollection#handleQuery}): a read neither waits for a write nor sees half of one.
+ * ({@link ReadModelCollection#handleQuery}): a read neither waits for a write nor sees half of one.
  */
 class UnlockedReadsTest {
 
@@ -84,7 +84,7 @@ class UnlockedReadsTest {
     @Test
     void readsAreAnsweredWhileAWriteHoldsTheIdIndex() throws Exception {
         withServer((backend, client, customers) -> {
-            CopyOnWriteCollection collection = (CopyOnWriteCollection) backend.resolveDatabase("crm")
+            ReadModelCollection collection = (ReadModelCollection) backend.resolveDatabase("crm")
                     .resolveCollection("customers", true);
             Object idIndex = collection.getIndexes().stream().filter(IdLookupIndex.class::isInstance)
                     .map(index -> ((IdLookupIndex) index).library()).findFirst().orElseThrow();

@@ -223,8 +223,8 @@ class Customer {
         if (command.amount().compareAmount(order.refundable()) > 0) {
             throw new CustomerConflictException("amount",
                     "refunds would exceed the order: paid " + paid + ", already refunded " + order.refunded()
-                            + ", at most " + order.refundable() + " can still be refunded",
-                    Map.of("paid", paid, "refunded", order.refunded(), "refundable", order.refundable()));
+                            + ", at most " + order.refundable() + " can still be refunded")
+                    .with("paid", paid).with("refunded", order.refunded()).with("refundable", order.refundable());
         }
         record(new RefundRecorded(customerId, command.orderId(), command.refundId(), command.amount(),
                 command.reason(), command.occurredAt()), chain);
@@ -245,8 +245,8 @@ class Customer {
             List<String> allowed = status.allowedNext().stream().map(Enum::name).sorted().toList();
             throw new CustomerConflictException("status",
                     "cannot move from " + status + " to " + command.status() + "; allowed from " + status + ": "
-                            + (allowed.isEmpty() ? "none" : String.join(", ", allowed)),
-                    Map.of("currentStatus", status.name(), "allowedTransitions", allowed));
+                            + (allowed.isEmpty() ? "none" : String.join(", ", allowed)))
+                    .with("currentStatus", status.name()).with("allowedTransitions", allowed);
         }
         record(new CustomerStatusChanged(customerId, status, command.status(), command.reason().trim(), null,
                 command.effectiveAt() != null ? command.effectiveAt() : now(clock)), chain);

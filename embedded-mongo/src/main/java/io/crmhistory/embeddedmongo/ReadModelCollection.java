@@ -47,7 +47,7 @@ import java.util.stream.StreamSupport;
  * Because a stored document is never changed, queries and counts run outside the collection's monitor, which the
  * library's writes hold ({@link #handleQuery}).
  */
-final class CopyOnWriteCollection extends H2Collection {
+final class ReadModelCollection extends H2Collection {
 
     private static final String ID = "_id";
 
@@ -66,7 +66,7 @@ final class CopyOnWriteCollection extends H2Collection {
      * overridden here.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    CopyOnWriteCollection(MongoDatabase database, String collectionName, CollectionOptions options,
+    ReadModelCollection(MongoDatabase database, String collectionName, CollectionOptions options,
                           MVMap<Object, byte[]> documents, MVMap<String, Object> meta, CursorRegistry cursors) {
         super(database, collectionName, options, (MVMap) documents, meta, cursors);
         this.documents = documents;
