@@ -67,7 +67,7 @@ final class ReadModelCollection extends H2Collection {
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     ReadModelCollection(MongoDatabase database, String collectionName, CollectionOptions options,
-                          MVMap<Object, byte[]> documents, MVMap<String, Object> meta, CursorRegistry cursors) {
+                        MVMap<Object, byte[]> documents, MVMap<String, Object> meta, CursorRegistry cursors) {
         super(database, collectionName, options, (MVMap) documents, meta, cursors);
         this.documents = documents;
     }
