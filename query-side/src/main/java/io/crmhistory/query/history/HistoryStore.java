@@ -40,7 +40,9 @@ final class HistoryStore implements ReadModelStore {
         this.items = version.collection(ITEMS);
         this.itemDocuments = SideDocuments.encodedBy(mongo, items,
                 new HistoryEntryCodec(mongo.getDb().getCodecRegistry()), HistoryEntry::id);
-        this.states = new MongoStateStore<>(mongo, HistoryState.class, collection, itemDocuments);
+        // Items are made from the events and the customer's state alone, never read while projecting: a batch
+        // starts storing them before its end.
+        this.states = new MongoStateStore<>(mongo, HistoryState.class, collection, itemDocuments, true);
         mongo.indexOps(items).createIndex(new Index().on("customerId", Sort.Direction.ASC)
                 .on("occurredAt", Sort.Direction.ASC).on("_id", Sort.Direction.ASC));
     }

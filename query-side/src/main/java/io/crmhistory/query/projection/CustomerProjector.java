@@ -62,6 +62,10 @@ public final class CustomerProjector<S extends SequencedState> {
         /** Called once the batch's states are written, or its unit of work ended without. */
         default void releaseAfterBatch() {
         }
+
+        /** Called after each event the batch applied: the store may start writing its side documents so far. */
+        default void sideDocumentsAdded(ProjectionBatch<S> batch) {
+        }
     }
 
     /** The pure state logic plus, optionally, side documents for the batch. */
@@ -128,7 +132,9 @@ public final class CustomerProjector<S extends SequencedState> {
         if (state == null || sequence > state.lastSequence()) {
             batch.put(applier.apply(state, envelope, batch));
         }
-        if (!(CurrentUnitOfWork.get() instanceof BatchingUnitOfWork<?>)) {
+        if (CurrentUnitOfWork.get() instanceof BatchingUnitOfWork<?>) {
+            store.sideDocumentsAdded(batch);
+        } else {
             flush();
         }
     }
@@ -180,7 +186,10 @@ public final class CustomerProjector<S extends SequencedState> {
         }
         // From here until the batch is written no other writer changes the documents (see the store's lock).
         store.holdForBatch();
-        unitOfWork.onCleanup(ended -> store.releaseAfterBatch());
+        unitOfWork.onCleanup(ended -> {
+            awaitUnfinished(ended.getResource(resourceKey));
+            store.releaseAfterBatch();
+        });
         boolean ofTheStream = unitOfWork instanceof BatchingUnitOfWork<?>;
         if (ofTheStream && unitOfWork.resources().putIfAbsent(resourceKey + "/counted", Boolean.TRUE) == null) {
             // Once per unit of work: a flush in the middle of it starts another batch of the same events.
@@ -195,6 +204,21 @@ public final class CustomerProjector<S extends SequencedState> {
         batch.loaded(customers, load(customers));
         unitOfWork.resources().put(resourceKey, batch);
         return batch;
+    }
+
+    /**
+     * Lets the side documents a batch that was not written handed over be stored before the next batch begins (their
+     * failure is the rolled-back batch's), so that none of them lands after what follows: an erasure's scrub, say.
+     */
+    private static void awaitUnfinished(ProjectionBatch<?> unfinished) {
+        if (unfinished == null) {
+            return;
+        }
+        try {
+            unfinished.awaitHandedOver();
+        } catch (RuntimeException alreadyRolledBack) {
+            // The batch failed already; its redelivery writes these documents again.
+        }
     }
 
     private Map<String, S> load(Collection<String> customerIds) {

@@ -6,6 +6,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 
 /**
  * What one batch of events did to one read model: the customers' states as loaded and as changed, and
@@ -17,7 +20,9 @@ public final class ProjectionBatch<S extends SequencedState> {
     /** The states loaded, by customer; {@code null} for a customer asked for who has none yet. */
     private final Map<String, S> loaded = new HashMap<>();
     private final Map<String, S> changed = new LinkedHashMap<>();
+    /** Those not handed over to be written yet. */
     private final List<Object> sideDocuments = new ArrayList<>();
+    private final List<CompletableFuture<Void>> handedOver = new ArrayList<>();
     private final List<Superseded> supersededSideDocuments = new ArrayList<>();
     private final boolean mayRepeatAnUnfinishedBatch;
 
@@ -84,12 +89,44 @@ public final class ProjectionBatch<S extends SequencedState> {
         return changed.values();
     }
 
+    /** The side documents not {@linkplain #handOver handed over}. */
     public List<Object> sideDocuments() {
         return sideDocuments;
     }
 
+    /**
+     * Gives the side documents added so far to {@code write}, which starts writing them, and keeps its completion for
+     * the batch's end ({@link #handedOverWrites}).
+     */
+    void handOver(Function<List<Object>, CompletableFuture<Void>> write) {
+        handedOver.add(write.apply(List.copyOf(sideDocuments)));
+        sideDocuments.clear();
+    }
+
+    /**
+     * Waits until every side document handed over is stored, or its write failed: the first failure is thrown, as if
+     * the batch had written them itself. Not interrupted: nothing of the batch may be written after they are.
+     */
+    public void awaitHandedOver() {
+        RuntimeException first = null;
+        for (CompletableFuture<Void> write : handedOver) {
+            try {
+                write.join();
+            } catch (CompletionException e) {
+                if (first == null) {
+                    first = e.getCause() instanceof RuntimeException cause ? cause : e;
+                }
+            }
+        }
+        handedOver.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+
     boolean isEmpty() {
-        return changed.isEmpty() && sideDocuments.isEmpty() && supersededSideDocuments.isEmpty();
+        return changed.isEmpty() && sideDocuments.isEmpty() && handedOver.isEmpty()
+                && supersededSideDocuments.isEmpty();
     }
 
     Map<String, Long> versions() {

@@ -14,6 +14,11 @@ import org.springframework.data.mongodb.core.query.Query;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -23,29 +28,44 @@ import java.util.function.Function;
  * left as they are. Inserting instead of upserting by id spares the embedded server a search of the collection per
  * document. Only refusals of documents whose id is stored are ignored: a unique index on another field refusing one
  * fails the write.
+ * <p>
+ * A batch may also hand documents over before its end ({@link #insertBeside}): one writer thread per collection
+ * encodes and sends them, in the order handed over, while the projection thread goes on with the batch's next events.
  */
 public final class SideDocuments<D> {
 
     private static final InsertManyOptions UNORDERED = new InsertManyOptions().ordered(false);
+    /** How long the writer thread waits for more work before it ends; the next hand-over starts another. */
+    private static final long WRITER_IDLE_SECONDS = 10;
 
     private final TypedCollection<D> collection;
     private final Function<D, String> idOf;
+    /**
+     * At most one thread, started on demand and ended when idle, so that a version dropped or never rebuilt keeps
+     * none; its queue keeps the hand-overs in order.
+     */
+    private final ExecutorService writer;
 
-    private SideDocuments(TypedCollection<D> collection, Function<D, String> idOf) {
+    private SideDocuments(TypedCollection<D> collection, String name, Function<D, String> idOf) {
         this.collection = collection;
         this.idOf = idOf;
+        this.writer = new ThreadPoolExecutor(0, 1, WRITER_IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "side-documents-" + name);
+                    thread.setDaemon(true);
+                    return thread;
+                });
     }
 
     /** Documents written with the driver's record codec: a record whose {@code id} is marked {@code @BsonId}. */
     public static <D> SideDocuments<D> of(MongoTemplate mongo, String name, Class<D> type, Function<D, String> idOf) {
-        return new SideDocuments<>(new TypedCollection<>(mongo, name, type, null), idOf);
+        return new SideDocuments<>(new TypedCollection<>(mongo, name, type, null), name, idOf);
     }
 
     /** Documents written with {@code codec}. */
     public static <D> SideDocuments<D> encodedBy(MongoTemplate mongo, String name, Codec<D> codec,
                                                  Function<D, String> idOf) {
-        return new SideDocuments<>(new TypedCollection<>(mongo, name, codec.getEncoderClass(), codec),
-                idOf);
+        return new SideDocuments<>(new TypedCollection<>(mongo, name, codec.getEncoderClass(), codec), name, idOf);
     }
 
     /**
@@ -76,6 +96,15 @@ public final class SideDocuments<D> {
         } catch (MongoException e) {
             throw collection.translated(e);
         }
+    }
+
+    /**
+     * {@link #insert}s these documents on the collection's writer thread, after those handed over before; the future
+     * completes once they are stored, or with the failure {@link #insert} would have thrown.
+     */
+    public CompletableFuture<Void> insertBeside(List<?> documents) {
+        List<?> handedOver = List.copyOf(documents);
+        return CompletableFuture.runAsync(() -> insert(handedOver), writer);
     }
 
     /** Deletes the documents of these ids, those there are. */

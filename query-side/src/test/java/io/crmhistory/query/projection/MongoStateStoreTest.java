@@ -2,6 +2,7 @@ package io.crmhistory.query.projection;
 
 import io.crmhistory.api.customer.event.CustomerEvent;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.messaging.ResultMessage;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
 import org.axonframework.messaging.unitofwork.RollbackConfigurationType;
@@ -28,9 +29,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A read model's store, through the projector that uses it.
@@ -332,6 +336,96 @@ class MongoStateStoreTest {
 
         assertThat(itemIds()).containsExactly("c-1/0", "c-1/1");
         assertThat(stateOf("c-1")).isEqualTo(new Tally("c-1", 1, 2));
+    }
+
+    /**
+     * A store that writes its side documents early hands each {@value MongoStateStore#SIDE_DOCUMENTS_HANDED_OVER} of
+     * them to its writer thread while the batch goes on, and writes the states only once every one of them is stored.
+     */
+    @Test
+    void sideDocumentsHandedOverEarlyAreStoredBeforeTheBatchEndsAndTheStatesAfterThem() {
+        CustomerProjector<Tally> early = projectorWritingSideDocumentsEarly();
+        int handedOver = MongoStateStore.SIDE_DOCUMENTS_HANDED_OVER;
+
+        projectBatch(early, "c-1", 2 * handedOver + 10, sequence -> {
+            if (sequence == 2 * handedOver + 9) {
+                // The batch's last event is yet to come: the first two hand-overs are stored by now, nothing else.
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> mongo.getCollection(ITEMS).countDocuments() == 2L * handedOver);
+                assertThat(stateOf("c-1")).isNull();
+            }
+        });
+
+        assertThat(itemIds()).hasSize(2 * handedOver + 10);
+        assertThat(stateOf("c-1")).isEqualTo(new Tally("c-1", 2 * handedOver + 9, 2 * handedOver + 10));
+    }
+
+    /** A refused document among those handed over fails the batch's write: the state stays behind for the redelivery. */
+    @Test
+    void aRefusedSideDocumentHandedOverEarlyLeavesTheStateBehind() {
+        CustomerProjector<Tally> early = projectorWritingSideDocumentsEarly();
+        int events = MongoStateStore.SIDE_DOCUMENTS_HANDED_OVER + 1;
+        mongo.indexOps(ITEMS).createIndex(new Index().on("tag", Sort.Direction.ASC).unique());
+        mongo.save(new Item("blocker", "c-1/3"), ITEMS);
+
+        assertThatThrownBy(() -> projectBatch(early, "c-1", events, sequence -> { }))
+                .isInstanceOf(ReadModelWriteException.class);
+        assertThat(stateOf("c-1")).isNull();
+
+        mongo.remove(Query.query(Criteria.where("_id").is("blocker")), ITEMS);
+        projectBatch(early, "c-1", events, sequence -> { });
+
+        assertThat(itemIds()).hasSize(events);
+        assertThat(stateOf("c-1")).isEqualTo(new Tally("c-1", events - 1, events));
+    }
+
+    /**
+     * A batch that fails after handing documents over ends only once they are stored, so none of them lands after
+     * what the next batch writes (an erasure's scrub of the customer's items, say).
+     */
+    @Test
+    void aBatchRolledBackAfterHandingOverEndsOnceTheyAreStored() {
+        CustomerProjector<Tally> early = projectorWritingSideDocumentsEarly();
+        int handedOver = MongoStateStore.SIDE_DOCUMENTS_HANDED_OVER;
+
+        assertThatThrownBy(() -> projectBatch(early, "c-1", handedOver + 5, sequence -> {
+            if (sequence == handedOver + 4) {
+                throw new IllegalStateException("a poison event");
+            }
+        })).hasMessage("a poison event");
+
+        assertThat(mongo.getCollection(ITEMS).countDocuments()).isEqualTo(handedOver);
+        assertThat(stateOf("c-1")).isNull();
+    }
+
+    private CustomerProjector<Tally> projectorWritingSideDocumentsEarly() {
+        MongoStateStore<Tally> early = new MongoStateStore<>(mongo, Tally.class, COLLECTION,
+                SideDocuments.of(mongo, ITEMS, Item.class, Item::id), true);
+        return new CustomerProjector<>(new ProjectionVersion("tallies", 1), early,
+                new ReadModelVersions(Duration.ofSeconds(1)), SimpleQueryUpdateEmitter.builder().build(), () -> true);
+    }
+
+    /** Events 0 to {@code events - 1} of the customer in one batch, each making an item; {@code during} runs before each. */
+    private static void projectBatch(CustomerProjector<Tally> projector, String customerId, int events,
+                                     LongConsumer during) {
+        List<GenericDomainEventMessage<CustomerEvent>> messages = LongStream.range(0, events)
+                .mapToObj(sequence -> purchase(customerId, sequence)).toList();
+        BatchingUnitOfWork<GenericDomainEventMessage<CustomerEvent>> batch = new BatchingUnitOfWork<>(messages);
+        ResultMessage<?> result = batch.executeWithResult(() -> {
+            GenericDomainEventMessage<CustomerEvent> event = batch.getMessage();
+            during.accept(event.getSequenceNumber());
+            String itemId = customerId + "/" + event.getSequenceNumber();
+            projector.project(event, event.getSequenceNumber(), (state, envelope, ignored) -> {
+                ignored.addSideDocument(new Item(itemId, itemId));
+                return new Tally(customerId, envelope.sequence(), (state == null ? 0 : state.events()) + 1);
+            });
+            projector.endOfBatch();
+            return null;
+        }, RollbackConfigurationType.ANY_THROWABLE);
+        if (result.isExceptional()) {
+            throw result.exceptionResult() instanceof RuntimeException failure ? failure
+                    : new IllegalStateException(result.exceptionResult());
+        }
     }
 
     private Tally stateOf(String customerId) {
