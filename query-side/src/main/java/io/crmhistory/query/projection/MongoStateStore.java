@@ -257,6 +257,21 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
     }
 
     /**
+     * Hands the batch's side documents so far to the side collection's writer thread once there are {@value
+     * #SIDE_DOCUMENTS_HANDED_OVER}, if this store writes them early: the projection thread folds the next events
+     * while they are encoded, sent and stored (a history rebuild's thread spent about a third of its time encoding
+     * its items, and then waited for the embedded server to store them). Not for a batch that may supersede side
+     * documents: those must be deleted before any of the batch's are written.
+     */
+    @Override
+    public void sideDocumentsAdded(ProjectionBatch<S> batch) {
+        if (sideDocumentsEarly && !batch.mayRepeatAnUnfinishedBatch()
+                && batch.sideDocuments().size() >= SIDE_DOCUMENTS_HANDED_OVER) {
+            batch.handOver(side::insertBeside);
+        }
+    }
+
+    /**
      * Writes the side documents first and the states after them. A state tells a redelivered batch which events to
      * skip, so it must never be stored ahead of the side documents its events made: written the other way round, a
      * crash between the two writes (or a commit of the embedded store between them, then a crash) would leave
@@ -275,21 +290,6 @@ public final class MongoStateStore<S extends SequencedState> implements Customer
      * between would be lost for good. Such a replacement matches no document and its upsert is refused as a duplicate
      * id; the stale state is forgotten and the batch goes on (storing its token fails, as the claim is gone).
      */
-    /**
-     * Hands the batch's side documents so far to the side collection's writer thread once there are {@value
-     * #SIDE_DOCUMENTS_HANDED_OVER}, if this store writes them early: the projection thread folds the next events
-     * while they are encoded, sent and stored (a history rebuild's thread spent about a third of its time encoding
-     * its items, and then waited for the embedded server to store them). Not for a batch that may supersede side
-     * documents: those must be deleted before any of the batch's are written.
-     */
-    @Override
-    public void sideDocumentsAdded(ProjectionBatch<S> batch) {
-        if (sideDocumentsEarly && !batch.mayRepeatAnUnfinishedBatch()
-                && batch.sideDocuments().size() >= SIDE_DOCUMENTS_HANDED_OVER) {
-            batch.handOver(side::insertBeside);
-        }
-    }
-
     @Override
     public void write(ProjectionBatch<S> batch) {
         deleteSuperseded(batch.supersededSideDocuments());

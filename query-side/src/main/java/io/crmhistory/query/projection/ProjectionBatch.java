@@ -96,7 +96,7 @@ public final class ProjectionBatch<S extends SequencedState> {
 
     /**
      * Gives the side documents added so far to {@code write}, which starts writing them, and keeps its completion for
-     * the batch's end ({@link #handedOverWrites}).
+     * the batch's end ({@link #awaitHandedOver}).
      */
     void handOver(Function<List<Object>, CompletableFuture<Void>> write) {
         handedOver.add(write.apply(List.copyOf(sideDocuments)));
