@@ -107,7 +107,7 @@ public final class ProjectionBatch<S extends SequencedState> {
      * Waits until every side document handed over is stored, or its write failed: the first failure is thrown, as if
      * the batch had written them itself. Not interrupted: nothing of the batch may be written after they are.
      */
-    public void awaitHandedOver() {
+    void awaitHandedOver() {
         RuntimeException first = null;
         for (CompletableFuture<Void> write : handedOver) {
             try {
