@@ -1,5 +1,6 @@
 package io.crmhistory.embeddedmongo;
 
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
@@ -48,11 +49,8 @@ final class DroppedMaps {
     private final Runnable afterSlice;
     private final int sliceSize;
     private final Set<MVMap<?, ?>> pending = ConcurrentHashMap.newKeySet();
-    private final ExecutorService emptier = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "readmodel-dropped-maps");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService emptier =
+            Executors.newSingleThreadExecutor(new DefaultThreadFactory("readmodel-dropped-maps", true));
 
     /**
      * @param sharedLock held for each slice, as by a writing command, so commits come between slices

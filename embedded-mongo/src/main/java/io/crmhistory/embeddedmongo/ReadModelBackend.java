@@ -12,6 +12,7 @@ import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
 import de.bwaldvogel.mongo.oplog.Oplog;
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
@@ -128,11 +129,7 @@ public final class ReadModelBackend extends H2Backend {
         }
         this.maxUnsavedBytes = maxUnsavedBytes;
         this.reclaim = reclaim;
-        this.committer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "readmodel-commit");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.committer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("readmodel-commit", true));
         long millis = commitInterval.toMillis();
         // H2 reuses a chunk's space only this long after it fell free: its 45 s default let the file reach 1.8 GB
         // in a CDNOW master catch-up, 1.07 GB with this. Each scheduled commit is followed by a sync, so the pages

@@ -1,5 +1,6 @@
 package io.crmhistory.command.infrastructure;
 
+import io.crmhistory.platform.concurrent.DaemonThreads;
 import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -97,11 +98,8 @@ class AxonConfiguration {
     CommandGateway commandGateway(CommandBus commandBus,
                                   List<MessageDispatchInterceptor<? super CommandMessage<?>>> dispatchInterceptors,
                                   @Value("${crm.commands.concurrency-retries:5}") int retries) {
-        ScheduledExecutorService retryExecutor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "command-retry");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledExecutorService retryExecutor =
+                Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("command-retry"));
         RetryScheduler intervals = IntervalRetryScheduler.builder()
                 .retryExecutor(retryExecutor).retryInterval(20).maxRetryCount(retries).build();
         RetryScheduler onlyConcurrencyConflicts = (command, failure, failures, dispatch) ->

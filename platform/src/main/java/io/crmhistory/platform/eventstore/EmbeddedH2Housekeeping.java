@@ -1,5 +1,6 @@
 package io.crmhistory.platform.eventstore;
 
+import io.crmhistory.platform.concurrent.DaemonThreads;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
@@ -46,11 +47,7 @@ public class EmbeddedH2Housekeeping implements DisposableBean {
         this.dataSource = dataSource;
         this.targetFillRate = targetFillRate;
         this.writeLimit = writeLimit;
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "eventstore-housekeeping");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("eventstore-housekeeping"));
         // At once, for the shutdown hook (see the class); the compaction rounds also check it.
         scheduler.execute(() -> quietly("Checking the event store's connection at start failed",
                 () -> onLocalStore(store -> { })));

@@ -1,5 +1,6 @@
 package io.crmhistory.query.ops;
 
+import io.crmhistory.platform.concurrent.DaemonThreads;
 import io.crmhistory.platform.web.ClientInputException;
 import io.crmhistory.platform.web.FieldProblem;
 import io.crmhistory.query.projection.ProjectionCatalog;
@@ -47,11 +48,7 @@ class Rebuilds implements DisposableBean {
     private final Set<ProjectionVersion> dropping = ConcurrentHashMap.newKeySet();
     /** Caught-up rebuilds held back by their dead letters, warned about once each. */
     private final Set<ProjectionVersion> waitingForDeadLetters = ConcurrentHashMap.newKeySet();
-    private final ExecutorService dropper = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "retired-versions");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService dropper = Executors.newSingleThreadExecutor(DaemonThreads.named("retired-versions"));
 
     Rebuilds(ProjectionCatalog catalog, ProjectionProcessors processors, ProjectionMonitor monitor,
              MongoOperations mongo, ProjectionSettings settings) {

@@ -1,5 +1,6 @@
 package io.crmhistory.query.projection;
 
+import io.crmhistory.platform.concurrent.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,11 +39,7 @@ public final class BackgroundRefresh {
 
     BackgroundRefresh(String name) {
         this.name = name;
-        this.worker = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.worker = Executors.newSingleThreadExecutor(DaemonThreads.named(name));
     }
 
     public String name() {

@@ -1,5 +1,6 @@
 package io.crmhistory.query.projection;
 
+import io.crmhistory.platform.concurrent.DaemonThreads;
 import io.crmhistory.platform.privacy.CustomerKeyStore;
 import io.crmhistory.query.privacy.PersonalDataUse;
 import io.crmhistory.query.privacy.PersonalDataViews;
@@ -33,7 +34,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -188,8 +188,10 @@ public class ProjectionProcessors implements SmartLifecycle {
         DeadLetteringEventHandlerInvoker invoker = handler instanceof BatchedProjection batched
                 ? new ReleaseAwareInvoker(invokerBuilder, batched) : invokerBuilder.build();
         EventSource events = events(configuration, model);
-        CoordinatorScheduler coordinator = new CoordinatorScheduler(daemonThread("coordinator-" + version.processorName()));
-        ScheduledExecutorService worker = singleThread("projection-" + version.processorName());
+        CoordinatorScheduler coordinator =
+                new CoordinatorScheduler(DaemonThreads.named("coordinator-" + version.processorName()));
+        ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
+                DaemonThreads.named("projection-" + version.processorName()));
         PooledStreamingEventProcessor processor = PooledStreamingEventProcessor.builder()
                 .name(version.processorName())
                 .eventHandlerInvoker(invoker)
@@ -258,17 +260,6 @@ public class ProjectionProcessors implements SmartLifecycle {
         log.info("Projection {} stopped", stale.version());
     }
 
-    private static ScheduledExecutorService singleThread(String name) {
-        return Executors.newSingleThreadScheduledExecutor(daemonThread(name));
-    }
-
-    private static ThreadFactory daemonThread(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
 
     @Override
     public synchronized void start() {

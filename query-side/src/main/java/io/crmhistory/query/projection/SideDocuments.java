@@ -1,5 +1,6 @@
 package io.crmhistory.query.projection;
 
+import io.crmhistory.platform.concurrent.DaemonThreads;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoException;
 import com.mongodb.bulk.BulkWriteError;
@@ -50,11 +51,7 @@ public final class SideDocuments<D> {
         this.collection = collection;
         this.idOf = idOf;
         this.writer = new ThreadPoolExecutor(0, 1, WRITER_IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                runnable -> {
-                    Thread thread = new Thread(runnable, "side-documents-" + name);
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                DaemonThreads.named("side-documents-" + name));
     }
 
     /** Documents written with the driver's record codec: a record whose {@code id} is marked {@code @BsonId}. */

@@ -1,5 +1,6 @@
 package io.crmhistory.query.segment;
 
+import io.crmhistory.platform.concurrent.DaemonThreads;
 import io.crmhistory.query.privacy.PersonalDataUse;
 import io.crmhistory.query.projection.FxRates;
 import io.crmhistory.query.projection.ProjectionCatalog;
@@ -53,11 +54,8 @@ public class SegmentReadModel extends ReadModel<SegmentStore> {
      * Runs the re-evaluations that no event starts (daily, new value model, finishing an interrupted one), one at a
      * time and off the scheduler's single thread, which they would hold for minutes at a million customers.
      */
-    private final ExecutorService backgroundReevaluations = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "segment-reevaluation");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService backgroundReevaluations = Executors.newSingleThreadExecutor(
+            DaemonThreads.named("segment-reevaluation"));
 
     SegmentReadModel(ProjectionCatalog catalog, MongoTemplate mongo, FxRates fx, Clock clock,
                      ReadModelVersions versions, QueryUpdateEmitter updateEmitter, Forecasts forecasts,
