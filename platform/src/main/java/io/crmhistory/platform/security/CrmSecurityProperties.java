@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Users from configuration: {@code crm.security.users.<name>.password} and
  * {@code crm.security.users.<name>.roles} (comma list of writer, reader, auditor, ops).
- * A password may be given already encoded with its id prefix ({@code {bcrypt}$2a$...}).
+ * A password may be given already encoded as a bcrypt hash with its id prefix ({@code {bcrypt}$2a$...}), the only
+ * pre-encoding {@link ConfiguredUsers} accepts.
  * With no user configured, {@link GeneratedCredentials} provides one user per role.
  *
  * @param bcryptStrength cost of the bcrypt hashes of plain-text passwords (tests lower it)

@@ -20,13 +20,11 @@ import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,13 +50,9 @@ public class SecurityAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     PasswordEncoder passwordEncoder(CrmSecurityProperties properties) {
-        Map<String, PasswordEncoder> encoders = new HashMap<>();
-        // Also accept every encoding Spring knows, for pre-encoded configured passwords.
-        PasswordEncoder known = PasswordEncoderFactories.createDelegatingPasswordEncoder();
-        encoders.put("bcrypt", new BCryptPasswordEncoder(properties.bcryptStrength()));
-        DelegatingPasswordEncoder encoder = new DelegatingPasswordEncoder("bcrypt", encoders);
-        encoder.setDefaultPasswordEncoderForMatches(known);
-        return encoder;
+        // bcrypt only: every stored password is {bcrypt}, pre-encoded ones included (ConfiguredUsers checks them).
+        return new DelegatingPasswordEncoder("bcrypt",
+                Map.of("bcrypt", new BCryptPasswordEncoder(properties.bcryptStrength())));
     }
 
     @Bean
@@ -76,26 +70,9 @@ public class SecurityAutoConfiguration {
                     + "passwords in {}", String.join(", ", generated.keySet()),
                     GeneratedCredentials.location(dataDirectory));
         } else {
-            properties.users().forEach((name, user) -> users.add(toUserDetails(name, user, passwordEncoder)));
+            users.addAll(ConfiguredUsers.from(properties.users(), passwordEncoder));
         }
         return new InMemoryUserDetailsManager(users);
-    }
-
-    private static UserDetails toUserDetails(String name, CrmSecurityProperties.User user, PasswordEncoder encoder) {
-        if (user.password() == null || user.password().isBlank()) {
-            throw new IllegalStateException("crm.security.users." + name + ".password is not set");
-        }
-        String[] roles = user.roles().stream()
-                .map(role -> role.trim().toUpperCase(Locale.ROOT))
-                .peek(role -> {
-                    if (!CrmRoles.ALL.contains(role)) {
-                        throw new IllegalStateException("crm.security.users." + name + ".roles: unknown role '"
-                                + role + "' (known: writer, reader, auditor, ops)");
-                    }
-                })
-                .toArray(String[]::new);
-        String password = user.password().startsWith("{") ? user.password() : encoder.encode(user.password());
-        return User.withUsername(name).password(password).roles(roles).build();
     }
 
     @Bean
