@@ -39,10 +39,21 @@ public interface CustomerKeyStore {
     }
 
     /**
-     * Reads into memory, in as few queries as it can, the keys of those of these customers it does not hold: a batch
-     * of events about many customers then costs one read of their keys instead of one per customer. Only a hint.
+     * Reads into memory, in as few queries as it can, the keys of those of these customers it does not hold, and
+     * holds them until {@link HeldKeys#release()}: a batch of events about many customers then costs one read of
+     * their keys instead of one per customer. Only a hint: a key destroyed meanwhile is not found.
      */
-    default void prefetch(Collection<String> customerIds) {
+    default HeldKeys prefetch(Collection<String> customerIds) {
+        return HeldKeys.NONE;
+    }
+
+    /** The keys a {@link #prefetch} holds in memory for its caller (a batch of events) until it releases them. */
+    @FunctionalInterface
+    interface HeldKeys {
+
+        HeldKeys NONE = () -> { };
+
+        void release();
     }
 
     /** Destroys the customer's key, within the caller's transaction when there is one. */

@@ -29,11 +29,13 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -88,6 +90,15 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore {
      */
     private final AtomicLong forgotten = new AtomicLong();
     /**
+     * The keys prefetched for batches that are still running, with how many batches hold each. The cache alone did
+     * not keep them: Caffeine admits a new entry to a full cache only when it has been used more often than the entry
+     * it would replace, so most of the keys a batch of customers new to the cache brought in were dropped again at
+     * once, and each was then read on its own as its customer's first event was revealed (44,128 queries on the
+     * projection thread of a history rebuild at 50,000 customers, docs/benchmarks-log.md, session 65). Forgetting a
+     * key removes it here too.
+     */
+    private final Map<String, HeldKey> held = new ConcurrentHashMap<>();
+    /**
      * The columns a prefetch selects. On H2 as bytes: over its {@code AUTO_SERVER} link (the query side reading the
      * command side's file) text crosses a character at a time, half of a prefetch's CPU in a rebuild at a million
      * customers (docs/benchmarks-log.md, session 51); bytes cross in one piece, and H2's {@code getString} reads them
@@ -115,8 +126,19 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore {
         return "H2".equals(jdbc.execute((ConnectionCallback<String>) c -> c.getMetaData().getDatabaseProductName()));
     }
 
+    private record HeldKey(SecretKey key, int holders) {
+
+        HeldKey withHolders(int change) {
+            return new HeldKey(key, holders + change);
+        }
+    }
+
     @Override
     public Optional<SecretKey> find(String customerId) {
+        HeldKey heldKey = held.get(customerId);
+        if (heldKey != null) {
+            return Optional.of(heldKey.key());
+        }
         // Loaded inside the cache's atomic compute: an eviction arriving while the row is being read waits for the
         // load and then removes what it loaded. Read first and put afterwards, a key read just before its
         // destruction committed was put back after the erasure's eviction and revealed the erased data until keyTtl.
@@ -183,26 +205,50 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore {
     }
 
     /**
-     * One query per {@value #PREFETCH_CHUNK} customers the cache holds nothing for. A key is put only while no key has
-     * been forgotten since the read began, and inside the cache's atomic compute: a forget counted after that check
-     * removes the key after the compute (its invalidation waits for it), one counted before it keeps the key out. So
-     * a prefetch never undoes an erasure's eviction, as {@link #find} never does. Customers without a key are left to
-     * {@link #find}.
+     * Holds the keys of these customers that are held or cached already, and reads the others, one query per
+     * {@value #PREFETCH_CHUNK} customers, caching and holding what it reads. A key is cached and held only while no
+     * key has been forgotten since the prefetch began, inside the atomic computes of the cache and of the held keys: a
+     * forget counted after that check removes the key after the compute (its removal waits for it), one counted before
+     * it keeps the key out. So a prefetch never undoes an erasure's eviction, as {@link #find} never does. Customers
+     * known to have no key are left to the cache, those without a row to {@link #find}.
      */
     @Override
-    public void prefetch(Collection<String> customerIds) {
-        List<String> unknown = customerIds.stream().distinct().filter(id -> cache.getIfPresent(id) == null).toList();
+    public HeldKeys prefetch(Collection<String> customerIds) {
         long forgottenBefore = forgotten.get();
+        List<String> holding = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        for (String customerId : new LinkedHashSet<>(customerIds)) {
+            Optional<SecretKey> cached = cache.getIfPresent(customerId);
+            if (cached == null && !held.containsKey(customerId)) {
+                unknown.add(customerId);
+            } else if (hold(customerId, cached == null ? null : cached.orElse(null), forgottenBefore)) {
+                holding.add(customerId);
+            }
+        }
         for (int from = 0; from < unknown.size(); from += PREFETCH_CHUNK) {
             List<String> chunk = unknown.subList(from, Math.min(unknown.size(), from + PREFETCH_CHUNK));
             jdbc.query("SELECT " + prefetchColumns + " FROM " + TABLE + " WHERE customer_id IN ("
                     + placeholders(chunk.size()) + ")", row -> {
                 String customerId = row.getString(1);
-                String wrapped = row.getString(2);
-                cache.asMap().compute(customerId, (id, held) -> held != null || forgotten.get() != forgottenBefore
-                        ? held : Optional.of(unwrap(id, wrapped)));
+                SecretKey key = unwrap(customerId, row.getString(2));
+                cache.asMap().compute(customerId, (id, cachedKey) -> cachedKey != null
+                        || forgotten.get() != forgottenBefore ? cachedKey : Optional.of(key));
+                if (hold(customerId, key, forgottenBefore)) {
+                    holding.add(customerId);
+                }
             }, chunk.toArray());
         }
+        return () -> holding.forEach(customerId -> held.computeIfPresent(customerId,
+                (id, heldKey) -> heldKey.holders() == 1 ? null : heldKey.withHolders(-1)));
+    }
+
+    /**
+     * One more holder of a held key, or {@code key} held once unless a key has been forgotten since
+     * {@code forgottenBefore} (or there is none); whether the customer's key is now held.
+     */
+    private boolean hold(String customerId, SecretKey key, long forgottenBefore) {
+        return held.compute(customerId, (id, heldKey) -> heldKey != null ? heldKey.withHolders(1)
+                : key == null || forgotten.get() != forgottenBefore ? null : new HeldKey(key, 1)) != null;
     }
 
     /** {@code ?, ?, …}: one parameter per value of an {@code IN} list. */
@@ -234,6 +280,7 @@ public class JdbcCustomerKeyStore implements CustomerKeyStore {
     public void evict(String customerId) {
         forgotten.incrementAndGet();
         cache.invalidate(customerId);
+        held.remove(customerId);
     }
 
     /**

@@ -36,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -66,8 +67,33 @@ class JdbcCustomerKeyStoreTest {
 
     /** A store whose reads go through {@code reads} (a test's pausing or counting template). */
     private JdbcCustomerKeyStore readingThrough(JdbcTemplate reads) {
+        return readingThrough(reads, 10);
+    }
+
+    private JdbcCustomerKeyStore readingThrough(JdbcTemplate reads, long cacheSize) {
         return new JdbcCustomerKeyStore(reads, transactions, MasterKey.load("", new DataDirectory(dataDir)),
-                Clock.systemUTC(), 10, Duration.ofMinutes(5));
+                Clock.systemUTC(), cacheSize, Duration.ofMinutes(5));
+    }
+
+    /** A template counting the key reads it runs, one or many keys each. */
+    private static final class CountingReads extends JdbcTemplate {
+        int reads;
+
+        CountingReads(DataSource dataSource) {
+            super(dataSource);
+        }
+
+        @Override
+        public <T> List<T> queryForList(String sql, Class<T> elementType, Object... args) {
+            reads++;
+            return super.queryForList(sql, elementType, args);
+        }
+
+        @Override
+        public void query(String sql, RowCallbackHandler handler, Object... args) {
+            reads++;
+            super.query(sql, handler, args);
+        }
     }
 
     @Test
@@ -236,6 +262,49 @@ class JdbcCustomerKeyStoreTest {
         assertThat(lookups[0]).as("keys held are not read again").isEqualTo(1);
         assertThat(reader.find("c-4")).isEmpty();
         assertThat(lookups[0]).as("a customer without a key is left to find").isEqualTo(2);
+    }
+
+    /**
+     * A batch about more customers than the cache holds (a rebuild, an import): the keys its prefetch read are found
+     * without another query until the batch lets them go, though the cache admitted few of them, and then they go.
+     */
+    @Test
+    void prefetchedKeysAreHeldUntilReleasedWhateverTheCacheKeeps() {
+        List<String> customers = IntStream.range(0, 600).mapToObj(i -> "c-" + i).toList();
+        inTransaction(() -> store("").createMissing(customers));
+        CountingReads counting = new CountingReads(jdbc.getDataSource());
+        JdbcCustomerKeyStore reader = readingThrough(counting, 1);
+
+        CustomerKeyStore.HeldKeys held = reader.prefetch(customers);
+        assertThat(counting.reads).as("two chunks of at most 500").isEqualTo(2);
+        jdbc.update("DELETE FROM customer_keys"); // from here any key read again is missing
+        assertThat(customers).allSatisfy(customer -> assertThat(reader.find(customer)).isPresent());
+        assertThat(counting.reads).as("every key found held, none read again").isEqualTo(2);
+
+        held.release();
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> reader.find("c-0").isEmpty());
+    }
+
+    /** Two batches about one customer: its key stays held until both are done; an erasure's eviction ends it at once. */
+    @Test
+    void aKeyHeldByTwoBatchesStaysUntilBothReleaseItAndAnEvictionDropsIt() {
+        inTransaction(() -> store("").createMissing(List.of("c-1", "c-2")));
+        JdbcCustomerKeyStore reader = readingThrough(jdbc, 1);
+        CustomerKeyStore.HeldKeys first = reader.prefetch(List.of("c-1", "c-2"));
+        CustomerKeyStore.HeldKeys second = reader.prefetch(List.of("c-1"));
+        jdbc.update("DELETE FROM customer_keys WHERE customer_id = 'c-1'");
+
+        first.release();
+        assertThat(reader.find("c-1")).as("still held by the second batch").isPresent();
+        second.release();
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> reader.find("c-1").isEmpty());
+
+        CustomerKeyStore.HeldKeys erasedMeanwhile = reader.prefetch(List.of("c-2"));
+        jdbc.update("DELETE FROM customer_keys WHERE customer_id = 'c-2'"); // the erasure commits
+        reader.evict("c-2"); // and its event arrives while a batch holds the key
+        assertThat(reader.find("c-2")).isEmpty();
+        erasedMeanwhile.release();
+        assertThat(reader.find("c-2")).isEmpty();
     }
 
     /**

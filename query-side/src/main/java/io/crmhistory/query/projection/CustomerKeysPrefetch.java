@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * personal fields are revealed with its customer's key when its payload is deserialized; without this, the first
  * event of every customer the key cache does not hold (each new customer of an import, each customer of a rebuild)
  * asked the event store for that one key, a query per customer. The processors share deserialized events, so the
- * first of them to reach a batch reads its keys and the others find them held.
+ * first of them to reach a batch reads its keys and the others find them held. The store holds the keys until the
+ * batch ends (committed or rolled back), whatever its cache keeps.
  * <p>
  * Only the customers of events that reveal something are looked up: while a processor reads on its own
  * ({@code PersonalDataViews}) those of the types its read model uses (none for value and segment, registrations and
@@ -48,7 +49,8 @@ final class CustomerKeysPrefetch implements MessageHandlerInterceptor<EventMessa
         }
         Set<String> customers = CustomerProjector.customersOf(batch, use::reveals);
         if (!customers.isEmpty()) {
-            keys.prefetch(customers);
+            CustomerKeyStore.HeldKeys held = keys.prefetch(customers);
+            batch.onCleanup(done -> held.release());
         }
     }
 }

@@ -6,6 +6,7 @@ import io.crmhistory.platform.privacy.CustomerKeyStore;
 import io.crmhistory.query.privacy.PersonalDataUse;
 import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.messaging.ResultMessage;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.junit.jupiter.api.Test;
 
@@ -22,13 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A batch of events reads its customers' keys once, before its first event, whatever the number of events. */
 class CustomerKeysPrefetchTest {
 
-    /** Records the prefetches; the rest of the store is never used here. */
+    /** Records the prefetches and their releases; the rest of the store is never used here. */
     private static final class RecordingKeys implements CustomerKeyStore {
         final List<List<String>> prefetched = new ArrayList<>();
+        int released;
 
         @Override
-        public void prefetch(Collection<String> customerIds) {
+        public HeldKeys prefetch(Collection<String> customerIds) {
             prefetched.add(List.copyOf(customerIds));
+            return () -> released++;
         }
 
         @Override
@@ -57,13 +60,30 @@ class CustomerKeysPrefetchTest {
         RecordingKeys keys = new RecordingKeys();
         CustomerKeysPrefetch prefetch = new CustomerKeysPrefetch(keys, () -> PersonalDataUse.ALL);
         List<EventMessage<?>> events = List.of(registered("c-1", 0), contact("c-2", 0), contact("c-1", 1));
-        List<Integer> prefetchesSeenByHandlers = new ArrayList<>();
+        List<String> seenByHandlers = new ArrayList<>();
         BatchingUnitOfWork<EventMessage<?>> batch = new BatchingUnitOfWork<>(events);
 
-        batch.executeWithResult(() -> prefetch.handle(batch, () -> prefetchesSeenByHandlers.add(keys.prefetched.size())));
+        batch.executeWithResult(() -> prefetch.handle(batch,
+                () -> seenByHandlers.add(keys.prefetched.size() + " prefetched, " + keys.released + " released")));
 
         assertThat(keys.prefetched).containsExactly(List.of("c-1", "c-2"));
-        assertThat(prefetchesSeenByHandlers).containsExactly(1, 1, 1);
+        assertThat(seenByHandlers).containsOnly("1 prefetched, 0 released").hasSize(3);
+        assertThat(keys.released).as("the keys are let go when the batch ends").isEqualTo(1);
+    }
+
+    @Test
+    void aBatchThatFailsLetsItsKeysGoToo() {
+        RecordingKeys keys = new RecordingKeys();
+        CustomerKeysPrefetch prefetch = new CustomerKeysPrefetch(keys, () -> PersonalDataUse.ALL);
+        BatchingUnitOfWork<EventMessage<?>> batch = new BatchingUnitOfWork<>(List.of(registered("c-1", 0)));
+
+        ResultMessage<?> result = batch.executeWithResult(() -> prefetch.handle(batch, () -> {
+            throw new IllegalStateException("the projection failed");
+        }));
+
+        assertThat(result.isExceptional()).isTrue();
+        assertThat(keys.prefetched).containsExactly(List.of("c-1"));
+        assertThat(keys.released).isEqualTo(1);
     }
 
     /**
