@@ -24,6 +24,10 @@ final class AsStoredWhenUnreadable implements IntermediateEventRepresentation {
     private final IntermediateEventRepresentation upcast;
     private final IntermediateEventRepresentation stored;
 
+    /**
+     * @param upcast {@code stored} with only its payload upcast
+     * @param stored the event as the upcaster was given it
+     */
     AsStoredWhenUnreadable(IntermediateEventRepresentation upcast, IntermediateEventRepresentation stored) {
         this.upcast = upcast;
         this.stored = stored;
@@ -98,9 +102,15 @@ final class AsStoredWhenUnreadable implements IntermediateEventRepresentation {
         return upcast.getTimestamp();
     }
 
+    /**
+     * The stored event's metadata, still undeserialized: the upcast changed only the payload ({@code upcastPayload},
+     * the identity for the metadata). Axon's upcast view deserializes the stored metadata as soon as it is asked for
+     * them, to apply its metadata function, and Axon asks for every event as it reads it: a fifth of the reading
+     * thread's samples in a history rebuild (docs/benchmarks-log.md, session 65), for metadata no projection reads.
+     */
     @Override
     public LazyDeserializingObject<MetaData> getMetaData() {
-        return upcast.getMetaData();
+        return stored.getMetaData();
     }
 
     @Override
