@@ -1,8 +1,8 @@
 package io.crmhistory.platform.concurrent;
 
-import java.util.concurrent.ThreadFactory;
-
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Threads for the executors the product starts itself (retries, commits, rebuild work, projections): named after

@@ -273,7 +273,7 @@ class JdbcCustomerKeyStoreTest {
         List<String> customers = IntStream.range(0, 600).mapToObj(i -> "c-" + i).toList();
         inTransaction(() -> store("").createMissing(customers));
         CountingReads counting = new CountingReads(jdbc.getDataSource());
-        JdbcCustomerKeyStore reader = readingThrough(counting, 1);
+        JdbcCustomerKeyStore reader = readingThrough(counting, 0); // a cache that keeps nothing
 
         CustomerKeyStore.HeldKeys held = reader.prefetch(customers);
         assertThat(counting.reads).as("two chunks of at most 500").isEqualTo(2);
@@ -289,7 +289,7 @@ class JdbcCustomerKeyStoreTest {
     @Test
     void aKeyHeldByTwoBatchesStaysUntilBothReleaseItAndAnEvictionDropsIt() {
         inTransaction(() -> store("").createMissing(List.of("c-1", "c-2")));
-        JdbcCustomerKeyStore reader = readingThrough(jdbc, 1);
+        JdbcCustomerKeyStore reader = readingThrough(jdbc, 0); // a cache that keeps nothing
         CustomerKeyStore.HeldKeys first = reader.prefetch(List.of("c-1", "c-2"));
         CustomerKeyStore.HeldKeys second = reader.prefetch(List.of("c-1"));
         jdbc.update("DELETE FROM customer_keys WHERE customer_id = 'c-1'");
