@@ -18,6 +18,9 @@ import java.util.function.Function;
  * and the dead-letter queue asks for it to store the letter: the letter could not be written, and the processor
  * retried the same batch for ever. With it the projection's handler fails to read the stored payload, as it does for
  * any unreadable event, and the letter keeps the stored bytes, so a retry fails the same way until ops drop it.
+ * <p>
+ * Being the one wrapper of every event a personal-field upcaster changed, it also hands out the stored event's
+ * metadata as they are, undeserialized ({@link #getMetaData}).
  */
 final class AsStoredWhenUnreadable implements IntermediateEventRepresentation {
 
