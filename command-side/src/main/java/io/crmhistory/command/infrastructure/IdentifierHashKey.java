@@ -2,6 +2,7 @@ package io.crmhistory.command.infrastructure;
 
 import io.crmhistory.platform.config.DataDirectory;
 import io.crmhistory.platform.config.OwnerOnlyFiles;
+import io.crmhistory.platform.config.RefusedSetting;
 import io.crmhistory.platform.security.HmacSha256;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -31,7 +32,7 @@ public class IdentifierHashKey {
 
     public IdentifierHashKey(byte[] key) {
         if (key.length < 16) {
-            throw new IllegalArgumentException("crm.security.email-hash-key needs at least 16 bytes");
+            throw new RefusedSetting("crm.security.email-hash-key", "needs at least 16 bytes");
         }
         this.key = key.clone();
     }

@@ -1,5 +1,6 @@
 package io.crmhistory.command.infrastructure;
 
+import io.crmhistory.platform.config.RefusedSetting;
 import org.junit.jupiter.api.Test;
 
 import java.util.HexFormat;
@@ -35,7 +36,7 @@ class IdentifierHashKeyTest {
     @Test
     void refusesAKeyShorterThanSixteenBytes() {
         assertThatThrownBy(() -> new IdentifierHashKey(new byte[15]))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("at least 16 bytes");
+                .isInstanceOf(RefusedSetting.class)
+                .hasMessage("crm.security.email-hash-key: needs at least 16 bytes");
     }
 }

@@ -1,7 +1,6 @@
 package io.crmhistory.platform.config;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +26,7 @@ public record DataDirectory(Path path) {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the data directory " + path, e);
+            throw new RefusedSetting("crm.data-dir", "cannot create the data directory " + path + " (" + e + ")", e);
         }
     }
 

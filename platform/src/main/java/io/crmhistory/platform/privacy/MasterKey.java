@@ -2,6 +2,7 @@ package io.crmhistory.platform.privacy;
 
 import io.crmhistory.platform.config.DataDirectory;
 import io.crmhistory.platform.config.OwnerOnlyFiles;
+import io.crmhistory.platform.config.RefusedSetting;
 
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -16,8 +17,10 @@ import java.util.Base64;
  */
 final class MasterKey {
 
+    static final String PROPERTY = "crm.security.master-key";
     static final String FILE = "master.key";
     static final int BYTES = 32;
+    private static final String WHEN_UNSET = " (as must " + FILE + " in the data directory, read when it is unset)";
 
     private MasterKey() {
     }
@@ -30,11 +33,10 @@ final class MasterKey {
         try {
             key = Base64.getDecoder().decode(encoded.trim());
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("crm.security.master-key (or " + FILE + ") must be base64 of " + BYTES + " bytes");
+            throw new RefusedSetting(PROPERTY, "must be base64 of " + BYTES + " bytes" + WHEN_UNSET);
         }
         if (key.length != BYTES) {
-            throw new IllegalStateException("crm.security.master-key (or " + FILE + ") must be base64 of " + BYTES
-                    + " bytes, not " + key.length);
+            throw new RefusedSetting(PROPERTY, "must be base64 of " + BYTES + " bytes, not " + key.length + WHEN_UNSET);
         }
         return new SecretKeySpec(key, "AES");
     }

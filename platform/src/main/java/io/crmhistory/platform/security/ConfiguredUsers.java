@@ -1,5 +1,6 @@
 package io.crmhistory.platform.security;
 
+import io.crmhistory.platform.config.RefusedSetting;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -38,7 +39,7 @@ final class ConfiguredUsers {
                 .map(role -> role.trim().toUpperCase(Locale.ROOT))
                 .peek(role -> {
                     if (!CrmRoles.ALL.contains(role)) {
-                        throw new IllegalStateException("crm.security.users." + name + ".roles: unknown role '"
+                        throw new RefusedSetting("crm.security.users." + name + ".roles", "unknown role '"
                                 + role + "' (known: writer, reader, auditor, ops)");
                     }
                 })
@@ -49,7 +50,7 @@ final class ConfiguredUsers {
     private static String encoded(String name, String password, PasswordEncoder encoder) {
         String property = "crm.security.users." + name + ".password";
         if (password == null || password.isBlank()) {
-            throw new IllegalStateException(property + " is not set");
+            throw new RefusedSetting(property, "not set");
         }
         if (!password.startsWith("{")) {
             return encoder.encode(password);
@@ -57,12 +58,12 @@ final class ConfiguredUsers {
         if (!password.startsWith(PRE_ENCODED)) {
             int end = password.indexOf('}');
             String refusal = end > 0 ? password.substring(0, end + 1) + " is not accepted" : "it names no encoding";
-            throw new IllegalStateException(property + ": a password beginning with '{' is read as pre-encoded, and "
+            throw new RefusedSetting(property, "a password beginning with '{' is read as pre-encoded, and "
                     + refusal + "; give the password in plain text (it is hashed with bcrypt at start) or as a "
                     + "bcrypt hash, " + PRE_ENCODED + "$2a$10$...");
         }
         if (!BCRYPT_HASH.matcher(password.substring(PRE_ENCODED.length())).matches()) {
-            throw new IllegalStateException(property + ": not a bcrypt hash after " + PRE_ENCODED
+            throw new RefusedSetting(property, "not a bcrypt hash after " + PRE_ENCODED
                     + " ($2a$, $2b$ or $2y$, a two-digit cost, $ and 53 characters of salt and hash)");
         }
         return password;

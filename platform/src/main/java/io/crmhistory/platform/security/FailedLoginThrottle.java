@@ -2,6 +2,7 @@ package io.crmhistory.platform.security;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.crmhistory.platform.config.RefusedSetting;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.core.Authentication;
@@ -44,7 +45,7 @@ final class FailedLoginThrottle implements AuthenticationProvider {
 
     FailedLoginThrottle(AuthenticationProvider verifier, int limit, Duration window) {
         if (limit < 1) {
-            throw new IllegalArgumentException("crm.security.failed-logins.limit must be at least 1, not " + limit);
+            throw new RefusedSetting("crm.security.failed-logins.limit", "must be at least 1, not " + limit);
         }
         this.verifier = verifier;
         this.limit = limit;

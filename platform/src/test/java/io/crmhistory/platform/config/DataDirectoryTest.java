@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The data directory holds personal data: created for its owner only; one that exists is left as it is. */
 class DataDirectoryTest {
@@ -31,5 +32,14 @@ class DataDirectoryTest {
         new DataDirectory(shared);
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shared))).isEqualTo("rwxr-x---");
+    }
+
+    @Test
+    void aDirectoryThatCannotBeCreatedIsARefusedSettingNamingThePath() throws Exception {
+        Path file = Files.writeString(parent.resolve("a-file"), "not a directory");
+
+        assertThatThrownBy(() -> new DataDirectory(file.resolve("data")))
+                .isInstanceOf(RefusedSetting.class)
+                .hasMessageStartingWith("crm.data-dir: cannot create the data directory " + file.resolve("data"));
     }
 }

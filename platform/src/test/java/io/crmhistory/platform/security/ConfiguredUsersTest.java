@@ -1,5 +1,6 @@
 package io.crmhistory.platform.security;
 
+import io.crmhistory.platform.config.RefusedSetting;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,7 +49,7 @@ class ConfiguredUsersTest {
                 ? password.substring(0, password.indexOf('}') + 1) + " is not accepted" : "it names no encoding";
 
         assertThatThrownBy(() -> only(Map.of("ann", new CrmSecurityProperties.User(password, List.of("reader")))))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(RefusedSetting.class)
                 .hasMessageStartingWith("crm.security.users.ann.password: a password beginning with '{'")
                 .hasMessageContaining(refusal)
                 .hasMessageNotContaining("s3cret");
@@ -58,7 +59,7 @@ class ConfiguredUsersTest {
     @ValueSource(strings = {"{bcrypt}s3cret-pw", "{bcrypt}$2a$10$tooShort", "{bcrypt}"})
     void aBcryptIdWithoutABcryptHashStopsTheStart(String password) {
         assertThatThrownBy(() -> only(Map.of("ann", new CrmSecurityProperties.User(password, List.of("reader")))))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(RefusedSetting.class)
                 .hasMessageStartingWith("crm.security.users.ann.password: not a bcrypt hash after {bcrypt}")
                 .hasMessageNotContaining("s3cret");
     }
@@ -66,7 +67,7 @@ class ConfiguredUsersTest {
     @Test
     void aMissingPasswordOrAnUnknownRoleStopsTheStart() {
         assertThatThrownBy(() -> only(Map.of("ann", new CrmSecurityProperties.User(" ", List.of("reader")))))
-                .hasMessage("crm.security.users.ann.password is not set");
+                .hasMessage("crm.security.users.ann.password: not set");
         assertThatThrownBy(() -> only(Map.of("ann", new CrmSecurityProperties.User("pw", List.of("admin")))))
                 .hasMessage("crm.security.users.ann.roles: unknown role 'ADMIN' (known: writer, reader, auditor, ops)");
     }

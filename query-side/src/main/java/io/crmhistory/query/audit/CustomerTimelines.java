@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import io.crmhistory.api.customer.event.CustomerPersonalDataErased;
+import io.crmhistory.platform.config.RefusedSetting;
 import io.crmhistory.query.privacy.ErasureProjected;
 import io.crmhistory.query.projection.EventEnvelope;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
@@ -55,7 +56,7 @@ class CustomerTimelines {
         this.streams = streams;
         this.minEvents = minEvents;
         if (maxHeld < 1) {
-            throw new IllegalArgumentException("crm.audit.as-of.max-events-held must be at least 1, not " + maxHeld);
+            throw new RefusedSetting("crm.audit.as-of.max-events-held", "must be at least 1, not " + maxHeld);
         }
         this.maxHeld = maxHeld;
         this.kept = Caffeine.newBuilder()

@@ -1,5 +1,6 @@
 package io.crmhistory.query.infrastructure;
 
+import io.crmhistory.platform.config.RefusedSetting;
 import io.crmhistory.query.projection.FxRates;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -25,7 +26,7 @@ class ReadModelConfiguration {
         rates.forEach((currency, rate) -> {
             requireCurrency("crm.fx-rates." + currency, currency);
             if (rate == null || rate.signum() <= 0) {
-                throw new IllegalStateException("crm.fx-rates." + currency + " must be a positive number");
+                throw new RefusedSetting("crm.fx-rates." + currency, "must be a positive number");
             }
         });
         return new FxRates(base, rates);
@@ -37,7 +38,7 @@ class ReadModelConfiguration {
                 throw new IllegalArgumentException(code);
             }
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(property + ": '" + code + "' is not an ISO 4217 currency code");
+            throw new RefusedSetting(property, "'" + code + "' is not an ISO 4217 currency code");
         }
     }
 }
