@@ -36,12 +36,24 @@ import java.util.TreeSet;
  * in 6 minutes of reads, alone and under ingest, at 100,000 customers, up to 31 ms, session 36). H2's map is safe to
  * read beside its writes.
  * <p>
- * Writes keep the library's entries (normalized id → position, in the same map) without its key walk: the library
- * computes a document's keys by splitting each key's path with a regular expression and a few streams, twice per
- * insert and four times per replacement, which was a fifth of the embedded server's write thread's CPU and 4.8 of the
- * 51 GB a history rebuild allocated at 100,000 customers (docs/benchmarks-log.md, session 50). The id is a top-level
- * field; an array id (which MongoDB refuses and the library multiplies out) is left to the library. Writes run under
- * their collection's monitor, as the library's did.
+ * <b>A string id is its own entry</b>: the collection's document map is keyed by the id and holds the document at
+ * the position the library's entry would name (the id itself), and orders string keys as MongoDB does, so it answers
+ * for them and no entry is written. The library kept a second map of the same ids: every insert searched both trees
+ * three times in all and every commit wrote the second's changed pages too, a quarter of the embedded server's
+ * insert work and about a third of the pages a history rebuild commits (docs/benchmarks-log.md, session 66). The
+ * read models' ids are all strings. Entries a file written before holds for string ids are never read again (the
+ * document map answers for them) and go with their collection.
+ * <p>
+ * Other ids keep the library's entries (normalized id → position, in the same map, where {@code 1} and {@code 1.0}
+ * are one id) without its key walk: the library computes a document's keys by splitting each key's path with a
+ * regular expression and a few streams, twice per insert and four times per replacement, which was a fifth of the
+ * embedded server's write thread's CPU and 4.8 of the 51 GB a history rebuild allocated at 100,000 customers
+ * (docs/benchmarks-log.md, session 50). The id is a top-level field; an array id (which MongoDB refuses and the
+ * library multiplies out) is left to the library. Writes run under their collection's monitor, as the library's did.
+ * <p>
+ * A query on the id in another form (a regular expression, an {@code $in} of documents) is not taken: the library's
+ * index would answer it from its entries alone, which lack the string ids, so the server matches it on every
+ * document instead.
  */
 final class IdLookupIndex extends Index<Object> {
 
@@ -49,27 +61,25 @@ final class IdLookupIndex extends Index<Object> {
 
     private final Index<Object> ids;
     private final MVMap<KeyValue, Object> entries;
+    private final MVMap<Object, byte[]> documents;
 
-    /** @param entries the map {@code ids} keeps its entries in: (normalized id) → position, in value order */
-    IdLookupIndex(Index<Object> ids, String name, List<IndexKey> keys, boolean sparse, MVMap<KeyValue, Object> entries) {
+    /**
+     * @param entries   the map {@code ids} keeps its entries in: (normalized id) → position, in value order
+     * @param documents the collection's documents by id, which answers for string ids
+     */
+    IdLookupIndex(Index<Object> ids, String name, List<IndexKey> keys, boolean sparse, MVMap<KeyValue, Object> entries,
+                  MVMap<Object, byte[]> documents) {
         super(name, keys, sparse);
         this.ids = ids;
         this.entries = entries;
+        this.documents = documents;
     }
 
+    /** Every query is offered to this index first; one on other fields is refused without the library's monitor. */
     @Override
     public boolean canHandle(Document query) {
         return EqualityQueries.scalarEquality(query, ID) != null || EqualityQueries.inValues(query, ID) != null
-                || EqualityQueries.rangeBounds(query, ID) != null || onlyOnId(query) && ids.canHandle(query);
-    }
-
-    /**
-     * Whether the query names the id alone, the only kind the library's index takes: every query is offered to this
-     * index first, and most (a segment's members, the aggregations' whole-collection reads) need not wait for the
-     * library's monitor to be refused.
-     */
-    private static boolean onlyOnId(Document query) {
-        return query.size() == 1 && query.containsKey(ID);
+                || EqualityQueries.rangeBounds(query, ID) != null;
     }
 
     @Override
@@ -84,14 +94,20 @@ final class IdLookupIndex extends Index<Object> {
             return positionsOf(listed);
         }
         Document range = EqualityQueries.rangeBounds(query, ID);
-        if (range != null) {
-            return new AscendingIds(() -> positionsWithin(range));
+        if (range == null) {
+            throw new IllegalArgumentException("not a query this index takes: " + query);
         }
-        return ids.getPositions(query);
+        return new AscendingIds(() -> positionsWithin(range));
     }
 
-    /** Where the document with this id is stored, or null: the library keys its entries by the normalized id. */
+    /**
+     * Where the document with this id is stored, or null: a string id is its own position in the document map; the
+     * library keys its entries by the normalized id.
+     */
     private Object positionOf(Object id) {
+        if (id instanceof String) {
+            return documents.containsKey(id) ? id : null;
+        }
         return entries.get(keyOf(id));
     }
 
@@ -112,24 +128,34 @@ final class IdLookupIndex extends Index<Object> {
     /**
      * The positions of the documents whose id lies within the bounds, lazily and in ascending order of ids, so a page
      * ({@code _id > last}, sorted by {@code _id}, limited) reads only what it returns ({@link ReadModelCollection}).
-     * Ids of other types than the bounds' may come along; the server matches the whole query on each document.
+     * A range with a string bound walks the string keys of the document map (MongoDB compares a string only with
+     * strings); any other the library's entries, past the string ids a file written before may hold there. Ids of
+     * other types than the bounds' may come along; the server matches the whole query on each document.
      */
     private Iterator<Object> positionsWithin(Document range) {
         Object lower = range.containsKey("$gt") ? range.get("$gt") : range.get("$gte");
         Object upper = range.containsKey("$lt") ? range.get("$lt") : range.get("$lte");
-        Cursor<KeyValue, Object> entry = entries.cursor(lower == null ? null : keyOf(lower));
+        boolean strings = lower instanceof String || upper instanceof String;
+        // A string id is its own position; the empty string is the first string key.
+        Cursor<Object, byte[]> stringIds = strings ? documents.cursor(lower instanceof String ? lower : "") : null;
+        Cursor<KeyValue, Object> otherIds = strings ? null : entries.cursor(lower == null ? null : keyOf(lower));
         return new Iterator<>() {
             private Object next = advance();
 
             /** The position of the next id within the bounds, or null past the upper one. */
             private Object advance() {
-                while (entry.hasNext()) {
-                    Object id = entry.next().get(0);
-                    if (range.containsKey("$gt") && ValueComparator.asc().compare(id, lower) == 0) {
+                while (strings ? stringIds.hasNext() : otherIds.hasNext()) {
+                    Object id = strings ? stringIds.next() : otherIds.next().get(0);
+                    if (strings && !(id instanceof String)) {
+                        return null;
+                    }
+                    if (!strings && id instanceof String || range.containsKey("$gt")
+                            && ValueComparator.asc().compare(id, lower) == 0) {
                         continue;
                     }
                     int toUpper = upper == null ? -1 : ValueComparator.asc().compare(id, upper);
-                    return toUpper < 0 || (toUpper == 0 && range.containsKey("$lte")) ? entry.getValue() : null;
+                    boolean within = toUpper < 0 || (toUpper == 0 && range.containsKey("$lte"));
+                    return !within ? null : strings ? id : otherIds.getValue();
                 }
                 return null;
             }
@@ -160,10 +186,7 @@ final class IdLookupIndex extends Index<Object> {
         }
     }
 
-    /**
-     * The library's index, which answers what this one does not: a query on the id alone in other forms, and the
-     * writes of a document whose id is an array. It holds its monitor for those.
-     */
+    /** The library's index, which keeps the entries of array ids (the library's multiplied out) under its monitor. */
     Index<Object> library() {
         return ids;
     }
@@ -184,12 +207,21 @@ final class IdLookupIndex extends Index<Object> {
 
     @Override
     public Object getPosition(Document document) {
+        if (document.get(ID) instanceof String id) {
+            return positionOf(id);
+        }
         KeyValue key = entryKey(document);
         return key == null ? ids.getPosition(document) : entries.get(key);
     }
 
     @Override
     public void checkAdd(Document document, MongoCollection<Object> collection) {
+        if (document.get(ID) instanceof String id) {
+            if (documents.containsKey(id)) {
+                throw duplicate(document, collection);
+            }
+            return;
+        }
         KeyValue key = entryKey(document);
         if (key == null) {
             ids.checkAdd(document, collection);
@@ -198,8 +230,12 @@ final class IdLookupIndex extends Index<Object> {
         }
     }
 
+    /** Nothing for a string id: the document stored at it is the entry. */
     @Override
     public void add(Document document, Object position, MongoCollection<Object> collection) {
+        if (document.get(ID) instanceof String) {
+            return;
+        }
         KeyValue key = entryKey(document);
         if (key == null) {
             ids.add(document, position, collection);
@@ -215,15 +251,20 @@ final class IdLookupIndex extends Index<Object> {
         return new DuplicateKeyError(this, collection, getKeys(), new KeyValue(document.getOrMissing(ID)));
     }
 
+    /** The document's position; for a string id the collection then removes the document, and with it the entry. */
     @Override
     public Object remove(Document document) {
+        if (document.get(ID) instanceof String id) {
+            return positionOf(id);
+        }
         KeyValue key = entryKey(document);
         return key == null ? ids.remove(document) : entries.remove(key);
     }
 
+    /** Every document has an id: one entry each (the library's count would miss the string ids). */
     @Override
     public long getCount() {
-        return ids.getCount();
+        return documents.sizeAsLong();
     }
 
     @Override

@@ -323,7 +323,8 @@ public final class ReadModelBackend extends H2Backend {
             requireType(map.getKeyType(), IndexKeyType.class, map);
             Index<Object> index = super.openOrCreateUniqueIndex(collectionName, indexName, keys, sparse);
             boolean idIndex = keys.size() == 1 && keys.get(0).getKey().equals("_id");
-            return idIndex ? new IdLookupIndex(index, indexName, keys, sparse, map) : index;
+            return idIndex ? new IdLookupIndex(index, indexName, keys, sparse, map,
+                    getMvStore().openMap(documentMapName(collectionName), documentMapType())) : index;
         }
 
         /** The library ignores secondary indexes; this one answers equality on their first field. */

@@ -309,6 +309,48 @@ class ReadModelBackendTest {
         });
     }
 
+    /**
+     * A string id is answered by the document map, which is keyed by it: no entry of its own is written. Entries a
+     * file written before holds for string ids are not read for them (here one whose document is gone).
+     */
+    @Test
+    void aStringIdIsItsOwnEntryAndEntriesWrittenBeforeForStringIdsAreNotRead() {
+        onServer("string-ids.mv", client -> {
+            MongoCollection<org.bson.Document> docs = client.getDatabase("crm").getCollection("docs");
+            docs.insertMany(List.of(new org.bson.Document("_id", "c-2").append("n", 2),
+                    new org.bson.Document("_id", "c-1").append("n", 1), new org.bson.Document("_id", 7).append("n", 7)));
+        });
+        MVStore store = open(dir.resolve("string-ids.mv"));
+        try {
+            MVMap<KeyValue, Object> entries = store.openMap("crm.docs._index__id_", ReadModelBackend.indexMapType());
+            assertThat(entries.keySet()).containsExactly(new KeyValue(7).normalized());
+            entries.put(new KeyValue("c-0"), "c-0"); // an earlier form's entry of a document deleted since
+            store.commit();
+        } finally {
+            store.close();
+        }
+
+        onServer("string-ids.mv", client -> {
+            MongoCollection<org.bson.Document> docs = client.getDatabase("crm").getCollection("docs");
+            assertThat(docs.find(Filters.eq("_id", "c-0")).first()).isNull();
+            assertThat(docs.find(Filters.in("_id", "c-0", "c-1", 7)).map(d -> d.get("_id")).into(new ArrayList<>()))
+                    .containsExactly(7, "c-1");
+            assertThat(docs.find(Filters.gte("_id", "")).map(d -> d.get("_id")).into(new ArrayList<>()))
+                    .containsExactly("c-1", "c-2");
+            assertThat(docs.find(Filters.gt("_id", 0)).map(d -> d.get("_id")).into(new ArrayList<>())).containsExactly(7);
+            assertThat(docs.find(Filters.regex("_id", "^c-")).map(d -> d.get("_id")).into(new ArrayList<>()))
+                    .containsExactlyInAnyOrder("c-1", "c-2");
+
+            assertThatThrownBy(() -> docs.insertOne(new org.bson.Document("_id", "c-1")))
+                    .isInstanceOfSatisfying(MongoWriteException.class, refusal -> assertThat(refusal.getCode()).isEqualTo(11000));
+            docs.insertOne(new org.bson.Document("_id", "c-0").append("n", 0));
+            docs.deleteOne(Filters.eq("_id", "c-2"));
+            assertThat(docs.find().sort(Sorts.ascending("_id")).map(d -> d.get("_id")).into(new ArrayList<>()))
+                    .containsExactly(7, "c-0", "c-1");
+            assertThat(docs.countDocuments(Filters.eq("_id", "c-2"))).isZero();
+        });
+    }
+
     /** The keyset pages of a re-evaluation of everyone: {@code _id > last}, sorted by id, a page at a time. */
     @Test
     void rangesOfIdsArePagedInOrderAndMatchedAsMongoDbDoes() {
