@@ -39,10 +39,10 @@ import java.util.TreeSet;
  * <b>A string id is its own entry</b>: the collection's document map is keyed by the id and holds the document at
  * the position the library's entry would name (the id itself), and orders string keys as MongoDB does, so it answers
  * for them and no entry is written. The library kept a second map of the same ids: every insert searched both trees
- * three times in all and every commit wrote the second's changed pages too, a quarter of the embedded server's
- * insert work and about a third of the pages a history rebuild commits (docs/benchmarks-log.md, session 66). The
- * read models' ids are all strings. Entries a file written before holds for string ids are never read again (the
- * document map answers for them) and go with their collection.
+ * three times in all (the index's check and entry were 27 % of the embedded server's insert samples in a history
+ * rebuild, docs/benchmarks-log.md session 66) and every commit wrote the second's changed pages too. The read models'
+ * ids are all strings. Entries a file written before holds for string ids are never read again (the document map
+ * answers for them) and go with their collection.
  * <p>
  * Other ids keep the library's entries (normalized id → position, in the same map, where {@code 1} and {@code 1.0}
  * are one id) without its key walk: the library computes a document's keys by splitting each key's path with a
