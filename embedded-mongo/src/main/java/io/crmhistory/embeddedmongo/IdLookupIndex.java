@@ -51,9 +51,9 @@ import java.util.TreeSet;
  * (docs/benchmarks-log.md, session 50). The id is a top-level field; an array id (which MongoDB refuses and the
  * library multiplies out) is left to the library. Writes run under their collection's monitor, as the library's did.
  * <p>
- * A query on the id in another form (a regular expression, an {@code $in} of documents) is not taken: the library's
- * index would answer it from its entries alone, which lack the string ids, so the server matches it on every
- * document instead.
+ * A query on the id in another form (a regular expression, a document as the id, an {@code $in} of documents) is not
+ * taken: the library's index would answer it from its entries alone, which lack the string ids, so the server
+ * matches it on every document instead.
  */
 final class IdLookupIndex extends Index<Object> {
 
