@@ -24,6 +24,7 @@ import io.crmhistory.command.customer.email.EmailClaims;
 import io.crmhistory.platform.audit.EventHashChain;
 import io.crmhistory.platform.privacy.PersonalDataProtector;
 import io.crmhistory.platform.privacy.PersonalFields;
+import io.crmhistory.platform.time.StoredPrecision;
 import io.crmhistory.platform.web.ClientInputException;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.SequenceNumber;
@@ -39,7 +40,6 @@ import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -124,7 +124,7 @@ class Customer {
                 protector.protect(id, PersonalFields.EMAIL, email),
                 protector.protect(id, PersonalFields.PHONE, trimmed(command.phone())),
                 command.country(), command.acquisitionChannel(),
-                command.registeredAt() != null ? command.registeredAt() : now(clock)), chain);
+                command.registeredAt() != null ? command.registeredAt() : StoredPrecision.now(clock)), chain);
         return recorded();
     }
 
@@ -148,7 +148,8 @@ class Customer {
         }
         record(new CustomerProfileUpdated(customerId, protector.protect(customerId, PersonalFields.NAME, newName),
                 protector.protect(customerId, PersonalFields.EMAIL, newEmail),
-                protector.protect(customerId, PersonalFields.PHONE, newPhone), newCountry, now(clock)), chain);
+                protector.protect(customerId, PersonalFields.PHONE, newPhone), newCountry, StoredPrecision.now(clock)),
+                chain);
         return recorded();
     }
 
@@ -249,7 +250,7 @@ class Customer {
                     .with("currentStatus", status.name()).with("allowedTransitions", allowed);
         }
         record(new CustomerStatusChanged(customerId, status, command.status(), command.reason().trim(), null,
-                command.effectiveAt() != null ? command.effectiveAt() : now(clock)), chain);
+                command.effectiveAt() != null ? command.effectiveAt() : StoredPrecision.now(clock)), chain);
         return recorded();
     }
 
@@ -266,7 +267,7 @@ class Customer {
         if (erased) {
             return unchanged();
         }
-        record(new CustomerPersonalDataErased(customerId, command.reason().trim(), now(clock)), chain);
+        record(new CustomerPersonalDataErased(customerId, command.reason().trim(), StoredPrecision.now(clock)), chain);
         return recorded();
     }
 
@@ -425,10 +426,6 @@ class Customer {
 
     private static String trimmed(String value) {
         return value == null ? null : value.trim();
-    }
-
-    private static OffsetDateTime now(Clock clock) {
-        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     }
 
     private CommandResult recorded() {

@@ -40,7 +40,8 @@ public final class CustomerCommandValidator {
     /** Business time may be in the past (imports of old history) but not further ahead than this. */
     public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
-    private static final Pattern PHONE = Pattern.compile("\\+?[0-9 ()./-]{3,40}");
+    /** At least three digits among the separators: "---" or "( )" is no number to call. */
+    private static final Pattern PHONE = Pattern.compile("\\+?(?=(?:[^0-9]*[0-9]){3})[0-9 ()./-]{3,40}");
     private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
     static final int MAX_NAME = 200;
     static final int MAX_EMAIL = 254;
@@ -276,7 +277,7 @@ public final class CustomerCommandValidator {
 
     private void phone(String phone) {
         if (phone != null && !PHONE.matcher(phone.trim()).matches()) {
-            problem("phone", "is not a phone number (digits, spaces, + ( ) . / -)");
+            problem("phone", "is not a phone number (at least 3 digits; digits, spaces, + ( ) . / -)");
         }
     }
 

@@ -1,6 +1,5 @@
 package io.crmhistory.command.importing;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +15,7 @@ import io.crmhistory.api.customer.command.RegisterCustomer;
 import io.crmhistory.api.customer.command.UpdateProfile;
 import io.crmhistory.platform.web.FieldProblem;
 import io.crmhistory.platform.web.JsonProblems;
+import io.crmhistory.platform.web.StrictJsonInput;
 
 import io.crmhistory.api.customer.ContactChannel;
 import io.crmhistory.api.customer.ContactDirection;
@@ -40,15 +40,15 @@ final class ImportLineParser {
     private final Map<String, ObjectReader> readers = new LinkedHashMap<>();
 
     ImportLineParser(ObjectMapper mapper, ImportContactIds contactIds) {
-        this.lineReader = mapper.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        // Strict as the HTTP bodies are: a mistyped or repeated field, an enum by position, text as a number are refused.
+        ObjectMapper strict = StrictJsonInput.of(mapper);
+        this.lineReader = strict.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .with(JsonNodeFactory.withExactBigDecimals(true));
         this.contactIds = contactIds;
         for (Class<?> type : new Class<?>[]{RegisterCustomer.class, UpdateProfile.class, ContactLine.class,
                 RecordPurchase.class, RecordRefund.class, ChangeStatus.class}) {
-            // Strict as the HTTP bodies are (WebAutoConfiguration): a mistyped field is refused, not ignored.
             String name = type == ContactLine.class ? RecordContact.class.getSimpleName() : type.getSimpleName();
-            readers.put(name, mapper.readerFor(type).with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
+            readers.put(name, strict.readerFor(type));
         }
     }
 

@@ -7,6 +7,7 @@ import io.crmhistory.api.rules.SegmentationRuleSet;
 import io.crmhistory.api.rules.SegmentationRulesPublished;
 import io.crmhistory.platform.audit.EventHashChain;
 import io.crmhistory.platform.rules.SegmentationRuleSetValidator;
+import io.crmhistory.platform.time.StoredPrecision;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.messaging.MetaData;
@@ -18,8 +19,6 @@ import org.axonframework.modelling.command.CreationPolicy;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Clock;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
@@ -64,7 +63,7 @@ class SegmentationRuleBook {
         }
         SegmentationRuleSetValidator.validate(command.ruleSet());
         SegmentationRulesPublished event = new SegmentationRulesPublished(version + 1, command.ruleSet(), principal,
-                OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+                StoredPrecision.now(clock));
         Long sequence = AggregateLifecycle.getVersion();
         String hash = chain.hashOf(lastHash, sequence == null ? 0 : sequence + 1, event);
         apply(event, lastHash == null ? MetaData.with(EventHashChain.HASH, hash)

@@ -67,14 +67,19 @@ class CustomerTest {
 
     @BeforeEach
     void setUp() {
+        fixture = fixtureWith(CLOCK);
+    }
+
+    private FixtureConfiguration<Customer> fixtureWith(Clock clock) {
         emailClaims = new InMemoryEmailClaims();
-        fixture = new AggregateTestFixture<>(Customer.class);
-        fixture.registerInjectableResource(emailClaims);
-        fixture.registerInjectableResource(CLOCK);
+        FixtureConfiguration<Customer> configured = new AggregateTestFixture<>(Customer.class);
+        configured.registerInjectableResource(emailClaims);
+        configured.registerInjectableResource(clock);
         protector = DeterministicProtection.protector();
-        fixture.registerInjectableResource(protector);
-        fixture.registerInjectableResource(DeterministicProtection.chain());
-        fixture.registerCommandHandlerInterceptor(new CommandValidationInterceptor(CLOCK));
+        configured.registerInjectableResource(protector);
+        configured.registerInjectableResource(DeterministicProtection.chain());
+        configured.registerCommandHandlerInterceptor(new CommandValidationInterceptor(clock));
+        return configured;
     }
 
     static CustomerRegistered registered() {
@@ -159,6 +164,16 @@ class CustomerTest {
                     .expectEvents(new CustomerRegistered(ID, sealed(NAME, "Ada"), null, null, null, null, NOW));
         }
 
+        /** The read models keep milliseconds; a time with finer digits would show cut there and whole in as-of. */
+        @Test
+        void aTimeTakenFromTheClockIsKeptToTheMillisecond() {
+            Clock fine = Clock.fixed(Instant.parse("2026-01-01T00:00:00.123456789Z"), ZoneOffset.UTC);
+            fixtureWith(fine).givenNoPriorActivity()
+                    .when(new RegisterCustomer(ID, "Ada", null, null, null, null, null))
+                    .expectEvents(new CustomerRegistered(ID, sealed(NAME, "Ada"), null, null, null, null,
+                            OffsetDateTime.parse("2026-01-01T00:00:00.123Z")));
+        }
+
         @Test
         void theRuleBooksIdIsNoCustomerId() {
             // the rule book's events are stored under this id: a customer there would make the rule book unloadable
@@ -202,6 +217,20 @@ class CustomerTest {
                     .expectNoEvents()
                     .expectException(CustomerConflictException.class)
                     .expectExceptionMessage("email: the address belongs to another customer");
+        }
+
+        @Test
+        void aPhoneNumberHasDigits() {
+            for (String phone : new String[] {"---", "( )", "+1 ."}) {
+                fixtureWith(CLOCK).givenNoPriorActivity()
+                        .when(new RegisterCustomer(ID, "Ada", null, phone, null, null, null))
+                        .expectNoEvents()
+                        .expectException(satisfying(e -> assertThat(((ClientInputException) e).problems())
+                                .extracting(FieldProblem::field).containsExactly("phone")));
+            }
+            fixture.givenNoPriorActivity()
+                    .when(new RegisterCustomer(ID, "Ada", null, "+44 (20) 7946-0958", null, null, null))
+                    .expectSuccessfulHandlerExecution();
         }
 
         @Test

@@ -291,6 +291,10 @@ class CommandSideHttpTest {
             missing amount            | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z"}                                | 400 | amount
             missing order id          | {"occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}}     | 400 | orderId
             unknown enum value        | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}, "channel": "PIGEON"} | 400 | channel
+            enum by position          | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}, "channel": 0} | 400 | channel
+            enum by position as text  | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}, "channel": "0"} | 400 | channel
+            text as a number          | {"orderId": 42, "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EUR"}} | 400 | orderId
+            text as a boolean         | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": true}} | 400 | amount.currency
             bad currency              | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1", "currency": "EURO"}} | 400 | amount.currency
             too many decimals         | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "1.001", "currency": "EUR"}} | 400 | amount.value
             negative amount           | {"orderId": "o-1", "occurredAt": "2025-12-24T18:00:00Z", "amount": {"value": "-1", "currency": "EUR"}} | 400 | amount.value

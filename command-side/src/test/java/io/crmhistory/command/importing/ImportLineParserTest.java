@@ -75,6 +75,20 @@ class ImportLineParserTest {
         assertThat(parsed.problem()).isEqualTo("channel: is given more than once");
     }
 
+    /** Jackson would take a number, or text of digits, for the enum constant at that position, and a number for text. */
+    @Test
+    void anEnumIsGivenByItsNameAndTextAsText() {
+        String change = "{\"type\":\"ChangeStatus\",\"customerId\":\"c-1\",\"reason\":\"moved\",\"status\":";
+        for (String status : new String[] {"4", "\"4\"", "\" 1\""}) {
+            ImportLineParser.Parsed parsed = parser(key(1)).parse(change + status + "}");
+            assertThat(parsed.command()).as(status).isNull();
+            assertThat(parsed.problem()).as(status).startsWith("status: ").contains("is not a valid value (one of");
+        }
+        assertThat(parser(key(1)).parse(change + "\"CHURNED\"}").problem()).isNull();
+        ImportLineParser.Parsed numberAsText = parser(key(1)).parse(LINE.replace("\"wants a refund\"", "42"));
+        assertThat(numberAsText.problem()).isEqualTo("notes: '42' is not a valid string");
+    }
+
     private static RecordContact parse(ImportLineParser parser, String line) {
         ImportLineParser.Parsed parsed = parser.parse(line);
         assertThat(parsed.problem()).isNull();

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.deser.ContextualDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
+import io.crmhistory.platform.time.StoredPrecision;
 import io.crmhistory.platform.time.UtcInstants;
 
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.Temporal;
 import java.util.TimeZone;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * Jackson's reading of an {@link Instant} or an {@link OffsetDateTime}, with the UTC text Java writes
@@ -28,23 +30,28 @@ import java.util.function.BiFunction;
  * directory rebuild's projection thread (session 54). Every other text and token (a number, another offset, a blank,
  * a malformed time), a property with a {@code @JsonFormat} of its own, and an offset time Jackson would move to a
  * context time zone other than UTC go to Jackson's own deserializer, so the result or the error is always Jackson's;
- * but a number is refused (Jackson would take it for epoch seconds).
+ * but a number is refused (Jackson would take it for epoch seconds), and every time is cut to the millisecond
+ * ({@link StoredPrecision}: the read models keep no finer digits, and the as-of replay must show what they show).
  */
 final class UtcTimeDeserializer<T extends Temporal> extends StdScalarDeserializer<T> implements ContextualDeserializer {
 
     private final InstantDeserializer<T> jackson;
     /** The value of an instant read in UTC, or null where Jackson's would differ. */
     private final BiFunction<Instant, DeserializationContext, T> ofInstant;
+    private final UnaryOperator<T> toStoredPrecision;
 
     private UtcTimeDeserializer(Class<T> type, InstantDeserializer<T> jackson,
-                                BiFunction<Instant, DeserializationContext, T> ofInstant) {
+                                BiFunction<Instant, DeserializationContext, T> ofInstant,
+                                UnaryOperator<T> toStoredPrecision) {
         super(type);
         this.jackson = jackson;
         this.ofInstant = ofInstant;
+        this.toStoredPrecision = toStoredPrecision;
     }
 
     static UtcTimeDeserializer<Instant> instants() {
-        return new UtcTimeDeserializer<>(Instant.class, InstantDeserializer.INSTANT, (instant, context) -> instant);
+        return new UtcTimeDeserializer<>(Instant.class, InstantDeserializer.INSTANT, (instant, context) -> instant,
+                StoredPrecision::of);
     }
 
     /**
@@ -54,7 +61,8 @@ final class UtcTimeDeserializer<T extends Temporal> extends StdScalarDeserialize
     static UtcTimeDeserializer<OffsetDateTime> offsetTimes() {
         return new UtcTimeDeserializer<>(OffsetDateTime.class, InstantDeserializer.OFFSET_DATE_TIME,
                 (instant, context) -> !context.isEnabled(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-                        || isUtc(context.getTimeZone()) ? OffsetDateTime.ofInstant(instant, ZoneOffset.UTC) : null);
+                        || isUtc(context.getTimeZone()) ? OffsetDateTime.ofInstant(instant, ZoneOffset.UTC) : null,
+                StoredPrecision::of);
     }
 
     private static boolean isUtc(TimeZone zone) {
@@ -81,9 +89,10 @@ final class UtcTimeDeserializer<T extends Temporal> extends StdScalarDeserialize
             Instant instant = UtcInstants.parseOrNull(parser.getText());
             T value = instant == null ? null : ofInstant.apply(instant, context);
             if (value != null) {
-                return value;
+                return toStoredPrecision.apply(value);
             }
         }
-        return jackson.deserialize(parser, context);
+        T value = jackson.deserialize(parser, context);
+        return value == null ? null : toStoredPrecision.apply(value);
     }
 }

@@ -1,7 +1,5 @@
 package io.crmhistory.platform.web;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.crmhistory.api.money.Money;
 import org.apache.tomcat.util.buf.EncodedSolidusHandling;
@@ -57,18 +55,15 @@ public class WebAutoConfiguration {
     }
 
     /**
-     * Request bodies with a field the endpoint does not know are refused (400 naming it), not read as if it were absent:
-     * a mistyped {@code effectiveAT} would otherwise record the change as of now without a word. Only HTTP bodies are
-     * strict; the application's own {@link ObjectMapper} stays lenient, since Axon reads stored events with it and an
-     * event written before a field was removed must still load. A field given twice is refused too (400 naming it),
-     * where Jackson would keep the last value: checking that on every stored event a rebuild reads would cost a set per
-     * object for events the application wrote itself.
+     * Request bodies are read strictly ({@link StrictJsonInput}: unknown and repeated fields, enums by position, text
+     * given as a number are refused, 400 naming the field). Only client input is strict; the application's own
+     * {@link ObjectMapper} stays lenient, since Axon reads stored events with it and an event written before a field was
+     * removed must still load (and checking repeated fields on every stored event a rebuild reads would cost a set per
+     * object for events the application wrote itself).
      */
     @Bean
     MappingJackson2HttpMessageConverter strictJsonBodies(ObjectMapper objectMapper) {
-        return new MappingJackson2HttpMessageConverter(objectMapper.copy()
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
+        return new MappingJackson2HttpMessageConverter(StrictJsonInput.of(objectMapper));
     }
 
     /**

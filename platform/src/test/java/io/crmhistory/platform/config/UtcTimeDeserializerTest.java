@@ -3,6 +3,8 @@ package io.crmhistory.platform.config;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.crmhistory.platform.time.StoredPrecision;
+import org.junit.jupiter.api.Test;
 import org.springframework.http.converter.json.Jackson2ObjectMapperBuilder;
 
 import java.time.Instant;
@@ -14,8 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * The application's mapper reads every time as Jackson's own deserializers read it: the same value, or the same
- * error, for the UTC text it reads directly and for everything it hands on.
+ * The application's mapper reads every time as Jackson's own deserializers read it: the same value cut to the
+ * millisecond ({@link StoredPrecision}), or the same error, for the UTC text it reads directly and for everything it
+ * hands on.
  */
 class UtcTimeDeserializerTest {
 
@@ -71,8 +74,18 @@ class UtcTimeDeserializerTest {
         assertThat(read.getOffset().getTotalSeconds()).isPositive();
     }
 
+    @Test
+    void aTimeIsCutToTheMillisecond() throws Exception {
+        for (String json : new String[] {"\"2025-11-20T12:00:00.123999999Z\"", "\"2025-11-20T14:00:00.123456+02:00\""}) {
+            assertThat(APPLICATION.readValue(json, Instant.class)).as(json)
+                    .isEqualTo(Instant.parse("2025-11-20T12:00:00.123Z"));
+            assertThat(APPLICATION.readValue(json, OffsetDateTime.class).toInstant()).as(json)
+                    .isEqualTo(Instant.parse("2025-11-20T12:00:00.123Z"));
+        }
+    }
+
     private static void assertSameOutcome(Callable<Object> application, Callable<Object> jackson) {
-        Object expected = outcome(jackson);
+        Object expected = toStoredPrecision(outcome(jackson));
         Object actual = outcome(application);
         if (expected instanceof Throwable error) {
             assertThat(actual).isInstanceOf(error.getClass());
@@ -80,6 +93,20 @@ class UtcTimeDeserializerTest {
         } else {
             assertThat(actual).isEqualTo(expected);
         }
+    }
+
+    private static Object toStoredPrecision(Object value) {
+        if (value instanceof Instant instant) {
+            return StoredPrecision.of(instant);
+        }
+        if (value instanceof OffsetDateTime time) {
+            return StoredPrecision.of(time);
+        }
+        if (value instanceof Occurred occurred) {
+            return new Occurred((OffsetDateTime) toStoredPrecision(occurred.occurredAt()),
+                    (Instant) toStoredPrecision(occurred.recordedAt()));
+        }
+        return value;
     }
 
     private static Object outcome(Callable<Object> read) {

@@ -102,7 +102,9 @@ class AccessLog {
         if (to != null) {
             criteria.add(Criteria.where("at").lt(Date.from(to)));
         }
-        Map<String, String> position = Cursors.decode(cursor, ORDERING);
+        // A position is only meaningful in the listing it came from: another filter's next page would skip entries.
+        String ordering = Cursors.ordering(ORDERING, customerId, principal, from, to);
+        Map<String, String> position = Cursors.decode(cursor, ordering);
         if (position != null) {
             Date at;
             ObjectId id;
@@ -127,7 +129,7 @@ class AccessLog {
         if (found.size() > limit) {
             Document last = page.get(page.size() - 1);
             Map<String, String> next = new LinkedHashMap<>();
-            next.put("o", ORDERING);
+            next.put("o", ordering);
             next.put("v", Long.toString(last.getDate("at").getTime()));
             next.put("id", last.getObjectId("_id").toHexString());
             nextCursor = Cursors.encode(next);

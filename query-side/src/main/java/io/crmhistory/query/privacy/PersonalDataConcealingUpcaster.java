@@ -20,8 +20,7 @@ final class PersonalDataConcealingUpcaster extends PersonalFieldsUpcaster {
 
     @Override
     protected JsonNode withPersonalFields(ObjectNode payload, List<String> fields) {
-        ObjectNode concealed = payload.deepCopy();
-        concealed.remove(fields);
-        return concealed;
+        payload.remove(fields);
+        return payload;
     }
 }

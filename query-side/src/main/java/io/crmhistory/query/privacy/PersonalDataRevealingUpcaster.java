@@ -46,7 +46,6 @@ class PersonalDataRevealingUpcaster extends PersonalFieldsUpcaster {
         if (!object.hasNonNull("customerId")) {
             return object;
         }
-        ObjectNode revealed = object.deepCopy();
         String customerId = object.get("customerId").asText();
         for (String field : fields) {
             JsonNode stored = object.get(field);
@@ -55,12 +54,12 @@ class PersonalDataRevealingUpcaster extends PersonalFieldsUpcaster {
             }
             Optional<String> plaintext = revealOrForget(customerId, field, stored.asText());
             if (plaintext.isPresent()) {
-                revealed.put(field, plaintext.get());
+                object.put(field, plaintext.get());
             } else {
-                revealed.remove(field);
+                object.remove(field);
             }
         }
-        return revealed;
+        return object;
     }
 
     private Optional<String> revealOrForget(String customerId, String field, String stored) {

@@ -53,11 +53,16 @@ abstract class PersonalFieldsUpcaster extends SingleEventUpcaster {
     @Override
     protected final IntermediateEventRepresentation doUpcast(IntermediateEventRepresentation representation) {
         List<String> fields = fieldsByType.get(representation.getType().getName());
+        // Stored as bytes (as every event store here keeps them), the payload is parsed into a new tree at each getData
+        // of the view, so the tree handed over is the view's own and is changed in place; a tree handed over as
+        // stored (a JsonNode representation) may be another reader's, and is copied first.
+        boolean ownTree = !JsonNode.class.isAssignableFrom(representation.getContentType());
         return new AsStoredWhenUnreadable(representation.upcastPayload(representation.getType(), JsonNode.class,
-                payload -> payload instanceof ObjectNode object ? withPersonalFields(object, fields) : payload),
+                payload -> payload instanceof ObjectNode object
+                        ? withPersonalFields(ownTree ? object : object.deepCopy(), fields) : payload),
                 representation);
     }
 
-    /** The payload with its personal {@code fields} handled; a copy when anything changes, the stored tree untouched. */
+    /** The payload with its personal {@code fields} handled, changed in place: {@code payload} is this view's own. */
     protected abstract JsonNode withPersonalFields(ObjectNode payload, List<String> fields);
 }
