@@ -67,10 +67,11 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  * <p>
  * Fields are serialized by Jackson for snapshots, hence the field visibility. The revision names the fields' shape:
  * a snapshot of another revision is passed over (Axon's {@code RevisionSnapshotFilter}, configured from it) and the
- * customer sourced from its events instead (revision 2 keeps {@code firstAnswers}, which older snapshots lack).
+ * customer sourced from its events instead (revision 2 keeps {@code firstAnswers}, revision 3 {@code statusSince},
+ * which older snapshots lack).
  */
 @Aggregate(snapshotTriggerDefinition = "customerSnapshotTrigger", cache = "customerCache")
-@Revision("2")
+@Revision("3")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY,
         getterVisibility = JsonAutoDetect.Visibility.NONE, isGetterVisibility = JsonAutoDetect.Visibility.NONE)
 class Customer {
@@ -79,6 +80,8 @@ class Customer {
     private String customerId;
     private CustomerRegistered registration;
     private CustomerStatus status;
+    /** When the status in force took effect: the business time of the registration or of the change to it. */
+    private OffsetDateTime statusSince;
     private String name;
     private String email;
     private String phone;
@@ -191,11 +194,22 @@ class Customer {
         }
         record(new PurchaseRecorded(customerId, command.orderId(), command.amount(), command.lines(),
                 command.channel(), command.occurredAt()), chain);
-        if (status.becomesActiveOnPurchase()) {
+        if (status.becomesActiveOnPurchase() && !predatesTheMoveOutOfActive(command.occurredAt())) {
             record(new CustomerStatusChanged(customerId, status, CustomerStatus.ACTIVE,
                     "purchase " + command.orderId(), command.orderId(), command.occurredAt()), chain);
         }
         return recorded();
+    }
+
+    /**
+     * A purchase dated before the customer was moved to INACTIVE or CHURNED (history imported after the decision)
+     * happened while the earlier status held: it does not undo the later decision. Recorded, its move to ACTIVE would
+     * also leave the two time axes disagreeing: the live status ACTIVE (recording order), the as-of state on the
+     * business-time axis the churn again (the move dated before it).
+     */
+    private boolean predatesTheMoveOutOfActive(OffsetDateTime purchasedAt) {
+        return (status == CustomerStatus.INACTIVE || status == CustomerStatus.CHURNED)
+                && statusSince != null && purchasedAt.isBefore(statusSince);
     }
 
     /** Refunds never exceed what was paid for the order, summed over all its refunds. */
@@ -277,6 +291,7 @@ class Customer {
         customerId = event.customerId();
         registration = event;
         status = CustomerStatus.LEAD;
+        statusSince = event.occurredAt();
         name = event.name();
         email = event.email();
         phone = event.phone();
@@ -319,6 +334,7 @@ class Customer {
             @SequenceNumber long sequence) {
         lastHash = hash;
         status = event.to();
+        statusSince = event.occurredAt();
         if (event.triggeredByOrderId() == null) {
             lastManualStatusChange = event;
             manualStatusChanges.add(statusChangeKey(event.to(), event.reason(), event.occurredAt()));

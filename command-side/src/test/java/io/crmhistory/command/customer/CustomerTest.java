@@ -394,6 +394,29 @@ class CustomerTest {
                     .expectResultMessagePayload(new CommandResult(ID, 5, true));
         }
 
+        /** History imported after the decision: the purchase happened while the customer was still active. */
+        @ParameterizedTest
+        @EnumSource(value = CustomerStatus.class, names = {"INACTIVE", "CHURNED"})
+        void aPurchaseDatedBeforeTheMoveToInactiveOrChurnedDoesNotUndoIt(CustomerStatus status) {
+            fixture.given(registered(), purchased("o-0", "10"), activatedBy("o-0", CustomerStatus.LEAD),
+                            new CustomerStatusChanged(ID, CustomerStatus.ACTIVE, status, "quiet", null, MONDAY))
+                    .when(new RecordPurchase(ID, "o-1", MONDAY.minusSeconds(1), eur("20"), List.of(), ContactChannel.WEB))
+                    .expectEvents(new PurchaseRecorded(ID, "o-1", eur("20"), List.of(), ContactChannel.WEB,
+                            MONDAY.minusSeconds(1)))
+                    .expectResultMessagePayload(new CommandResult(ID, 4, true));
+        }
+
+        @Test
+        void aBackDatedFirstPurchaseOfAProspectStillMakesThemActive() {
+            fixture.given(registered(),
+                            new CustomerStatusChanged(ID, CustomerStatus.LEAD, CustomerStatus.PROSPECT, "call", null, MONDAY))
+                    .when(new RecordPurchase(ID, "o-1", MONDAY.minusDays(1), eur("20"), List.of(), ContactChannel.WEB))
+                    .expectEvents(new PurchaseRecorded(ID, "o-1", eur("20"), List.of(), ContactChannel.WEB,
+                                    MONDAY.minusDays(1)),
+                            new CustomerStatusChanged(ID, CustomerStatus.PROSPECT, CustomerStatus.ACTIVE, "purchase o-1",
+                                    "o-1", MONDAY.minusDays(1)));
+        }
+
         @Test
         void theFirstPurchaseOfALeadMakesThemActive() {
             fixture.given(registered())
