@@ -6,10 +6,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -75,6 +79,21 @@ class CustomerJourneyEndToEndIT {
                 {"orderId":"o-2","occurredAt":"2025-12-20T12:00:00Z","amount":{"value":"50.00","currency":"EUR"}}""");
         assertThat(retry.status()).as("an idempotent retry answers as the first time").isEqualTo(201);
         assertThat(retry.json().get("version").asLong()).isEqualTo(version);
+    }
+
+    /**
+     * The command side serves its event store to the query side through H2's automatic server, which H2 would open on
+     * every interface with the database's empty password: it listens on the loopback address only, and the lock file
+     * the query side connects through says so.
+     */
+    @Test
+    void theEventStoresServerIsReachableFromThisMachineOnly() throws IOException {
+        Properties lock = new Properties();
+        try (InputStream in = Files.newInputStream(dataDir.resolve("eventstore.lock.db"))) {
+            lock.load(in);
+        }
+
+        assertThat(lock.getProperty("server")).startsWith("127.0.0.1:");
     }
 
     private void assertReadModels(long version) {

@@ -476,6 +476,14 @@ class CommandSideHttpTest {
         Answer writerPublishing = call(HttpMethod.PUT, "/api/segmentation-rules", "{}", "writer", MediaType.APPLICATION_JSON, null);
         assertThat(writerPublishing.status()).isEqualTo(403);
 
+        // A browser posting for another site's page, with the writer's remembered credentials: refused before them.
+        HttpHeaders fromAnotherSite = new HttpHeaders();
+        fromAnotherSite.set("Sec-Fetch-Site", "cross-site");
+        Answer forged = call(HttpMethod.POST, "/api/customers", "{\"name\":\"Ada\"}", "writer", MediaType.APPLICATION_JSON,
+                fromAnotherSite);
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(forged.field()).isEqualTo("Origin");
+
         assertThat(call(HttpMethod.GET, "/actuator/health", null, null, null, null).status()).isEqualTo(200);
         String apiDocs = http.getForEntity("/v3/api-docs", String.class).getBody();
         OpenApiSnapshot.assertMatches(apiDocs, "command-side.json");

@@ -27,6 +27,7 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
     static final String PROPERTY_SOURCE_NAME = "crmPlatformDefaults";
     public static final String AXON_SERVER_PROFILE = "axonserver";
     static final String H2_ROWS_PER_ANSWER = "h2.serverResultSetFetchSize";
+    static final String H2_BIND_ADDRESS = "h2.bindAddress";
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
@@ -81,6 +82,7 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
         MapPropertySource source = new MapPropertySource(PROPERTY_SOURCE_NAME, defaults);
         disableUpdateChecker(environment);
         limitH2RowsPerAnswer(environment);
+        bindH2ServersToLoopback();
         environment.getPropertySources().addLast(source);
 
         // Resolved when read, not now: properties added later (e.g. a test's dynamic data directory)
@@ -156,6 +158,21 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
     static void limitH2RowsPerAnswer(ConfigurableEnvironment environment) {
         if (System.getProperty(H2_ROWS_PER_ANSWER) == null) {
             System.setProperty(H2_ROWS_PER_ANSWER, environment.getProperty("crm.eventstore.rows-per-answer", "50"));
+        }
+    }
+
+    /**
+     * H2's automatic server mode (the embedded event store's {@code AUTO_SERVER}, through which the second side reads
+     * the first side's file) starts its TCP server with {@code -tcpAllowOthers}: on every interface, the database's
+     * user {@code sa} without a password, only the key in the file's lock guarding it. Bound to the loopback address, it
+     * is reachable from this machine only, where both sides of the embedded default run (they share its data
+     * directory); H2 writes that address into the lock file the other side connects through. H2 reads the system
+     * property once, when its first class needing it loads; set on the JVM's command line, {@code -Dh2.bindAddress}
+     * wins.
+     */
+    static void bindH2ServersToLoopback() {
+        if (System.getProperty(H2_BIND_ADDRESS) == null) {
+            System.setProperty(H2_BIND_ADDRESS, "127.0.0.1");
         }
     }
 

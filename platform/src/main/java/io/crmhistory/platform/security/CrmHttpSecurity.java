@@ -7,6 +7,7 @@ import org.springframework.security.config.annotation.web.configurers.AuthorizeH
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 
 /**
  * The security both applications share: stateless HTTP Basic, problem+json 401/403, health and the
@@ -28,10 +29,12 @@ public class CrmHttpSecurity {
 
     private final ProblemSecurityHandlers handlers;
     private final AuthenticationManager authentication;
+    private final CrossSiteRequestFilter crossSiteRequests;
 
     public CrmHttpSecurity(ProblemSecurityHandlers handlers, AuthenticationManager authentication) {
         this.handlers = handlers;
         this.authentication = authentication;
+        this.crossSiteRequests = new CrossSiteRequestFilter(handlers);
     }
 
     public SecurityFilterChain build(
@@ -39,8 +42,10 @@ public class CrmHttpSecurity {
             Customizer<AuthorizeHttpRequestsConfigurer<HttpSecurity>.AuthorizationManagerRequestMatcherRegistry> rules)
             throws Exception {
         http
-                // A stateless JSON API authenticated per request: no cookies, so no CSRF exposure.
+                // A stateless JSON API authenticated per request sets no cookies, so Spring's CSRF tokens have nothing to
+                // protect; what a browser could still forge with remembered Basic credentials is refused before them.
                 .csrf(AbstractHttpConfigurer::disable)
+                .addFilterBefore(crossSiteRequests, BasicAuthenticationFilter.class)
                 .authenticationManager(authentication)
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(basic -> basic.realmName(ProblemSecurityHandlers.REALM).authenticationEntryPoint(handlers))

@@ -52,6 +52,13 @@ public class ProblemSecurityHandlers implements AuthenticationEntryPoint, Access
                         + "' does not have the role this call requires"));
     }
 
+    /** A state-changing request a browser sent for another site's page ({@link CrossSiteRequestFilter}). */
+    void crossSite(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        problems.write(request, response, ProblemResponses.withField(HttpStatus.FORBIDDEN, "Origin",
+                "a browser sent this request for another site's page; state-changing calls are taken from this "
+                        + "site's own pages and from clients that are not browsers"));
+    }
+
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response,
                        RequestRejectedException requestRejectedException) throws IOException {

@@ -10,7 +10,6 @@ import io.crmhistory.query.projection.ReadModelCommits;
 import io.crmhistory.query.projection.ReadModelIndexes;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.autoconfigure.mongo.MongoConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.mongodb.MongoDatabaseFactory;
@@ -64,13 +63,17 @@ class MongoConfiguration {
         return new ReadModelIndexes(embedded.getIfAvailable() == null);
     }
 
-    /** Axon's access to the tracking-token and dead-letter collections. */
+    /**
+     * Axon's access to the tracking-token and dead-letter collections, in the read models' own database (Spring Data's
+     * choice: {@code spring.data.mongodb.database} before the URI's): tokens say how far the read models beside them
+     * are, so dropping that database to start over must take them too, and two deployments sharing a server but not a
+     * database must not share them.
+     */
     @Bean
     org.axonframework.extensions.mongo.MongoTemplate axonMongoTemplate(MongoClient client,
-                                                                       MongoConnectionDetails connection) {
-        String database = connection.getConnectionString().getDatabase();
+                                                                       MongoDatabaseFactory readModels) {
         return DefaultMongoTemplate.builder()
-                .mongoDatabase(client, database == null ? EmbeddedMongoConfiguration.DATABASE : database)
+                .mongoDatabase(client, readModels.getMongoDatabase().getName())
                 .build();
     }
 

@@ -173,6 +173,8 @@ public class ProjectionProcessors implements SmartLifecycle {
                         .mongoTemplate(axonMongo)
                         .serializer(serializer)
                         .transactionManager(NoTransactionManager.INSTANCE)
+                        .maxSequences(settings.deadLetterCustomers())
+                        .maxSequenceSize(settings.deadLettersPerCustomer())
                         .build(),
                 event -> model.heldBehindDeadLetters(version, event));
         DeadLetteringEventHandlerInvoker.Builder invokerBuilder = DeadLetteringEventHandlerInvoker.builder()

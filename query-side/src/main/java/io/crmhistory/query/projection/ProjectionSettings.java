@@ -27,6 +27,12 @@ import java.time.Duration;
  *                          processor read its own stream
  * @param retireGrace       how long a replaced or cancelled read-model version is kept before it is dropped, time for
  *                          other query-side instances to stop writing to it; 0 drops it at once, never negative
+ * @param deadLetterCustomers    customers a version's dead-letter queue holds letters for, and
+ * @param deadLettersPerCustomer letters it holds for one customer (the event that failed and every later event of the
+ *                          customer, held behind it): Axon's queue refuses the next one beyond either, and the
+ *                          processor then stops at that event until letters are retried or dropped. Axon's defaults
+ *                          (1,024 each) are reached by one customer's import behind a letter; letters are documents in
+ *                          the read models' database, not memory.
  */
 @Validated
 @ConfigurationProperties("crm.projections")
@@ -34,7 +40,9 @@ public record ProjectionSettings(@DefaultValue("500") @Positive int batchSize,
                                  @DefaultValue("1024") @Positive int rebuildBatchSize,
                                  @DefaultValue("2s") @DurationMin(millis = 1) Duration tokenClaimInterval,
                                  @DefaultValue("8192") int sharedWindow,
-                                 @DefaultValue("10s") @DurationMin(millis = 0) Duration retireGrace) {
+                                 @DefaultValue("10s") @DurationMin(millis = 0) Duration retireGrace,
+                                 @DefaultValue("10000") @Positive int deadLetterCustomers,
+                                 @DefaultValue("1000000") @Positive int deadLettersPerCustomer) {
 
     public ProjectionSettings {
         if (sharedWindow != 0) {

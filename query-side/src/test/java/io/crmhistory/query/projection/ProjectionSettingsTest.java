@@ -24,7 +24,8 @@ class ProjectionSettingsTest {
     @Test
     void defaultsApplyWithNothingSet() {
         context.run(started -> assertThat(started.getBean(ProjectionSettings.class))
-                .isEqualTo(new ProjectionSettings(500, 1024, Duration.ofSeconds(2), 8192, Duration.ofSeconds(10))));
+                .isEqualTo(new ProjectionSettings(500, 1024, Duration.ofSeconds(2), 8192, Duration.ofSeconds(10),
+                        10_000, 1_000_000)));
     }
 
     @Test

@@ -46,7 +46,8 @@ class DailyReevaluationTest {
         SegmentReadModel segments = new SegmentReadModel(catalog, mongo.template(), new FxRates("EUR", Map.of()),
                 Clock.fixed(TWO_AM, ZoneOffset.UTC), new ReadModelVersions(Duration.ofSeconds(1)),
                 SimpleQueryUpdateEmitter.builder().build(), mock(Forecasts.class), mock(ValueModels.class),
-                new ProjectionSettings(500, 1024, Duration.ofSeconds(2), 8192, Duration.ofSeconds(10)));
+                new ProjectionSettings(500, 1024, Duration.ofSeconds(2), 8192, Duration.ofSeconds(10),
+                        10_000, 1_000_000));
 
         segments.daily();
 
