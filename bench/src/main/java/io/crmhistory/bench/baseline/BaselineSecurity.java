@@ -4,6 +4,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -16,10 +18,14 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
-/** Stateless HTTP Basic like the product's, so both pay the same for authentication. */
+/**
+ * Stateless HTTP Basic like the product's, with verified credentials remembered as the product remembers them
+ * ({@link RememberedCredentials}), so both pay the same for authentication.
+ */
 @Configuration(proxyBeanMethods = false)
 class BaselineSecurity {
 
@@ -43,8 +49,11 @@ class BaselineSecurity {
     }
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, UserDetailsService users, PasswordEncoder encoder) throws Exception {
+        DaoAuthenticationProvider verifier = new DaoAuthenticationProvider(users);
+        verifier.setPasswordEncoder(encoder);
         return http.csrf(AbstractHttpConfigurer::disable)
+                .authenticationManager(new ProviderManager(new RememberedCredentials(verifier, Duration.ofMinutes(5))))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(basic -> { })
                 .authorizeHttpRequests(authorize -> authorize

@@ -74,7 +74,7 @@ final class EventStoreReader {
         }
     }
 
-    /** Streams every event from the start, deserializing payload and metadata, and counts them. */
+    /** Streams every event from the start, deserializing each payload, and counts them. */
     static ReadResult readAll(String url) {
         ObjectMapper mapper = new ObjectMapper().findAndRegisterModules()
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -126,8 +126,11 @@ final class EventStoreReader {
             Iterator<? extends TrackedEventMessage<?>> iterator = stream.iterator();
             while (iterator.hasNext()) {
                 TrackedEventMessage<?> event = iterator.next();
-                // Touch what a projection touches, so the lazy deserialization really happens.
-                if (event.getPayload() == null || event.getMetaData() == null) {
+                // Touch what a projection touches, so the lazy deserialization really happens: the payload. Not the
+                // metadata, which no projection reads and the product leaves undeserialized since session 65; until
+                // session 67 this read deserialized them too, a fifth of a reading thread's work, and the rebuilds'
+                // ratios to it were that much too kind (a read-only review of the bench, session 67).
+                if (event.getPayload() == null) {
                     throw new IllegalStateException("event " + event.getIdentifier() + " did not deserialize");
                 }
                 events++;

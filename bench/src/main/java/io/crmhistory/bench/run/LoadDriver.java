@@ -82,8 +82,9 @@ final class LoadDriver {
     record Result(long completed, long errors, long elapsedNanos, Histogram latencies, LastWrite lastWrite,
                   List<String> errorSamples) {
 
+        /** Commands accepted per second: a refused or failed command is no throughput (it is counted in errors). */
         double perSecond() {
-            return completed / (elapsedNanos / 1e9);
+            return (completed - errors) / (elapsedNanos / 1e9);
         }
     }
 

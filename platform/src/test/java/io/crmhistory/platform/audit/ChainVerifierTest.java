@@ -77,6 +77,22 @@ class ChainVerifierTest {
         assertThat(result.events()).isEqualTo(1);
     }
 
+    /** Axon's schema allows an emptied aggregate-type column; the audit's reads would then not find the customer. */
+    @Test
+    void aRowWithoutAnAggregateTypeBreaksTheChainWhereTheTypeIsNamed() throws Exception {
+        List<StoredEvent> rows = new ArrayList<>();
+        for (StoredEvent row : stream(3)) {
+            rows.add(new StoredEvent(row.sequence(), row.sequence() == 0 ? null : "Customer", row.type(),
+                    row.revision(), row.payload(), row.metadata()));
+        }
+
+        ChainVerification result = ChainVerifier.verify(rows, "Customer", "customerId", "c-1");
+
+        assertThat(result.valid()).isFalse();
+        assertThat(result.firstInvalidSequence()).isZero();
+        assertThat(result.reason()).contains("no aggregate type");
+    }
+
     @Test
     void aStreamAsWrittenIsValid() throws Exception {
         List<StoredEvent> rows = stream(4);
