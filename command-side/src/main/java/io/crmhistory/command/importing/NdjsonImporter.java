@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * command to the {@link CommandLanes}, which record a customer's lines in file order and different customers in
  * parallel, many lines per database transaction. Lanes are bounded: when they are full the reader waits, which in
  * turn slows the upload (back-pressure instead of buffering). Each line is counted once its command has committed
- * (or was refused), and the answer is sent after every line has: what is reported accepted is on disk.
+ * (or was refused), and the answer is sent after every line has: what is reported accepted is committed
+ * ({@link CommandLanes}).
  */
 @Component
 class NdjsonImporter {

@@ -47,7 +47,9 @@ import java.util.function.Supplier;
  * transaction committed (up to {@code crm.commands.batch-size} commands) and records it in one database transaction,
  * so one durable commit (one store of H2's file, one flush of PostgreSQL's log) serves the batch instead of each
  * command paying its own. A command's future completes only once its batch has committed: what is answered as
- * accepted is on disk. One customer's commands always share a lane and are recorded in the order they were
+ * accepted is committed (on the embedded H2 store handed to the operating system, so a killed process loses none of
+ * it, and synced to the disk within a second by the store's housekeeping; PostgreSQL syncs its log per commit). One
+ * customer's commands always share a lane and are recorded in the order they were
  * submitted. One client sending one command at a time sees a batch of one, recorded in its own transaction as without
  * lanes; the switch to the lane's thread and back is all it adds.
  * <p>
