@@ -40,7 +40,7 @@ final class ImportLineParser {
     private final Map<String, ObjectReader> readers = new LinkedHashMap<>();
 
     ImportLineParser(ObjectMapper mapper, ImportContactIds contactIds) {
-        // Strict as the HTTP bodies are: a mistyped or repeated field, an enum by position, text as a number are refused.
+        // As strict as HTTP bodies: a mistyped or repeated field, an enum by position, text as a number are refused.
         ObjectMapper strict = StrictJsonInput.of(mapper);
         this.lineReader = strict.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .with(JsonNodeFactory.withExactBigDecimals(true));

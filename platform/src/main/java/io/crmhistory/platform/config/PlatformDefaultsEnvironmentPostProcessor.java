@@ -166,7 +166,7 @@ public class PlatformDefaultsEnvironmentPostProcessor implements EnvironmentPost
      * the first side's file) starts its TCP server with {@code -tcpAllowOthers}: on every interface, the database's
      * user {@code sa} without a password, only the key in the file's lock guarding it. Bound to the loopback address, it
      * is reachable from this machine only, where both sides of the embedded default run (they share its data
-     * directory); H2 writes that address into the lock file the other side connects through. H2 reads the system
+     * directory; H2 writes "localhost" for it into the lock file the other side connects through). H2 reads the system
      * property once, when its first class needing it loads; set on the JVM's command line, {@code -Dh2.bindAddress}
      * wins.
      */
