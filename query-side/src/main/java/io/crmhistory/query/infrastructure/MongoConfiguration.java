@@ -27,11 +27,16 @@ import org.springframework.data.mongodb.core.mapping.MongoMappingContext;
 @Configuration(proxyBeanMethods = false)
 class MongoConfiguration {
 
-    /** Money is aggregated ($sum, sorting by net revenue): stored as Decimal128, not as Spring Data's default string. */
+    /**
+     * Money is aggregated ($sum, sorting by net revenue): stored as Decimal128, not as Spring Data's default string.
+     * Dates without a zone (a value model's calibration end) are stored at UTC midnight by the driver's own codecs:
+     * Spring Data's converters use the JVM's zone, so instances in different zones would read another day.
+     */
     @Bean
     MongoCustomConversions mongoCustomConversions() {
-        return MongoCustomConversions.create(conversions ->
-                conversions.bigDecimal(MongoCustomConversions.BigDecimalRepresentation.DECIMAL128));
+        return MongoCustomConversions.create(conversions -> conversions
+                .bigDecimal(MongoCustomConversions.BigDecimalRepresentation.DECIMAL128)
+                .useNativeDriverJavaTimeCodecs());
     }
 
     /**

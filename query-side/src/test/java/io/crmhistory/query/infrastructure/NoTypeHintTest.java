@@ -6,14 +6,20 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Map;
+import java.util.TimeZone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Read-model documents carry no {@code _class} hint, and those written with one (before) still read the same. */
+/**
+ * Read-model documents carry no {@code _class} hint, and those written with one (before) still read the same; dates
+ * are stored in UTC.
+ */
 class NoTypeHintTest {
 
     private InProcessMongo store;
@@ -28,6 +34,26 @@ class NoTypeHintTest {
     @AfterEach
     void stop() {
         store.close();
+    }
+
+    record Dated(@Id String id, LocalDate day) {
+    }
+
+    /** Written by an instance in one zone, read by one in another: the same day (the driver's codecs, in UTC). */
+    @Test
+    void aDateIsStoredAtUtcMidnightWhateverTheJvmsZone() {
+        TimeZone before = TimeZone.getDefault();
+        try {
+            TimeZone.setDefault(TimeZone.getTimeZone("Pacific/Kiritimati"));
+            mongo.save(new Dated("d-1", LocalDate.parse("2026-01-31")), "dates");
+            TimeZone.setDefault(TimeZone.getTimeZone("America/Los_Angeles"));
+
+            assertThat(mongo.findById("d-1", Dated.class, "dates").day()).isEqualTo(LocalDate.parse("2026-01-31"));
+            assertThat(mongo.getCollection("dates").find().first().getDate("day").toInstant())
+                    .isEqualTo(Instant.parse("2026-01-31T00:00:00Z"));
+        } finally {
+            TimeZone.setDefault(before);
+        }
     }
 
     @Test
