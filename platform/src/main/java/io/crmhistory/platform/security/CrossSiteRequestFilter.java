@@ -40,7 +40,7 @@ final class CrossSiteRequestFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
-    static boolean isCrossSite(HttpServletRequest request) {
+    private static boolean isCrossSite(HttpServletRequest request) {
         String fetchSite = request.getHeader("Sec-Fetch-Site");
         if (fetchSite != null) {
             // same-origin, or none (typed into the address bar, a bookmark); same-site is another host of the site

@@ -1,9 +1,9 @@
 package io.crmhistory.query.segment;
 
+import io.crmhistory.platform.time.StoredPrecision;
 import org.springframework.data.annotation.Id;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 
 /**
  * The last re-evaluation of every customer of one segment store, as stored after each of its pages: its cause, the
@@ -38,12 +38,12 @@ record ReevaluationRun(@Id String id,
     static final ReevaluationRun NONE = new ReevaluationRun(ID, null, 1, null, 0, null, 0, 0, null, null, null, null, 1, false);
 
     /**
-     * {@code at} is cut to the milliseconds MongoDB keeps, so that a run finished after a crash evaluates at exactly
-     * the instant its first pages did.
+     * {@code at} is cut to the milliseconds MongoDB keeps ({@link StoredPrecision}), so that a run finished after a
+     * crash evaluates at exactly the instant its first pages did.
      */
     static ReevaluationRun start(ReevaluationRun last, String cause, int ruleVersion, Instant at, long customers,
                                  String owner, Instant startedAt, Instant heartbeat) {
-        return new ReevaluationRun(ID, cause, ruleVersion, at.truncatedTo(ChronoUnit.MILLIS), customers, null, 0, 0,
+        return new ReevaluationRun(ID, cause, ruleVersion, StoredPrecision.of(at), customers, null, 0, 0,
                 startedAt, null, owner, heartbeat, last.rulesVersion(), last.changeLogReconciled());
     }
 
